@@ -1,0 +1,144 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+)
+
+// SchemaVersion is the version of the record schema this build writes. It is
+// recorded in the database and carried by every change.
+const SchemaVersion = 1
+
+// FieldDeleted is the register that marks a record deleted. Deletion is an
+// ordinary field write so that a delete racing an edit stays visible.
+const FieldDeleted = "_deleted"
+
+// Field is one field value written by a change. Value is canonical JSON;
+// "null" clears the field.
+type Field struct {
+	Name  string
+	Value []byte
+}
+
+// Change is one replicated fact: a save on one station. It may carry several
+// fields of one record; each field keeps its own register.
+type Change struct {
+	Origin OriginID
+	Seq    uint64 // gapless per origin, from 1
+	HLC    HLC
+	Scope  string // division code of the record (immutable)
+	Kind   Kind
+	Record uuid.UUID
+	Fields []Field // sorted by name, no duplicates
+	// Ctx is what the writer had seen of this record when the form opened:
+	// the new values replace exactly the versions it covers.
+	Ctx    VV
+	Author string
+	Schema uint16
+}
+
+// Dot returns the change's identity.
+func (c *Change) Dot() Dot { return Dot{Origin: c.Origin, Seq: c.Seq} }
+
+const changeFormat = 1
+
+// Encode returns the canonical binary form: equal changes give equal bytes,
+// which is how a replayed change is told from a forged one.
+func (c *Change) Encode() []byte {
+	e := encoder{b: make([]byte, 0, 96+len(c.Scope)+len(c.Author)+16*len(c.Fields))}
+	e.byte1(changeFormat)
+	e.origin(c.Origin)
+	e.uvarint(c.Seq)
+	e.uvarint(uint64(c.HLC))
+	e.str(c.Scope)
+	e.str(string(c.Kind))
+	e.raw(c.Record[:])
+	e.uvarint(uint64(len(c.Fields)))
+	for _, f := range c.Fields {
+		e.str(f.Name)
+		e.bytes(f.Value)
+	}
+	e.vv(c.Ctx)
+	e.str(c.Author)
+	e.uvarint(uint64(c.Schema))
+	return e.b
+}
+
+// DecodeChange parses and checks the structure of an encoded change. It does
+// not trust its input: bundles arrive from USB sticks.
+func DecodeChange(p []byte) (*Change, error) {
+	d := decoder{b: p}
+	if v := d.byte1(); v != changeFormat {
+		return nil, fmt.Errorf("decode change: unknown format %d", v)
+	}
+	c := &Change{}
+	c.Origin = d.origin()
+	c.Seq = d.uvarint()
+	c.HLC = HLC(d.uvarint())
+	c.Scope = d.str()
+	c.Kind = Kind(d.str())
+	copy(c.Record[:], d.take(16))
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+	}
+	if d.err == nil && n > 0 {
+		c.Fields = make([]Field, 0, n)
+	}
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		name := d.str()
+		c.Fields = append(c.Fields, Field{Name: name, Value: d.bytes()})
+	}
+	c.Ctx = d.vv()
+	c.Author = d.str()
+	c.Schema = uint16(d.uvarint())
+	if d.err != nil {
+		return nil, fmt.Errorf("decode change: %w", d.err)
+	}
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("decode change: %d trailing bytes", len(d.b))
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("decode change: %w", err)
+	}
+	return c, nil
+}
+
+// check enforces what every replica relies on: a sequence number from 1, a
+// context that does not claim to have seen the change itself, sorted unique
+// fields, sorted context, well-formed values.
+func (c *Change) check() error {
+	if c.Seq == 0 {
+		return fmt.Errorf("%w: seq 0", errCorrupt)
+	}
+	if c.Ctx.Get(c.Origin) >= c.Seq {
+		return fmt.Errorf("%w: context covers the change itself", errCorrupt)
+	}
+	for i := 1; i < len(c.Ctx); i++ {
+		if bytes.Compare(c.Ctx[i-1].Origin[:], c.Ctx[i].Origin[:]) >= 0 {
+			return fmt.Errorf("%w: context not sorted", errCorrupt)
+		}
+	}
+	if len(c.Fields) == 0 {
+		return fmt.Errorf("%w: no fields", errCorrupt)
+	}
+	for i, f := range c.Fields {
+		if f.Name == "" || len(f.Value) == 0 {
+			return fmt.Errorf("%w: empty field", errCorrupt)
+		}
+		if i > 0 && c.Fields[i-1].Name >= f.Name {
+			return fmt.Errorf("%w: fields not sorted", errCorrupt)
+		}
+	}
+	if c.Kind == "" || c.Scope == "" {
+		return fmt.Errorf("%w: no kind or scope", errCorrupt)
+	}
+	return nil
+}
+
+func sortFields(fs []Field) {
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+}

@@ -1,0 +1,437 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// Bucket names. The log, the pending queue and the have vector are the
+// replicated facts; rec and the ix_ buckets are derived from them and can be
+// rebuilt at any time (Rebuild).
+var (
+	bMeta    = []byte("meta")
+	bLog     = []byte("log")     // origin(16) seq(8) -> encoded change
+	bPending = []byte("pending") // origin(16) seq(8) -> change waiting for a gap to fill
+	bHave    = []byte("have")    // origin(16) -> highest contiguous seq applied (8)
+	bRec     = []byte("rec")     // record id(16) -> encoded RecordState
+	bAlarm   = []byte("alarm")   // time-ordered id -> JSON of something that must not happen
+	bFlag    = []byte("flag")    // origin(16) seq(8) -> reason a change was flagged on arrival
+	bReview  = []byte("review")  // id(16) field -> nil: fields with siblings
+
+	bIxKind  = []byte("ix_kind")  // kind 0 scope 0 id -> nil (live records)
+	bIxDel   = []byte("ix_del")   // kind 0 id -> nil (deleted records)
+	bIxName  = []byte("ix_name")  // name-suffix 0 id -> kind 0 scope
+	bIxPy    = []byte("ix_py")    // initials-suffix 0 id -> kind 0 scope
+	bIxIDH   = []byte("ix_idh")   // hmac(id number)(16) id -> nil
+	bIxRef   = []byte("ix_ref")   // target(16) kind 0 src(16) -> nil
+	bIxNo    = []byte("ix_no")    // record number 0 id -> nil
+	bIxVisit = []byte("ix_visit") // month(6) elderly(16) visit(16) -> status 0 method
+	bIxDue   = []byte("ix_due")   // date(8) loan(16) -> nil (instalment dates of live loans)
+)
+
+var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxName, bIxPy, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue}
+
+var allBuckets = append([][]byte{bMeta, bLog, bPending, bHave, bAlarm, bFlag}, derivedBuckets...)
+
+// Meta keys.
+var (
+	mSchema  = []byte("schema")
+	mOrigin  = []byte("origin")
+	mSeq     = []byte("seq")
+	mHLC     = []byte("hlc")
+	mFileID  = []byte("file_id")
+	mHMAC    = []byte("hmac_key")
+	mStation = []byte("station")
+	mPolicy  = []byte("policy")
+	mCreated = []byte("created")
+)
+
+// dbSchema is the layout version of the bbolt file.
+const dbSchema = 1
+
+// migration moves a database from one layout version to the next, inside
+// the opening transaction.
+type migration func(tx *bolt.Tx) error
+
+// migrations[v] upgrades a version-v file to v+1. Index layout changes need
+// nothing more than rebuildDerived, because every derived bucket is a
+// function of the log.
+var migrations = map[int]migration{}
+
+// Options tune Open.
+type Options struct {
+	// Timeout bounds the wait for another process's lock (default 1s).
+	Timeout time.Duration
+	// RegistryDir is where the highest sequence number issued per origin is
+	// remembered outside the database file, to notice a file restored in
+	// place. "" means the user config dir; "-" turns it off.
+	RegistryDir string
+	// Now replaces the wall clock (tests).
+	Now func() time.Time
+	// ReadOnly opens the file for reading only (reports on a copy).
+	ReadOnly bool
+}
+
+// StationInfo is the identity of this installation's station.
+type StationInfo struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Scope string `json:"scope"`
+}
+
+// Store is one station's database. It is safe for concurrent use; writes are
+// serialised by bbolt.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	now      func() time.Time
+	registry string
+	readOnly bool
+
+	mu      sync.Mutex // guards the fields below
+	origin  OriginID
+	seq     uint64
+	clk     clock
+	hmacKey []byte
+	station *StationInfo
+	policy  Policy
+}
+
+// DefaultPath is where the station database lives unless --data says
+// otherwise.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config dir: %w", err)
+	}
+	return filepath.Join(dir, "cunzhan", "cunzhan.db"), nil
+}
+
+// Open opens or creates the station database at path. If another process
+// holds it, Open fails within opt.Timeout with code DB_LOCKED.
+func Open(path string, opt *Options) (*Store, error) {
+	if opt == nil {
+		opt = &Options{}
+	}
+	timeout := opt.Timeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	s := &Store{path: path, now: opt.Now, readOnly: opt.ReadOnly}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.clk.now = s.now
+	switch opt.RegistryDir {
+	case "-":
+	case "":
+		if dir, err := os.UserConfigDir(); err == nil {
+			s.registry = filepath.Join(dir, "cunzhan", "origins")
+		}
+	default:
+		s.registry = opt.RegistryDir
+	}
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, ioError("create data dir", err)
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到数据文件", Err: err}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      timeout,
+		FreelistType: bolt.FreelistMapType,
+		ReadOnly:     opt.ReadOnly,
+	})
+	if err != nil {
+		return nil, ioError("open store", err)
+	}
+	s.db = db
+	if opt.ReadOnly {
+		err = db.View(s.load)
+	} else {
+		err = db.Update(s.init)
+	}
+	if err != nil {
+		db.Close()
+		return nil, ioError("open store", err)
+	}
+	if !opt.ReadOnly {
+		s.remember()
+	}
+	return s, nil
+}
+
+// Close closes the database, after recording the sequence number reached.
+func (s *Store) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	if !s.readOnly {
+		s.remember()
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Origin is this installation's current origin id.
+func (s *Store) Origin() OriginID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.origin
+}
+
+// Station returns the station identity, or nil before setup.
+func (s *Store) Station() *StationInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.station == nil {
+		return nil
+	}
+	st := *s.station
+	return &st
+}
+
+// Today is the current date in Asia/Shanghai.
+func (s *Store) Today() Date { return DateOf(s.now().In(ChinaTZ)) }
+
+// DB exposes the bbolt handle to the sync package and to benchmarks.
+func (s *Store) DB() *bolt.DB { return s.db }
+
+func (s *Store) init(tx *bolt.Tx) error {
+	for _, b := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return fmt.Errorf("create bucket %s: %w", b, err)
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if meta.Get(mSchema) == nil {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return fmt.Errorf("hmac key: %w", err)
+		}
+		if err := putAll(meta, mSchema, u64(dbSchema), mHMAC, key, mCreated, []byte(s.now().UTC().Format(time.RFC3339))); err != nil {
+			return err
+		}
+		if err := s.mintOrigin(tx, ""); err != nil {
+			return err
+		}
+	}
+	version := int(binary.BigEndian.Uint64(meta.Get(mSchema)))
+	if err := migrate(tx, version, dbSchema, migrations); err != nil {
+		return err
+	}
+	if err := s.load(tx); err != nil {
+		return err
+	}
+	// A copied or restored file must not go on issuing sequence numbers
+	// that the original may already have used for other content.
+	if reason := s.copiedOrRestored(tx); reason != "" {
+		if err := s.mintOrigin(tx, reason); err != nil {
+			return err
+		}
+		return s.load(tx)
+	}
+	return nil
+}
+
+// migrate runs steps[from] … steps[to-1] in order.
+func migrate(tx *bolt.Tx, from, to int, steps map[int]migration) error {
+	if from > to {
+		return &Error{Code: CodeTooNew, Message: fmt.Sprintf("数据文件由更新版本的村站创建（格式 %d，本程序支持 %d），请先升级程序", from, to)}
+	}
+	for v := from; v < to; v++ {
+		step, ok := steps[v]
+		if !ok {
+			return fmt.Errorf("migrate: no step from schema %d", v)
+		}
+		if err := step(tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+		}
+		if err := tx.Bucket(bMeta).Put(mSchema, u64(uint64(v+1))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads the meta bucket into memory.
+func (s *Store) load(tx *bolt.Tx) error {
+	meta := tx.Bucket(bMeta)
+	if meta == nil || meta.Get(mSchema) == nil || len(meta.Get(mOrigin)) != 16 {
+		return &Error{Code: CodeCorrupt, Message: "数据文件不是村站的数据文件或已损坏"}
+	}
+	if v := int(binary.BigEndian.Uint64(meta.Get(mSchema))); v > dbSchema {
+		return &Error{Code: CodeTooNew, Message: fmt.Sprintf("数据文件由更新版本的村站创建（格式 %d，本程序支持 %d），请先升级程序", v, dbSchema)}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	copy(s.origin[:], meta.Get(mOrigin))
+	s.seq = getU64(meta.Get(mSeq))
+	s.clk.last = HLC(getU64(meta.Get(mHLC)))
+	s.hmacKey = append([]byte(nil), meta.Get(mHMAC)...)
+	s.station = nil
+	if b := meta.Get(mStation); b != nil {
+		var st StationInfo
+		if err := json.Unmarshal(b, &st); err != nil {
+			return fmt.Errorf("read station: %w", err)
+		}
+		s.station = &st
+	}
+	s.policy = DefaultPolicy()
+	if b := meta.Get(mPolicy); b != nil {
+		if err := json.Unmarshal(b, &s.policy); err != nil {
+			return fmt.Errorf("read policy: %w", err)
+		}
+	}
+	return nil
+}
+
+// copiedOrRestored tells whether the file is not the one this origin was
+// minted in: another file identity (copied to another place or machine), or
+// a registry that remembers a higher sequence number than the file holds
+// (an old copy put back in place).
+func (s *Store) copiedOrRestored(tx *bolt.Tx) string {
+	meta := tx.Bucket(bMeta)
+	if id, err := fileID(s.path); err == nil && id != "" {
+		if old := string(meta.Get(mFileID)); old != "" && old != id {
+			return "文件被复制或恢复"
+		}
+	}
+	if s.registry != "" {
+		if b, err := os.ReadFile(filepath.Join(s.registry, s.origin.String())); err == nil {
+			if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil && n > s.seq {
+				return "数据文件比本机记录的旧（从备份恢复）"
+			}
+		}
+	}
+	return ""
+}
+
+// mintOrigin starts a new origin: a fresh id whose sequence starts at 1. The
+// old origin's changes stay in the log as the facts they are. When the
+// station is known, its identity is published as the origin's first change.
+func (s *Store) mintOrigin(tx *bolt.Tx, reason string) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("mint origin: %w", err)
+	}
+	meta := tx.Bucket(bMeta)
+	if err := putAll(meta, mOrigin, id[:], mSeq, u64(0)); err != nil {
+		return err
+	}
+	if fid, err := fileID(s.path); err == nil && fid != "" {
+		if err := meta.Put(mFileID, []byte(fid)); err != nil {
+			return err
+		}
+	}
+	if reason == "" {
+		return nil
+	}
+	if err := s.load(tx); err != nil {
+		return err
+	}
+	if s.station != nil {
+		w := s.newWriteTx(tx)
+		if err := w.publishOrigin(reason); err != nil {
+			return err
+		}
+		return w.finish()
+	}
+	return nil
+}
+
+// remember writes the sequence number reached to the registry. It is a hint
+// for noticing restored files, so failures are ignored and nothing is synced.
+func (s *Store) remember() {
+	if s.registry == "" {
+		return
+	}
+	s.mu.Lock()
+	o, seq := s.origin, s.seq
+	s.mu.Unlock()
+	if seq == 0 {
+		return
+	}
+	if err := os.MkdirAll(s.registry, 0o700); err != nil {
+		return
+	}
+	_ = os.WriteFile(filepath.Join(s.registry, o.String()), []byte(strconv.FormatUint(seq, 10)), 0o600)
+}
+
+// SetStation records the station identity on first start. The code can not
+// change afterwards (records and sequence numbers hang off it); the name can.
+func (s *Store) SetStation(code, name string) error {
+	st, ierr := ident.ParseStationCode(code)
+	if ierr != nil {
+		return &Error{Code: ierr.Code, Field: "station_code", Message: ierr.Message}
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 60 {
+		return &Error{Code: "STATION_NAME", Field: "station_name", Message: "请填写站点名称（不超过60个字）"}
+	}
+	info := StationInfo{Code: st.Code, Name: name, Type: st.Type, Scope: st.Scope}
+	return s.update(func(w *writeTx) error {
+		if cur := w.station; cur != nil && cur.Code != info.Code {
+			return &Error{Code: "STATION_FIXED", Field: "station_code", Message: "站点编码设置后不能更改；如需更换站点，请新建数据文件"}
+		}
+		b, _ := json.Marshal(info)
+		if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
+			return err
+		}
+		w.station = &info
+		w.after = append(w.after, func() { s.station = &info })
+		return w.publishOrigin("")
+	})
+}
+
+func putAll(b *bolt.Bucket, kv ...[]byte) error {
+	for i := 0; i < len(kv); i += 2 {
+		if err := b.Put(kv[i], kv[i+1]); err != nil {
+			return fmt.Errorf("put %s: %w", kv[i], err)
+		}
+	}
+	return nil
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func logKey(o OriginID, seq uint64) []byte {
+	k := make([]byte, 24)
+	copy(k, o[:])
+	binary.BigEndian.PutUint64(k[16:], seq)
+	return k
+}
+
+// errStop ends an iteration early without being an error.
+var errStop = errors.New("stop")

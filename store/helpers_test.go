@@ -1,0 +1,74 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// fixedNow is the test clock: 2025-12-01 10:00 in Shanghai, after the
+// synthetic data's November so that every date of it is in the past.
+var fixedNow = time.Date(2025, 12, 1, 10, 0, 0, 0, ChinaTZ)
+
+// openTest opens a fresh store in a temporary directory with a station set
+// and checks the bbolt file's consistency when the test ends.
+func openTest(t testing.TB, station string) *Store {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "station.db"), station)
+}
+
+func openAt(t testing.TB, path, station string) *Store {
+	t.Helper()
+	clock := fixedNow
+	s, err := Open(path, &Options{RegistryDir: "-", Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if station != "" && s.Station() == nil {
+		if err := s.SetStation(station, "测试站"); err != nil {
+			t.Fatalf("set station: %v", err)
+		}
+	}
+	t.Cleanup(func() {
+		if s.db == nil {
+			return
+		}
+		err := s.db.View(func(tx *bolt.Tx) error {
+			for err := range tx.Check() {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("bbolt check: %v", err)
+		}
+		s.Close()
+	})
+	return s
+}
+
+func mustCreate(t testing.TB, s *Store, e Entity) *SaveResult {
+	t.Helper()
+	res, err := s.Create(e, "测试员")
+	if err != nil {
+		t.Fatalf("create %T: %v", e, err)
+	}
+	return res
+}
+
+// household and person helpers for the village 甲村.
+func newHousehold(t testing.TB, s *Store, no string) *Household {
+	t.Helper()
+	h := &Household{HouseholdNo: no, VillageCode: "130131190201", GroupName: "一组", HouseholdType: "建档立卡脱贫户"}
+	mustCreate(t, s, h)
+	return h
+}
+
+func newPerson(t testing.TB, s *Store, h *Household, name, id string) *Person {
+	t.Helper()
+	p := &Person{HouseholdID: h.ID.String(), Name: name, IDNumber: id, Relation: "户主"}
+	mustCreate(t, s, p)
+	return p
+}

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+	"unicode"
+
+	"github.com/google/uuid"
+	"github.com/mozillazg/go-pinyin"
+
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// ixEntry is one key of a derived bucket.
+type ixEntry struct {
+	bucket []byte
+	key    []byte
+	val    []byte
+}
+
+func strValue(st *RecordState, field string) string {
+	v := st.Value(field)
+	if v == nil {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+func cat(parts ...[]byte) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+var zero = []byte{0}
+
+// indexEntries derives every index key of a record from its state alone, so
+// that the indexes are a function of the log and Rebuild reproduces them.
+func indexEntries(st *RecordState, hmacKey []byte) []ixEntry {
+	var out []ixEntry
+	add := func(b, k, v []byte) { out = append(out, ixEntry{bucket: b, key: k, val: v}) }
+	id := st.ID[:]
+	kind := []byte(st.Kind)
+	for _, f := range st.ConflictFields() {
+		add(bReview, cat(id, []byte(f)), nil)
+	}
+	if st.Deleted() {
+		add(bIxDel, cat(kind, zero, id), nil)
+		return out
+	}
+	add(bIxKind, cat(kind, zero, []byte(st.Scope), zero, id), nil)
+	spec := specs[st.Kind]
+	if spec == nil {
+		return out
+	}
+	for _, f := range spec.refFields {
+		if t, err := uuid.Parse(strValue(st, f)); err == nil {
+			add(bIxRef, cat(t[:], kind, zero, id), nil)
+		}
+	}
+	if spec.numberField != "" {
+		if no := strValue(st, spec.numberField); no != "" {
+			add(bIxNo, cat([]byte(no), zero, id), nil)
+		}
+	}
+	if spec.nameField != "" {
+		if name := normName(strValue(st, spec.nameField)); name != "" {
+			val := cat(kind, zero, []byte(st.Scope), zero, []byte(strValue(st, spec.nameField)))
+			r := []rune(name)
+			for i := range r {
+				add(bIxName, cat([]byte(string(r[i:])), zero, id), val)
+			}
+			for _, py := range initials(name) {
+				add(bIxPy, cat([]byte(py), zero, id), val)
+			}
+		}
+	}
+	switch st.Kind {
+	case KindPerson:
+		if n := strValue(st, "id_number"); n != "" {
+			add(bIxIDH, cat(idHash(hmacKey, n), id), nil)
+		}
+	case KindVisit:
+		d := Date(strValue(st, "visit_date"))
+		eid, err := uuid.Parse(strValue(st, "elderly_id"))
+		if d.Valid() && err == nil {
+			month := strings.ReplaceAll(d.Month(), "-", "")
+			add(bIxVisit, cat([]byte(month), eid[:], id), cat([]byte(strValue(st, "status")), zero, []byte(strValue(st, "method")), zero, []byte(d)))
+		}
+	case KindServiceRecord:
+		cg, d := strValue(st, "caregiver"), Date(strValue(st, "service_date"))
+		if cg != "" && d.Valid() && strValue(st, "status") != "作废" {
+			add(bIxNo, cat([]byte(caregiverKey(cg, d)), zero, id), nil)
+		}
+	case KindLoan:
+		status := strValue(st, "status")
+		if status == "已结清" || status == "已核销" {
+			break
+		}
+		var sched []Instalment
+		_ = json.Unmarshal(st.Value("schedule"), &sched)
+		dates := map[Date]bool{}
+		for _, in := range sched {
+			dates[in.DueDate] = true
+		}
+		if len(dates) == 0 {
+			dates[Date(strValue(st, "due_on"))] = true
+		}
+		for d := range dates {
+			if d.Valid() {
+				add(bIxDue, cat([]byte(strings.ReplaceAll(string(d), "-", "")), id), nil)
+			}
+		}
+	}
+	return out
+}
+
+// idHash is the keyed hash under which an ID number is looked up, so that
+// finding a person by ID never scans plaintext and the index alone reveals
+// nothing.
+func idHash(key []byte, number string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(ident.NormalizeID(number)))
+	return m.Sum(nil)[:16]
+}
+
+// normName folds a name for search: no spaces or middle dots, Latin letters
+// in lower case.
+func normName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsSpace(r), r == '·', r == '•', r == '.', r == '・':
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 32)
+		case r >= 'Ａ' && r <= 'Ｚ':
+			b.WriteRune(r - 'Ａ' + 'a')
+		case r >= 'ａ' && r <= 'ｚ':
+			b.WriteRune(r - 'ａ' + 'a')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var pyArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.FirstLetter
+	a.Heteronym = true
+	a.Fallback = func(r rune, a pinyin.Args) []string {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return []string{string(unicode.ToLower(r))}
+		}
+		return nil
+	}
+	return a
+}()
+
+// maxInitials bounds the spellings indexed for a name with several
+// polyphonic characters (单, 曾, 解 …).
+const maxInitials = 8
+
+// initials returns the pinyin initials of a name, one string per plausible
+// reading (王秀兰 → wxl).
+func initials(name string) []string {
+	readings := pinyin.Pinyin(name, pyArgs)
+	combos := []string{""}
+	for _, opts := range readings {
+		if len(opts) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		var next []string
+		for _, c := range combos {
+			for _, o := range opts {
+				if o == "" || seen[c+o[:1]] {
+					continue
+				}
+				seen[c+o[:1]] = true
+				next = append(next, c+o[:1])
+				if len(next) >= maxInitials {
+					break
+				}
+			}
+			if len(next) >= maxInitials {
+				break
+			}
+		}
+		combos = next
+	}
+	if len(combos) == 1 && combos[0] == "" {
+		return nil
+	}
+	return combos
+}

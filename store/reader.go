@@ -1,0 +1,233 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Reader reads records inside one transaction: a consistent snapshot for
+// reports and screens. Inside a write transaction it also sees that
+// transaction's own writes.
+type Reader struct {
+	s  *Store
+	tx *bolt.Tx
+	w  *writeTx
+}
+
+// View runs fn on a read-only snapshot.
+func (s *Store) View(fn func(r *Reader) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return fn(&Reader{s: s, tx: tx})
+	})
+}
+
+// Policy is the station's policy settings.
+func (r *Reader) Policy() *Policy {
+	if r.w != nil {
+		return &r.w.policy
+	}
+	p := r.s.Policy()
+	return &p
+}
+
+// Today is the current date in Asia/Shanghai.
+func (r *Reader) Today() Date { return r.s.Today() }
+
+// State returns the raw state of a record (registers and siblings), nil if
+// the record is unknown.
+func (r *Reader) State(id uuid.UUID) (*RecordState, error) {
+	if r.w != nil {
+		t, err := r.w.load(id)
+		if err != nil {
+			return nil, err
+		}
+		return t.state, nil
+	}
+	v := r.tx.Bucket(bRec).Get(id[:])
+	if v == nil {
+		return nil, nil
+	}
+	return decodeState(id, v)
+}
+
+// Get returns a record, deleted or not. The entity carries the edit context
+// of this moment: saving it later only overrides what was seen now.
+func (r *Reader) Get(id uuid.UUID) (Entity, error) {
+	st, err := r.State(id)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到该记录"}
+	}
+	return entityFromState(st)
+}
+
+// Live returns a record of the given kind that is not deleted, or nil.
+func (r *Reader) Live(id uuid.UUID, kind Kind) (Entity, error) {
+	st, err := r.State(id)
+	if err != nil || st == nil || st.Kind != kind || st.Deleted() {
+		return nil, err
+	}
+	return entityFromState(st)
+}
+
+// LiveByString is Live for an id held in a string field; a malformed or
+// empty id gives nil.
+func (r *Reader) LiveByString(id string, kind Kind) (Entity, error) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return nil, nil
+	}
+	return r.Live(u, kind)
+}
+
+// Refs returns the live records of kind that reference target in any of
+// their *_id fields.
+func (r *Reader) Refs(target uuid.UUID, kind Kind) ([]uuid.UUID, error) {
+	prefix := cat(target[:], []byte(kind), zero)
+	var out []uuid.UUID
+	c := r.tx.Bucket(bIxRef).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		var id uuid.UUID
+		copy(id[:], k[len(prefix):])
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// RefEntities loads the live records of kind referencing target.
+func (r *Reader) RefEntities(target uuid.UUID, kind Kind) ([]Entity, error) {
+	ids, err := r.Refs(target, kind)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entity, 0, len(ids))
+	for _, id := range ids {
+		e, err := r.Live(id, kind)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// scopePrefix is the ix_kind prefix for a kind, and a scope when given.
+// Scopes nest by prefix, so a township scope selects its villages.
+func scopePrefix(kind Kind, scope string) []byte {
+	return cat([]byte(kind), zero, []byte(scope))
+}
+
+// EachID calls fn for the id of every live record of kind within scope
+// (scope "" means all), in scope then creation order. fn may return errStop.
+func (r *Reader) EachID(kind Kind, scope string, fn func(id uuid.UUID, scope string) error) error {
+	prefix := scopePrefix(kind, scope)
+	c := r.tx.Bucket(bIxKind).Cursor()
+	kp := len(kind) + 1
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) < kp+17 {
+			continue
+		}
+		var id uuid.UUID
+		copy(id[:], k[len(k)-16:])
+		if err := fn(id, string(k[kp:len(k)-17])); err != nil {
+			if err == errStop {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Each calls fn for every live record of kind within scope.
+func (r *Reader) Each(kind Kind, scope string, fn func(e Entity) error) error {
+	return r.EachID(kind, scope, func(id uuid.UUID, _ string) error {
+		e, err := r.Live(id, kind)
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		return fn(e)
+	})
+}
+
+// All loads every live record of a kind within scope into typed values.
+func All[T Entity](r *Reader, kind Kind, scope string) ([]T, error) {
+	var out []T
+	err := r.Each(kind, scope, func(e Entity) error {
+		t, ok := e.(T)
+		if !ok {
+			return fmt.Errorf("record %s is %T, not the requested type", e.meta().ID, e)
+		}
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// ByNumber finds live records by their record number (户编号, 登记编号 …).
+func (r *Reader) ByNumber(no string) ([]uuid.UUID, error) {
+	prefix := cat([]byte(no), zero)
+	var out []uuid.UUID
+	c := r.tx.Bucket(bIxNo).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+16 {
+			continue
+		}
+		var id uuid.UUID
+		copy(id[:], k[len(prefix):])
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// PersonsByIDNumber finds live persons by ID number through the keyed hash.
+func (r *Reader) PersonsByIDNumber(number string) ([]uuid.UUID, error) {
+	key := r.s.hmacKey
+	if r.w != nil {
+		key = r.w.hmacKey
+	}
+	prefix := idHash(key, number)
+	var out []uuid.UUID
+	c := r.tx.Bucket(bIxIDH).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		var id uuid.UUID
+		copy(id[:], k[16:])
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// Get reads one record in its own snapshot.
+func (s *Store) Get(id uuid.UUID) (Entity, error) {
+	var e Entity
+	err := s.View(func(r *Reader) error {
+		var err error
+		e, err = r.Get(id)
+		return err
+	})
+	return e, err
+}
+
+// GetAs reads one record as its concrete type.
+func GetAs[T Entity](s *Store, id uuid.UUID) (T, error) {
+	var zeroT T
+	e, err := s.Get(id)
+	if err != nil {
+		return zeroT, err
+	}
+	t, ok := e.(T)
+	if !ok {
+		return zeroT, &Error{Code: CodeNotFound, Message: fmt.Sprintf("该记录是“%s”，不是所需的类型", KindLabel(e.meta().kind))}
+	}
+	return t, nil
+}

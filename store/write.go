@@ -1,0 +1,483 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SaveResult is what a successful save did.
+type SaveResult struct {
+	ID       uuid.UUID
+	Changed  []string // fields written
+	Warnings []*Error // doubts that did not block the save
+}
+
+// Batch is a group of saves in one transaction: roster import and demo data
+// use it to write thousands of records per fsync. Each save is validated
+// against everything before it in the batch.
+type Batch struct {
+	w *writeTx
+}
+
+// Batch runs fn in one durable transaction. If fn returns an error nothing
+// of the batch is written.
+func (s *Store) Batch(fn func(b *Batch) error) error {
+	return s.update(func(w *writeTx) error { return fn(&Batch{w: w}) })
+}
+
+// Reader gives read access to the batch's transaction, including its writes.
+func (b *Batch) Reader() *Reader { return b.w.Reader }
+
+// Create validates and writes a new record.
+func (b *Batch) Create(e Entity, author string) (*SaveResult, error) {
+	return b.w.create(e, author)
+}
+
+// Save writes the fields the user changed since the record was read.
+func (b *Batch) Save(e Entity, author string) (*SaveResult, error) {
+	return b.w.save(e, author)
+}
+
+// Create validates and writes a new record as one durable transaction. The
+// record gets a UUIDv7 id unless it already has one.
+func (s *Store) Create(e Entity, author string) (*SaveResult, error) {
+	var res *SaveResult
+	err := s.update(func(w *writeTx) error {
+		var err error
+		res, err = w.create(e, author)
+		return err
+	})
+	return res, err
+}
+
+// Save writes what the user changed in a record obtained from Get, as one
+// durable transaction. Only fields that differ from the values read are
+// written, with the context captured at read time: an edit made elsewhere in
+// the meantime to the same field becomes a sibling for review, never lost.
+func (s *Store) Save(e Entity, author string) (*SaveResult, error) {
+	var res *SaveResult
+	err := s.update(func(w *writeTx) error {
+		var err error
+		res, err = w.save(e, author)
+		return err
+	})
+	return res, err
+}
+
+// Delete marks a record deleted. The record stays in the log and can be
+// restored through conflict review if an edit raced the deletion.
+func (s *Store) Delete(e Entity, author string) error {
+	return s.update(func(w *writeTx) error { return w.delete(e, author) })
+}
+
+// Resolve settles a field with siblings: the value (canonical JSON) is
+// written with a context covering every version this station holds, so it
+// replaces all of them. For FieldDeleted, "true" keeps the record deleted and
+// "false" restores it.
+func (s *Store) Resolve(id uuid.UUID, field string, value json.RawMessage, author string) error {
+	return s.update(func(w *writeTx) error { return w.resolve(id, field, value, author) })
+}
+
+func (w *writeTx) requireStation() error {
+	if w.station == nil {
+		return &Error{Code: CodeNoStation, Message: "尚未设置站点，请先完成站点设置"}
+	}
+	return nil
+}
+
+func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
+	if err := w.requireStation(); err != nil {
+		return nil, err
+	}
+	kind := kindOf(e)
+	spec, err := specOf(kind)
+	if err != nil || kind == KindOrigin {
+		return nil, &Error{Code: "UNKNOWN_KIND", Message: "不支持的记录类型"}
+	}
+	m := e.meta()
+	if m.ID == uuid.Nil {
+		if m.ID, err = uuid.NewV7(); err != nil {
+			return nil, fmt.Errorf("new id: %w", err)
+		}
+	} else if t, err := w.load(m.ID); err != nil {
+		return nil, err
+	} else if t.state != nil {
+		return nil, &Error{Code: "DUPLICATE_ID", Message: "记录编号已存在"}
+	}
+	c := w.newChecker(spec, e, nil)
+	if spec.workflow != nil {
+		st := statusOf(e)
+		if st == "" {
+			setStatus(e, spec.workflow.initial[0])
+		} else if !oneOf(st, spec.workflow.initial) {
+			c.fail("status", "STATUS_INITIAL", fmt.Sprintf("新建的%s不能直接为“%s”", spec.label, st))
+		}
+	}
+	if spec.derive != nil {
+		spec.derive(c, e)
+	}
+	scope := c.scope()
+	spec.validate(c, e)
+	if len(c.probs) > 0 {
+		return nil, c.probs
+	}
+	m.Scope = scope
+	fields, err := fieldsOf(e)
+	if err != nil {
+		return nil, err
+	}
+	fs := make([]Field, 0, len(fields))
+	for k, v := range fields {
+		fs = append(fs, Field{Name: k, Value: v})
+	}
+	ch, err := w.local(kind, scope, m.ID, fs, nil, author)
+	if err != nil {
+		return nil, err
+	}
+	if spec.sideEffects != nil {
+		if err := spec.sideEffects(w, c, nil, e); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	w.refreshMeta(e, ch)
+	return &SaveResult{ID: m.ID, Changed: fieldNames(fs), Warnings: c.warns}, nil
+}
+
+func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
+	if err := w.requireStation(); err != nil {
+		return nil, err
+	}
+	m := e.meta()
+	t, err := w.load(m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if t.state == nil {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到该记录，可能尚未保存"}
+	}
+	if t.state.Deleted() {
+		return nil, &Error{Code: CodeDeleted, Message: "该记录已被删除，不能修改"}
+	}
+	spec, err := specOf(t.state.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if k := kindOf(e); k != t.state.Kind {
+		return nil, &Error{Code: CodeBadRequest, Message: "记录类型与已保存的不一致"}
+	}
+	cur, err := entityFromState(t.state)
+	if err != nil {
+		return nil, err
+	}
+	curFields := cur.meta().base
+	newFields, err := fieldsOf(e)
+	if err != nil {
+		return nil, err
+	}
+	base := m.base
+	if base == nil {
+		// Not read through Get (a script's JSON): compare with what is
+		// held now and use the record's current context.
+		base = curFields
+		m.Context = t.state.VV.Clone()
+	}
+	edited := diffFields(base, newFields)
+	if len(edited) == 0 {
+		return &SaveResult{ID: m.ID}, nil
+	}
+	if spec.frozen != nil && spec.frozen(statusOf(cur)) {
+		for name := range edited {
+			if !oneOf(name, spec.mutable) {
+				return nil, &Error{Code: "FROZEN", Field: name, Message: fmt.Sprintf("%s已提交，“%s”不能再修改；如需更正请新建更正记录", spec.label, FieldLabel(spec.kind, name))}
+			}
+		}
+	}
+	// The record as it will read: what is held now, with the user's edits.
+	merged := make(map[string][]byte, len(curFields))
+	for k, v := range curFields {
+		merged[k] = v
+	}
+	for k, v := range edited {
+		if v == nil {
+			delete(merged, k)
+		} else {
+			merged[k] = v
+		}
+	}
+	next := spec.new()
+	if err := json.Unmarshal(jsonObject(merged), next); err != nil {
+		return nil, &Error{Code: CodeBadRequest, Message: "记录内容格式不正确", Err: err}
+	}
+	nm := next.meta()
+	*nm = *cur.meta()
+	c := w.newChecker(spec, next, cur)
+	if _, ok := edited["status"]; ok && spec.workflow != nil {
+		from, to := statusOf(cur), statusOf(next)
+		var seen struct {
+			Status string `json:"status"`
+		}
+		_ = json.Unmarshal(jsonObject(map[string][]byte{"status": base["status"]}), &seen)
+		if base["status"] != nil && seen.Status != from {
+			return nil, &Error{Code: CodeStale, Field: "status", Message: fmt.Sprintf("状态已被其他人改为“%s”，请重新打开后再办理", from)}
+		}
+		if !spec.workflow.allowed(from, to) {
+			c.fail("status", "STATUS_TRANSITION", fmt.Sprintf("%s不能从“%s”改为“%s”", spec.label, from, to))
+		}
+	}
+	if spec.derive != nil {
+		spec.derive(c, next)
+	}
+	if scope := c.scope(); scope != t.state.Scope && len(c.probs) == 0 {
+		c.fail(spec.scopeField, "SCOPE_FIXED", "记录所属区划不能修改；搬迁请在新村新建记录")
+	}
+	spec.validate(c, next)
+	if len(c.probs) > 0 {
+		return nil, c.probs
+	}
+	finalFields, err := fieldsOf(next)
+	if err != nil {
+		return nil, err
+	}
+	// Against what is held now, the difference is exactly the user's edits
+	// and what derive recomputed from them: a field changed elsewhere since
+	// the form opened is already in curFields and is not written again.
+	var fs []Field
+	for k, v := range diffFields(curFields, finalFields) {
+		if v == nil {
+			v = []byte("null")
+		}
+		fs = append(fs, Field{Name: k, Value: v})
+	}
+	if len(fs) == 0 {
+		return &SaveResult{ID: m.ID}, nil
+	}
+	ch, err := w.local(spec.kind, t.state.Scope, m.ID, fs, m.Context, author)
+	if err != nil {
+		return nil, err
+	}
+	if spec.sideEffects != nil {
+		if err := spec.sideEffects(w, c, cur, next); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	w.refreshMeta(e, ch)
+	return &SaveResult{ID: m.ID, Changed: fieldNames(fs), Warnings: c.warns}, nil
+}
+
+// systemSave writes fields of another record as a consequence of a save
+// (a death checks the person out). It skips validation of the target, which
+// the consequence keeps valid, but not its workflow.
+func (w *writeTx) systemSave(id uuid.UUID, set map[string]any, author string) error {
+	t, err := w.load(id)
+	if err != nil || t.state == nil || t.state.Deleted() {
+		return err
+	}
+	cur := displayed(t.state)
+	var fs []Field
+	for k, v := range set {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(cur[k], b) {
+			fs = append(fs, Field{Name: k, Value: b})
+		}
+	}
+	_, err = w.local(t.state.Kind, t.state.Scope, id, fs, t.state.VV, author)
+	return err
+}
+
+func (w *writeTx) delete(e Entity, author string) error {
+	if err := w.requireStation(); err != nil {
+		return err
+	}
+	m := e.meta()
+	t, err := w.load(m.ID)
+	if err != nil {
+		return err
+	}
+	if t.state == nil {
+		return &Error{Code: CodeNotFound, Message: "找不到该记录"}
+	}
+	if t.state.Deleted() {
+		return nil
+	}
+	spec, err := specOf(t.state.Kind)
+	if err != nil {
+		return err
+	}
+	cur, err := entityFromState(t.state)
+	if err != nil {
+		return err
+	}
+	if spec.frozen != nil && spec.frozen(statusOf(cur)) {
+		return &Error{Code: "FROZEN", Message: fmt.Sprintf("%s已提交，不能删除；如有错误请作废或新建更正记录", spec.label)}
+	}
+	// Deleting a record others still point at would leave them dangling.
+	for _, k := range Kinds() {
+		ids, err := w.Refs(m.ID, k)
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			return &Error{Code: "HAS_DEPENDENTS", Message: fmt.Sprintf("还有%d条“%s”引用该%s，请先处理它们", len(ids), KindLabel(k), spec.label)}
+		}
+	}
+	ctx := m.Context
+	if m.base == nil {
+		ctx = t.state.VV
+	}
+	ch, err := w.local(t.state.Kind, t.state.Scope, m.ID, []Field{{Name: FieldDeleted, Value: []byte("true")}}, ctx, author)
+	if err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	w.refreshMeta(e, ch)
+	return nil
+}
+
+func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, author string) error {
+	if err := w.requireStation(); err != nil {
+		return err
+	}
+	t, err := w.load(id)
+	if err != nil {
+		return err
+	}
+	if t.state == nil {
+		return &Error{Code: CodeNotFound, Message: "找不到该记录"}
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, value); err != nil {
+		return &Error{Code: CodeBadRequest, Field: field, Message: "取值格式不正确", Err: err}
+	}
+	v := compact.Bytes()
+	if field == FieldDeleted {
+		if string(v) != "true" && string(v) != "false" {
+			return &Error{Code: CodeBadRequest, Field: field, Message: "删除冲突只能选择保留删除（true）或恢复记录（false）"}
+		}
+	} else {
+		// A hand-merged value must pass the same rules as an edit.
+		spec, err := specOf(t.state.Kind)
+		if err != nil {
+			return err
+		}
+		cur, err := entityFromState(t.state)
+		if err != nil {
+			return err
+		}
+		fields := cur.meta().base
+		merged := make(map[string][]byte, len(fields))
+		for k, x := range fields {
+			merged[k] = x
+		}
+		merged[field] = v
+		next := spec.new()
+		if err := json.Unmarshal(jsonObject(merged), next); err != nil {
+			return &Error{Code: CodeBadRequest, Field: field, Message: "取值与字段类型不符", Err: err}
+		}
+		*next.meta() = *cur.meta()
+		c := w.newChecker(spec, next, cur)
+		spec.validate(c, next)
+		if len(c.probs) > 0 {
+			return c.probs
+		}
+	}
+	if _, err := w.local(t.state.Kind, t.state.Scope, id, []Field{{Name: field, Value: v}}, t.state.VV, author); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// refreshMeta updates the caller's entity after a save so that a second save
+// of the same value is a no-op and its context includes the first.
+func (w *writeTx) refreshMeta(e Entity, ch *Change) {
+	t := w.recs[e.meta().ID]
+	if t == nil || t.state == nil {
+		return
+	}
+	fresh, err := entityFromState(t.state)
+	if err != nil {
+		return
+	}
+	fm := fresh.meta()
+	m := e.meta()
+	m.Scope, m.Deleted, m.Context, m.Conflicts = fm.Scope, fm.Deleted, fm.Context, fm.Conflicts
+	m.Created, m.CreatedBy, m.Updated, m.UpdatedBy = fm.Created, fm.CreatedBy, fm.Updated, fm.UpdatedBy
+	m.kind = fm.kind
+	m.base, _ = fieldsOf(e)
+	_ = ch
+}
+
+// diffFields returns the fields whose value differs from a to b; a field
+// present in a and absent in b maps to nil (cleared).
+func diffFields(a, b map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for k, v := range b {
+		if !bytes.Equal(a[k], v) {
+			out[k] = v
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			out[k] = nil
+		}
+	}
+	return out
+}
+
+func fieldNames(fs []Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	sort.Strings(out)
+	return out
+}
+
+// statusOf reads the status field of any entity that has one.
+func statusOf(e Entity) string {
+	var s struct {
+		Status string `json:"status"`
+	}
+	b, _ := json.Marshal(e)
+	_ = json.Unmarshal(b, &s)
+	return s.Status
+}
+
+func setStatus(e Entity, status string) {
+	b, _ := json.Marshal(map[string]string{"status": status})
+	_ = json.Unmarshal(b, e)
+}
+
+// WriteTx exposes a write transaction to the sync package, which records a
+// bundle's receipt in the same transaction as its changes.
+type WriteTx struct{ w *writeTx }
+
+// Tx is the underlying bbolt transaction.
+func (t *WriteTx) Tx() *bolt.Tx { return t.w.tx }
+
+// Apply merges remote changes inside this transaction.
+func (t *WriteTx) Apply(changes []*Change) (ApplyStats, error) {
+	var st ApplyStats
+	err := t.w.applyRemote(changes, &st)
+	return st, err
+}
+
+// Update runs fn in one durable write transaction of the store.
+func (s *Store) Update(fn func(t *WriteTx) error) error {
+	return s.update(func(w *writeTx) error { return fn(&WriteTx{w: w}) })
+}

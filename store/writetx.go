@@ -1,0 +1,285 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// writeTx is one bbolt write transaction with the store's in-memory state
+// copied in. Nothing in the Store changes unless the transaction commits;
+// then the after hooks publish the new sequence number and clock.
+type writeTx struct {
+	*Reader
+	s       *Store
+	tx      *bolt.Tx
+	origin  OriginID
+	seq     uint64
+	clk     clock
+	station *StationInfo
+	policy  Policy
+	hmacKey []byte
+
+	recs  map[uuid.UUID]*touched
+	dirty []uuid.UUID
+	have  map[OriginID]uint64
+	after []func()
+}
+
+// touched is a record loaded in this transaction, with the index entries it
+// had when loaded so that only the difference is written back.
+type touched struct {
+	state *RecordState // nil: record does not exist
+	oldIx []ixEntry
+	dirty bool
+}
+
+func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
+	s.mu.Lock()
+	w := &writeTx{
+		s:       s,
+		tx:      tx,
+		origin:  s.origin,
+		seq:     s.seq,
+		clk:     clock{last: s.clk.last, now: s.now},
+		station: s.station,
+		policy:  clonePolicy(s.policy),
+		hmacKey: s.hmacKey,
+		recs:    make(map[uuid.UUID]*touched),
+		have:    make(map[OriginID]uint64),
+	}
+	s.mu.Unlock()
+	w.Reader = &Reader{s: s, tx: tx, w: w}
+	return w
+}
+
+// update runs fn in one durable write transaction.
+func (s *Store) update(fn func(w *writeTx) error) error {
+	if s.readOnly {
+		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
+	}
+	var w *writeTx
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w = s.newWriteTx(tx)
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.finish()
+	})
+	if err != nil {
+		return ioError("save", err)
+	}
+	s.mu.Lock()
+	s.seq = w.seq
+	s.clk.last = w.clk.last
+	for _, f := range w.after {
+		f()
+	}
+	s.mu.Unlock()
+	s.remember()
+	return nil
+}
+
+// load returns the record's state as seen in this transaction, nil if absent.
+func (w *writeTx) load(id uuid.UUID) (*touched, error) {
+	if t, ok := w.recs[id]; ok {
+		return t, nil
+	}
+	t := &touched{}
+	if v := w.tx.Bucket(bRec).Get(id[:]); v != nil {
+		st, err := decodeState(id, v)
+		if err != nil {
+			return nil, err
+		}
+		t.state = st
+		t.oldIx = indexEntries(st, w.hmacKey)
+	}
+	w.recs[id] = t
+	return t, nil
+}
+
+func (w *writeTx) haveOf(o OriginID) uint64 {
+	if v, ok := w.have[o]; ok {
+		return v
+	}
+	v := getU64(w.tx.Bucket(bHave).Get(o[:]))
+	w.have[o] = v
+	return v
+}
+
+func (w *writeTx) setHave(o OriginID, seq uint64) error {
+	w.have[o] = seq
+	return w.tx.Bucket(bHave).Put(o[:], u64(seq))
+}
+
+// applyChange merges a change whose predecessors from its origin are all
+// applied. It does not touch the log or the have vector.
+func (w *writeTx) applyChange(c *Change) error {
+	t, err := w.load(c.Record)
+	if err != nil {
+		return err
+	}
+	if t.state == nil {
+		t.state = &RecordState{ID: c.Record}
+	}
+	t.state.apply(c)
+	if !t.dirty {
+		t.dirty = true
+		w.dirty = append(w.dirty, c.Record)
+	}
+	return nil
+}
+
+// local writes a change made on this station: next sequence number, a fresh
+// clock reading, into the log and applied, all in this transaction.
+func (w *writeTx) local(kind Kind, scope string, id uuid.UUID, fields []Field, ctx VV, author string) (*Change, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	sortFields(fields)
+	// The have vector, not the in-memory counter, is the truth: it also
+	// moves when this origin's own changes come back from elsewhere.
+	seq := w.haveOf(w.origin) + 1
+	c := &Change{
+		Origin: w.origin,
+		Seq:    seq,
+		HLC:    w.clk.next(),
+		Scope:  scope,
+		Kind:   kind,
+		Record: id,
+		Fields: fields,
+		Ctx:    ctx.Clone(),
+		Author: author,
+		Schema: SchemaVersion,
+	}
+	// The context can only cover this origin's earlier changes.
+	if c.Ctx.Get(w.origin) >= seq {
+		return nil, fmt.Errorf("local change: context ahead of own sequence")
+	}
+	if err := w.tx.Bucket(bLog).Put(logKey(c.Origin, c.Seq), c.Encode()); err != nil {
+		return nil, err
+	}
+	if err := w.setHave(w.origin, seq); err != nil {
+		return nil, err
+	}
+	w.seq = seq
+	return c, w.applyChange(c)
+}
+
+// flush writes the dirty records and the difference of their index entries.
+// It runs after every local save, so that the next validation in the same
+// transaction sees the indexes up to date, and at the end of a chunk of
+// remote changes.
+func (w *writeTx) flush() error {
+	if len(w.dirty) == 0 {
+		return nil
+	}
+	// bbolt writes sorted keys faster.
+	sort.Slice(w.dirty, func(i, j int) bool { return bytes.Compare(w.dirty[i][:], w.dirty[j][:]) < 0 })
+	rec := w.tx.Bucket(bRec)
+	for _, id := range w.dirty {
+		t := w.recs[id]
+		if err := rec.Put(id[:], t.state.encode()); err != nil {
+			return fmt.Errorf("write record: %w", err)
+		}
+		newIx := indexEntries(t.state, w.hmacKey)
+		if err := w.applyIndexDiff(t.oldIx, newIx); err != nil {
+			return err
+		}
+		t.oldIx = newIx
+		t.dirty = false
+	}
+	w.dirty = w.dirty[:0]
+	return nil
+}
+
+func (w *writeTx) applyIndexDiff(old, cur []ixEntry) error {
+	type bk struct{ b, k string }
+	seen := make(map[bk][]byte, len(cur))
+	for _, e := range cur {
+		seen[bk{string(e.bucket), string(e.key)}] = e.val
+	}
+	for _, e := range old {
+		if _, ok := seen[bk{string(e.bucket), string(e.key)}]; !ok {
+			if err := w.tx.Bucket(e.bucket).Delete(e.key); err != nil {
+				return fmt.Errorf("index delete: %w", err)
+			}
+		}
+	}
+	oldVals := make(map[bk][]byte, len(old))
+	for _, e := range old {
+		oldVals[bk{string(e.bucket), string(e.key)}] = e.val
+	}
+	for _, e := range cur {
+		if v, ok := oldVals[bk{string(e.bucket), string(e.key)}]; ok && bytes.Equal(v, e.val) {
+			continue
+		}
+		if err := w.tx.Bucket(e.bucket).Put(e.key, e.val); err != nil {
+			return fmt.Errorf("index put: %w", err)
+		}
+	}
+	return nil
+}
+
+// finish flushes and persists the sequence number and the clock, in the
+// same transaction as the changes that used them.
+func (w *writeTx) finish() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return putAll(w.tx.Bucket(bMeta), mSeq, u64(w.seq), mHLC, u64(uint64(w.clk.last)))
+}
+
+// publishOrigin writes this origin's identity record. It is the first change
+// of an origin minted after the station is set up, so that every replica can
+// say which station wrote a value.
+func (w *writeTx) publishOrigin(reason string) error {
+	if w.station == nil {
+		return nil
+	}
+	id := uuid.UUID(w.origin)
+	t, err := w.load(id)
+	if err != nil {
+		return err
+	}
+	o := &Origin{StationCode: w.station.Code, StationName: w.station.Name, StationType: w.station.Type, Minted: reason}
+	fields, err := fieldsOf(o)
+	if err != nil {
+		return err
+	}
+	var cur map[string][]byte
+	var ctx VV
+	if t.state != nil {
+		cur = displayed(t.state)
+		ctx = t.state.VV
+	}
+	var fs []Field
+	for k, v := range fields {
+		if !bytes.Equal(cur[k], v) {
+			fs = append(fs, Field{Name: k, Value: v})
+		}
+	}
+	_, err = w.local(KindOrigin, w.station.Scope, id, fs, ctx, w.station.Name)
+	return err
+}
+
+// alarm records something that must never happen, such as one origin and
+// sequence number arriving with two different contents. No personal data:
+// only ids.
+func (w *writeTx) alarm(what string, d Dot) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(map[string]string{
+		"time":   w.s.now().In(ChinaTZ).Format("2006-01-02 15:04:05"),
+		"what":   what,
+		"origin": d.Origin.String(),
+		"seq":    fmt.Sprint(d.Seq),
+	})
+	return w.tx.Bucket(bAlarm).Put(id[:], b)
+}
