@@ -75,11 +75,11 @@ type Contact struct {
 
 // Supporter is a person with the legal duty of support (赡养人).
 type Supporter struct {
-	Name      string `json:"name,omitempty" zh:"姓名"`
-	Relation  string `json:"relation,omitempty" zh:"关系"`
-	Mobile    string `json:"mobile,omitempty" zh:"电话" mask:"phone"`
-	IDNumber  string `json:"id_number,omitempty" zh:"身份证号" mask:"id"`
-	LivesApart bool  `json:"lives_apart,omitempty" zh:"是否分开居住"`
+	Name       string `json:"name,omitempty" zh:"姓名"`
+	Relation   string `json:"relation,omitempty" zh:"关系"`
+	Mobile     string `json:"mobile,omitempty" zh:"电话" mask:"phone"`
+	IDNumber   string `json:"id_number,omitempty" zh:"身份证号" mask:"id"`
+	LivesApart bool   `json:"lives_apart,omitempty" zh:"是否分开居住"`
 }
 
 // Origin describes the station behind an origin id, so that a review screen
@@ -381,29 +381,29 @@ type CreditRating struct {
 // (贷款申请/认定推荐): village → township → county → bank.
 type LoanApplication struct {
 	Meta
-	ApplicationNo      string   `json:"application_no,omitempty" zh:"申请编号"`
-	HouseholdID        string   `json:"household_id,omitempty" zh:"农户"`
-	ApplicantPersonID  string   `json:"applicant_person_id,omitempty" zh:"申请人"`
-	ApplyDate          Date     `json:"apply_date,omitempty" zh:"申请日期"`
-	Mode               string   `json:"mode,omitempty" zh:"贷款模式"`
-	AmountFen          int64    `json:"amount_fen,omitempty" zh:"申请金额"`
-	TermMonths         int      `json:"term_months,omitempty" zh:"申请期限（月）"`
-	Purpose            string   `json:"purpose,omitempty" zh:"贷款用途"`
-	PurposeText        string   `json:"purpose_text,omitempty" zh:"用途说明"`
-	ProjectDesc        string   `json:"project_desc,omitempty" zh:"项目描述"`
-	EnterpriseID       string   `json:"enterprise_id,omitempty" zh:"合作企业"`
-	CapacityDeclared   bool     `json:"capacity_declared,omitempty" zh:"具有完全民事行为能力（本人声明）"`
-	VillageOpinion     string   `json:"village_opinion,omitempty" zh:"村推荐意见"`
-	VillageSigners     []string `json:"village_signers,omitempty" zh:"村推荐签字人"`
-	VillageDate        Date     `json:"village_date,omitempty" zh:"村推荐日期"`
-	TownshipOpinion    string   `json:"township_opinion,omitempty" zh:"乡镇审核意见"`
-	TownshipDate       Date     `json:"township_date,omitempty" zh:"乡镇审核日期"`
-	CountyOpinion      string   `json:"county_opinion,omitempty" zh:"县中心推荐意见"`
-	CountyDate         Date     `json:"county_date,omitempty" zh:"县中心推荐日期"`
-	BankName           string   `json:"bank_name,omitempty" zh:"承贷银行"`
-	BankDecisionDate   Date     `json:"bank_decision_date,omitempty" zh:"银行审批日期"`
-	RejectReason       string   `json:"reject_reason,omitempty" zh:"拒绝理由"`
-	Status             string   `json:"status,omitempty" zh:"状态"`
+	ApplicationNo     string   `json:"application_no,omitempty" zh:"申请编号"`
+	HouseholdID       string   `json:"household_id,omitempty" zh:"农户"`
+	ApplicantPersonID string   `json:"applicant_person_id,omitempty" zh:"申请人"`
+	ApplyDate         Date     `json:"apply_date,omitempty" zh:"申请日期"`
+	Mode              string   `json:"mode,omitempty" zh:"贷款模式"`
+	AmountFen         int64    `json:"amount_fen,omitempty" zh:"申请金额"`
+	TermMonths        int      `json:"term_months,omitempty" zh:"申请期限（月）"`
+	Purpose           string   `json:"purpose,omitempty" zh:"贷款用途"`
+	PurposeText       string   `json:"purpose_text,omitempty" zh:"用途说明"`
+	ProjectDesc       string   `json:"project_desc,omitempty" zh:"项目描述"`
+	EnterpriseID      string   `json:"enterprise_id,omitempty" zh:"合作企业"`
+	CapacityDeclared  bool     `json:"capacity_declared,omitempty" zh:"具有完全民事行为能力（本人声明）"`
+	VillageOpinion    string   `json:"village_opinion,omitempty" zh:"村推荐意见"`
+	VillageSigners    []string `json:"village_signers,omitempty" zh:"村推荐签字人"`
+	VillageDate       Date     `json:"village_date,omitempty" zh:"村推荐日期"`
+	TownshipOpinion   string   `json:"township_opinion,omitempty" zh:"乡镇审核意见"`
+	TownshipDate      Date     `json:"township_date,omitempty" zh:"乡镇审核日期"`
+	CountyOpinion     string   `json:"county_opinion,omitempty" zh:"县中心推荐意见"`
+	CountyDate        Date     `json:"county_date,omitempty" zh:"县中心推荐日期"`
+	BankName          string   `json:"bank_name,omitempty" zh:"承贷银行"`
+	BankDecisionDate  Date     `json:"bank_decision_date,omitempty" zh:"银行审批日期"`
+	RejectReason      string   `json:"reject_reason,omitempty" zh:"拒绝理由"`
+	Status            string   `json:"status,omitempty" zh:"状态"`
 }
 
 // Instalment is one principal due date of a loan.

@@ -11,16 +11,16 @@ import (
 // the settings screen.
 type Policy struct {
 	// Micro-loans (扶贫小额信贷).
-	LoanMaxFen           int64    `json:"loan_max_fen" zh:"单户贷款上限（分）"`
-	LoanMaxMonths        int      `json:"loan_max_months" zh:"贷款期限上限（月）"`
-	BorrowerMinAge       int      `json:"borrower_min_age" zh:"借款人最低年龄"`
-	BorrowerMaxAge       int      `json:"borrower_max_age" zh:"借款人最高年龄"`
-	HuDaiQiYongCutoff    Date     `json:"hudaiqiyong_cutoff" zh:"户贷企用停止新增日期"`
-	RatingRequired       bool     `json:"rating_required" zh:"申请须有有效评级"`
-	RatingHouseholdTypes []string `json:"rating_household_types" zh:"可评级授信的户类型"`
-	NoticeMinDays        int      `json:"notice_min_days" zh:"评级公示最少天数"`
-	NPLVillageBP         int      `json:"npl_village_bp" zh:"村不良率停贷线（基点）"`
-	NPLTownshipBP        int      `json:"npl_township_bp" zh:"乡镇不良率停贷线（基点）"`
+	LoanMaxFen           int64        `json:"loan_max_fen" zh:"单户贷款上限（分）"`
+	LoanMaxMonths        int          `json:"loan_max_months" zh:"贷款期限上限（月）"`
+	BorrowerMinAge       int          `json:"borrower_min_age" zh:"借款人最低年龄"`
+	BorrowerMaxAge       int          `json:"borrower_max_age" zh:"借款人最高年龄"`
+	HuDaiQiYongCutoff    Date         `json:"hudaiqiyong_cutoff" zh:"户贷企用停止新增日期"`
+	RatingRequired       bool         `json:"rating_required" zh:"申请须有有效评级"`
+	RatingHouseholdTypes []string     `json:"rating_household_types" zh:"可评级授信的户类型"`
+	NoticeMinDays        int          `json:"notice_min_days" zh:"评级公示最少天数"`
+	NPLVillageBP         int          `json:"npl_village_bp" zh:"村不良率停贷线（基点）"`
+	NPLTownshipBP        int          `json:"npl_township_bp" zh:"乡镇不良率停贷线（基点）"`
 	RatingScheme         RatingScheme `json:"rating_scheme" zh:"评级授信方案"`
 
 	// Elderly care.

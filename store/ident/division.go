@@ -19,10 +19,10 @@ type Division struct {
 type Level int
 
 const (
-	LevelInvalid Level = iota
-	LevelCounty        // 6 digits, GB/T 2260
-	LevelTownship      // 9 digits, GB/T 10114
-	LevelVillage       // 12 digits, NBS 统计用区划代码
+	LevelInvalid  Level = iota
+	LevelCounty         // 6 digits, GB/T 2260
+	LevelTownship       // 9 digits, GB/T 10114
+	LevelVillage        // 12 digits, NBS 统计用区划代码
 )
 
 func (l Level) String() string {
