@@ -54,8 +54,9 @@ type Meta struct {
 	// Conflicts lists fields with siblings waiting for review.
 	Conflicts []string `json:"-"`
 
-	kind Kind
-	base map[string][]byte // field values as read, to tell what the user changed
+	kind   Kind
+	base   map[string][]byte // field values as read, to tell what the user changed
+	masked bool              // a masked copy for display; never saved
 }
 
 func (m *Meta) meta() *Meta { return m }

@@ -156,6 +156,9 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 		return nil, err
 	}
 	m := e.meta()
+	if m.masked {
+		return nil, &Error{Code: "MASKED_RECORD", Message: "这是隐去敏感信息的显示副本，不能保存；请重新打开记录后修改"}
+	}
 	t, err := w.load(m.ID)
 	if err != nil {
 		return nil, err

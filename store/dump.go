@@ -1,0 +1,256 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Dump writes the whole materialised state as canonical JSON: records sorted
+// by id, fields by name, every version of every field with its dot, clock
+// reading and author, and each register's cover. Two replicas that hold the
+// same changes write identical bytes; local details (this file's origin,
+// clock, pending queue, indexes) are left out. Sensitive values are masked
+// unless unmasked is set.
+func (s *Store) Dump(w io.Writer, unmasked bool) error {
+	bw := bufio.NewWriter(w)
+	err := s.View(func(r *Reader) error {
+		if _, err := bw.WriteString("{\"have\":"); err != nil {
+			return err
+		}
+		have := map[string]uint64{}
+		if err := r.tx.Bucket(bHave).ForEach(func(k, v []byte) error {
+			have[uuid.UUID(k).String()] = getU64(v)
+			return nil
+		}); err != nil {
+			return err
+		}
+		hb, _ := json.Marshal(have)
+		bw.Write(hb)
+		bw.WriteString(",\n\"records\":[")
+		first := true
+		err := r.tx.Bucket(bRec).ForEach(func(k, v []byte) error {
+			st, err := decodeState(uuid.UUID(k), v)
+			if err != nil {
+				return err
+			}
+			if !first {
+				bw.WriteString(",")
+			}
+			first = false
+			bw.WriteString("\n")
+			return writeRecordJSON(bw, st, unmasked)
+		})
+		if err != nil {
+			return err
+		}
+		_, err = bw.WriteString("\n]}\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+type dumpVersion struct {
+	Origin string          `json:"origin"`
+	Seq    uint64          `json:"seq"`
+	HLC    uint64          `json:"hlc"`
+	Author string          `json:"author"`
+	Value  json.RawMessage `json:"value"`
+}
+
+type dumpField struct {
+	Value    json.RawMessage   `json:"value"`
+	Versions []dumpVersion     `json:"versions"`
+	Cover    map[string]uint64 `json:"cover,omitempty"`
+}
+
+func writeRecordJSON(w io.Writer, st *RecordState, unmasked bool) error {
+	fields := make(map[string]dumpField, len(st.Fields))
+	for i := range st.Fields {
+		r := &st.Fields[i]
+		df := dumpField{Value: json.RawMessage("null")}
+		mask := func(v []byte) json.RawMessage {
+			if unmasked || r.Name == FieldDeleted {
+				return v
+			}
+			return maskField(st.Kind, r.Name, v)
+		}
+		if win := r.Winner(); win != nil {
+			df.Value = mask(win.Value)
+		}
+		for _, v := range r.Versions {
+			df.Versions = append(df.Versions, dumpVersion{Origin: v.Dot.Origin.String(), Seq: v.Dot.Seq, HLC: uint64(v.HLC), Author: v.Author, Value: mask(v.Value)})
+		}
+		if len(r.Cover) > 0 {
+			df.Cover = map[string]uint64{}
+			for _, d := range r.Cover {
+				df.Cover[d.Origin.String()] = d.Seq
+			}
+		}
+		fields[r.Name] = df
+	}
+	vv := map[string]uint64{}
+	for _, d := range st.VV {
+		vv[d.Origin.String()] = d.Seq
+	}
+	b, err := json.Marshal(struct {
+		ID        string               `json:"id"`
+		Kind      Kind                 `json:"kind"`
+		Scope     string               `json:"scope"`
+		Deleted   bool                 `json:"deleted"`
+		Conflicts []string             `json:"conflicts,omitempty"`
+		VV        map[string]uint64    `json:"vv"`
+		Fields    map[string]dumpField `json:"fields"`
+	}{st.ID.String(), st.Kind, st.Scope, st.Deleted(), st.ConflictFields(), vv, fields})
+	if err != nil {
+		return fmt.Errorf("dump %s: %w", st.ID, err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// RecordJSON returns the displayed fields of an entity as JSON, with the
+// record's id, kind and edit context (_version) so that a script can hand it
+// back to record put. Sensitive fields are masked unless unmasked is set.
+func RecordJSON(e Entity, unmasked bool) ([]byte, error) {
+	if !unmasked {
+		e = Masked(e)
+	}
+	fields, err := fieldsOf(e)
+	if err != nil {
+		return nil, err
+	}
+	m := e.meta()
+	extra := map[string]any{
+		"id":       m.ID.String(),
+		"kind":     kindOf(e),
+		"scope":    m.Scope,
+		"_version": m.Context.String(),
+	}
+	if m.Deleted {
+		extra["_deleted"] = true
+	}
+	if len(m.Conflicts) > 0 {
+		extra["_conflicts"] = m.Conflicts
+	}
+	for k, v := range extra {
+		b, _ := json.Marshal(v)
+		fields[k] = b
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, jsonObject(fields), "", "  "); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// Rebuild recomputes every derived bucket (record states, indexes, review
+// list) from the change log. It is what a schema migration of the indexes
+// runs, and what tests compare the maintained state against.
+func (s *Store) Rebuild() error {
+	return s.update(func(w *writeTx) error { return rebuildDerived(w) })
+}
+
+func rebuildDerived(w *writeTx) error {
+	for _, b := range derivedBuckets {
+		if err := w.tx.DeleteBucket(b); err != nil {
+			return fmt.Errorf("rebuild: drop %s: %w", b, err)
+		}
+		if _, err := w.tx.CreateBucket(b); err != nil {
+			return fmt.Errorf("rebuild: create %s: %w", b, err)
+		}
+	}
+	w.recs = map[uuid.UUID]*touched{}
+	w.dirty = nil
+	n := 0
+	err := w.tx.Bucket(bLog).ForEach(func(k, v []byte) error {
+		c, err := DecodeChange(v)
+		if err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		if err := w.applyChange(c); err != nil {
+			return err
+		}
+		if n++; n%ApplyChunk == 0 {
+			if err := w.flush(); err != nil {
+				return err
+			}
+			w.recs = map[uuid.UUID]*touched{}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// DerivedDigest hashes the derived buckets, to compare a maintained state
+// with a rebuilt one.
+func (s *Store) DerivedDigest() (string, error) {
+	h := sha256.New()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		names := make([]string, len(derivedBuckets))
+		for i, b := range derivedBuckets {
+			names[i] = string(b)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			h.Write([]byte(name))
+			if err := tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
+				fmt.Fprintf(h, "%d:%x=%d:%x;", len(k), k, len(v), v)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// Have returns the highest contiguous sequence number held per origin.
+func (s *Store) Have() (map[OriginID]uint64, error) {
+	out := map[OriginID]uint64{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bHave).ForEach(func(k, v []byte) error {
+			var o OriginID
+			copy(o[:], k)
+			out[o] = getU64(v)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Changes returns the logged changes of one origin with seq in (after, upto].
+func (s *Store) Changes(o OriginID, after, upto uint64) ([]*Change, error) {
+	var out []*Change
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bLog).Cursor()
+		for k, v := c.Seek(logKey(o, after+1)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
+			seq := getU64(k[16:])
+			if seq > upto {
+				break
+			}
+			ch, err := DecodeChange(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, ch)
+		}
+		return nil
+	})
+	return out, err
+}

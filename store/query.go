@@ -1,0 +1,456 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// Page is one page of a list.
+type Page struct {
+	IDs    []uuid.UUID
+	Scopes []string
+	Total  int
+}
+
+// List pages through the live records of a kind within a scope, in scope
+// and then creation order (ids are UUIDv7).
+func (r *Reader) List(kind Kind, scope string, offset, limit int) (Page, error) {
+	var p Page
+	err := r.EachID(kind, scope, func(id uuid.UUID, sc string) error {
+		if p.Total >= offset && len(p.IDs) < limit {
+			p.IDs = append(p.IDs, id)
+			p.Scopes = append(p.Scopes, sc)
+		}
+		p.Total++
+		return nil
+	})
+	return p, err
+}
+
+// Hit is one search result.
+type Hit struct {
+	ID    uuid.UUID
+	Kind  Kind
+	Scope string
+	Name  string
+}
+
+// searchCap bounds how many index keys one query walks before ranking; a
+// one-character query such as "王" over 100,000 people stops there and says
+// there are more.
+const searchCap = 5000
+
+// Search finds people, homes and enterprises by name (any part of it), by
+// pinyin initials (wxl finds 王秀兰) or, when the query is an ID number, by the
+// keyed hash of the number. Names starting with the query come first.
+// Only records inside scope are returned; total counts all matches seen.
+func (r *Reader) Search(query, scope string, limit int) ([]Hit, int, error) {
+	q := normName(query)
+	if q == "" {
+		return nil, 0, nil
+	}
+	if looksLikeID(q) {
+		return r.searchID(q, scope, limit)
+	}
+	bucket, byInitials := bIxName, isASCIILetters(q)
+	if byInitials {
+		bucket = bIxPy
+	}
+	type ranked struct {
+		Hit
+		prefix bool
+	}
+	seen := map[uuid.UUID]int{}
+	var hits []ranked
+	prefix := []byte(q)
+	c := r.tx.Bucket(bucket).Cursor()
+	walked := 0
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && walked < searchCap; k, v = c.Next() {
+		walked++
+		if len(k) < 17 {
+			continue
+		}
+		var id uuid.UUID
+		copy(id[:], k[len(k)-16:])
+		parts := bytes.SplitN(v, zero, 3)
+		if len(parts) != 3 || !strings.HasPrefix(string(parts[1]), scope) {
+			continue
+		}
+		name := string(parts[2])
+		isPrefix := byInitials || strings.HasPrefix(normName(name), q)
+		if i, ok := seen[id]; ok {
+			hits[i].prefix = hits[i].prefix || isPrefix
+			continue
+		}
+		seen[id] = len(hits)
+		hits = append(hits, ranked{Hit{ID: id, Kind: Kind(parts[0]), Scope: string(parts[1]), Name: name}, isPrefix})
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].prefix != hits[j].prefix {
+			return hits[i].prefix
+		}
+		return hits[i].Name < hits[j].Name
+	})
+	total := len(hits)
+	if walked >= searchCap {
+		total = max(total, searchCap)
+	}
+	out := make([]Hit, 0, min(limit, len(hits)))
+	for i := 0; i < len(hits) && i < limit; i++ {
+		out = append(out, hits[i].Hit)
+	}
+	return out, total, nil
+}
+
+func (r *Reader) searchID(q, scope string, limit int) ([]Hit, int, error) {
+	info, errs := ident.ParseID(q, ident.IDOptions{AllowLegacy15: true})
+	number := ident.NormalizeID(q)
+	if errs == nil {
+		number = info.Number
+	}
+	ids, err := r.PersonsByIDNumber(number)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []Hit
+	for _, id := range ids {
+		st, err := r.State(id)
+		if err != nil || st == nil || !strings.HasPrefix(st.Scope, scope) {
+			continue
+		}
+		if len(out) < limit {
+			out = append(out, Hit{ID: id, Kind: st.Kind, Scope: st.Scope, Name: strValue(st, "name")})
+		}
+	}
+	return out, len(out), nil
+}
+
+func looksLikeID(q string) bool {
+	if len(q) != 15 && len(q) != 18 {
+		return false
+	}
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if !(c >= '0' && c <= '9') && !(i == len(q)-1 && (c == 'x' || c == 'X')) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetters(q string) bool {
+	for i := 0; i < len(q); i++ {
+		if !(q[i] >= 'a' && q[i] <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// DueVisit is an elderly person not yet visited in a month.
+type DueVisit struct {
+	ProfileID uuid.UUID
+	PersonID  uuid.UUID
+	Scope     string
+	Name      string // filled for the first limit rows
+	RiskTier  string
+	LastVisit Date // filled for the first limit rows; "" when never visited
+}
+
+// DueVisits lists the special-difficulty elderly in scope (status 在册 and
+// enrolled by the month's end) with no counted visit in the month. Visits
+// count when submitted (not 草稿) and made by a method the policy counts.
+// Names and last visits are filled for the first limit rows; the rest carry
+// ids only. The second result is the number due.
+func (r *Reader) DueVisits(scope string, month Month, limit int) ([]DueVisit, int, error) {
+	visited, err := r.visitedIn(month, r.Policy().VisitCountedMethods)
+	if err != nil {
+		return nil, 0, err
+	}
+	last := month.Last()
+	var out []DueVisit
+	err = r.EachID(KindElderlyProfile, scope, func(id uuid.UUID, sc string) error {
+		if visited[id] {
+			return nil
+		}
+		st, err := r.State(id)
+		if err != nil || st == nil {
+			return err
+		}
+		if strValue(st, "status") != "在册" || Date(strValue(st, "enrol_date")) > last {
+			return nil
+		}
+		pid, _ := uuid.Parse(strValue(st, "person_id"))
+		out = append(out, DueVisit{ProfileID: id, PersonID: pid, Scope: sc, RiskTier: strValue(st, "risk_tier")})
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	// Highest risk first, then by village.
+	rank := map[string]int{"高风险": 0, "重点": 1, "一般": 2}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].RiskTier] < rank[out[j].RiskTier] })
+	for i := 0; i < len(out) && i < limit; i++ {
+		if st, _ := r.State(out[i].PersonID); st != nil {
+			out[i].Name = strValue(st, "name")
+		}
+		out[i].LastVisit = r.lastVisit(out[i].ProfileID, month, 12)
+	}
+	return out, len(out), nil
+}
+
+// visitedIn returns the profiles with a counted visit in the month.
+func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, error) {
+	out := map[uuid.UUID]bool{}
+	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
+	c := r.tx.Bucket(bIxVisit).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != 6+32 {
+			continue
+		}
+		parts := bytes.SplitN(v, zero, 3)
+		if len(parts) < 2 || string(parts[0]) == "草稿" || !oneOf(string(parts[1]), methods) {
+			continue
+		}
+		var id uuid.UUID
+		copy(id[:], k[6:22])
+		out[id] = true
+	}
+	return out, nil
+}
+
+// lastVisit finds the latest counted-or-not submitted visit of a profile,
+// looking back from month over the given number of months.
+func (r *Reader) lastVisit(profile uuid.UUID, month Month, months int) Date {
+	c := r.tx.Bucket(bIxVisit).Cursor()
+	for i := 0; i <= months; i++ {
+		m := month.Add(-i)
+		prefix := cat([]byte(strings.ReplaceAll(string(m), "-", "")), profile[:])
+		var best Date
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			parts := bytes.SplitN(v, zero, 3)
+			if len(parts) == 3 && string(parts[0]) != "草稿" && Date(parts[2]) > best {
+				best = Date(parts[2])
+			}
+		}
+		if best != "" {
+			return best
+		}
+	}
+	return ""
+}
+
+// LoanRow is a loan with its position on a date.
+type LoanRow struct {
+	Loan     *Loan
+	Borrower string // borrower's name, or the enterprise's
+	Position LoanPosition
+}
+
+// loanCandidates walks the instalment-date index between two dates.
+func (r *Reader) loanCandidates(from, to Date) []uuid.UUID {
+	lo := []byte(strings.ReplaceAll(string(from), "-", ""))
+	hi := []byte(strings.ReplaceAll(string(to), "-", ""))
+	seen := map[uuid.UUID]bool{}
+	var out []uuid.UUID
+	c := r.tx.Bucket(bIxDue).Cursor()
+	for k, _ := c.Seek(lo); k != nil && len(k) == 24 && bytes.Compare(k[:8], hi) <= 0; k, _ = c.Next() {
+		var id uuid.UUID
+		copy(id[:], k[8:])
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// LoanRowFor computes a loan's position on a date.
+func (r *Reader) LoanRowFor(l *Loan, on Date) (LoanRow, error) {
+	reps, err := r.RefEntities(l.ID, KindRepayment)
+	if err != nil {
+		return LoanRow{}, err
+	}
+	row := LoanRow{Loan: l, Position: PositionOn(l, repayments(reps), on)}
+	if p, _ := r.LiveByString(l.BorrowerPersonID, KindPerson); p != nil {
+		row.Borrower = p.(*Person).Name
+	} else if e, _ := r.LiveByString(l.EnterpriseID, KindEnterprise); e != nil {
+		row.Borrower = e.(*Enterprise).Name
+	}
+	return row, nil
+}
+
+// LoansDue lists loans in scope with an instalment not yet repaid falling due
+// within days after on (inclusive), soonest first.
+func (r *Reader) LoansDue(scope string, on Date, days int) ([]LoanRow, error) {
+	var out []LoanRow
+	for _, id := range r.loanCandidates(on, on.AddDays(days)) {
+		x, err := r.Live(id, KindLoan)
+		if err != nil {
+			return nil, err
+		}
+		l, ok := x.(*Loan)
+		if !ok || !strings.HasPrefix(l.Scope, scope) || !oneOf(l.Status, LiveLoanStatus) {
+			continue
+		}
+		row, err := r.LoanRowFor(l, on)
+		if err != nil {
+			return nil, err
+		}
+		if row.Position.NextDue != "" && row.Position.NextDue <= on.AddDays(days) {
+			out = append(out, row)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Position.NextDue < out[j].Position.NextDue })
+	return out, nil
+}
+
+// OverdueBuckets are the day ranges of the overdue report.
+var OverdueBuckets = []struct {
+	Label    string
+	Min, Max int
+}{
+	{"1–30天", 1, 30}, {"31–60天", 31, 60}, {"61–90天", 61, 90}, {"91–180天", 91, 180}, {"180天以上", 181, 1 << 30},
+}
+
+// BucketOf returns the index in OverdueBuckets of a number of days overdue,
+// -1 when not overdue.
+func BucketOf(days int) int {
+	for i, b := range OverdueBuckets {
+		if days >= b.Min && days <= b.Max {
+			return i
+		}
+	}
+	return -1
+}
+
+// Overdue lists loans in scope overdue on a date, longest overdue first.
+func (r *Reader) Overdue(scope string, on Date) ([]LoanRow, error) {
+	var out []LoanRow
+	for _, id := range r.loanCandidates("1900-01-01", on.AddDays(-1)) {
+		x, err := r.Live(id, KindLoan)
+		if err != nil {
+			return nil, err
+		}
+		l, ok := x.(*Loan)
+		if !ok || !strings.HasPrefix(l.Scope, scope) || !oneOf(l.Status, LiveLoanStatus) {
+			continue
+		}
+		row, err := r.LoanRowFor(l, on)
+		if err != nil {
+			return nil, err
+		}
+		if row.Position.DaysOverdue > 0 {
+			out = append(out, row)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Position.DaysOverdue > out[j].Position.DaysOverdue })
+	return out, nil
+}
+
+// BedState is a bed's displayed state: its physical status, or 预留 / 占用
+// from an active admission.
+func (r *Reader) BedState(b *Bed) string {
+	if b.Status != "空闲" {
+		return b.Status
+	}
+	if a := bedHolder(r, b.ID, uuid.Nil); a != nil {
+		if a.Status == "已批准" {
+			return "预留"
+		}
+		return "占用"
+	}
+	return "空闲"
+}
+
+// BedCounts tallies the beds in scope by displayed state.
+func (r *Reader) BedCounts(scope string) (map[string]int, error) {
+	out := map[string]int{}
+	err := r.Each(KindBed, scope, func(e Entity) error {
+		out[r.BedState(e.(*Bed))]++
+		return nil
+	})
+	return out, err
+}
+
+// Sibling is one of the concurrent values of a field under review.
+type Sibling struct {
+	Value       json.RawMessage
+	Origin      OriginID
+	StationCode string
+	StationName string
+	Author      string
+	Time        HLC
+	Dot         Dot
+}
+
+// Conflict is a field waiting for a person to choose.
+type Conflict struct {
+	ID       uuid.UUID
+	Kind     Kind
+	Scope    string
+	Field    string
+	Siblings []Sibling
+	// Deleted is set for a delete racing an edit: the choice is between
+	// keeping the deletion and restoring the record.
+	Deleted bool
+}
+
+// Conflicts lists the fields with siblings within scope.
+func (r *Reader) Conflicts(scope string) ([]Conflict, error) {
+	var out []Conflict
+	c := r.tx.Bucket(bReview).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		var id uuid.UUID
+		copy(id[:], k[:16])
+		field := string(k[16:])
+		st, err := r.State(id)
+		if err != nil {
+			return nil, err
+		}
+		if st == nil || !strings.HasPrefix(st.Scope, scope) {
+			continue
+		}
+		out = append(out, r.conflictOf(st, field))
+	}
+	return out, nil
+}
+
+func (r *Reader) conflictOf(st *RecordState, field string) Conflict {
+	cf := Conflict{ID: st.ID, Kind: st.Kind, Scope: st.Scope, Field: field, Deleted: field == FieldDeleted}
+	reg := st.Register(field)
+	var versions []Version
+	if reg != nil {
+		versions = reg.Versions
+	}
+	if cf.Deleted && reg != nil && !reg.Conflicting() {
+		// The edits the deletion did not see are the other side.
+		versions = append([]Version(nil), reg.Versions...)
+		for i := range st.Fields {
+			f := &st.Fields[i]
+			if f.Name == FieldDeleted {
+				continue
+			}
+			for _, v := range f.Versions {
+				if !reg.Cover.Covers(v.Dot) {
+					versions = append(versions, Version{Dot: v.Dot, HLC: v.HLC, Author: v.Author, Value: []byte("false")})
+					break
+				}
+			}
+		}
+	}
+	for _, v := range versions {
+		sib := Sibling{Value: v.Value, Origin: v.Dot.Origin, Author: v.Author, Time: v.HLC, Dot: v.Dot}
+		if o, _ := r.Live(uuid.UUID(v.Dot.Origin), KindOrigin); o != nil {
+			sib.StationCode, sib.StationName = o.(*Origin).StationCode, o.(*Origin).StationName
+		}
+		cf.Siblings = append(cf.Siblings, sib)
+	}
+	return cf
+}
