@@ -162,6 +162,14 @@ func (s *Store) Rebuild() error {
 	return s.update(func(w *writeTx) error { return rebuildDerived(w) })
 }
 
+// rebuildTx rebuilds the derived buckets inside a bare transaction, for
+// migration steps that change how records are indexed.
+func rebuildTx(tx *bolt.Tx) error {
+	w := &writeTx{tx: tx, hmacKey: tx.Bucket(bMeta).Get(mHMAC), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
+	w.Reader = &Reader{tx: tx, w: w}
+	return rebuildDerived(w)
+}
+
 func rebuildDerived(w *writeTx) error {
 	for _, b := range derivedBuckets {
 		if err := w.tx.DeleteBucket(b); err != nil {

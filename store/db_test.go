@@ -1,0 +1,240 @@
+package store
+
+import (
+	"encoding/binary"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+}
+
+// A copied database must not reuse the original's sequence numbers: the
+// copy gets a new origin on first open, and both keep writing without any
+// (origin, seq) being issued twice.
+func TestCopiedFileGetsNewOrigin(t *testing.T) {
+	dir := t.TempDir()
+	orig := filepath.Join(dir, "a.db")
+	s := openAt(t, orig, "130131190201-01")
+	newHousehold(t, s, "H001")
+	o1 := s.Origin()
+	s.Close()
+
+	cp := filepath.Join(dir, "b.db")
+	copyFile(t, orig, cp)
+	c := openAt(t, cp, "")
+	if c.Origin() == o1 {
+		t.Fatal("copy kept the original origin")
+	}
+	// The copy announces its new origin with the station identity.
+	o, err := c.Get(uuid.UUID(c.Origin()))
+	if err != nil || o.(*Origin).Minted == "" {
+		t.Fatalf("origin record of the copy: %v %+v", err, o)
+	}
+	// Reopening the copy keeps its new origin.
+	o2 := c.Origin()
+	c.Close()
+	c = openAt(t, cp, "")
+	if c.Origin() != o2 {
+		t.Fatal("reopening minted yet another origin")
+	}
+	// The original is untouched.
+	s = openAt(t, orig, "")
+	if s.Origin() != o1 {
+		t.Fatal("original lost its origin")
+	}
+}
+
+// A backup put back in place (same file, older content) is noticed through
+// the registry of sequence numbers outside the file.
+func TestRestoredFileGetsNewOrigin(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "registry")
+	path := filepath.Join(dir, "a.db")
+	backup := filepath.Join(dir, "backup.db")
+	open := func() *Store {
+		s, err := Open(path, &Options{RegistryDir: reg, Now: func() time.Time { return fixedNow }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	if err := s.SetStation("130131190201-01", "甲村服务点"); err != nil {
+		t.Fatal(err)
+	}
+	newHousehold(t, s, "H001")
+	s.Close()
+	copyFile(t, path, backup)
+	s = open()
+	o1 := s.Origin()
+	newHousehold(t, s, "H002")
+	newHousehold(t, s, "H003")
+	s.Close()
+	// Overwrite in place: same inode, older content.
+	data, _ := os.ReadFile(backup)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = open()
+	defer s.Close()
+	if s.Origin() == o1 {
+		t.Fatal("restored file kept the origin whose later numbers were already issued")
+	}
+}
+
+// A second process opening the same database gets DB_LOCKED within about a
+// second instead of hanging.
+func TestLockedByAnotherProcess(t *testing.T) {
+	if os.Getenv("CUNZHAN_HOLD_DB") != "" {
+		s, err := Open(os.Getenv("CUNZHAN_HOLD_DB"), &Options{RegistryDir: "-"})
+		if err != nil {
+			os.Exit(3)
+		}
+		os.Stdout.WriteString("held\n")
+		time.Sleep(30 * time.Second)
+		s.Close()
+		os.Exit(0)
+	}
+	path := filepath.Join(t.TempDir(), "a.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockedByAnotherProcess$")
+	cmd.Env = append(os.Environ(), "CUNZHAN_HOLD_DB="+path)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != "held\n" {
+		t.Fatalf("child did not open the database: %q %v", buf, err)
+	}
+	start := time.Now()
+	_, err := Open(path, &Options{RegistryDir: "-"})
+	waited := time.Since(start)
+	if CodeOf(err) != CodeLocked {
+		t.Fatalf("err = %v, want %s", err, CodeLocked)
+	}
+	if !strings.Contains(MessageOf(err), "另一个程序") {
+		t.Errorf("message %q does not explain", MessageOf(err))
+	}
+	if waited > 5*time.Second {
+		t.Errorf("waited %v for the lock", waited)
+	}
+}
+
+func TestNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.db")
+	os.WriteFile(path, []byte(strings.Repeat("这不是数据库", 2000)), 0o600)
+	_, err := Open(path, &Options{RegistryDir: "-"})
+	if CodeOf(err) != CodeCorrupt {
+		t.Fatalf("err = %v, want %s", err, CodeCorrupt)
+	}
+}
+
+// The hybrid clock never goes backwards, across restarts and when the wall
+// clock is set back (a dead BIOS battery), and a remote reading far in the
+// future is kept but does not drag the local clock.
+func TestClockNeverGoesBackwards(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	wall := fixedNow
+	open := func() *Store {
+		s, err := Open(path, &Options{RegistryDir: "-", Now: func() time.Time { return wall }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	s.SetStation("130131190201-01", "甲村")
+	h := newHousehold(t, s, "H001")
+	first, _ := GetAs[*Household](s, h.ID)
+	s.Close()
+	wall = time.Date(2001, 1, 1, 0, 0, 0, 0, ChinaTZ)
+	s = open()
+	defer s.Close()
+	second := newHousehold(t, s, "H002")
+	got, _ := GetAs[*Household](s, second.ID)
+	if got.Created <= first.Created {
+		t.Fatalf("clock went backwards: %v after %v", got.Created.Time(), first.Created.Time())
+	}
+	wall = fixedNow
+	future := MakeHLC(fixedNow.Add(365*24*time.Hour).UnixMilli(), 0)
+	c := &Change{Origin: OriginID{9}, Seq: 1, HLC: future, Scope: "130131190201", Kind: KindHousehold, Record: h.ID,
+		Fields: []Field{{"group_name", []byte(`"未来"`)}}, Schema: 1}
+	st, err := s.Apply([]*Change{c})
+	if err != nil || st.Flagged != 1 || st.Applied != 1 {
+		t.Fatalf("future change: %+v %v", st, err)
+	}
+	third := newHousehold(t, s, "H003")
+	got, _ = GetAs[*Household](s, third.ID)
+	if got.Created.Time().After(fixedNow.Add(time.Hour)) {
+		t.Fatalf("local clock dragged to %v", got.Created.Time())
+	}
+}
+
+// A file written by a newer schema is refused with a clear message, and a
+// registered migration step runs once and records the new version.
+func TestSchemaVersionAndMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openAt(t, path, "130131190201-01")
+	newHousehold(t, s, "H001")
+	before, _ := s.DerivedDigest()
+	s.Close()
+
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	err = db.Update(func(tx *bolt.Tx) error {
+		steps := map[int]migration{dbSchema: func(tx *bolt.Tx) error {
+			ran++
+			return rebuildTx(tx)
+		}}
+		return migrate(tx, dbSchema, dbSchema+1, steps)
+	})
+	if err != nil || ran != 1 {
+		t.Fatalf("migration: ran %d, %v", ran, err)
+	}
+	var v uint64
+	db.View(func(tx *bolt.Tx) error { v = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(mSchema)); return nil })
+	db.Close()
+	if v != dbSchema+1 {
+		t.Fatalf("schema recorded as %d", v)
+	}
+	_, err = Open(path, &Options{RegistryDir: "-"})
+	if CodeOf(err) != CodeTooNew {
+		t.Fatalf("newer file opened: %v", err)
+	}
+	// Back to the current version: the rebuilt indexes equal the originals.
+	db, _ = bolt.Open(path, 0o600, nil)
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, u64(dbSchema)) })
+	db.Close()
+	s = openAt(t, path, "")
+	after, _ := s.DerivedDigest()
+	if before != after {
+		t.Fatal("rebuild in the migration changed the derived state")
+	}
+}
