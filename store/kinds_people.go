@@ -184,6 +184,13 @@ func validatePerson(c *checker, e Entity) {
 	checkRange("tekun_from", p.TekunFrom, "tekun_to", p.TekunTo)
 	checkRange("youfu_from", p.YoufuFrom, "youfu_to", p.YoufuTo)
 	c.mobile("mobile", &p.Mobile, false)
+	if p.HukouCode != "" {
+		if lvl, err := ident.CheckDivision(p.HukouCode); err != nil {
+			c.identErr("hukou_code", err)
+		} else if lvl != ident.LevelVillage {
+			c.fail("hukou_code", "DIV_NOT_VILLAGE", "「户籍地区划代码」应为12位村级代码")
+		}
+	}
 	c.enum("status", p.Status, PersonStatus, true)
 	if p.Status != "在册" && p.Status != "" {
 		if c.date("status_date", p.StatusDate, true) {

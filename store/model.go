@@ -140,8 +140,12 @@ type Person struct {
 	YoufuTo               Date   `json:"youfu_to,omitempty" zh:"重点优抚截止"`
 	FamilyPlanningSpecial bool   `json:"family_planning_special,omitempty" zh:"计生特殊家庭"`
 	Mobile                string `json:"mobile,omitempty" zh:"手机号" mask:"phone"`
-	Status                string `json:"status,omitempty" zh:"人员状态"`
-	StatusDate            Date   `json:"status_date,omitempty" zh:"状态日期"`
+	// HukouCode is the village of the person's household registration when
+	// it is not the village of the household they live in (a resident of a
+	// home registered elsewhere).
+	HukouCode  string `json:"hukou_code,omitempty" zh:"户籍地区划代码"`
+	Status     string `json:"status,omitempty" zh:"人员状态"`
+	StatusDate Date   `json:"status_date,omitempty" zh:"状态日期"`
 }
 
 // Home is a mutual-aid elderly home (幸福院/互助点).

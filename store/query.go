@@ -200,7 +200,7 @@ func (r *Reader) DueVisits(scope string, month Month, limit int) ([]DueVisit, in
 		if st, _ := r.State(out[i].PersonID); st != nil {
 			out[i].Name = strValue(st, "name")
 		}
-		out[i].LastVisit = r.lastVisit(out[i].ProfileID, month, 12)
+		out[i].LastVisit = r.LastVisit(out[i].ProfileID, month, 12)
 	}
 	return out, len(out), nil
 }
@@ -225,9 +225,9 @@ func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, e
 	return out, nil
 }
 
-// lastVisit finds the latest counted-or-not submitted visit of a profile,
+// LastVisit finds the latest submitted visit of a profile (counted or not),
 // looking back from month over the given number of months.
-func (r *Reader) lastVisit(profile uuid.UUID, month Month, months int) Date {
+func (r *Reader) LastVisit(profile uuid.UUID, month Month, months int) Date {
 	c := r.tx.Bucket(bIxVisit).Cursor()
 	for i := 0; i <= months; i++ {
 		m := month.Add(-i)
@@ -453,4 +453,69 @@ func (r *Reader) conflictOf(st *RecordState, field string) Conflict {
 		cf.Siblings = append(cf.Siblings, sib)
 	}
 	return cf
+}
+
+// MonthVisits returns the live visits dated in a month, by elderly profile.
+func (r *Reader) MonthVisits(month Month) (map[uuid.UUID][]*Visit, error) {
+	out := map[uuid.UUID][]*Visit{}
+	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
+	c := r.tx.Bucket(bIxVisit).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != 6+32 {
+			continue
+		}
+		var ep, id uuid.UUID
+		copy(ep[:], k[6:22])
+		copy(id[:], k[22:])
+		x, err := r.Live(id, KindVisit)
+		if err != nil {
+			return nil, err
+		}
+		if v, ok := x.(*Visit); ok {
+			out[ep] = append(out[ep], v)
+		}
+	}
+	return out, nil
+}
+
+// DuplicateNumber is a record number used by more than one live record.
+type DuplicateNumber struct {
+	Number string
+	IDs    []uuid.UUID
+}
+
+// DuplicateNumbers finds record numbers held by several live records in
+// scope: two stations offline can issue the same number only if one of them
+// was restored from an old copy, and the county sees both after sync.
+func (r *Reader) DuplicateNumbers(scope string) ([]DuplicateNumber, error) {
+	var out []DuplicateNumber
+	var cur DuplicateNumber
+	flush := func() {
+		if len(cur.IDs) > 1 {
+			out = append(out, cur)
+		}
+	}
+	c := r.tx.Bucket(bIxNo).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 17 || bytes.HasPrefix(k, []byte("svc\x01")) {
+			continue
+		}
+		no := string(k[:len(k)-17])
+		var id uuid.UUID
+		copy(id[:], k[len(k)-16:])
+		st, err := r.State(id)
+		if err != nil {
+			return nil, err
+		}
+		if st == nil || !strings.HasPrefix(st.Scope, scope) {
+			continue
+		}
+		if no != cur.Number {
+			flush()
+			cur = DuplicateNumber{Number: no}
+		}
+		cur.IDs = append(cur.IDs, id)
+	}
+	flush()
+	return out, nil
 }

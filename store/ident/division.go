@@ -2,6 +2,7 @@ package ident
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -169,4 +170,18 @@ func ParseStationCode(s string) (Station, *Error) {
 		return Station{}, err
 	}
 	return st, nil
+}
+
+// DivisionsUnder lists the bundled divisions whose code starts with prefix
+// and has the given length (12 for villages, 9 for townships), sorted by code.
+func DivisionsUnder(prefix string, length int) []Division {
+	divOnce.Do(loadDivisions)
+	var out []Division
+	for code, d := range divs {
+		if len(code) == length && strings.HasPrefix(code, prefix) && !d.Abolished {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
 }

@@ -1,0 +1,342 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// HomecareLine is one person's month in R2. Hours are in half-hours.
+type HomecareLine struct {
+	Village       string    `json:"village"`
+	EntitlementID uuid.UUID `json:"entitlement_id"`
+	Name          string    `json:"name"`
+	Class         string    `json:"class"`
+	ActiveDays    int       `json:"active_days"`
+	Entitled      int       `json:"entitled_half_hours"`
+	Delivered     int       `json:"delivered_half_hours"`
+	Billable      int       `json:"billable_half_hours"`
+	Unused        int       `json:"unused_half_hours"`
+	Excess        int       `json:"excess_half_hours"`
+	PriceFen      int64     `json:"price_fen"`
+	AmountFen     int64     `json:"amount_fen"`
+}
+
+// HomecareData is R2.
+type HomecareData struct {
+	Month     store.Month    `json:"month"`
+	Lines     []HomecareLine `json:"lines"`
+	TotalFen  int64          `json:"total_fen"`
+	Billable  int            `json:"billable_half_hours"`
+	Delivered int            `json:"delivered_half_hours"`
+}
+
+// overlapDays counts the days of [from, to] (to may be empty: open) inside
+// the month.
+func overlapDays(from, to store.Date, m store.Month) int {
+	a, b := m.First(), m.Last()
+	if from > a {
+		a = from
+	}
+	if to != "" && to < b {
+		b = to
+	}
+	if b < a {
+		return 0
+	}
+	return a.DaysUntil(b) + 1
+}
+
+// HomecareHours computes R2: per person, entitled hours (pro-rated to the
+// days the entitlement was active, rounded down to half an hour), confirmed
+// delivered hours, billable = min of the two, amount = billable × price.
+// Unused hours do not carry over and excess hours are not paid; both are
+// shown.
+func HomecareHours(r *store.Reader, scope string, m store.Month) (*Report, error) {
+	ents, err := store.All[*store.HomecareEntitlement](r, store.KindHomecareEntitlement, scope)
+	if err != nil {
+		return nil, err
+	}
+	data := &HomecareData{Month: m}
+	for _, e := range ents {
+		if e.Status == "待审核" {
+			continue
+		}
+		days := overlapDays(e.ValidFrom, e.ValidTo, m)
+		if days == 0 {
+			continue
+		}
+		line := HomecareLine{Village: placeName(e.Scope), EntitlementID: e.ID, Class: e.Class, ActiveDays: days, PriceFen: e.UnitPriceFen}
+		if p, _ := r.LiveByString(e.PersonID, store.KindPerson); p != nil {
+			line.Name = p.(*store.Person).Name
+		}
+		line.Entitled = int(int64(2*e.HoursPerMonth) * int64(days) / int64(m.Days()))
+		recs, err := r.RefEntities(e.ID, store.KindServiceRecord)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range recs {
+			s := x.(*store.ServiceRecord)
+			if s.Status == "已确认" && s.ServiceDate.Month() == string(m) {
+				line.Delivered += s.HalfHours
+			}
+		}
+		line.Billable = min(line.Delivered, line.Entitled)
+		line.Unused = line.Entitled - line.Billable
+		line.Excess = line.Delivered - line.Billable
+		line.AmountFen = store.RoundDiv(int64(line.Billable)*e.UnitPriceFen, 2)
+		data.Lines = append(data.Lines, line)
+		data.TotalFen += line.AmountFen
+		data.Billable += line.Billable
+		data.Delivered += line.Delivered
+	}
+	sort.SliceStable(data.Lines, func(i, j int) bool {
+		if data.Lines[i].Village != data.Lines[j].Village {
+			return data.Lines[i].Village < data.Lines[j].Village
+		}
+		return data.Lines[i].Name < data.Lines[j].Name
+	})
+	rep := &Report{Name: "homecare-hours", Scope: scope, Period: string(m), Data: data}
+	t := &rep.Table
+	t.Title = "政府购买居家养老服务工时结算表"
+	t.Subtitle = fmt.Sprintf("范围：%s　月份：%s", ScopeTitle(scope), m)
+	t.Columns = cols("村", "姓名", "服务等级", ">应享工时", ">实际工时", ">结算工时", ">未用工时", ">超出工时", ">单价（元/时）", ">金额（元）")
+	for _, l := range data.Lines {
+		t.Rows = append(t.Rows, []string{l.Village, l.Name, l.Class, Hours(l.Entitled), Hours(l.Delivered), Hours(l.Billable), Hours(l.Unused), Hours(l.Excess), store.Yuan(l.PriceFen), store.Yuan(l.AmountFen)})
+	}
+	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", Hours(data.Delivered), Hours(data.Billable), "", "", "", store.Yuan(data.TotalFen)}}
+	t.Notes = []string{"应享工时按资格有效天数折算，向下取整到半小时；结算工时取应享与实际的较小者；未用工时不结转，超出工时不结算。"}
+	return rep, nil
+}
+
+// HomeSubsidyLine is one resident of one home in R3.
+type HomeSubsidyLine struct {
+	Home        string    `json:"home"`
+	AdmissionID uuid.UUID `json:"admission_id"`
+	Name        string    `json:"name"`
+	LocalHukou  bool      `json:"local_hukou"`
+	Disabled    bool      `json:"disabled"`
+	Months      int       `json:"months"`
+	MonthlyFen  int64     `json:"monthly_fen"`
+	AmountFen   int64     `json:"amount_fen"`
+	Reason      string    `json:"reason,omitempty"`
+}
+
+// HomeSubsidyData is R3.
+type HomeSubsidyData struct {
+	Year     int               `json:"year"`
+	Lines    []HomeSubsidyLine `json:"lines"`
+	TotalFen int64             `json:"total_fen"`
+}
+
+// HomeSubsidy computes R3, the annual operating subsidy of mutual-aid homes:
+// per local resident and month in residence on the policy day (the 15th),
+// one twelfth of the annual amount, doubled for a disabled resident. A
+// resident still living in the home counts to the year's end. Non-local
+// residents are listed with amount 0 and the reason.
+func HomeSubsidy(r *store.Reader, scope string, year int) (*Report, error) {
+	pol := r.Policy()
+	adms, err := store.All[*store.Admission](r, store.KindAdmission, scope)
+	if err != nil {
+		return nil, err
+	}
+	data := &HomeSubsidyData{Year: year}
+	for _, a := range adms {
+		if !a.CheckinDate.Valid() || !oneOf(a.Status, []string{"在住", "请假外出", "已退住"}) {
+			continue
+		}
+		months := 0
+		for mo := 1; mo <= 12; mo++ {
+			census := store.Date(fmt.Sprintf("%04d-%02d-%02d", year, mo, pol.HomeSubsidyDay))
+			if a.CheckinDate <= census && (a.Status != "已退住" || a.CheckoutDate > census) {
+				months++
+			}
+		}
+		if months == 0 {
+			continue
+		}
+		line := HomeSubsidyLine{AdmissionID: a.ID, Months: months}
+		hx, _ := r.LiveByString(a.HomeID, store.KindHome)
+		home, _ := hx.(*store.Home)
+		if home != nil {
+			line.Home = home.Name
+		}
+		px, _ := r.LiveByString(a.PersonID, store.KindPerson)
+		p, _ := px.(*store.Person)
+		if p != nil {
+			line.Name = p.Name
+			line.LocalHukou = localHukou(r, p, home)
+		}
+		line.Disabled = disabledAt(r, p, store.Date(fmt.Sprintf("%04d-12-31", year)), pol)
+		line.MonthlyFen = pol.HomeSubsidyYearFen / 12
+		if line.Disabled {
+			line.MonthlyFen *= int64(pol.DisabledMultiplier)
+		}
+		if line.LocalHukou {
+			line.AmountFen = line.MonthlyFen * int64(line.Months)
+		} else {
+			line.Reason = "非本地户籍，不享受补贴"
+		}
+		data.Lines = append(data.Lines, line)
+		data.TotalFen += line.AmountFen
+	}
+	sort.SliceStable(data.Lines, func(i, j int) bool {
+		if data.Lines[i].Home != data.Lines[j].Home {
+			return data.Lines[i].Home < data.Lines[j].Home
+		}
+		return data.Lines[i].Name < data.Lines[j].Name
+	})
+	rep := &Report{Name: "home-subsidy", Scope: scope, Period: fmt.Sprint(year), Data: data}
+	t := &rep.Table
+	t.Title = "农村互助幸福院运营补贴申报明细表"
+	t.Subtitle = fmt.Sprintf("范围：%s　年度：%d", ScopeTitle(scope), year)
+	t.Columns = cols("幸福院", "姓名", "本地户籍", "失能", ">补贴月数", ">月标准（元）", ">金额（元）", "说明")
+	yn := map[bool]string{true: "是", false: "否"}
+	for _, l := range data.Lines {
+		t.Rows = append(t.Rows, []string{l.Home, l.Name, yn[l.LocalHukou], yn[l.Disabled], fmt.Sprint(l.Months), store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen), l.Reason})
+	}
+	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", "", "", store.Yuan(data.TotalFen), ""}}
+	t.Notes = []string{fmt.Sprintf("每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍；仍在住的老人计至年末。", pol.HomeSubsidyDay, store.Yuan(pol.HomeSubsidyYearFen), pol.DisabledMultiplier)}
+	return rep, nil
+}
+
+// localHukou: the person's household registration (their own hukou code,
+// or else their household's village) lies in the home's county.
+func localHukou(r *store.Reader, p *store.Person, home *store.Home) bool {
+	where := p.Scope
+	if p.HukouCode != "" {
+		where = p.HukouCode
+	}
+	if home == nil || len(home.VillageCode) < 6 || len(where) < 6 {
+		return false
+	}
+	return where[:6] == home.VillageCode[:6]
+}
+
+// disabledAt: the person's latest completed assessment on or before the date
+// is at or above the policy's disabled level.
+func disabledAt(r *store.Reader, p *store.Person, on store.Date, pol *store.Policy) bool {
+	a := LatestAssessment(r, p, on)
+	return store.Disabled(a, pol)
+}
+
+// LatestAssessment returns the person's latest completed assessment dated
+// on or before the date.
+func LatestAssessment(r *store.Reader, p *store.Person, on store.Date) *store.Assessment {
+	if p == nil {
+		return nil
+	}
+	as, _ := r.RefEntities(p.ID, store.KindAssessment)
+	var best *store.Assessment
+	for _, x := range as {
+		a := x.(*store.Assessment)
+		if a.Status != "已完成" || a.AssessDate > on {
+			continue
+		}
+		if best == nil || a.AssessDate > best.AssessDate || a.AssessDate == best.AssessDate && a.Created > best.Created {
+			best = a
+		}
+	}
+	return best
+}
+
+// RosterLine is one person of R4.
+type RosterLine struct {
+	Village   string    `json:"village"`
+	PersonID  uuid.UUID `json:"person_id"`
+	Name      string    `json:"name"`
+	IDMasked  string    `json:"id_masked"`
+	Category  string    `json:"category"`
+	Months    int       `json:"months"`
+	AmountFen int64     `json:"amount_fen"`
+	Account   string    `json:"account"`
+}
+
+// RosterData is R4.
+type RosterData struct {
+	Month    store.Month  `json:"month"`
+	Lines    []RosterLine `json:"lines"`
+	Count    int          `json:"count"`
+	TotalFen int64        `json:"total_fen"`
+}
+
+// SubsidyRoster computes R4, the monthly 60-yuan service subsidy roster:
+// persons 在册 on the 1st, aged 60 by the policy's rule, with 低保 or 重点优抚
+// active on the 1st. Nobody is paid twice (one line per ID number), and
+// nobody after the month of death.
+func SubsidyRoster(r *store.Reader, scope string, m store.Month) (*Report, error) {
+	pol := r.Policy()
+	persons, err := store.All[*store.Person](r, store.KindPerson, scope)
+	if err != nil {
+		return nil, err
+	}
+	first := m.First()
+	data := &RosterData{Month: m}
+	seen := map[string]bool{}
+	for _, p := range persons {
+		onRoll := p.Status == "在册" || p.StatusDate != "" && p.StatusDate > first
+		if !onRoll || !p.BirthDate.Valid() {
+			continue
+		}
+		turns60 := store.Date(fmt.Sprintf("%04d%s", p.BirthDate.Time().Year()+60, string(p.BirthDate)[4:]))
+		if !turns60.Valid() { // born on 29 February: birthday on 1 March
+			turns60 = store.Date(fmt.Sprintf("%04d-03-01", p.BirthDate.Time().Year()+60))
+		}
+		switch pol.ServiceSubsidyTurn60 {
+		case "next_month":
+			if turns60.Month() >= string(m) {
+				continue
+			}
+		default:
+			if turns60 > m.Last() {
+				continue
+			}
+		}
+		var cats []string
+		if activeOn(p.DibaoFrom, p.DibaoTo, first) {
+			cats = append(cats, "低保")
+		}
+		if activeOn(p.YoufuFrom, p.YoufuTo, first) {
+			cats = append(cats, "重点优抚")
+		}
+		if len(cats) == 0 || seen[p.IDNumber] {
+			continue
+		}
+		seen[p.IDNumber] = true
+		line := RosterLine{Village: placeName(p.Scope), PersonID: p.ID, Name: p.Name, IDMasked: ident.MaskID(p.IDNumber), Months: 1, AmountFen: pol.ServiceSubsidyFen}
+		line.Category = cats[0]
+		if len(cats) > 1 {
+			line.Category = cats[0] + "、" + cats[1]
+		}
+		if hx, _ := r.LiveByString(p.HouseholdID, store.KindHousehold); hx != nil {
+			line.Account = ident.MaskAccount(hx.(*store.Household).BankAccount)
+		}
+		data.Lines = append(data.Lines, line)
+		data.TotalFen += line.AmountFen
+	}
+	data.Count = len(data.Lines)
+	sort.SliceStable(data.Lines, func(i, j int) bool {
+		if data.Lines[i].Village != data.Lines[j].Village {
+			return data.Lines[i].Village < data.Lines[j].Village
+		}
+		return data.Lines[i].Name < data.Lines[j].Name
+	})
+	rep := &Report{Name: "subsidy-roster", Scope: scope, Period: string(m), Data: data}
+	t := &rep.Table
+	t.Title = "养老服务补贴（60元）发放花名册"
+	t.Subtitle = fmt.Sprintf("范围：%s　月份：%s", ScopeTitle(scope), m)
+	t.Columns = cols(">序号", "村", "姓名", "身份证号", "类别", ">月数", ">金额（元）", "账号")
+	for i, l := range data.Lines {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Village, l.Name, l.IDMasked, l.Category, fmt.Sprint(l.Months), store.Yuan(l.AmountFen), l.Account})
+	}
+	t.Totals = [][]string{{"", "合计", fmt.Sprintf("%d人", data.Count), "", "", "", store.Yuan(data.TotalFen), ""}}
+	return rep, nil
+}
+
+func activeOn(from, to, d store.Date) bool {
+	return from != "" && from <= d && (to == "" || d <= to)
+}

@@ -1,0 +1,252 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// CoverageRow is one village (or a township or the total) of R1.
+type CoverageRow struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	N        int    `json:"targets"` // denominator
+	V        int    `json:"visited"` // numerator
+	Rate     Rate   `json:"rate"`
+	HighRisk int    `json:"high_risk"`
+	WeeklyOK int    `json:"weekly_ok"` // high-risk persons visited in every week touching the month
+}
+
+// NotVisited is a person of the denominator without a counted visit.
+type NotVisited struct {
+	Village   string     `json:"village"`
+	ProfileID uuid.UUID  `json:"profile_id"`
+	Name      string     `json:"name"`
+	IDMasked  string     `json:"id_masked"`
+	RiskTier  string     `json:"risk_tier"`
+	LastVisit store.Date `json:"last_visit"`
+	DaysSince int        `json:"days_since"` // to the month's end; -1 when never visited
+}
+
+// CoverageData is R1.
+type CoverageData struct {
+	Month      store.Month   `json:"month"`
+	Villages   []CoverageRow `json:"villages"`
+	Townships  []CoverageRow `json:"townships"`
+	Total      CoverageRow   `json:"total"`
+	Weeks      int           `json:"weeks"`
+	NotVisited []NotVisited  `json:"not_visited"`
+}
+
+// coverageMember decides whether a profile is in the month's denominator:
+// 在册 (or 暂停) at the month's end having enrolled at least the grace days
+// before it, or died or left during the month after the cut-off day.
+func coverageMember(ep *store.ElderlyProfile, p *store.Person, m store.Month, pol *store.Policy) (bool, store.Date) {
+	last := m.Last()
+	if !ep.EnrolDate.Valid() || ep.EnrolDate > last.AddDays(-pol.VisitGraceDays) {
+		return false, ""
+	}
+	var exit store.Date
+	if ep.Status == "退出" {
+		exit = ep.ExitDate
+	}
+	if p != nil && p.Status == "死亡" && p.StatusDate != "" && (exit == "" || p.StatusDate < exit) {
+		exit = p.StatusDate
+	}
+	switch {
+	case exit == "" || exit > last:
+		return true, exit
+	case exit < m.First():
+		return false, exit
+	}
+	return exit.Time().Day() > pol.VisitDeathCutoffDay, exit
+}
+
+// counted reports whether a visit counts toward coverage.
+func counted(v *store.Visit, pol *store.Policy) bool {
+	return v.Status != "草稿" && v.Status != "" && oneOf(v.Method, pol.VisitCountedMethods)
+}
+
+func oneOf(v string, list []string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// isoWeeks returns the ISO weeks touching a month, each as its Monday.
+func isoWeeks(m store.Month) []store.Date {
+	var out []store.Date
+	seen := map[store.Date]bool{}
+	for d := m.First(); d <= m.Last(); d = d.AddDays(1) {
+		wd := (int(d.Time().Weekday()) + 6) % 7 // Monday = 0
+		mon := d.AddDays(-wd)
+		if !seen[mon] {
+			seen[mon] = true
+			out = append(out, mon)
+		}
+	}
+	return out
+}
+
+// VisitCoverage computes R1, the monthly visit coverage by village. The
+// township and total rows are recomputed from the summed counts.
+func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error) {
+	pol := r.Policy()
+	profiles, err := store.All[*store.ElderlyProfile](r, store.KindElderlyProfile, scope)
+	if err != nil {
+		return nil, err
+	}
+	visits := map[uuid.UUID][]*store.Visit{}
+	for _, mm := range []store.Month{m.Add(-1), m, m.Add(1)} {
+		vs, err := r.MonthVisits(mm)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range vs {
+			visits[k] = append(visits[k], v...)
+		}
+	}
+	weeks := isoWeeks(m)
+	rows := map[string]*CoverageRow{}
+	for _, d := range ident.DivisionsUnder(scope, 12) {
+		rows[d.Code] = &CoverageRow{Code: d.Code, Name: d.Name}
+	}
+	data := &CoverageData{Month: m, Weeks: len(weeks)}
+	for _, ep := range profiles {
+		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
+		p, _ := px.(*store.Person)
+		in, exit := coverageMember(ep, p, m, pol)
+		village := ep.Scope
+		row := rows[village]
+		if row == nil {
+			row = &CoverageRow{Code: village, Name: placeName(village)}
+			rows[village] = row
+		}
+		if !in {
+			continue
+		}
+		row.N++
+		visited := false
+		var last store.Date
+		weekHit := map[store.Date]bool{}
+		for _, v := range visits[ep.ID] {
+			if !counted(v, pol) {
+				continue
+			}
+			if v.VisitDate.Month() == string(m) {
+				visited = true
+			}
+			if v.VisitDate <= m.Last() && v.VisitDate > last {
+				last = v.VisitDate
+			}
+			wd := (int(v.VisitDate.Time().Weekday()) + 6) % 7
+			weekHit[v.VisitDate.AddDays(-wd)] = true
+		}
+		if visited {
+			row.V++
+		}
+		if ep.RiskTier == "高风险" {
+			row.HighRisk++
+			ok := true
+			for _, mon := range weeks {
+				sunday := mon.AddDays(6)
+				if sunday < ep.EnrolDate || exit != "" && mon > exit {
+					continue // not on the register that week
+				}
+				ok = ok && weekHit[mon]
+			}
+			if ok {
+				row.WeeklyOK++
+			}
+		}
+		if !visited {
+			nv := NotVisited{Village: placeName(village), ProfileID: ep.ID, RiskTier: ep.RiskTier, DaysSince: -1}
+			if p != nil {
+				nv.Name, nv.IDMasked = p.Name, ident.MaskID(p.IDNumber)
+			}
+			if last == "" {
+				last = r.LastVisit(ep.ID, m, 12)
+			}
+			if last != "" {
+				nv.LastVisit = last
+				nv.DaysSince = last.DaysUntil(m.Last())
+			}
+			data.NotVisited = append(data.NotVisited, nv)
+		}
+	}
+	towns := map[string]*CoverageRow{}
+	for _, code := range sortedKeys(rows) {
+		row := rows[code]
+		row.Rate = RateOf(row.V, row.N)
+		data.Villages = append(data.Villages, *row)
+		tc := code
+		if len(code) >= 9 {
+			tc = code[:9]
+		}
+		t := towns[tc]
+		if t == nil {
+			t = &CoverageRow{Code: tc, Name: placeName(tc)}
+			towns[tc] = t
+		}
+		sumInto(t, row)
+		sumInto(&data.Total, row)
+	}
+	for _, tc := range sortedKeys(towns) {
+		t := towns[tc]
+		t.Rate = RateOf(t.V, t.N)
+		data.Townships = append(data.Townships, *t)
+	}
+	data.Total.Code, data.Total.Name = scope, "合计"
+	data.Total.Rate = RateOf(data.Total.V, data.Total.N)
+	sort.SliceStable(data.NotVisited, func(i, j int) bool {
+		if data.NotVisited[i].Village != data.NotVisited[j].Village {
+			return data.NotVisited[i].Village < data.NotVisited[j].Village
+		}
+		return data.NotVisited[i].DaysSince > data.NotVisited[j].DaysSince
+	})
+
+	rep := &Report{Name: "visit-coverage", Scope: scope, Period: string(m), Data: data}
+	t := &rep.Table
+	t.Title = "特殊困难老年人月度探访情况统计表"
+	t.Subtitle = fmt.Sprintf("范围：%s　月份：%s　周数：%d", ScopeTitle(scope), m, len(weeks))
+	t.Columns = cols("乡镇", "村", ">应探访", ">已探访", ">探访率", ">高风险对象", ">每周探访达标")
+	for _, tw := range data.Townships {
+		for _, v := range data.Villages {
+			if strings.HasPrefix(v.Code, tw.Code) {
+				t.Rows = append(t.Rows, []string{tw.Name, v.Name, fmt.Sprint(v.N), fmt.Sprint(v.V), v.Rate.Text, fmt.Sprint(v.HighRisk), fmt.Sprint(v.WeeklyOK)})
+			}
+		}
+		t.Rows = append(t.Rows, []string{tw.Name, "小计", fmt.Sprint(tw.N), fmt.Sprint(tw.V), tw.Rate.Text, fmt.Sprint(tw.HighRisk), fmt.Sprint(tw.WeeklyOK)})
+	}
+	tot := data.Total
+	t.Totals = [][]string{{"合计", "", fmt.Sprint(tot.N), fmt.Sprint(tot.V), tot.Rate.Text, fmt.Sprint(tot.HighRisk), fmt.Sprint(tot.WeeklyOK)}}
+	t.Notes = []string{
+		fmt.Sprintf("应探访：月末在册且入册满%d天的对象，加上月内%d日后去世或退出的对象。", pol.VisitGraceDays, pol.VisitDeathCutoffDay),
+		"已探访：当月有已提交的" + strings.Join(pol.VisitCountedMethods, "、") + "探访记录。乡镇和合计的探访率按人数合计重新计算，不是各村比率的平均。",
+	}
+	nv := Table{Title: "未探访名单", Subtitle: t.Subtitle, Columns: cols("村", "姓名", "身份证号", "风险分级", "最近探访", ">距月末天数")}
+	for _, x := range data.NotVisited {
+		days := "从未探访"
+		if x.DaysSince >= 0 {
+			days = fmt.Sprint(x.DaysSince)
+		}
+		nv.Rows = append(nv.Rows, []string{x.Village, x.Name, x.IDMasked, x.RiskTier, string(x.LastVisit), days})
+	}
+	rep.Sections = []Table{nv}
+	return rep, nil
+}
+
+func sumInto(dst, src *CoverageRow) {
+	dst.N += src.N
+	dst.V += src.V
+	dst.HighRisk += src.HighRisk
+	dst.WeeklyOK += src.WeeklyOK
+}
