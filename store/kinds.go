@@ -241,3 +241,16 @@ func jsonUnmarshalString(b []byte, s *string) error {
 	}
 	return json.Unmarshal(b, s)
 }
+
+// FieldNames lists the JSON field names of a kind in declaration order.
+func FieldNames(k Kind) []string {
+	s := specs[k]
+	if s == nil {
+		return nil
+	}
+	out := make([]string, len(s.fields))
+	for i, f := range s.fields {
+		out[i] = f.name
+	}
+	return out
+}

@@ -106,3 +106,77 @@ func SensitiveFields(k Kind) []string {
 	}
 	return out
 }
+
+// RestoreMasked puts back the real value wherever an edited copy still holds
+// the masked form of what the current record holds: a script that read a
+// record masked and writes it back unchanged must not overwrite an ID
+// number with 1301**********0025.
+func RestoreMasked(edited, current Entity) {
+	restore(reflect.ValueOf(edited).Elem(), reflect.ValueOf(current).Elem(), "")
+}
+
+func restore(e, c reflect.Value, how string) {
+	if how == "text" && e.Kind() != reflect.String {
+		// Masking blanks structured health data; a blank that comes back
+		// means "not shown", not "cleared".
+		if e.IsZero() && !c.IsZero() && e.CanSet() {
+			e.Set(c)
+		}
+		return
+	}
+	switch e.Kind() {
+	case reflect.String:
+		if how != "" && e.CanSet() && c.String() != "" && e.String() == maskString(how, c.String()) {
+			e.SetString(c.String())
+		}
+	case reflect.Struct:
+		t := e.Type()
+		for i := 0; i < e.NumField(); i++ {
+			f := t.Field(i)
+			if f.Name == "Meta" {
+				continue
+			}
+			h := f.Tag.Get("mask")
+			if h == "" {
+				h = how
+			}
+			restore(e.Field(i), c.Field(i), h)
+		}
+	case reflect.Slice:
+		for i := 0; i < e.Len() && i < c.Len(); i++ {
+			restore(e.Index(i), c.Index(i), how)
+		}
+	}
+}
+
+// Summary is a one-line description of a record for lists: its name or
+// number and what kind of record it is.
+func Summary(e Entity) string {
+	k := kindOf(e)
+	spec := specs[k]
+	fields, _ := fieldsOf(e)
+	str := func(f string) string {
+		var s string
+		_ = jsonUnmarshalString(fields[f], &s)
+		return s
+	}
+	var parts []string
+	if spec != nil && spec.nameField != "" {
+		parts = append(parts, str(spec.nameField))
+	}
+	if spec != nil && spec.numberField != "" {
+		parts = append(parts, str(spec.numberField))
+	}
+	for _, f := range []string{"visit_date", "service_date", "assess_date", "apply_date", "paid_date", "disbursed_on", "valid_from", "status"} {
+		if v := str(f); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	out := KindLabel(k)
+	for _, p := range parts {
+		if p != "" {
+			out += " " + p
+		}
+	}
+	return out
+}

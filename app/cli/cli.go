@@ -1,0 +1,274 @@
+// Package cli is the headless side of the cunzhan binary: the same store,
+// report and import operations the window offers, for scripts and tests.
+//
+// Global flags come before the command (--data FILE, --format
+// text|json|csv, --unmasked); each command takes its own flags after its
+// name, in any order with its arguments. A failure prints "CODE: message"
+// lines on standard error and exits with 1 (2 for a usage mistake); with
+// --format json the error is also written to standard output as
+// {"error": {...}}.
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=...".
+var Version = "0.1.0-dev"
+
+// env is one invocation.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	data           string
+	format         string
+	unmasked       bool
+	now            func() time.Time
+	registry       string // "" = default; tests use "-"
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "demo --out FILE [--seed N] [--people N]：生成演示数据（全部为虚构测试数据）", cmdDemo},
+		{"report", "report NAME --month YYYY-MM [--scope CODE] [--year YYYY] [--quarter YYYYQn]：统计报表", cmdReport},
+		{"id", "id check NUMBER：校验公民身份号码", cmdID},
+		{"record", "record get|put|delete|list|search|kinds ...：读写记录（JSON）", cmdRecord},
+		{"import", "import roster FILE.csv|FILE.xlsx [--dry-run]：导入村花名册", cmdImport},
+		{"dump", "dump [--out FILE]：导出全部状态为规范JSON（默认隐去敏感信息）", cmdDump},
+		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
+		{"station", "station show | station set CODE NAME：站点设置", cmdStation},
+		{"policy", "policy show | policy set FILE.json：政策参数", cmdPolicy},
+		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
+	}
+}
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", now: time.Now}
+	return e.main(args)
+}
+
+func (e *env) main(args []string) int {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		name, val, hasVal := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		take := func() (string, bool) {
+			if hasVal {
+				return val, true
+			}
+			if len(args) < 2 {
+				return "", false
+			}
+			args = args[1:]
+			return args[0], true
+		}
+		var ok = true
+		switch name {
+		case "data":
+			e.data, ok = take()
+		case "format":
+			e.format, ok = take()
+		case "unmasked":
+			e.unmasked = true
+		case "h", "help":
+			e.usage(e.stdout)
+			return 0
+		default:
+			return e.fail(usagef("未知的选项 %s", args[0]))
+		}
+		if !ok {
+			return e.fail(usagef("选项 %s 需要一个值", args[0]))
+		}
+		args = args[1:]
+	}
+	if e.format != "text" && e.format != "json" && e.format != "csv" {
+		return e.fail(usagef("--format 只能是 text、json 或 csv"))
+	}
+	if len(args) == 0 {
+		e.usage(e.stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			if err := c.run(e, args[1:]); err != nil {
+				return e.fail(err)
+			}
+			return 0
+		}
+	}
+	return e.fail(usagef("未知的命令 %q", args[0]))
+}
+
+func (e *env) usage(w io.Writer) {
+	fmt.Fprintln(w, "用法：cunzhan [--data 数据文件] [--format text|json|csv] [--unmasked] 命令 [参数]")
+	fmt.Fprintln(w, "不带命令运行时打开村站窗口。命令：")
+	for _, c := range commands {
+		fmt.Fprintln(w, "  "+c.summary)
+	}
+}
+
+// fail prints an error and returns the exit code.
+func (e *env) fail(err error) int {
+	var u *usageError
+	if errors.As(err, &u) {
+		fmt.Fprintln(e.stderr, "USAGE: "+u.msg)
+		fmt.Fprintln(e.stderr, "运行 cunzhan --help 查看用法")
+		return 2
+	}
+	type item struct {
+		Code    string `json:"code"`
+		Field   string `json:"field,omitempty"`
+		Message string `json:"message"`
+	}
+	var items []item
+	var probs store.Problems
+	var se *store.Error
+	switch {
+	case errors.As(err, &probs):
+		for _, p := range probs {
+			items = append(items, item{p.Code, p.Field, p.Message})
+		}
+	case errors.As(err, &se):
+		items = append(items, item{se.Code, se.Field, se.Message})
+	default:
+		items = append(items, item{store.CodeOf(err), "", store.MessageOf(err)})
+	}
+	for _, it := range items {
+		if it.Field != "" {
+			fmt.Fprintf(e.stderr, "%s: %s（%s）\n", it.Code, it.Message, it.Field)
+		} else {
+			fmt.Fprintf(e.stderr, "%s: %s\n", it.Code, it.Message)
+		}
+	}
+	if e.format == "json" {
+		out := map[string]any{"error": items[0]}
+		if len(items) > 1 {
+			out["problems"] = items
+		}
+		e.json(out)
+	}
+	return 1
+}
+
+func (e *env) json(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// flags parses command flags interleaved with positional arguments.
+// Flags with a value are given by their names in withValue, boolean flags in
+// bools.
+func flags(args []string, withValue, bools []string) (map[string]string, []string, error) {
+	vals := map[string]string{}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case contains(bools, name):
+			vals[name] = "true"
+		case contains(withValue, name):
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, nil, usagef("选项 --%s 需要一个值", name)
+				}
+				i++
+				val = args[i]
+			}
+			vals[name] = val
+		case name == "format":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, nil, usagef("选项 --format 需要一个值")
+				}
+				i++
+				val = args[i]
+			}
+			vals["format"] = val
+		default:
+			return nil, nil, usagef("未知的选项 %s", a)
+		}
+	}
+	return vals, pos, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// applyFormat lets a command take --format after its name too.
+func (e *env) applyFormat(vals map[string]string) error {
+	if f, ok := vals["format"]; ok {
+		if f != "text" && f != "json" && f != "csv" {
+			return usagef("--format 只能是 text、json 或 csv")
+		}
+		e.format = f
+	}
+	return nil
+}
+
+func (e *env) storeOptions() *store.Options {
+	return &store.Options{RegistryDir: e.registry, Now: e.now}
+}
+
+// open opens the station database; reading commands open it read-only.
+func (e *env) open(readOnly bool) (*store.Store, error) {
+	path := e.data
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	opt := e.storeOptions()
+	opt.ReadOnly = readOnly
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, &store.Error{Code: store.CodeNotFound, Message: "找不到数据文件 " + path + "（用 --data 指定，或先运行 cunzhan demo --out 文件 生成演示数据）"}
+		}
+	}
+	return store.Open(path, opt)
+}
+
+func sortedStrings(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

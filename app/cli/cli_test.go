@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// run invokes the command line in-process with a pinned clock.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, format: "text", registry: "-",
+		now: func() time.Time { return time.Date(2025, 12, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }}
+	code := e.main(args)
+	return out.String(), errOut.String(), code
+}
+
+var (
+	demoOnce sync.Once
+	demoDir  string
+)
+
+// demoCopy returns a fresh copy of the demo database, generated once.
+func demoCopy(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		demoDir, _ = os.MkdirTemp("", "cunzhan-cli-test-")
+		var out, errOut bytes.Buffer
+		e := &env{stdout: &out, stderr: &errOut, format: "text", registry: "-", now: time.Now}
+		if code := e.main([]string{"demo", "--out", filepath.Join(demoDir, "demo.db")}); code != 0 {
+			panic("demo: " + errOut.String())
+		}
+	})
+	b, err := os.ReadFile(filepath.Join(demoDir, "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "demo.db")
+	os.WriteFile(p, b, 0o600)
+	return p
+}
+
+func TestIDCheck(t *testing.T) {
+	cases := []struct {
+		arg    string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"130131194503150025", 0, "130131194503150025\n出生日期：1945-03-15\n性别：女", ""},
+		{"13013119470808018x", 0, "13013119470808018X", ""},
+		{"130131450315002", 0, "已由15位旧号码升级", ""},
+		{"130131194503150205", 1, "", "ID_CHECKSUM: "},
+		{"130131195302290245", 1, "", "ID_BIRTH_INVALID: "},
+		{"130131209901010019", 1, "", "ID_BIRTH_FUTURE: "},
+		{"1301311945", 1, "", "ID_LENGTH: "},
+	}
+	for _, c := range cases {
+		out, errOut, code := run(t, "", "id", "check", c.arg)
+		if code != c.code || !strings.Contains(out, c.stdout) || !strings.Contains(errOut, c.stderr) {
+			t.Errorf("id check %s: exit %d\n%s\n%s", c.arg, code, out, errOut)
+		}
+		if c.code != 0 && strings.Contains(errOut, c.arg) {
+			t.Errorf("the error repeats the number")
+		}
+	}
+	out, _, code := run(t, "", "--format", "json", "id", "check", "130131194593150025")
+	var v struct {
+		Error    struct{ Code string }
+		Problems []struct{ Code string }
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &v) != nil || v.Error.Code != "ID_BIRTH_INVALID" || len(v.Problems) != 2 {
+		t.Errorf("json error output: %d %s", code, out)
+	}
+}
+
+func TestUsageAndMissingFiles(t *testing.T) {
+	if _, errOut, code := run(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "USAGE") {
+		t.Errorf("unknown command: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "--data", filepath.Join(t.TempDir(), "none.db"), "report", "visit-coverage"); code != 1 || !strings.HasPrefix(errOut, "NOT_FOUND: ") {
+		t.Errorf("missing file: %d %s", code, errOut)
+	}
+	db := demoCopy(t)
+	if _, errOut, code := run(t, "", "--data", db, "report", "no-such-report"); code != 1 || !strings.HasPrefix(errOut, "UNKNOWN_REPORT: ") {
+		t.Errorf("unknown report: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "--data", db, "report", "visit-coverage", "--month", "2025-13"); code != 1 || !strings.HasPrefix(errOut, "BAD_MONTH: ") {
+		t.Errorf("bad month: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "demo", "--out", db); code != 1 || !strings.HasPrefix(errOut, "FILE_EXISTS: ") {
+		t.Errorf("demo over an existing file: %d %s", code, errOut)
+	}
+}
+
+func TestReportGoldenThroughCLI(t *testing.T) {
+	db := demoCopy(t)
+	out, errOut, code := run(t, "", "--data", db, "report", "visit-coverage", "--month", "2025-11", "--scope", "130131190", "--format", "json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var raw map[string]any
+	json.Unmarshal([]byte(out), &raw)
+	total := raw["data"].(map[string]any)["total"].(map[string]any)
+	if total["targets"].(float64) != 14 || total["visited"].(float64) != 13 || total["rate"].(map[string]any)["text"] != "92.86%" {
+		t.Errorf("total %v", total)
+	}
+	out, _, code = run(t, "", "--data", db, "report", "homecare-hours", "--month", "2025-11", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "2,630.00") || !strings.HasPrefix(out, "\xef\xbb\xbf") {
+		t.Errorf("csv: %s", out)
+	}
+	out, _, _ = run(t, "", "--data", db, "report", "interest-subsidy", "--quarter", "2025Q2")
+	if !strings.Contains(out, "549.79") || !strings.Contains(out, "384.85") {
+		t.Errorf("interest subsidy:\n%s", out)
+	}
+	out, _, _ = run(t, "", "--data", db, "report", "home-subsidy", "--year", "2025")
+	if !strings.Contains(out, "3,600.00") {
+		t.Errorf("home subsidy:\n%s", out)
+	}
+}
+
+// A record read masked and written back keeps its real ID number; a change
+// made with an old _version next to a newer edit leaves both for review.
+func TestRecordRoundTrip(t *testing.T) {
+	db := demoCopy(t)
+	out, errOut, code := run(t, "", "--data", db, "record", "search", "130131194503150025", "--format", "json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var hits struct {
+		Hits []struct{ ID string }
+	}
+	json.Unmarshal([]byte(out), &hits)
+	if len(hits.Hits) != 1 {
+		t.Fatalf("search by ID: %s", out)
+	}
+	id := hits.Hits[0].ID
+	masked, _, _ := run(t, "", "--data", db, "record", "get", id)
+	if !strings.Contains(masked, "1301**********0025") || strings.Contains(masked, "130131194503150025") {
+		t.Fatalf("get is not masked:\n%s", masked)
+	}
+	edited := strings.Replace(masked, `"marital_status": "已婚"`, `"marital_status": "丧偶"`, 1)
+	if out, errOut, code := run(t, edited, "--data", db, "record", "put", "person"); code != 0 || !strings.Contains(out, "已更新") {
+		t.Fatalf("put: %s %s", out, errOut)
+	}
+	full, _, _ := run(t, "", "--data", db, "--unmasked", "record", "get", id)
+	if !strings.Contains(full, `"id_number": "130131194503150025"`) || !strings.Contains(full, "丧偶") {
+		t.Fatalf("after put:\n%s", full)
+	}
+	// Two scripts start from the same _version (the masked read above) and
+	// both change the marital status: the second becomes a sibling.
+	second := strings.Replace(masked, `"marital_status": "已婚"`, `"marital_status": "离婚"`, 1)
+	if _, errOut, code := run(t, second, "--data", db, "record", "put", "person"); code != 0 {
+		t.Fatal(errOut)
+	}
+	after, _, _ := run(t, "", "--data", db, "record", "get", id)
+	if !strings.Contains(after, `"_conflicts": [`) || !strings.Contains(after, "marital_status") {
+		t.Fatalf("no conflict after two concurrent puts:\n%s", after)
+	}
+	// Invalid input changes nothing.
+	if _, errOut, code := run(t, `{"id":"`+id+`","nickname":"老王"}`, "--data", db, "record", "put", "person"); code != 1 || !strings.Contains(errOut, "BAD_REQUEST") {
+		t.Errorf("unknown field accepted: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, `{"id":"`+id+`","mobile":"12012345678"}`, "--data", db, "record", "put", "person"); code != 1 || !strings.Contains(errOut, "MOBILE_FORMAT") {
+		t.Errorf("bad mobile accepted: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, `{"name":"张三","id_number":"130131194503150205","household_id":"`+id+`"}`, "--data", db, "record", "put", "person"); code != 1 || !strings.Contains(errOut, "ID_CHECKSUM") {
+		t.Errorf("bad person accepted: %d %s", code, errOut)
+	}
+	now, _, _ := run(t, "", "--data", db, "--unmasked", "record", "get", id)
+	if !strings.Contains(now, "130131194503150025") {
+		t.Errorf("record changed by rejected puts")
+	}
+}
+
+func TestDumpIsMaskedByDefault(t *testing.T) {
+	db := demoCopy(t)
+	out, _, code := run(t, "", "--data", db, "dump")
+	if code != 0 || strings.Contains(out, "130131194503150025") || !strings.Contains(out, "1301**********0025") {
+		t.Errorf("masked dump leaks or lacks the masked number")
+	}
+	full, _, _ := run(t, "", "--data", db, "dump", "--unmasked")
+	again, _, _ := run(t, "", "--data", db, "dump", "--unmasked")
+	if !strings.Contains(full, "130131194503150025") || full != again {
+		t.Errorf("unmasked dump not stable or lacks the number")
+	}
+}
+
+func TestImportRosterCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	if _, errOut, code := run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv"); code != 1 || !strings.HasPrefix(errOut, "NO_STATION: ") {
+		t.Errorf("import without station: %d %s", code, errOut)
+	}
+	if out, errOut, code := run(t, "", "--data", db, "station", "set", "130131190201-01", "甲村服务点"); code != 0 {
+		t.Fatal(out, errOut)
+	}
+	out, _, code := run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv", "--dry-run")
+	if code != 0 || !strings.Contains(out, "试导入结果") || !strings.Contains(out, "导入 3 人，跳过 2 人，拒绝 3 行") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	out, _, _ = run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv")
+	if !strings.Contains(out, "第5行 拒绝") || !strings.Contains(out, "MOBILE_FORMAT") {
+		t.Errorf("import report:\n%s", out)
+	}
+	if strings.Contains(out, "130131194503150025") {
+		t.Error("the import report shows an unmasked ID number")
+	}
+}

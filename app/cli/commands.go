@@ -1,0 +1,440 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
+	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/report"
+	"github.com/cunzhan/cunzhan/store/roster"
+)
+
+func cmdDemo(e *env, args []string) error {
+	vals, pos, err := flags(args, []string{"out", "seed", "people"}, nil)
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("demo 不接受参数 %q", pos[0])
+	}
+	out := vals["out"]
+	if out == "" {
+		out = e.data
+	}
+	if out == "" {
+		return usagef("请用 --out 指定演示数据文件")
+	}
+	seed, err := strconv.ParseUint(orDefault(vals["seed"], "1"), 10, 64)
+	if err != nil {
+		return usagef("--seed 应为非负整数")
+	}
+	people, err := strconv.Atoi(orDefault(vals["people"], "0"))
+	if err != nil || people < 0 || people > 2_000_000 {
+		return usagef("--people 应为0至2000000的整数")
+	}
+	opt := demo.Options{Seed: seed, People: people, Store: e.storeOptions()}
+	if people > 1000 {
+		opt.Progress = func(n int) {
+			if n%20000 == 0 {
+				fmt.Fprintf(e.stderr, "已写入 %d 条记录…\n", n)
+			}
+		}
+	}
+	res, err := demo.Generate(out, opt)
+	if err != nil {
+		return err
+	}
+	if e.format == "json" {
+		return e.json(map[string]any{"file": out, "records": res.Records, "households": res.Households, "persons": res.Persons, "rejections": res.Rejections})
+	}
+	fmt.Fprintf(e.stdout, "演示数据已写入 %s（全部为虚构测试数据，不对应真实人员）\n", out)
+	fmt.Fprintf(e.stdout, "记录 %d 条，农户 %d 户，人员 %d 人\n", res.Records, res.Households, res.Persons)
+	fmt.Fprintln(e.stdout, "按规则被拒绝的录入（应当如此）：")
+	for _, r := range res.Rejections {
+		fmt.Fprintf(e.stdout, "  %-28s %s\n", r.Code, r.What)
+	}
+	return nil
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func cmdReport(e *env, args []string) error {
+	vals, pos, err := flags(args, []string{"month", "year", "quarter", "scope"}, nil)
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		var names []string
+		for _, n := range report.Names {
+			names = append(names, n.Name)
+		}
+		return usagef("用法：report NAME --month YYYY-MM；NAME 为 %s", strings.Join(names, "、"))
+	}
+	s, err := e.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p := report.Params{Scope: vals["scope"]}
+	if p.Scope == "" && s.Station() != nil {
+		p.Scope = s.Station().Scope
+	}
+	if p.Scope != "" {
+		if _, derr := ident.CheckDivision(p.Scope); derr != nil {
+			return &store.Error{Code: derr.Code, Field: "scope", Message: "--scope " + derr.Message}
+		}
+	}
+	m := vals["month"]
+	if m == "" {
+		m = string(store.MonthOf(s.Today()))
+	}
+	if p.Month, err = store.ParseMonth(m); err != nil {
+		return &store.Error{Code: "BAD_MONTH", Message: "月份应写成 YYYY-MM，如 2025-11"}
+	}
+	p.Year, _ = strconv.Atoi(m[:4])
+	if y := vals["year"]; y != "" {
+		if p.Year, err = strconv.Atoi(y); err != nil || p.Year < 2000 || p.Year > 2100 {
+			return &store.Error{Code: "BAD_YEAR", Message: "年度应为四位数字，如 2025"}
+		}
+	}
+	mo, _ := strconv.Atoi(m[5:7])
+	p.Quarter = fmt.Sprintf("%sQ%d", m[:4], (mo+2)/3)
+	if q := vals["quarter"]; q != "" {
+		p.Quarter = q
+	}
+	var rep *report.Report
+	err = s.View(func(r *store.Reader) error {
+		var err error
+		rep, err = report.Run(r, pos[0], p)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	switch e.format {
+	case "json":
+		return rep.WriteJSON(w)
+	case "csv":
+		return rep.WriteCSV(w)
+	}
+	return rep.WriteText(w)
+}
+
+func cmdID(e *env, args []string) error {
+	vals, pos, err := flags(args, nil, nil)
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "check" {
+		return usagef("用法：id check NUMBER")
+	}
+	info, errs := ident.ParseID(pos[1], ident.IDOptions{AllowLegacy15: true})
+	if errs != nil {
+		probs := make(store.Problems, len(errs))
+		for i, x := range errs {
+			probs[i] = &store.Error{Code: x.Code, Message: x.Message}
+		}
+		return probs
+	}
+	sex := map[bool]string{true: "男", false: "女"}[info.Male]
+	if e.format == "json" {
+		warnings := []map[string]string{}
+		for _, w := range info.Warnings {
+			warnings = append(warnings, map[string]string{"code": w.Code, "message": w.Message})
+		}
+		return e.json(map[string]any{"number": info.Number, "birth_date": info.BirthDate, "sex": sex, "region_code": info.RegionCode,
+			"region_name": info.RegionName, "upgraded_from_15": info.Upgraded, "warnings": warnings})
+	}
+	fmt.Fprintln(e.stdout, info.Number)
+	fmt.Fprintf(e.stdout, "出生日期：%s\n性别：%s\n", info.BirthDate, sex)
+	if info.RegionName != "" {
+		fmt.Fprintf(e.stdout, "地区：%s（%s）\n", info.RegionName, info.RegionCode)
+	} else {
+		fmt.Fprintf(e.stdout, "地区代码：%s\n", info.RegionCode)
+	}
+	if info.Upgraded {
+		fmt.Fprintln(e.stdout, "说明：已由15位旧号码升级为18位")
+	}
+	for _, w := range info.Warnings {
+		fmt.Fprintf(e.stdout, "提示 %s: %s\n", w.Code, w.Message)
+	}
+	return nil
+}
+
+func cmdDump(e *env, args []string) error {
+	vals, pos, err := flags(args, []string{"out"}, []string{"unmasked"})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("dump 不接受参数 %q", pos[0])
+	}
+	s, err := e.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	unmasked := e.unmasked || vals["unmasked"] == "true"
+	if out := vals["out"]; out != "" {
+		tmp := out + ".tmp"
+		f, err := os.Create(tmp)
+		if err != nil {
+			return &store.Error{Code: store.CodeIO, Message: "无法创建文件 " + out, Err: err}
+		}
+		if err := s.Dump(f, unmasked); err != nil {
+			f.Close()
+			os.Remove(tmp)
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			os.Remove(tmp)
+			return &store.Error{Code: store.CodeIO, Message: "写入文件失败", Err: err}
+		}
+		f.Close()
+		return os.Rename(tmp, out)
+	}
+	return s.Dump(e.stdout, unmasked)
+}
+
+func cmdImport(e *env, args []string) error {
+	vals, pos, err := flags(args, []string{"author"}, []string{"dry-run"})
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "roster" {
+		return usagef("用法：import roster FILE.csv|FILE.xlsx [--dry-run]")
+	}
+	rows, err := roster.Read(pos[1])
+	if err != nil {
+		return err
+	}
+	s, err := e.open(false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if s.Station() == nil {
+		return &store.Error{Code: store.CodeNoStation, Message: "尚未设置站点：先运行 cunzhan --data 文件 station set 站点编码 站点名称"}
+	}
+	res, err := roster.Import(s, rows, orDefault(vals["author"], "名册导入"), vals["dry-run"] == "true")
+	if err != nil {
+		return err
+	}
+	if e.format == "json" {
+		return e.json(res)
+	}
+	title := "导入结果"
+	if res.DryRun {
+		title = "试导入结果（未写入任何数据）"
+	}
+	fmt.Fprintf(e.stdout, "%s：导入 %d 人，跳过 %d 人，拒绝 %d 行，新建农户 %d 户\n", title, res.Imported, res.Skipped, res.Rejected, res.Households)
+	for _, r := range res.Rows {
+		if r.Outcome == roster.Imported && len(r.Warnings) == 0 {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "第%d行 %s %s %s\n", r.Row, r.Outcome, r.Name, r.IDMasked)
+		for _, p := range r.Problems {
+			fmt.Fprintf(e.stdout, "    %s: %s\n", p.Code, p.Message)
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(e.stdout, "    提示 %s: %s\n", w.Code, w.Message)
+		}
+	}
+	return nil
+}
+
+func cmdStation(e *env, args []string) error {
+	vals, pos, err := flags(args, nil, nil)
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 1 && pos[0] == "show":
+		s, err := e.open(true)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		st := s.Station()
+		if e.format == "json" {
+			return e.json(map[string]any{"station": st, "origin": s.Origin().String(), "file": s.Path()})
+		}
+		if st == nil {
+			fmt.Fprintln(e.stdout, "尚未设置站点")
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "站点：%s（%s）\n类型：%s\n管辖范围：%s\n来源编号：%s\n", st.Name, st.Code, st.Type, report.ScopeTitle(st.Scope), s.Origin())
+		return nil
+	case len(pos) == 3 && pos[0] == "set":
+		s, err := e.open(false)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := s.SetStation(pos[1], pos[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "站点已设置：%s（%s）\n", pos[2], pos[1])
+		return nil
+	}
+	return usagef("用法：station show | station set CODE NAME")
+}
+
+func cmdPolicy(e *env, args []string) error {
+	_, pos, err := flags(args, nil, nil)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 1 && pos[0] == "show":
+		s, err := e.open(true)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return e.json(s.Policy())
+	case len(pos) == 2 && pos[0] == "set":
+		b, err := readInput(e, pos[1])
+		if err != nil {
+			return err
+		}
+		s, err := e.open(false)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		p := s.Policy()
+		if err := json.Unmarshal(b, &p); err != nil {
+			return &store.Error{Code: store.CodeBadRequest, Message: "政策参数不是有效的JSON：" + err.Error()}
+		}
+		if err := s.SetPolicy(p); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, "政策参数已保存")
+		return nil
+	}
+	return usagef("用法：policy show | policy set FILE.json")
+}
+
+func readInput(e *env, name string) ([]byte, error) {
+	var b []byte
+	var err error
+	if name == "-" {
+		b, err = readAll(e.stdin)
+	} else {
+		b, err = os.ReadFile(filepath.Clean(name))
+	}
+	if err != nil {
+		return nil, &store.Error{Code: "FILE_READ", Message: "无法读取 " + name, Err: err}
+	}
+	return b, nil
+}
+
+func cmdDue(e *env, args []string) error {
+	vals, pos, err := flags(args, []string{"month", "days", "scope", "limit"}, nil)
+	if err != nil {
+		return err
+	}
+	if err := e.applyFormat(vals); err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("用法：due visits|loans|overdue [--month YYYY-MM] [--days N] [--scope CODE]")
+	}
+	s, err := e.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	scope := vals["scope"]
+	if scope == "" && s.Station() != nil {
+		scope = s.Station().Scope
+	}
+	today := s.Today()
+	limit, _ := strconv.Atoi(orDefault(vals["limit"], "100"))
+	return s.View(func(r *store.Reader) error {
+		switch pos[0] {
+		case "visits":
+			m, err := store.ParseMonth(orDefault(vals["month"], string(store.MonthOf(today))))
+			if err != nil {
+				return &store.Error{Code: "BAD_MONTH", Message: "月份应写成 YYYY-MM"}
+			}
+			rows, total, err := r.DueVisits(scope, m, limit)
+			if err != nil {
+				return err
+			}
+			if e.format == "json" {
+				return e.json(map[string]any{"month": m, "total": total, "rows": rows})
+			}
+			fmt.Fprintf(e.stdout, "%s 尚未探访：%d 人\n", m, total)
+			for i, d := range rows {
+				if i >= limit {
+					break
+				}
+				last := string(d.LastVisit)
+				if last == "" {
+					last = "从未探访"
+				}
+				fmt.Fprintf(e.stdout, "%s  %s  %s  最近探访 %s\n", report.ScopeTitle(d.Scope), d.Name, d.RiskTier, last)
+			}
+			return nil
+		case "loans", "overdue":
+			days, _ := strconv.Atoi(orDefault(vals["days"], "30"))
+			var rows []store.LoanRow
+			if pos[0] == "loans" {
+				rows, err = r.LoansDue(scope, today, days)
+			} else {
+				rows, err = r.Overdue(scope, today)
+			}
+			if err != nil {
+				return err
+			}
+			if e.format == "json" {
+				out := []map[string]any{}
+				for _, x := range rows {
+					out = append(out, map[string]any{"loan_id": x.Loan.ID, "contract_no": x.Loan.ContractNo, "borrower": x.Borrower, "position": x.Position})
+				}
+				return e.json(out)
+			}
+			for _, x := range rows {
+				if pos[0] == "loans" {
+					fmt.Fprintf(e.stdout, "%s  %s  应还 %s 元  %s\n", x.Position.NextDue, x.Borrower, store.Yuan(x.Position.NextDueFen), x.Loan.ContractNo)
+				} else {
+					fmt.Fprintf(e.stdout, "逾期 %d 天  %s  余额 %s 元  %s\n", x.Position.DaysOverdue, x.Borrower, store.Yuan(x.Position.BalanceFen), x.Loan.ContractNo)
+				}
+			}
+			return nil
+		}
+		return usagef("用法：due visits|loans|overdue")
+	})
+}
