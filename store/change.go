@@ -54,11 +54,11 @@ func (c *Change) Encode() []byte {
 	e.uvarint(c.Seq)
 	e.uvarint(uint64(c.HLC))
 	e.str(c.Scope)
-	e.str(string(c.Kind))
+	e.word(string(c.Kind), kindCode)
 	e.raw(c.Record[:])
 	e.uvarint(uint64(len(c.Fields)))
 	for _, f := range c.Fields {
-		e.str(f.Name)
+		e.word(f.Name, fieldCode)
 		e.bytes(f.Value)
 	}
 	e.vv(c.Ctx)
@@ -79,7 +79,7 @@ func DecodeChange(p []byte) (*Change, error) {
 	c.Seq = d.uvarint()
 	c.HLC = HLC(d.uvarint())
 	c.Scope = d.str()
-	c.Kind = Kind(d.str())
+	c.Kind = Kind(d.word(kindDict))
 	copy(c.Record[:], d.take(16))
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
@@ -89,7 +89,7 @@ func DecodeChange(p []byte) (*Change, error) {
 		c.Fields = make([]Field, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		name := d.str()
+		name := d.word(fieldDict)
 		c.Fields = append(c.Fields, Field{Name: name, Value: d.bytes()})
 	}
 	c.Ctx = d.vv()

@@ -167,6 +167,7 @@ func (s *Store) Rebuild() error {
 func rebuildTx(tx *bolt.Tx) error {
 	w := &writeTx{tx: tx, hmacKey: tx.Bucket(bMeta).Get(mHMAC), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
 	w.Reader = &Reader{tx: tx, w: w}
+	fillAppendBuckets(tx)
 	return rebuildDerived(w)
 }
 
@@ -179,6 +180,7 @@ func rebuildDerived(w *writeTx) error {
 			return fmt.Errorf("rebuild: create %s: %w", b, err)
 		}
 	}
+	fillAppendBuckets(w.tx)
 	w.recs = map[uuid.UUID]*touched{}
 	w.dirty = nil
 	n := 0

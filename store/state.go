@@ -224,27 +224,71 @@ func (s *RecordState) ConflictFields() []string {
 
 const stateFormat = 1
 
+// stamp is who wrote a version and when; a record's versions share a few.
+type stamp struct {
+	dot    Dot
+	hlc    HLC
+	author string
+}
+
+// encode writes the state compactly: the distinct (dot, clock, author)
+// stamps once, in a table, and each version as an index into it plus its
+// value; field names and the kind through the dictionaries.
 func (s *RecordState) encode() []byte {
-	e := encoder{b: make([]byte, 0, 128+64*len(s.Fields))}
+	var stamps []stamp
+	index := map[Dot]int{}
+	for i := range s.Fields {
+		for _, v := range s.Fields[i].Versions {
+			if _, ok := index[v.Dot]; !ok {
+				index[v.Dot] = len(stamps)
+				stamps = append(stamps, stamp{v.Dot, v.HLC, v.Author})
+			}
+		}
+	}
+	authors := map[string]int{}
+	var authorList []string
+	author := func(a string) int {
+		if i, ok := authors[a]; ok {
+			return i
+		}
+		authors[a] = len(authorList)
+		authorList = append(authorList, a)
+		return len(authorList) - 1
+	}
+	for _, st := range stamps {
+		author(st.author)
+	}
+	author(s.CreatedBy)
+	author(s.UpdatedBy)
+
+	e := encoder{b: make([]byte, 0, 96+24*len(stamps)+24*len(s.Fields))}
 	e.byte1(stateFormat)
-	e.str(string(s.Kind))
+	e.word(string(s.Kind), kindCode)
 	e.str(s.Scope)
 	e.vv(s.VV)
+	e.uvarint(uint64(len(authorList)))
+	for _, a := range authorList {
+		e.str(a)
+	}
 	e.uvarint(uint64(s.Created))
-	e.str(s.CreatedBy)
+	e.uvarint(uint64(authors[s.CreatedBy]))
 	e.uvarint(uint64(s.Updated))
-	e.str(s.UpdatedBy)
+	e.uvarint(uint64(authors[s.UpdatedBy]))
+	e.uvarint(uint64(len(stamps)))
+	for _, st := range stamps {
+		e.origin(st.dot.Origin)
+		e.uvarint(st.dot.Seq)
+		e.uvarint(uint64(st.hlc))
+		e.uvarint(uint64(authors[st.author]))
+	}
 	e.uvarint(uint64(len(s.Fields)))
 	for i := range s.Fields {
 		r := &s.Fields[i]
-		e.str(r.Name)
+		e.word(r.Name, fieldCode)
 		e.vv(r.Cover)
 		e.uvarint(uint64(len(r.Versions)))
 		for _, v := range r.Versions {
-			e.origin(v.Dot.Origin)
-			e.uvarint(v.Dot.Seq)
-			e.uvarint(uint64(v.HLC))
-			e.str(v.Author)
+			e.uvarint(uint64(index[v.Dot]))
 			e.bytes(v.Value)
 		}
 	}
@@ -257,13 +301,41 @@ func decodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 		return nil, fmt.Errorf("decode record %s: unknown format %d", id, v)
 	}
 	s := &RecordState{ID: id}
-	s.Kind = Kind(d.str())
+	s.Kind = Kind(d.word(kindDict))
 	s.Scope = d.str()
 	s.VV = d.vv()
+	na := d.uvarint()
+	if na > uint64(len(d.b)) {
+		d.fail()
+	}
+	authors := make([]string, 0, min(na, 64))
+	for i := uint64(0); i < na && d.err == nil; i++ {
+		authors = append(authors, d.str())
+	}
+	pick := func(i uint64) string {
+		if i >= uint64(len(authors)) {
+			d.fail()
+			return ""
+		}
+		return authors[i]
+	}
 	s.Created = HLC(d.uvarint())
-	s.CreatedBy = d.str()
+	s.CreatedBy = pick(d.uvarint())
 	s.Updated = HLC(d.uvarint())
-	s.UpdatedBy = d.str()
+	s.UpdatedBy = pick(d.uvarint())
+	ns := d.uvarint()
+	if ns > uint64(len(d.b)) {
+		d.fail()
+	}
+	stamps := make([]stamp, 0, min(ns, 64))
+	for i := uint64(0); i < ns && d.err == nil; i++ {
+		var st stamp
+		st.dot.Origin = d.origin()
+		st.dot.Seq = d.uvarint()
+		st.hlc = HLC(d.uvarint())
+		st.author = pick(d.uvarint())
+		stamps = append(stamps, st)
+	}
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail()
@@ -273,7 +345,7 @@ func decodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		r := &s.Fields[i]
-		r.Name = d.str()
+		r.Name = d.word(fieldDict)
 		r.Cover = d.vv()
 		nv := d.uvarint()
 		if nv > uint64(len(d.b)) {
@@ -282,12 +354,13 @@ func decodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 		}
 		r.Versions = make([]Version, nv)
 		for j := uint64(0); j < nv && d.err == nil; j++ {
-			v := &r.Versions[j]
-			v.Dot.Origin = d.origin()
-			v.Dot.Seq = d.uvarint()
-			v.HLC = HLC(d.uvarint())
-			v.Author = d.str()
-			v.Value = d.bytes()
+			k := d.uvarint()
+			if k >= uint64(len(stamps)) {
+				d.fail()
+				break
+			}
+			st := stamps[k]
+			r.Versions[j] = Version{Dot: st.dot, HLC: st.hlc, Author: st.author, Value: d.bytes()}
 		}
 	}
 	if d.err != nil {

@@ -54,7 +54,20 @@ func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
 	}
 	s.mu.Unlock()
 	w.Reader = &Reader{s: s, tx: tx, w: w}
+	fillAppendBuckets(tx)
 	return w
+}
+
+// fillAppendBuckets lets the buckets whose keys mostly arrive in ascending
+// order (log by origin and sequence, records and their index keys by UUIDv7)
+// fill pages to 90% before splitting, instead of bbolt's 50% for random
+// inserts: the file is about a third smaller.
+func fillAppendBuckets(tx *bolt.Tx) {
+	for _, name := range [][]byte{bLog, bRec, bIxKind, bIxRef, bIxNo} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = 0.9
+		}
+	}
 }
 
 // update runs fn in one durable write transaction.

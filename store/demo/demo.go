@@ -191,7 +191,7 @@ func (g *gen) name() string {
 func (g *gen) idNumber(region string, birth store.Date, male bool) string {
 	ymd := string(birth[:4]) + string(birth[5:7]) + string(birth[8:10])
 	for {
-		seq := g.rng.IntN(500)*2 + 2
+		seq := g.rng.IntN(499)*2 + 2 // 2..998, even; a man gets the odd number below
 		if male {
 			seq--
 		}
