@@ -165,7 +165,8 @@ func (s *Store) Rebuild() error {
 // rebuildTx rebuilds the derived buckets inside a bare transaction, for
 // migration steps that change how records are indexed.
 func rebuildTx(tx *bolt.Tx) error {
-	w := &writeTx{tx: tx, hmacKey: tx.Bucket(bMeta).Get(mHMAC), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
+	key := tx.Bucket(bMeta).Get(mHMAC)
+	w := &writeTx{tx: tx, hmacKey: key, ids: newIDHasher(key), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
 	w.Reader = &Reader{tx: tx, w: w}
 	fillAppendBuckets(tx)
 	return rebuildDerived(w)

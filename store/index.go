@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/json"
+	"hash"
 	"strings"
 	"unicode"
 
@@ -21,9 +23,17 @@ type ixEntry struct {
 }
 
 func strValue(st *RecordState, field string) string {
-	v := st.Value(field)
-	if v == nil {
+	return jsonString(st.Value(field))
+}
+
+// jsonString decodes a JSON string value; "" for anything else. Values
+// without escapes, nearly all of them, are sliced rather than parsed.
+func jsonString(v []byte) string {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 		return ""
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1])
 	}
 	var s string
 	if json.Unmarshal(v, &s) != nil {
@@ -48,8 +58,8 @@ var zero = []byte{0}
 
 // indexEntries derives every index key of a record from its state alone, so
 // that the indexes are a function of the log and Rebuild reproduces them.
-func indexEntries(st *RecordState, hmacKey []byte) []ixEntry {
-	var out []ixEntry
+func indexEntries(st *RecordState, ids *idHasher) []ixEntry {
+	out := make([]ixEntry, 0, 12)
 	add := func(b, k, v []byte) { out = append(out, ixEntry{bucket: b, key: k, val: v}) }
 	id := st.ID[:]
 	kind := []byte(st.Kind)
@@ -90,7 +100,7 @@ func indexEntries(st *RecordState, hmacKey []byte) []ixEntry {
 	switch st.Kind {
 	case KindPerson:
 		if n := strValue(st, "id_number"); n != "" {
-			add(bIxIDH, cat(idHash(hmacKey, n), id), nil)
+			add(bIxIDH, cat(ids.sum(n), id), nil)
 		}
 	case KindVisit:
 		d := Date(strValue(st, "visit_date"))
@@ -131,9 +141,18 @@ func indexEntries(st *RecordState, hmacKey []byte) []ixEntry {
 // finding a person by ID never scans plaintext and the index alone reveals
 // nothing.
 func idHash(key []byte, number string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(ident.NormalizeID(number)))
-	return m.Sum(nil)[:16]
+	return newIDHasher(key).sum(number)
+}
+
+// idHasher reuses one HMAC for the many ID numbers of a bulk write.
+type idHasher struct{ mac hash.Hash }
+
+func newIDHasher(key []byte) *idHasher { return &idHasher{mac: hmac.New(sha256.New, key)} }
+
+func (h *idHasher) sum(number string) []byte {
+	h.mac.Reset()
+	h.mac.Write([]byte(ident.NormalizeID(number)))
+	return h.mac.Sum(nil)[:16]
 }
 
 // normName folds a name for search: no spaces or middle dots, Latin letters
@@ -156,47 +175,75 @@ func normName(s string) string {
 	return b.String()
 }
 
-var pyArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.FirstLetter
-	a.Heteronym = true
-	a.Fallback = func(r rune, a pinyin.Args) []string {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			return []string{string(unicode.ToLower(r))}
-		}
-		return nil
-	}
-	return a
-}()
-
 // maxInitials bounds the spellings indexed for a name with several
 // polyphonic characters (单, 曾, 解 …).
 const maxInitials = 8
 
+// toneless maps the tone-marked vowels and nasals a pinyin reading can start
+// with to plain letters.
+var toneless = map[rune]byte{
+	'ā': 'a', 'á': 'a', 'ǎ': 'a', 'à': 'a', 'ē': 'e', 'é': 'e', 'ě': 'e', 'è': 'e',
+	'ō': 'o', 'ó': 'o', 'ǒ': 'o', 'ò': 'o', 'ḿ': 'm', 'ń': 'n', 'ň': 'n', 'ǹ': 'n', 'ê': 'e',
+}
+
+// runeInitials returns the distinct first letters of a character's
+// readings, straight from the pinyin dictionary (the library's styling
+// functions run regular expressions per call, too slow for bulk import).
+func runeInitials(r rune) []byte {
+	if r < 128 {
+		if r >= 'A' && r <= 'Z' {
+			r += 32
+		}
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return []byte{byte(r)}
+		}
+		return nil
+	}
+	readings, ok := pinyin.PinyinDict[int(r)]
+	if !ok {
+		return nil
+	}
+	var out []byte
+	first := true
+	for _, c := range readings {
+		if c == ',' {
+			first = true
+			continue
+		}
+		if !first {
+			continue
+		}
+		first = false
+		var l byte
+		if c < 128 {
+			l = byte(c)
+		} else if t, ok := toneless[c]; ok {
+			l = t
+		} else {
+			continue
+		}
+		if bytes.IndexByte(out, l) < 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // initials returns the pinyin initials of a name, one string per plausible
 // reading (王秀兰 → wxl).
 func initials(name string) []string {
-	readings := pinyin.Pinyin(name, pyArgs)
 	combos := []string{""}
-	for _, opts := range readings {
+	for _, r := range name {
+		opts := runeInitials(r)
 		if len(opts) == 0 {
 			continue
 		}
-		seen := map[string]bool{}
-		var next []string
+		next := make([]string, 0, len(combos)*len(opts))
 		for _, c := range combos {
 			for _, o := range opts {
-				if o == "" || seen[c+o[:1]] {
-					continue
+				if len(next) < maxInitials {
+					next = append(next, c+string(o))
 				}
-				seen[c+o[:1]] = true
-				next = append(next, c+o[:1])
-				if len(next) >= maxInitials {
-					break
-				}
-			}
-			if len(next) >= maxInitials {
-				break
 			}
 		}
 		combos = next

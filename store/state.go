@@ -161,6 +161,9 @@ func (s *RecordState) Deleted() bool { return isTrue(s.Value(FieldDeleted)) }
 func (s *RecordState) apply(c *Change) {
 	if s.Kind == "" {
 		s.Kind, s.Scope = c.Kind, c.Scope
+		if s.Fields == nil {
+			s.Fields = make([]Register, 0, len(c.Fields))
+		}
 	} else {
 		// Kind and scope are fixed at creation. Should two changes ever
 		// disagree (a bug or a forged bundle), every replica keeps the same,

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -23,11 +23,13 @@ type writeTx struct {
 	station *StationInfo
 	policy  Policy
 	hmacKey []byte
+	ids     *idHasher
 
-	recs  map[uuid.UUID]*touched
-	dirty []uuid.UUID
-	have  map[OriginID]uint64
-	after []func()
+	recs      map[uuid.UUID]*touched
+	dirty     []uuid.UUID
+	have      map[OriginID]uint64
+	haveDirty map[OriginID]bool
+	after     []func()
 }
 
 // touched is a record loaded in this transaction, with the index entries it
@@ -49,6 +51,7 @@ func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
 		station: s.station,
 		policy:  clonePolicy(s.policy),
 		hmacKey: s.hmacKey,
+		ids:     newIDHasher(s.hmacKey),
 		recs:    make(map[uuid.UUID]*touched),
 		have:    make(map[OriginID]uint64),
 	}
@@ -109,7 +112,7 @@ func (w *writeTx) load(id uuid.UUID) (*touched, error) {
 			return nil, err
 		}
 		t.state = st
-		t.oldIx = indexEntries(st, w.hmacKey)
+		t.oldIx = indexEntries(st, w.ids)
 	}
 	w.recs[id] = t
 	return t, nil
@@ -124,9 +127,14 @@ func (w *writeTx) haveOf(o OriginID) uint64 {
 	return v
 }
 
+// setHave records the new contiguous high-water mark; flush writes it.
 func (w *writeTx) setHave(o OriginID, seq uint64) error {
 	w.have[o] = seq
-	return w.tx.Bucket(bHave).Put(o[:], u64(seq))
+	if w.haveDirty == nil {
+		w.haveDirty = map[OriginID]bool{}
+	}
+	w.haveDirty[o] = true
+	return nil
 }
 
 // applyChange merges a change whose predecessors from its origin are all
@@ -183,59 +191,85 @@ func (w *writeTx) local(kind Kind, scope string, id uuid.UUID, fields []Field, c
 	return c, w.applyChange(c)
 }
 
-// flush writes the dirty records and the difference of their index entries.
-// It runs after every local save, so that the next validation in the same
-// transaction sees the indexes up to date, and at the end of a chunk of
-// remote changes.
+// flush writes the dirty records, the difference of their index entries
+// and the have vector. It runs after every local save, so that the next
+// validation in the same transaction sees the indexes up to date, and at the
+// end of a chunk of remote changes. Writes are grouped per bucket and sorted
+// by key: bbolt inserts sorted keys far faster than scattered ones.
 func (w *writeTx) flush() error {
+	for o := range w.haveDirty {
+		if err := w.tx.Bucket(bHave).Put(append([]byte(nil), o[:]...), u64(w.have[o])); err != nil {
+			return fmt.Errorf("write have: %w", err)
+		}
+	}
+	w.haveDirty = nil
 	if len(w.dirty) == 0 {
 		return nil
 	}
-	// bbolt writes sorted keys faster.
-	sort.Slice(w.dirty, func(i, j int) bool { return bytes.Compare(w.dirty[i][:], w.dirty[j][:]) < 0 })
+	slices.SortFunc(w.dirty, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	rec := w.tx.Bucket(bRec)
+	ops := make(map[string][]ixOp, 12)
 	for _, id := range w.dirty {
 		t := w.recs[id]
 		if err := rec.Put(id[:], t.state.encode()); err != nil {
 			return fmt.Errorf("write record: %w", err)
 		}
-		newIx := indexEntries(t.state, w.hmacKey)
-		if err := w.applyIndexDiff(t.oldIx, newIx); err != nil {
-			return err
-		}
+		newIx := indexEntries(t.state, w.ids)
+		indexDiff(t.oldIx, newIx, ops)
 		t.oldIx = newIx
 		t.dirty = false
 	}
 	w.dirty = w.dirty[:0]
-	return nil
-}
-
-func (w *writeTx) applyIndexDiff(old, cur []ixEntry) error {
-	type bk struct{ b, k string }
-	seen := make(map[bk][]byte, len(cur))
-	for _, e := range cur {
-		seen[bk{string(e.bucket), string(e.key)}] = e.val
-	}
-	for _, e := range old {
-		if _, ok := seen[bk{string(e.bucket), string(e.key)}]; !ok {
-			if err := w.tx.Bucket(e.bucket).Delete(e.key); err != nil {
-				return fmt.Errorf("index delete: %w", err)
+	for name, list := range ops {
+		slices.SortFunc(list, func(a, b ixOp) int { return bytes.Compare(a.key, b.key) })
+		b := w.tx.Bucket([]byte(name))
+		for _, op := range list {
+			var err error
+			if op.del {
+				err = b.Delete(op.key)
+			} else {
+				err = b.Put(op.key, op.val)
+			}
+			if err != nil {
+				return fmt.Errorf("index %s: %w", name, err)
 			}
 		}
 	}
-	oldVals := make(map[bk][]byte, len(old))
+	return nil
+}
+
+// ixOp is one index write.
+type ixOp struct {
+	key, val []byte
+	del      bool
+}
+
+// indexDiff adds to ops what turns the old entries into the new ones.
+func indexDiff(old, cur []ixEntry, ops map[string][]ixOp) {
+	if len(old) == 0 {
+		for _, e := range cur {
+			ops[string(e.bucket)] = append(ops[string(e.bucket)], ixOp{key: e.key, val: e.val})
+		}
+		return
+	}
+	type bk struct{ b, k string }
+	before := make(map[bk][]byte, len(old))
 	for _, e := range old {
-		oldVals[bk{string(e.bucket), string(e.key)}] = e.val
+		before[bk{string(e.bucket), string(e.key)}] = e.val
 	}
 	for _, e := range cur {
-		if v, ok := oldVals[bk{string(e.bucket), string(e.key)}]; ok && bytes.Equal(v, e.val) {
-			continue
+		k := bk{string(e.bucket), string(e.key)}
+		if v, ok := before[k]; ok {
+			delete(before, k)
+			if bytes.Equal(v, e.val) {
+				continue
+			}
 		}
-		if err := w.tx.Bucket(e.bucket).Put(e.key, e.val); err != nil {
-			return fmt.Errorf("index put: %w", err)
-		}
+		ops[k.b] = append(ops[k.b], ixOp{key: e.key, val: e.val})
 	}
-	return nil
+	for k := range before {
+		ops[k.b] = append(ops[k.b], ixOp{key: []byte(k.k), del: true})
+	}
 }
 
 // finish flushes and persists the sequence number and the clock, in the
