@@ -286,11 +286,12 @@ func (r *Reader) LoanRowFor(l *Loan, on Date) (LoanRow, error) {
 	return row, nil
 }
 
-// LoansDue lists loans in scope with an instalment not yet repaid falling due
-// within days after on (inclusive), soonest first.
-func (r *Reader) LoansDue(scope string, on Date, days int) ([]LoanRow, error) {
+// liveLoanRows computes, for the live loans in scope among the candidates
+// of an instalment-date range, their positions on a date, keeping those keep
+// accepts.
+func (r *Reader) liveLoanRows(from, to Date, scope string, on Date, keep func(LoanPosition) bool) ([]LoanRow, error) {
 	var out []LoanRow
-	for _, id := range r.loanCandidates(on, on.AddDays(days)) {
+	for _, id := range r.loanCandidates(from, to) {
 		x, err := r.Live(id, KindLoan)
 		if err != nil {
 			return nil, err
@@ -303,12 +304,20 @@ func (r *Reader) LoansDue(scope string, on Date, days int) ([]LoanRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		if row.Position.NextDue != "" && row.Position.NextDue <= on.AddDays(days) {
+		if keep(row.Position) {
 			out = append(out, row)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Position.NextDue < out[j].Position.NextDue })
 	return out, nil
+}
+
+// LoansDue lists loans in scope with an instalment not yet repaid falling due
+// within days after on (inclusive), soonest first.
+func (r *Reader) LoansDue(scope string, on Date, days int) ([]LoanRow, error) {
+	until := on.AddDays(days)
+	out, err := r.liveLoanRows(on, until, scope, on, func(p LoanPosition) bool { return p.NextDue != "" && p.NextDue <= until })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Position.NextDue < out[j].Position.NextDue })
+	return out, err
 }
 
 // OverdueBuckets are the day ranges of the overdue report.
@@ -332,26 +341,9 @@ func BucketOf(days int) int {
 
 // Overdue lists loans in scope overdue on a date, longest overdue first.
 func (r *Reader) Overdue(scope string, on Date) ([]LoanRow, error) {
-	var out []LoanRow
-	for _, id := range r.loanCandidates("1900-01-01", on.AddDays(-1)) {
-		x, err := r.Live(id, KindLoan)
-		if err != nil {
-			return nil, err
-		}
-		l, ok := x.(*Loan)
-		if !ok || !strings.HasPrefix(l.Scope, scope) || !oneOf(l.Status, LiveLoanStatus) {
-			continue
-		}
-		row, err := r.LoanRowFor(l, on)
-		if err != nil {
-			return nil, err
-		}
-		if row.Position.DaysOverdue > 0 {
-			out = append(out, row)
-		}
-	}
+	out, err := r.liveLoanRows("1900-01-01", on.AddDays(-1), scope, on, func(p LoanPosition) bool { return p.DaysOverdue > 0 })
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Position.DaysOverdue > out[j].Position.DaysOverdue })
-	return out, nil
+	return out, err
 }
 
 // BedState is a bed's displayed state: its physical status, or 预留 / 占用

@@ -135,12 +135,19 @@ func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
 	for k, v := range fields {
 		fs = append(fs, Field{Name: k, Value: v})
 	}
-	ch, err := w.local(kind, scope, m.ID, fs, nil, author)
+	return w.write(spec, c, scope, e, fs, nil, author, nil, e)
+}
+
+// write appends the change of one save, runs the kind's side effects and
+// brings the indexes and the caller's entity up to date.
+func (w *writeTx) write(spec *kindSpec, c *checker, scope string, e Entity, fs []Field, ctx VV, author string, old, next Entity) (*SaveResult, error) {
+	id := e.meta().ID
+	ch, err := w.local(spec.kind, scope, id, fs, ctx, author)
 	if err != nil {
 		return nil, err
 	}
 	if spec.sideEffects != nil {
-		if err := spec.sideEffects(w, c, nil, e); err != nil {
+		if err := spec.sideEffects(w, c, old, next); err != nil {
 			return nil, err
 		}
 	}
@@ -148,7 +155,29 @@ func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
 		return nil, err
 	}
 	w.refreshMeta(e, ch)
-	return &SaveResult{ID: m.ID, Changed: fieldNames(fs), Warnings: c.warns}, nil
+	return &SaveResult{ID: id, Changed: fieldNames(fs), Warnings: c.warns}, nil
+}
+
+// merged decodes a record's current fields with some replaced (nil clears)
+// into a fresh entity that carries the current record's Meta.
+func merged(spec *kindSpec, cur Entity, edits map[string][]byte) (Entity, error) {
+	fields := make(map[string][]byte, len(cur.meta().base)+len(edits))
+	for k, v := range cur.meta().base {
+		fields[k] = v
+	}
+	for k, v := range edits {
+		if v == nil {
+			delete(fields, k)
+		} else {
+			fields[k] = v
+		}
+	}
+	next := spec.new()
+	if err := json.Unmarshal(jsonObject(fields), next); err != nil {
+		return nil, &Error{Code: CodeBadRequest, Message: "记录内容与字段类型不符", Err: err}
+	}
+	*next.meta() = *cur.meta()
+	return next, nil
 }
 
 func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
@@ -204,23 +233,10 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 		}
 	}
 	// The record as it will read: what is held now, with the user's edits.
-	merged := make(map[string][]byte, len(curFields))
-	for k, v := range curFields {
-		merged[k] = v
+	next, err := merged(spec, cur, edited)
+	if err != nil {
+		return nil, err
 	}
-	for k, v := range edited {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	next := spec.new()
-	if err := json.Unmarshal(jsonObject(merged), next); err != nil {
-		return nil, &Error{Code: CodeBadRequest, Message: "记录内容格式不正确", Err: err}
-	}
-	nm := next.meta()
-	*nm = *cur.meta()
 	c := w.newChecker(spec, next, cur)
 	if _, ok := edited["status"]; ok && spec.workflow != nil {
 		from, to := statusOf(cur), statusOf(next)
@@ -262,25 +278,13 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 	if len(fs) == 0 {
 		return &SaveResult{ID: m.ID}, nil
 	}
-	ch, err := w.local(spec.kind, t.state.Scope, m.ID, fs, m.Context, author)
-	if err != nil {
-		return nil, err
-	}
-	if spec.sideEffects != nil {
-		if err := spec.sideEffects(w, c, cur, next); err != nil {
-			return nil, err
-		}
-	}
-	if err := w.flush(); err != nil {
-		return nil, err
-	}
-	w.refreshMeta(e, ch)
-	return &SaveResult{ID: m.ID, Changed: fieldNames(fs), Warnings: c.warns}, nil
+	return w.write(spec, c, t.state.Scope, e, fs, m.Context, author, cur, next)
 }
 
 // systemSave writes fields of another record as a consequence of a save
-// (a death checks the person out). It skips validation of the target, which
-// the consequence keeps valid, but not its workflow.
+// (a death checks the person out). It skips the target's validation and
+// workflow check: the consequences it writes (ending a stay, an entry on the
+// register, an entitlement) are moves every one of those workflows allows.
 func (w *writeTx) systemSave(id uuid.UUID, set map[string]any, author string) error {
 	t, err := w.load(id)
 	if err != nil || t.state == nil || t.state.Deleted() {
@@ -382,17 +386,10 @@ func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, aut
 		if err != nil {
 			return err
 		}
-		fields := cur.meta().base
-		merged := make(map[string][]byte, len(fields))
-		for k, x := range fields {
-			merged[k] = x
+		next, err := merged(spec, cur, map[string][]byte{field: v})
+		if err != nil {
+			return err
 		}
-		merged[field] = v
-		next := spec.new()
-		if err := json.Unmarshal(jsonObject(merged), next); err != nil {
-			return &Error{Code: CodeBadRequest, Field: field, Message: "取值与字段类型不符", Err: err}
-		}
-		*next.meta() = *cur.meta()
 		c := w.newChecker(spec, next, cur)
 		spec.validate(c, next)
 		if len(c.probs) > 0 {

@@ -93,14 +93,9 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	p := report.Params{Scope: vals["scope"]}
-	if p.Scope == "" && s.Station() != nil {
-		p.Scope = s.Station().Scope
-	}
-	if p.Scope != "" {
-		if _, derr := ident.CheckDivision(p.Scope); derr != nil {
-			return &store.Error{Code: derr.Code, Field: "scope", Message: "--scope " + derr.Message}
-		}
+	p := report.Params{}
+	if p.Scope, err = scopeOf(s, vals["scope"]); err != nil {
+		return err
 	}
 	m := vals["month"]
 	if m == "" {
@@ -138,6 +133,20 @@ func cmdReport(e *env, args []string) error {
 		return rep.WriteCSV(w)
 	}
 	return rep.WriteText(w)
+}
+
+// scopeOf checks a --scope division code; without one, the station's scope.
+func scopeOf(s *store.Store, given string) (string, error) {
+	if given == "" {
+		if st := s.Station(); st != nil {
+			return st.Scope, nil
+		}
+		return "", nil
+	}
+	if _, err := ident.CheckDivision(given); err != nil {
+		return "", &store.Error{Code: err.Code, Field: "scope", Message: "--scope " + err.Message}
+	}
+	return given, nil
 }
 
 func cmdID(e *env, args []string) error {
@@ -376,9 +385,9 @@ func cmdDue(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	scope := vals["scope"]
-	if scope == "" && s.Station() != nil {
-		scope = s.Station().Scope
+	scope, err := scopeOf(s, vals["scope"])
+	if err != nil {
+		return err
 	}
 	today := s.Today()
 	limit, _ := strconv.Atoi(orDefault(vals["limit"], "100"))

@@ -40,19 +40,11 @@ func cmdRecord(e *env, args []string) error {
 		if len(pos) != 2 {
 			return usagef("用法：record get ID")
 		}
-		id, err := parseID(pos[1])
-		if err != nil {
-			return err
-		}
-		s, err := e.open(true)
+		s, rec, err := e.openRecord(pos[1], true)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		rec, err := s.Get(id)
-		if err != nil {
-			return err
-		}
 		b, err := store.RecordJSON(rec, e.unmasked)
 		if err != nil {
 			return err
@@ -68,19 +60,12 @@ func cmdRecord(e *env, args []string) error {
 		if len(pos) != 2 {
 			return usagef("用法：record delete ID [--version V]")
 		}
-		id, err := parseID(pos[1])
-		if err != nil {
-			return err
-		}
-		s, err := e.open(false)
+		s, rec, err := e.openRecord(pos[1], false)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		rec, err := s.Get(id)
-		if err != nil {
-			return err
-		}
+		id := store.MetaOf(rec).ID
 		if v := vals["version"]; v != "" {
 			if store.MetaOf(rec).Context, err = store.ParseVV(v); err != nil {
 				return &store.Error{Code: store.CodeBadRequest, Message: "--version 格式不正确"}
@@ -124,6 +109,25 @@ func cmdRecord(e *env, args []string) error {
 		return nil
 	}
 	return usagef("未知的 record 子命令 %q", pos[0])
+}
+
+// openRecord opens the store and reads one record; the caller closes the
+// store.
+func (e *env) openRecord(idText string, readOnly bool) (*store.Store, store.Entity, error) {
+	id, err := parseID(idText)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := e.open(readOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := s.Get(id)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, rec, nil
 }
 
 func parseID(s string) (uuid.UUID, error) {
