@@ -230,6 +230,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// parse parses a command's flags; --format may follow the command too.
+func (e *env) parse(args, withValue, bools []string) (map[string]string, []string, error) {
+	vals, pos, err := flags(args, withValue, bools)
+	if err == nil {
+		err = e.applyFormat(vals)
+	}
+	return vals, pos, err
+}
+
 // applyFormat lets a command take --format after its name too.
 func (e *env) applyFormat(vals map[string]string) error {
 	if f, ok := vals["format"]; ok {

@@ -17,11 +17,8 @@ import (
 )
 
 func cmdDemo(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"out", "seed", "people"}, nil)
+	vals, pos, err := e.parse(args, []string{"out", "seed", "people"}, nil)
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if len(pos) > 0 {
@@ -74,11 +71,8 @@ func orDefault(v, d string) string {
 }
 
 func cmdReport(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"month", "year", "quarter", "scope"}, nil)
+	vals, pos, err := e.parse(args, []string{"month", "year", "quarter", "scope"}, nil)
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if len(pos) != 1 {
@@ -150,11 +144,8 @@ func scopeOf(s *store.Store, given string) (string, error) {
 }
 
 func cmdID(e *env, args []string) error {
-	vals, pos, err := flags(args, nil, nil)
+	_, pos, err := e.parse(args, nil, nil)
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "check" {
@@ -230,11 +221,8 @@ func cmdDump(e *env, args []string) error {
 }
 
 func cmdImport(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"author"}, []string{"dry-run"})
+	vals, pos, err := e.parse(args, []string{"author"}, []string{"dry-run"})
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "roster" {
@@ -280,11 +268,8 @@ func cmdImport(e *env, args []string) error {
 }
 
 func cmdStation(e *env, args []string) error {
-	vals, pos, err := flags(args, nil, nil)
+	_, pos, err := e.parse(args, nil, nil)
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	switch {
@@ -370,11 +355,8 @@ func readInput(e *env, name string) ([]byte, error) {
 }
 
 func cmdDue(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"month", "days", "scope", "limit"}, nil)
+	vals, pos, err := e.parse(args, []string{"month", "days", "scope", "limit"}, nil)
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if len(pos) != 1 {

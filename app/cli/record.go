@@ -19,11 +19,8 @@ func readAll(r io.Reader) ([]byte, error) {
 }
 
 func cmdRecord(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"file", "scope", "page", "size", "version", "author", "limit"}, []string{"unmasked"})
+	vals, pos, err := e.parse(args, []string{"file", "scope", "page", "size", "version", "author", "limit"}, []string{"unmasked"})
 	if err != nil {
-		return err
-	}
-	if err := e.applyFormat(vals); err != nil {
 		return err
 	}
 	if vals["unmasked"] == "true" {
