@@ -200,7 +200,7 @@ func (r *Reader) DueVisits(scope string, month Month, limit int) ([]DueVisit, in
 		if st, _ := r.State(out[i].PersonID); st != nil {
 			out[i].Name = strValue(st, "name")
 		}
-		out[i].LastVisit = r.LastVisit(out[i].ProfileID, month, 12)
+		out[i].LastVisit = r.LastVisit(out[i].ProfileID, month, LastVisitLookback)
 	}
 	return out, len(out), nil
 }
@@ -224,6 +224,11 @@ func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, e
 	}
 	return out, nil
 }
+
+// LastVisitLookback is how many months LastVisit searches back: enough to
+// say "never visited" only of people who really were not, at one index seek
+// a month.
+const LastVisitLookback = 60
 
 // LastVisit finds the latest submitted visit of a profile (counted or not),
 // looking back from month over the given number of months.

@@ -173,7 +173,7 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 				nv.Name, nv.IDMasked = p.Name, ident.MaskID(p.IDNumber)
 			}
 			if last == "" {
-				last = r.LastVisit(ep.ID, m, 12)
+				last = r.LastVisit(ep.ID, m, store.LastVisitLookback)
 			}
 			if last != "" {
 				nv.LastVisit = last
