@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"sort"
 )
@@ -18,6 +19,7 @@ type ApplyStats struct {
 	Released  int // held-back changes applied now that their gap is filled (also in Applied)
 	Conflict  int // same origin and sequence number, different content: refused, alarm raised
 	Flagged   int // applied, but their clock reading is implausibly far ahead
+	Skipped   int // sequence numbers recorded as outside this replica's scope
 }
 
 func (a *ApplyStats) add(b ApplyStats) {
@@ -27,6 +29,39 @@ func (a *ApplyStats) add(b ApplyStats) {
 	a.Released += b.Released
 	a.Conflict += b.Conflict
 	a.Flagged += b.Flagged
+	a.Skipped += b.Skipped
+}
+
+// Skip says that the sequence numbers From..To of an origin exist but lie
+// outside this replica's scope. The county relays to a station only the
+// changes of its scope and fills the holes with skips, so that every origin's
+// log stays a contiguous prefix here too: the have vector and the edit
+// contexts rely on that.
+type Skip struct {
+	Origin   OriginID
+	From, To uint64
+}
+
+// skipFormat marks a log or pending value as a skip range; a change starts
+// with changeFormat (1).
+const skipFormat = 0
+
+func encodeSkip(to uint64) []byte { return binary.AppendUvarint([]byte{skipFormat}, to) }
+
+func decodeSkip(v []byte) (uint64, bool) {
+	if len(v) < 2 || v[0] != skipFormat {
+		return 0, false
+	}
+	to, n := binary.Uvarint(v[1:])
+	return to, n > 0 && n == len(v)-1
+}
+
+// item is a change or a skip on its way into the log.
+type item struct {
+	origin      OriginID
+	first, last uint64
+	c           *Change
+	enc         []byte
 }
 
 // Apply merges changes made elsewhere. It is idempotent and independent of
@@ -38,20 +73,22 @@ func (a *ApplyStats) add(b ApplyStats) {
 // transaction; a failure leaves every earlier chunk applied and nothing of
 // the failed one.
 func (s *Store) Apply(changes []*Change) (ApplyStats, error) {
+	return s.ApplyWithSkips(changes, nil)
+}
+
+// ApplyWithSkips is Apply for changes and skip ranges together.
+func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, error) {
+	items, err := toItems(changes, skips)
+	if err != nil {
+		return ApplyStats{}, err
+	}
 	var total ApplyStats
-	sorted := append([]*Change(nil), changes...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if c := bytes.Compare(sorted[i].Origin[:], sorted[j].Origin[:]); c != 0 {
-			return c < 0
-		}
-		return sorted[i].Seq < sorted[j].Seq
-	})
-	for start := 0; start < len(sorted); start += ApplyChunk {
-		end := min(start+ApplyChunk, len(sorted))
+	for start := 0; start < len(items); start += ApplyChunk {
+		end := min(start+ApplyChunk, len(items))
 		var st ApplyStats
 		err := s.update(func(w *writeTx) error {
 			st = ApplyStats{}
-			return w.applyRemote(sorted[start:end], &st)
+			return w.applyItems(items[start:end], &st)
 		})
 		if err != nil {
 			return total, err
@@ -61,69 +98,157 @@ func (s *Store) Apply(changes []*Change) (ApplyStats, error) {
 	return total, nil
 }
 
-func (w *writeTx) applyRemote(changes []*Change, st *ApplyStats) error {
-	logB := w.tx.Bucket(bLog)
-	pend := w.tx.Bucket(bPending)
+// toItems checks and sorts changes and skips by origin and sequence.
+func toItems(changes []*Change, skips []Skip) ([]item, error) {
+	items := make([]item, 0, len(changes)+len(skips))
 	for _, c := range changes {
 		if err := c.check(); err != nil {
-			return fmt.Errorf("apply %s: %w", c.Dot(), err)
+			return nil, fmt.Errorf("apply %s: %w", c.Dot(), err)
 		}
-		enc := c.Encode()
-		key := logKey(c.Origin, c.Seq)
-		h := w.haveOf(c.Origin)
+		items = append(items, item{origin: c.Origin, first: c.Seq, last: c.Seq, c: c, enc: c.Encode()})
+	}
+	for _, k := range skips {
+		if k.From == 0 || k.To < k.From {
+			return nil, fmt.Errorf("apply skip %s %d..%d: %w", k.Origin.Short(), k.From, k.To, errCorrupt)
+		}
+		items = append(items, item{origin: k.Origin, first: k.From, last: k.To})
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		if c := bytes.Compare(items[i].origin[:], items[j].origin[:]); c != 0 {
+			return c < 0
+		}
+		return items[i].first < items[j].first
+	})
+	return items, nil
+}
+
+func (w *writeTx) applyRemote(changes []*Change, st *ApplyStats) error {
+	items, err := toItems(changes, nil)
+	if err != nil {
+		return err
+	}
+	return w.applyItems(items, st)
+}
+
+func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
+	logB := w.tx.Bucket(bLog)
+	pend := w.tx.Bucket(bPending)
+	for _, it := range items {
+		h := w.haveOf(it.origin)
+		key := logKey(it.origin, it.first)
 		switch {
-		case c.Seq <= h:
-			if bytes.Equal(logB.Get(key), enc) {
+		case it.last <= h:
+			if it.c == nil {
+				st.Duplicate++
+				continue
+			}
+			held := logB.Get(key)
+			if bytes.Equal(held, it.enc) {
 				st.Duplicate++
 				continue
 			}
 			st.Conflict++
-			if err := w.alarm("同一来源同一序号的内容不同，已拒绝", c.Dot()); err != nil {
+			what := "同一来源同一序号的内容不同，已拒绝"
+			if held == nil {
+				what = "收到本站范围外已跳过的变更，已拒绝"
+			}
+			if err := w.alarm(what, it.c.Dot()); err != nil {
 				return err
 			}
-		case c.Seq == h+1:
-			if err := w.applyNew(c, enc, st); err != nil {
+		case it.first <= h+1:
+			if it.c != nil {
+				if err := w.applyNew(it.c, it.enc, st); err != nil {
+					return err
+				}
+			} else if err := w.applySkip(it.origin, h+1, it.last, st); err != nil {
 				return err
 			}
-			// Changes that were waiting for this one can go now.
-			for next := c.Seq + 1; ; next++ {
-				k := logKey(c.Origin, next)
-				p := pend.Get(k)
-				if p == nil {
-					break
-				}
-				pc, err := DecodeChange(p)
-				if err != nil {
-					return fmt.Errorf("pending %s: %w", Dot{c.Origin, next}, err)
-				}
-				penc := append([]byte(nil), p...)
-				if err := pend.Delete(k); err != nil {
-					return err
-				}
-				st.Released++
-				if err := w.applyNew(pc, penc, st); err != nil {
-					return err
-				}
+			if err := w.drain(it.origin, st); err != nil {
+				return err
 			}
 		default:
+			val := it.enc
+			if it.c == nil {
+				val = encodeSkip(it.last)
+			}
 			if p := pend.Get(key); p != nil {
-				if bytes.Equal(p, enc) {
+				if bytes.Equal(p, val) {
 					st.Duplicate++
+				} else if it.c == nil || p[0] == skipFormat {
+					// Two skips from the same place differ only in how far
+					// they reach; keep the longer.
+					if to, ok := decodeSkip(p); ok && it.c == nil && it.last > to {
+						if err := pend.Put(key, val); err != nil {
+							return err
+						}
+					}
 				} else {
 					st.Conflict++
-					if err := w.alarm("待处理队列中同一来源同一序号的内容不同，已拒绝", c.Dot()); err != nil {
+					if err := w.alarm("待处理队列中同一来源同一序号的内容不同，已拒绝", Dot{it.origin, it.first}); err != nil {
 						return err
 					}
 				}
 				continue
 			}
-			if err := pend.Put(key, enc); err != nil {
+			if err := pend.Put(key, val); err != nil {
 				return err
 			}
 			st.Queued++
 		}
 	}
 	return w.flush()
+}
+
+// drain applies what waited in the pending queue for the gap just filled,
+// and drops queued entries the log now covers.
+func (w *writeTx) drain(o OriginID, st *ApplyStats) error {
+	pend := w.tx.Bucket(bPending)
+	for {
+		h := w.haveOf(o)
+		// Entries at or below the new high-water mark are covered already.
+		c := pend.Cursor()
+		var stale [][]byte
+		for k, _ := c.Seek(logKey(o, 0)); k != nil && bytes.HasPrefix(k, o[:]) && getU64(k[16:]) <= h; k, _ = c.Next() {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		for _, k := range stale {
+			if err := pend.Delete(k); err != nil {
+				return err
+			}
+		}
+		k := logKey(o, h+1)
+		p := pend.Get(k)
+		if p == nil {
+			return nil
+		}
+		p = append([]byte(nil), p...)
+		if err := pend.Delete(k); err != nil {
+			return err
+		}
+		st.Released++
+		if to, ok := decodeSkip(p); ok {
+			if err := w.applySkip(o, h+1, to, st); err != nil {
+				return err
+			}
+			continue
+		}
+		pc, err := DecodeChange(p)
+		if err != nil {
+			return fmt.Errorf("pending %s: %w", Dot{o, h + 1}, err)
+		}
+		if err := w.applyNew(pc, p, st); err != nil {
+			return err
+		}
+	}
+}
+
+// applySkip records that from..to of an origin are out of scope here.
+func (w *writeTx) applySkip(o OriginID, from, to uint64, st *ApplyStats) error {
+	if err := w.tx.Bucket(bLog).Put(logKey(o, from), encodeSkip(to)); err != nil {
+		return err
+	}
+	st.Skipped += int(to - from + 1)
+	return w.setHave(o, to)
 }
 
 func (w *writeTx) applyNew(c *Change, enc []byte, st *ApplyStats) error {

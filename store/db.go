@@ -32,18 +32,19 @@ var (
 	bFlag    = []byte("flag")    // origin(16) seq(8) -> reason a change was flagged on arrival
 	bReview  = []byte("review")  // id(16) field -> nil: fields with siblings
 
-	bIxKind  = []byte("ix_kind")  // kind 0 scope 0 id -> nil (live records)
-	bIxDel   = []byte("ix_del")   // kind 0 id -> nil (deleted records)
-	bIxName  = []byte("ix_name")  // name-suffix 0 id -> kind 0 scope
-	bIxPy    = []byte("ix_py")    // initials-suffix 0 id -> kind 0 scope
-	bIxIDH   = []byte("ix_idh")   // hmac(id number)(16) id -> nil
-	bIxRef   = []byte("ix_ref")   // target(16) kind 0 src(16) -> nil
-	bIxNo    = []byte("ix_no")    // record number 0 id -> nil
-	bIxVisit = []byte("ix_visit") // month(6) elderly(16) visit(16) -> status 0 method
-	bIxDue   = []byte("ix_due")   // date(8) loan(16) -> nil (instalment dates of live loans)
+	bIxKind   = []byte("ix_kind")     // kind 0 scope 0 id -> nil (live records)
+	bIxDel    = []byte("ix_del")      // kind 0 id -> nil (deleted records)
+	bIxName   = []byte("ix_name")     // name-suffix 0 id -> kind 0 scope
+	bIxPy     = []byte("ix_py")       // initials-suffix 0 id -> kind 0 scope
+	bIxIDH    = []byte("ix_idh")      // hmac(id number)(16) id -> nil
+	bIxRef    = []byte("ix_ref")      // target(16) kind 0 src(16) -> nil
+	bIxNo     = []byte("ix_no")       // record number 0 id -> nil
+	bIxVisit  = []byte("ix_visit")    // month(6) elderly(16) visit(16) -> status 0 method
+	bIxDue    = []byte("ix_due")      // date(8) loan(16) -> nil (instalment dates of live loans)
+	bScopeSum = []byte("ix_scopesum") // scope -> XOR of hash(id, state) over its records (16)
 )
 
-var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxName, bIxPy, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue}
+var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxName, bIxPy, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bScopeSum}
 
 var allBuckets = append([][]byte{bMeta, bLog, bPending, bHave, bAlarm, bFlag}, derivedBuckets...)
 
@@ -394,14 +395,23 @@ func (s *Store) SetStation(code, name string) error {
 		if cur := w.station; cur != nil && cur.Code != info.Code {
 			return &Error{Code: "STATION_FIXED", Field: "station_code", Message: "站点编码设置后不能更改；如需更换站点，请新建数据文件"}
 		}
-		b, _ := json.Marshal(info)
-		if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
+		if err := putStation(w, info); err != nil {
 			return err
 		}
-		w.station = &info
-		w.after = append(w.after, func() { s.station = &info })
 		return w.publishOrigin("")
 	})
+}
+
+// putStation stores the station identity in the transaction and, once it
+// commits, in the Store.
+func putStation(w *writeTx, info StationInfo) error {
+	b, _ := json.Marshal(info)
+	if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
+		return err
+	}
+	w.station = &info
+	w.after = append(w.after, func() { w.s.station = &info })
+	return nil
 }
 
 func putAll(b *bolt.Bucket, kv ...[]byte) error {

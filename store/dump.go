@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/ident"
 )
 
 // Dump writes the whole materialised state as canonical JSON: records sorted
@@ -21,26 +23,43 @@ import (
 // clock, pending queue, indexes) are left out. Sensitive values are masked
 // unless unmasked is set.
 func (s *Store) Dump(w io.Writer, unmasked bool) error {
+	return s.dump(w, "", true, unmasked)
+}
+
+// DumpScope writes the records a station of the given scope holds (its own
+// area and the county- and township-wide records above it), without the
+// have vector: a village station and the county compare equal on it once
+// they have synced.
+func (s *Store) DumpScope(w io.Writer, scope string, unmasked bool) error {
+	return s.dump(w, scope, false, unmasked)
+}
+
+func (s *Store) dump(w io.Writer, scope string, withHave, unmasked bool) error {
 	bw := bufio.NewWriter(w)
 	err := s.View(func(r *Reader) error {
-		if _, err := bw.WriteString("{\"have\":"); err != nil {
-			return err
+		bw.WriteString("{")
+		if withHave {
+			have := map[string]uint64{}
+			if err := r.tx.Bucket(bHave).ForEach(func(k, v []byte) error {
+				have[uuid.UUID(k).String()] = getU64(v)
+				return nil
+			}); err != nil {
+				return err
+			}
+			hb, _ := json.Marshal(have)
+			bw.WriteString("\"have\":")
+			bw.Write(hb)
+			bw.WriteString(",\n")
 		}
-		have := map[string]uint64{}
-		if err := r.tx.Bucket(bHave).ForEach(func(k, v []byte) error {
-			have[uuid.UUID(k).String()] = getU64(v)
-			return nil
-		}); err != nil {
-			return err
-		}
-		hb, _ := json.Marshal(have)
-		bw.Write(hb)
-		bw.WriteString(",\n\"records\":[")
+		bw.WriteString("\"records\":[")
 		first := true
 		err := r.tx.Bucket(bRec).ForEach(func(k, v []byte) error {
 			st, err := decodeState(uuid.UUID(k), v)
 			if err != nil {
 				return err
+			}
+			if scope != "" && !ident.ScopeCovers(scope, st.Scope) {
+				return nil
 			}
 			if !first {
 				bw.WriteString(",")
@@ -186,6 +205,9 @@ func rebuildDerived(w *writeTx) error {
 	w.dirty = nil
 	n := 0
 	err := w.tx.Bucket(bLog).ForEach(func(k, v []byte) error {
+		if len(v) > 0 && v[0] == skipFormat {
+			return nil
+		}
 		c, err := DecodeChange(v)
 		if err != nil {
 			return fmt.Errorf("rebuild: %w", err)
@@ -254,6 +276,9 @@ func (s *Store) Changes(o OriginID, after, upto uint64) ([]*Change, error) {
 			seq := getU64(k[16:])
 			if seq > upto {
 				break
+			}
+			if len(v) > 0 && v[0] == skipFormat {
+				continue
 			}
 			ch, err := DecodeChange(v)
 			if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -35,9 +36,11 @@ type writeTx struct {
 // touched is a record loaded in this transaction, with the index entries it
 // had when loaded so that only the difference is written back.
 type touched struct {
-	state *RecordState // nil: record does not exist
-	oldIx []ixEntry
-	dirty bool
+	state    *RecordState // nil: record does not exist
+	oldIx    []ixEntry
+	oldSum   []byte // stateSum of the state as loaded
+	oldScope string
+	dirty    bool
 }
 
 func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
@@ -113,6 +116,7 @@ func (w *writeTx) load(id uuid.UUID) (*touched, error) {
 		}
 		t.state = st
 		t.oldIx = indexEntries(st, w.ids)
+		t.oldSum, t.oldScope = stateSum(id, v), st.Scope
 	}
 	w.recs[id] = t
 	return t, nil
@@ -209,17 +213,37 @@ func (w *writeTx) flush() error {
 	slices.SortFunc(w.dirty, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	rec := w.tx.Bucket(bRec)
 	ops := make(map[string][]ixOp, 12)
+	sums := map[string][]byte{}
+	xorInto := func(scope string, h []byte) {
+		acc := sums[scope]
+		if acc == nil {
+			acc = make([]byte, len(h))
+			sums[scope] = acc
+		}
+		for i := range h {
+			acc[i] ^= h[i]
+		}
+	}
 	for _, id := range w.dirty {
 		t := w.recs[id]
-		if err := rec.Put(id[:], t.state.encode()); err != nil {
+		enc := t.state.encode()
+		if err := rec.Put(id[:], enc); err != nil {
 			return fmt.Errorf("write record: %w", err)
 		}
+		if t.oldSum != nil {
+			xorInto(t.oldScope, t.oldSum)
+		}
+		t.oldSum, t.oldScope = stateSum(id, enc), t.state.Scope
+		xorInto(t.oldScope, t.oldSum)
 		newIx := indexEntries(t.state, w.ids)
 		indexDiff(t.oldIx, newIx, ops)
 		t.oldIx = newIx
 		t.dirty = false
 	}
 	w.dirty = w.dirty[:0]
+	if err := w.addScopeSums(sums); err != nil {
+		return err
+	}
 	for name, list := range ops {
 		slices.SortFunc(list, func(a, b ixOp) int { return bytes.Compare(a.key, b.key) })
 		b := w.tx.Bucket([]byte(name))
@@ -233,6 +257,39 @@ func (w *writeTx) flush() error {
 			if err != nil {
 				return fmt.Errorf("index %s: %w", name, err)
 			}
+		}
+	}
+	return nil
+}
+
+// stateSum hashes a record's encoded state; a scope's checksum is the XOR
+// of its records' sums, kept up to date incrementally, so two replicas can
+// compare a village's data without listing it.
+func stateSum(id uuid.UUID, enc []byte) []byte {
+	h := sha256.New()
+	h.Write(id[:])
+	h.Write(enc)
+	return h.Sum(nil)[:16]
+}
+
+func (w *writeTx) addScopeSums(deltas map[string][]byte) error {
+	b := w.tx.Bucket(bScopeSum)
+	for scope, d := range deltas {
+		cur := make([]byte, len(d))
+		copy(cur, b.Get([]byte(scope)))
+		zero := true
+		for i := range cur {
+			cur[i] ^= d[i]
+			zero = zero && cur[i] == 0
+		}
+		var err error
+		if zero {
+			err = b.Delete([]byte(scope))
+		} else {
+			err = b.Put([]byte(scope), cur)
+		}
+		if err != nil {
+			return fmt.Errorf("scope checksum: %w", err)
 		}
 	}
 	return nil
