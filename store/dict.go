@@ -88,3 +88,26 @@ func (d *decoder) word(dict []string) string {
 	}
 	return dict[c-1]
 }
+
+// KindDictCode and the functions below expose the dictionaries to the wire
+// encoding of the sync package, which uses the same codes.
+func KindDictCode(s string) (uint64, bool) { c, ok := kindCode[s]; return c, ok }
+
+// KindDictName returns the kind with a dictionary code.
+func KindDictName(c uint64) (string, bool) {
+	if c >= uint64(len(kindDict)) {
+		return "", false
+	}
+	return kindDict[c], true
+}
+
+// FieldDictCode returns the dictionary code of a field name.
+func FieldDictCode(s string) (uint64, bool) { c, ok := fieldCode[s]; return c, ok }
+
+// FieldDictName returns the field name with a dictionary code.
+func FieldDictName(c uint64) (string, bool) {
+	if c >= uint64(len(fieldDict)) {
+		return "", false
+	}
+	return fieldDict[c], true
+}

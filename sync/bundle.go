@@ -1,0 +1,293 @@
+package sync
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/ecdh"
+	"crypto/ed25519"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+const (
+	magic      = "CZB\x01"
+	sigContext = "cunzhan bundle v1"
+	// FormatVersion is the bundle format this build writes and reads.
+	FormatVersion = 1
+	maxHeader     = 4 << 20
+)
+
+// Limits bound what a bundle may carry. The defaults suit a USB stick and a
+// slow link; tests lower them to exercise continuation.
+type Limits struct {
+	MaxBundle  int64 // bytes of a whole bundle accepted (default 64 MiB)
+	MaxBody    int   // bytes of a decompressed body accepted (default 256 MiB)
+	TargetBody int   // an outgoing body stops growing past this (default 8 MiB)
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBundle == 0 {
+		l.MaxBundle = 64 << 20
+	}
+	if l.MaxBody == 0 {
+		l.MaxBody = 256 << 20
+	}
+	if l.TargetBody == 0 {
+		l.TargetBody = 8 << 20
+	}
+	return l
+}
+
+// Range is the part of one origin's log a bundle covers.
+type Range struct {
+	Origin string `json:"origin"`
+	From   uint64 `json:"from"`
+	To     uint64 `json:"to"`
+}
+
+// Header is the signed, unencrypted part of a bundle.
+type Header struct {
+	Format    int               `json:"format"`
+	ID        string            `json:"id"`
+	From      string            `json:"from"`
+	To        string            `json:"to"`
+	Created   string            `json:"created"`
+	Have      map[string]uint64 `json:"have"`
+	Assumes   map[string]uint64 `json:"assumes"`
+	AckBundle string            `json:"ack_bundle,omitempty"`
+	Ranges    []Range           `json:"ranges"`
+	More      bool              `json:"more"`
+	Sums      map[string]string `json:"sums,omitempty"`
+	Entries   int               `json:"entries"`
+	BodyBytes int               `json:"body_bytes"`
+	Ephemeral string            `json:"ephemeral"`
+	Nonce     string            `json:"nonce"`
+}
+
+func vvToMap(v store.VV) map[string]uint64 {
+	m := make(map[string]uint64, len(v))
+	for _, d := range v {
+		m[d.Origin.String()] = d.Seq
+	}
+	return m
+}
+
+func mapToVV(m map[string]uint64) (store.VV, error) {
+	var v store.VV
+	for k, seq := range m {
+		o, err := store.ParseOrigin(k)
+		if err != nil {
+			return nil, err
+		}
+		v.Raise(o, seq)
+	}
+	return v, nil
+}
+
+// bodyKey derives the symmetric key from the X25519 agreement.
+func bodyKey(shared, ephemeral, recipient []byte, bundleID string) ([]byte, error) {
+	info := append(append([]byte("cunzhan bundle body v1"), ephemeral...), recipient...)
+	return hkdf.Key(sha256.New, shared, []byte(bundleID), string(info), chacha20poly1305.KeySize)
+}
+
+// seal compresses, encrypts and signs a bundle.
+func seal(h *Header, e *Entries, sender *Identity, to PeerKeys) ([]byte, error) {
+	plain := encodeBody(e)
+	h.Format = FormatVersion
+	h.BodyBytes = len(plain)
+	h.Entries = e.Len()
+	var zbuf bytes.Buffer
+	zw, _ := flate.NewWriter(&zbuf, flate.DefaultCompression)
+	zw.Write(plain)
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("compress bundle: %w", err)
+	}
+	recipient, err := ecdh.X25519().NewPublicKey(to.BoxPub)
+	if err != nil {
+		return nil, fmt.Errorf("recipient key: %w", err)
+	}
+	eph, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := eph.ECDH(recipient)
+	if err != nil {
+		return nil, err
+	}
+	key, err := bodyKey(shared, eph.PublicKey().Bytes(), to.BoxPub, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	h.Ephemeral = base64.StdEncoding.EncodeToString(eph.PublicKey().Bytes())
+	h.Nonce = base64.StdEncoding.EncodeToString(nonce)
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	ct := aead.Seal(nil, nonce, zbuf.Bytes(), hdr)
+	out := make([]byte, 0, len(magic)+len(hdr)+len(ct)+80)
+	out = append(out, magic...)
+	out = binary.AppendUvarint(out, uint64(len(hdr)))
+	out = append(out, hdr...)
+	out = binary.AppendUvarint(out, uint64(len(ct)))
+	out = append(out, ct...)
+	sig := ed25519.Sign(sender.signKey(), signed(out))
+	return append(out, sig...), nil
+}
+
+// signed is what the signature covers: the context string and every byte
+// before the signature.
+func signed(b []byte) []byte {
+	return append([]byte(sigContext), b...)
+}
+
+// envelope is a bundle split into its parts, before any cryptography.
+type envelope struct {
+	raw    []byte // everything the signature covers
+	header []byte
+	h      *Header
+	body   []byte
+	sig    []byte
+}
+
+// parseEnvelope checks the size, the magic and the framing and decodes the
+// header. It is the first thing import does, and it allocates nothing big.
+func parseEnvelope(b []byte, lim Limits) (*envelope, error) {
+	if int64(len(b)) > lim.MaxBundle {
+		return nil, failf(CodeTooLarge, "同步文件太大（%d字节，上限%d字节）", len(b), lim.MaxBundle)
+	}
+	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
+		if len(b) < len(magic) && bytes.HasPrefix([]byte(magic), b) {
+			return nil, fail(CodeTruncated, "同步文件不完整（可能拷贝时中断），请重新导出")
+		}
+		return nil, fail(CodeNotBundle, "这不是村站的同步文件")
+	}
+	rest := b[len(magic):]
+	hl, n := binary.Uvarint(rest)
+	if n <= 0 || hl > maxHeader || uint64(len(rest)-n) < hl {
+		return nil, fail(CodeTruncated, "同步文件不完整（可能拷贝时中断），请重新导出")
+	}
+	header := rest[n : n+int(hl)]
+	rest = rest[n+int(hl):]
+	bl, n := binary.Uvarint(rest)
+	if n <= 0 || uint64(len(rest)-n) < bl {
+		return nil, fail(CodeTruncated, "同步文件不完整（可能拷贝时中断），请重新导出")
+	}
+	body := rest[n : n+int(bl)]
+	rest = rest[n+int(bl):]
+	if len(rest) < ed25519.SignatureSize {
+		return nil, fail(CodeTruncated, "同步文件不完整（可能拷贝时中断），请重新导出")
+	}
+	if len(rest) > ed25519.SignatureSize {
+		return nil, fail(CodeCorrupt, "同步文件末尾有多余的内容，文件已损坏")
+	}
+	var h Header
+	dec := json.NewDecoder(bytes.NewReader(header))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return nil, fail(CodeCorrupt, "同步文件的文件头已损坏")
+	}
+	if h.Format != FormatVersion {
+		return nil, failf(CodeFormat, "同步文件格式版本为%d，本程序只认识版本%d，请升级程序", h.Format, FormatVersion)
+	}
+	sigAt := len(b) - ed25519.SignatureSize
+	return &envelope{raw: b[:sigAt], header: header, h: &h, body: body, sig: b[sigAt:]}, nil
+}
+
+// verify checks the signature against the sender's key.
+func (e *envelope) verify(sender PeerKeys) error {
+	if len(sender.SignPub) != ed25519.PublicKeySize || !ed25519.Verify(sender.SignPub, signed(e.raw), e.sig) {
+		return fail(CodeSignature, "同步文件的签名校验失败：文件已损坏或被改动，没有导入任何内容")
+	}
+	return nil
+}
+
+// open decrypts and decompresses the body within the limit and decodes it.
+// Call only after verify.
+func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
+	if e.h.BodyBytes < 0 || e.h.BodyBytes > lim.MaxBody {
+		return nil, failf(CodeTooLarge, "同步文件解压后太大（%d字节，上限%d字节）", e.h.BodyBytes, lim.MaxBody)
+	}
+	priv, err := me.boxKey()
+	if err != nil {
+		return nil, fmt.Errorf("own key: %w", err)
+	}
+	ephBytes, err1 := base64.StdEncoding.DecodeString(e.h.Ephemeral)
+	nonce, err2 := base64.StdEncoding.DecodeString(e.h.Nonce)
+	eph, err3 := ecdh.X25519().NewPublicKey(ephBytes)
+	if err1 != nil || err2 != nil || err3 != nil || len(nonce) != chacha20poly1305.NonceSizeX {
+		return nil, fail(CodeDecrypt, "同步文件无法解密：文件头中的密钥信息损坏")
+	}
+	shared, err := priv.ECDH(eph)
+	if err != nil {
+		return nil, fail(CodeDecrypt, "同步文件无法解密")
+	}
+	key, err := bodyKey(shared, ephBytes, priv.PublicKey().Bytes(), e.h.ID)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	zipped, err := aead.Open(nil, nonce, e.body, e.header)
+	if err != nil {
+		return nil, fail(CodeDecrypt, "同步文件无法解密：不是发给本站密钥的，或已损坏")
+	}
+	zr := flate.NewReader(bytes.NewReader(zipped))
+	plain, err := io.ReadAll(io.LimitReader(zr, int64(e.h.BodyBytes)+1))
+	if err != nil || len(plain) != e.h.BodyBytes {
+		return nil, fail(CodeCorrupt, "同步文件内容解压失败，文件已损坏")
+	}
+	entries, err := decodeBody(plain)
+	if err != nil || entries.Len() != e.h.Entries {
+		return nil, fail(CodeCorrupt, "同步文件内容无法识别，文件已损坏")
+	}
+	if err := checkRanges(e.h, entries); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// checkRanges verifies that the entries lie inside the declared ranges, in
+// order and without overlapping. A range may have holes: a station sends the
+// county the changes it holds, not the skips that stand for changes of other
+// villages.
+func checkRanges(h *Header, e *Entries) error {
+	bad := fail(CodeCorrupt, "同步文件的内容与文件头声明的范围不符")
+	type span struct{ from, to, next uint64 }
+	ranges := map[store.OriginID]*span{}
+	for _, r := range h.Ranges {
+		o, err := store.ParseOrigin(r.Origin)
+		if err != nil || r.From == 0 || r.To < r.From || ranges[o] != nil {
+			return bad
+		}
+		ranges[o] = &span{from: r.From, to: r.To, next: r.From}
+	}
+	for _, en := range e.sorted() {
+		sp := ranges[en.origin]
+		if sp == nil || en.first < sp.next || en.last > sp.to {
+			return bad
+		}
+		sp.next = en.last + 1
+	}
+	return nil
+}

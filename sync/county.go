@@ -1,0 +1,209 @@
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// stationInfo turns a credential's station card into the store's identity.
+func stationInfo(c StationCard) (store.StationInfo, error) {
+	st, err := ident.ParseStationCode(c.Code)
+	if err != nil {
+		return store.StationInfo{}, &store.Error{Code: err.Code, Message: err.Message}
+	}
+	if st.Scope != c.Scope {
+		return store.StationInfo{}, fail("CREDENTIAL_INVALID", "凭证中的站点编码与管辖范围不一致")
+	}
+	return store.StationInfo{Code: st.Code, Name: c.Name, Type: st.Type, Scope: st.Scope}, nil
+}
+
+// InitCounty makes s the county server's database: the county centre's
+// station identity (code "<county>000000-01") and fresh keys. It is done
+// once; a second call is refused.
+func InitCounty(s *store.Store, county, name string) (*Node, error) {
+	lvl, derr := ident.CheckDivision(county)
+	if derr != nil {
+		return nil, &store.Error{Code: derr.Code, Message: derr.Message}
+	}
+	if lvl != ident.LevelCounty {
+		return nil, fail("COUNTY_CODE", "县级中心须用6位县级区划代码初始化")
+	}
+	code := county + "000000-01"
+	if err := s.SetStation(code, name); err != nil {
+		return nil, err
+	}
+	id, err := NewIdentity("county:" + county)
+	if err != nil {
+		return nil, err
+	}
+	card := CountyCard{Code: code, Name: name, Keys: id.Public()}
+	err = s.Update(func(t *store.WriteTx) error {
+		self, err := t.SyncBucket(bucketSelf)
+		if err != nil {
+			return err
+		}
+		if self.Get([]byte("role")) != nil {
+			return fail("ALREADY_INITIALISED", "县级中心数据文件已经初始化过")
+		}
+		if err := self.Put([]byte("role"), []byte(RoleCounty)); err != nil {
+			return err
+		}
+		if err := putJSON(self, "identity", id); err != nil {
+			return err
+		}
+		return putJSON(self, "county", card)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Open(s)
+}
+
+// EnrolStation registers a new station of a village (12-digit scope) or a
+// township (9-digit scope) and returns its credential. The station code is
+// the next free one for that scope.
+func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
+	if n.role != RoleCounty {
+		return nil, fail("NOT_COUNTY", "只有县级中心可以发放站点凭证")
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, fail("STATION_NAME", "请填写站点名称")
+	}
+	lvl, derr := ident.CheckDivision(scope)
+	if derr != nil {
+		return nil, &store.Error{Code: derr.Code, Message: derr.Message}
+	}
+	county := strings.TrimSuffix(n.county.Code, "000000-01")
+	if !strings.HasPrefix(scope, county) {
+		return nil, failf("OUT_OF_SCOPE", "%s不在本县（%s）范围内", scope, county)
+	}
+	prefix := scope
+	switch lvl {
+	case ident.LevelVillage:
+	case ident.LevelTownship:
+		prefix = scope + "000"
+	default:
+		return nil, fail("SCOPE_LEVEL", "站点范围须为12位村级或9位乡镇级区划代码")
+	}
+	id, err := NewIdentity("station:" + uuid.Must(uuid.NewV7()).String())
+	if err != nil {
+		return nil, err
+	}
+	var cred *Credential
+	err = n.s.Update(func(t *store.WriteTx) error {
+		peers, err := t.SyncBucket(bucketPeers)
+		if err != nil {
+			return err
+		}
+		next := 1
+		err = peers.ForEach(func(k, v []byte) error {
+			var p PeerState
+			if json.Unmarshal(v, &p) == nil && strings.HasPrefix(p.Code, prefix+"-") {
+				var nn int
+				fmt.Sscanf(p.Code[len(prefix)+1:], "%d", &nn)
+				next = max(next, nn+1)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if next > 99 {
+			return fail("STATION_FULL", "该范围的站点编号已用完")
+		}
+		card := StationCard{ID: id.ID, Code: fmt.Sprintf("%s-%02d", prefix, next), Name: name, Scope: scope}
+		cred = &Credential{Station: card, Keys: *id, County: *n.county, Server: server}
+		if err := signCredential(cred, n.me); err != nil {
+			return err
+		}
+		return putJSON(peers, id.ID, &PeerState{ID: id.ID, Code: card.Code, Name: name, Scope: scope, Keys: id.Public(),
+			EnrolledAt: n.now().In(store.ChinaTZ).Format("2006-01-02 15:04:05")})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cred, nil
+}
+
+// Revoke stops accepting bundles from a station (by code or id): a lost or
+// stolen computer. Its data already at the county stays.
+func (n *Node) Revoke(station string) (*PeerState, error) {
+	var out *PeerState
+	err := n.s.Update(func(t *store.WriteTx) error {
+		peers, err := t.SyncBucket(bucketPeers)
+		if err != nil {
+			return err
+		}
+		return peers.ForEach(func(k, v []byte) error {
+			var p PeerState
+			if json.Unmarshal(v, &p) != nil || (p.ID != station && p.Code != station) {
+				return nil
+			}
+			p.Revoked = true
+			p.RevokedAt = n.now().In(store.ChinaTZ).Format("2006-01-02 15:04:05")
+			out = &p
+			return putJSON(peers, string(k), &p)
+		})
+	})
+	if err == nil && out == nil {
+		err = fail("UNKNOWN_STATION", "没有这个站点："+station)
+	}
+	return out, err
+}
+
+// StationStatus is one line of the county's station list.
+type StationStatus struct {
+	PeerState
+	// Backlog is how many changes of the station's scope the county holds
+	// that the station has not acknowledged.
+	Backlog int `json:"backlog"`
+}
+
+// Stations lists the enrolled stations with their last sync and backlog.
+func (n *Node) Stations() ([]StationStatus, error) {
+	var out []StationStatus
+	err := n.s.View(func(r *store.Reader) error {
+		b := r.SyncBucket(bucketPeers)
+		if b == nil {
+			return nil
+		}
+		have, err := r.Have()
+		if err != nil {
+			return err
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var p PeerState
+			if err := json.Unmarshal(v, &p); err != nil {
+				return err
+			}
+			st := StationStatus{PeerState: p}
+			for _, d := range have {
+				from := p.Acked[d.Origin.String()]
+				if from >= d.Seq {
+					continue
+				}
+				err := r.EachLogged(d.Origin, from, d.Seq, func(e store.LogEntry) error {
+					if e.Change != nil && ident.ScopeCovers(p.Scope, e.Change.Scope) {
+						st.Backlog++
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			out = append(out, st)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, err
+}

@@ -1,0 +1,470 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// Outgoing builds the bundles for a peer: every entry above what the peer
+// last acknowledged, in bundles of about Limits.TargetBody. maxBundles bounds
+// how many are built (0: as many as the backlog needs). The last one has
+// More unset.
+func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
+	var out [][]byte
+	err := n.s.View(func(r *store.Reader) error {
+		peer, err := peerIn(r, peerID)
+		if err != nil {
+			return err
+		}
+		if peer == nil {
+			return failf(CodeUnknownSender, "不认识的对方：%s", peerID)
+		}
+		if peer.Revoked {
+			return fail(CodeRevoked, "该站点的凭证已被吊销，不再向其发送数据")
+		}
+		have, err := r.Have()
+		if err != nil {
+			return err
+		}
+		assumed, err := mapToVV(peer.Acked)
+		if err != nil {
+			return fmt.Errorf("peer %s: %w", peerID, err)
+		}
+		sent := assumed.Clone()
+		mine := n.ownOrigins(r)
+		for {
+			h, entries, more, err := n.collect(r, peer, have, sent, mine)
+			if err != nil {
+				return err
+			}
+			h.Assumes = peer.Acked
+			h.AckBundle = peer.LastIn
+			b, err := seal(h, entries, n.me, peer.Keys)
+			if err != nil {
+				return err
+			}
+			out = append(out, b)
+			for _, rg := range h.Ranges {
+				o, _ := store.ParseOrigin(rg.Origin)
+				sent.Raise(o, rg.To)
+			}
+			if !more || maxBundles > 0 && len(out) >= maxBundles {
+				return nil
+			}
+		}
+	})
+	return out, err
+}
+
+// ownOrigins are, at a station, the origins whose identity record names
+// this station: a station sends the county only what it wrote itself (the
+// rest the county already has from its authors). At the county: nil, all.
+func (n *Node) ownOrigins(r *store.Reader) map[store.OriginID]bool {
+	if n.role != RoleStation {
+		return nil
+	}
+	st := n.s.Station()
+	mine := map[store.OriginID]bool{}
+	have, _ := r.Have()
+	for _, d := range have {
+		e, err := r.Live(uuid.UUID(d.Origin), store.KindOrigin)
+		if err == nil && e != nil && st != nil && e.(*store.Origin).StationCode == st.Code {
+			mine[d.Origin] = true
+		}
+	}
+	return mine
+}
+
+// collect gathers one bundle's entries above sent, up to the target size.
+func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mine map[store.OriginID]bool) (*Header, *Entries, bool, error) {
+	h := &Header{
+		ID:      uuid.Must(uuid.NewV7()).String(),
+		From:    n.me.ID,
+		To:      peer.ID,
+		Created: n.now().UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		Have:    vvToMap(have),
+	}
+	e := &Entries{}
+	size := 0
+	more := false
+	for _, d := range have {
+		o := d.Origin
+		from := sent.Get(o)
+		if from >= d.Seq || mine != nil && !mine[o] {
+			continue
+		}
+		if size >= n.limits.TargetBody {
+			more = true
+			break
+		}
+		rg := Range{Origin: o.String(), From: from + 1, To: from}
+		var skip *store.Skip
+		flushSkip := func() {
+			if skip != nil {
+				e.Skips = append(e.Skips, *skip)
+				skip = nil
+			}
+		}
+		addSkip := func(a, b uint64) {
+			if skip != nil && skip.To+1 == a {
+				skip.To = b
+				return
+			}
+			flushSkip()
+			skip = &store.Skip{Origin: o, From: a, To: b}
+			size += 8
+		}
+		stop := fail("stop", "")
+		err := r.EachLogged(o, from, d.Seq, func(le store.LogEntry) error {
+			if size >= n.limits.TargetBody {
+				more = true
+				return stop
+			}
+			switch {
+			case le.Skip != nil:
+				// Skips are passed on only to stations below us; the
+				// county needs none.
+				if n.role == RoleCounty {
+					addSkip(le.Skip.From, le.Skip.To)
+				}
+				rg.To = le.Skip.To
+			case peer.Scope == "" || ident.ScopeCovers(peer.Scope, le.Change.Scope):
+				flushSkip()
+				e.Changes = append(e.Changes, le.Change)
+				size += len(le.Change.Encode())
+				rg.To = le.Change.Seq
+			default:
+				addSkip(le.Change.Seq, le.Change.Seq)
+				rg.To = le.Change.Seq
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			return nil, nil, false, err
+		}
+		flushSkip()
+		if rg.To >= rg.From {
+			h.Ranges = append(h.Ranges, rg)
+		}
+		if more {
+			break
+		}
+	}
+	scope := peer.Scope
+	if n.role == RoleStation {
+		scope = n.scope
+	}
+	sums := r.ScopeSums(r.ScopesUnder(scope))
+	if len(sums) > 0 {
+		h.Sums = map[string]string{}
+		for k, v := range sums {
+			h.Sums[k] = hex.EncodeToString(v)
+		}
+	}
+	h.More = more
+	return h, e, more, nil
+}
+
+// Conflict names a field left for review by an import.
+type ConflictRef struct {
+	Record string     `json:"record"`
+	Kind   store.Kind `json:"kind"`
+	Field  string     `json:"field"`
+}
+
+// Result is what an import did.
+type Result struct {
+	BundleID  string        `json:"bundle"`
+	From      string        `json:"from"`
+	FromName  string        `json:"from_name"`
+	Replayed  bool          `json:"replayed"` // this bundle had been imported before
+	Entries   int           `json:"entries"`
+	Applied   int           `json:"applied"`
+	Duplicate int           `json:"duplicate"`
+	Queued    int           `json:"queued"` // waiting for an earlier bundle
+	Released  int           `json:"released"`
+	Skipped   int           `json:"skipped"`
+	Refused   int           `json:"refused"` // same origin and number, other content: alarm raised
+	More      bool          `json:"more"`
+	Conflicts []ConflictRef `json:"conflicts,omitempty"`
+	// ChecksumsMatch is set when both sides held the same changes and the
+	// per-scope checksums were compared.
+	ChecksumsMatch *bool    `json:"checksums_match,omitempty"`
+	Warnings       []string `json:"warnings,omitempty"`
+}
+
+// Summary says in plain words what came in.
+func (r *Result) Summary() string {
+	var b strings.Builder
+	if r.Replayed {
+		b.WriteString("此文件以前已导入过，")
+	}
+	fmt.Fprintf(&b, "收到%d条：新增%d条", r.Entries, r.Applied)
+	if r.Duplicate > 0 {
+		fmt.Fprintf(&b, "，已有%d条", r.Duplicate)
+	}
+	if r.Queued > 0 {
+		fmt.Fprintf(&b, "，%d条等待更早的同步文件", r.Queued)
+	}
+	if len(r.Conflicts) > 0 {
+		fmt.Fprintf(&b, "，%d处并发修改待审核", len(r.Conflicts))
+	}
+	if r.Refused > 0 {
+		fmt.Fprintf(&b, "，%d条内容冲突已拒绝", r.Refused)
+	}
+	return b.String()
+}
+
+// Import checks and applies a bundle: size, header, recipient, the sender's
+// key and the signature come first; then the body is decrypted,
+// decompressed within the limit and decoded; then every change is checked
+// against the sender's scope; only then is anything written, in chunks.
+// Importing the same bundle again, or bundles out of order, is safe.
+func (n *Node) Import(b []byte) (*Result, error) {
+	env, err := parseEnvelope(b, n.limits)
+	if err != nil {
+		return nil, err
+	}
+	h := env.h
+	if h.To != n.me.ID {
+		return nil, fail(CodeWrongTo, "这个同步文件是发给其他站点的，不是本站，没有导入")
+	}
+	peer, err := n.Peer(h.From)
+	if err != nil {
+		return nil, err
+	}
+	if peer == nil || n.role == RoleStation && h.From != n.CountyID() {
+		return nil, fail(CodeUnknownSender, "同步文件来自未登记的站点，没有导入")
+	}
+	if peer.Revoked {
+		return nil, fail(CodeRevoked, "发送方站点的凭证已被吊销，没有导入")
+	}
+	if err := env.verify(peer.Keys); err != nil {
+		return nil, err
+	}
+	entries, err := env.open(n.me, n.limits)
+	if err != nil {
+		return nil, err
+	}
+	bindings, err := n.checkEntries(peer, entries)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
+	if err := n.apply(peer, h, entries, bindings, res); err != nil {
+		return res, err
+	}
+	n.afterImport(h, entries, res)
+	return res, nil
+}
+
+// checkEntries enforces what a sender may send. The county accepts from a
+// station only changes of the station's scope and of the station's own
+// origins; a station accepts from the county only changes of its scope.
+// It returns the origins to bind to the sending station.
+func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]bool, error) {
+	if n.role == RoleStation {
+		for _, c := range e.Changes {
+			if !ident.ScopeCovers(n.scope, c.Scope) {
+				return nil, failf(CodeScope, "县级中心发来了不属于本站范围（%s）的数据，没有导入", n.scope)
+			}
+		}
+		return nil, nil
+	}
+	if len(e.Skips) > 0 {
+		return nil, fail(CodeCorrupt, "站点不应发送跳过标记，同步文件无效")
+	}
+	bind := map[store.OriginID]bool{}
+	owners := map[store.OriginID]string{}
+	err := n.s.View(func(r *store.Reader) error {
+		b := r.SyncBucket(bucketOrigins)
+		for _, c := range e.Changes {
+			if !strings.HasPrefix(c.Scope, peer.Scope) {
+				return failf(CodeScope, "站点%s发来了不属于其管辖范围（%s）的数据，没有导入", peer.Code, peer.Scope)
+			}
+			if _, ok := owners[c.Origin]; ok {
+				continue
+			}
+			owner := ""
+			if b != nil {
+				owner = string(b.Get(c.Origin[:]))
+			}
+			owners[c.Origin] = owner
+			if owner == "" {
+				// A new origin must introduce itself as this station.
+				if !originNames(r, e, c.Origin, peer.Code) {
+					return failf(CodeOrigin, "站点%s发来的数据来源未登记，没有导入", peer.Code)
+				}
+				bind[c.Origin] = true
+			} else if owner != peer.ID {
+				return failf(CodeOrigin, "站点%s发来了其他站点的数据，没有导入", peer.Code)
+			}
+		}
+		return nil
+	})
+	return bind, err
+}
+
+// originNames reports whether the origin's identity record, in the bundle
+// or already held, names the station code.
+func originNames(r *store.Reader, e *Entries, o store.OriginID, code string) bool {
+	for _, c := range e.Changes {
+		if c.Origin == o && c.Kind == store.KindOrigin && c.Record == uuid.UUID(o) {
+			for _, f := range c.Fields {
+				if f.Name == "station_code" && string(f.Value) == `"`+code+`"` {
+					return true
+				}
+			}
+		}
+	}
+	x, err := r.Live(uuid.UUID(o), store.KindOrigin)
+	return err == nil && x != nil && x.(*store.Origin).StationCode == code
+}
+
+// apply writes the entries in chunks; the last chunk's transaction also
+// records the bundle as seen and the peer's acknowledgement, so the record
+// of what the peer holds never runs ahead of what this file durably holds.
+func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.OriginID]bool, res *Result) error {
+	items := e.sorted()
+	chunk := n.chunk
+	for k, start := 0, 0; start < len(items) || k == 0; k, start = k+1, start+chunk {
+		end := min(start+chunk, len(items))
+		last := end == len(items)
+		var cs []*store.Change
+		var ss []store.Skip
+		for _, it := range items[start:end] {
+			if it.c != nil {
+				cs = append(cs, it.c)
+			} else {
+				ss = append(ss, store.Skip{Origin: it.origin, From: it.first, To: it.last})
+			}
+		}
+		err := n.s.Update(func(t *store.WriteTx) error {
+			st, err := t.ApplyWithSkips(cs, ss)
+			if err != nil {
+				return err
+			}
+			res.Applied += st.Applied
+			res.Duplicate += st.Duplicate
+			res.Queued += st.Queued
+			res.Released += st.Released
+			res.Skipped += st.Skipped
+			res.Refused += st.Conflict
+			if !last {
+				return nil
+			}
+			return n.recordReceipt(t, peer, h, bind, res)
+		})
+		if err != nil {
+			return err
+		}
+		if n.failAfterChunk != nil {
+			if err := n.failAfterChunk(k); err != nil {
+				return err
+			}
+		}
+		if last {
+			break
+		}
+	}
+	return nil
+}
+
+func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind map[store.OriginID]bool, res *Result) error {
+	seen, err := t.SyncBucket(bucketSeen)
+	if err != nil {
+		return err
+	}
+	key := []byte(h.From + "/" + h.ID)
+	if seen.Get(key) != nil {
+		res.Replayed = true
+	}
+	now := n.now().In(store.ChinaTZ).Format("2006-01-02 15:04:05")
+	if err := seen.Put(key, []byte(now)); err != nil {
+		return err
+	}
+	if len(bind) > 0 {
+		ob, err := t.SyncBucket(bucketOrigins)
+		if err != nil {
+			return err
+		}
+		for o := range bind {
+			if err := ob.Put(append([]byte(nil), o[:]...), []byte(peer.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	peers, err := t.SyncBucket(bucketPeers)
+	if err != nil {
+		return err
+	}
+	// Re-read: another import may have updated the peer meanwhile.
+	cur := *peer
+	if v := peers.Get([]byte(peer.ID)); v != nil {
+		_ = json.Unmarshal(v, &cur)
+	}
+	if !res.Replayed {
+		// The newest bundle's have vector is what the peer holds, even if it
+		// went down (the peer was restored from a backup): then we resend.
+		cur.Acked = h.Have
+		cur.LastIn = h.ID
+	}
+	cur.LastSync = now
+	cur.LastResult = res.Summary()
+	return putJSON(peers, peer.ID, &cur)
+}
+
+// afterImport lists the fields the bundle left in conflict and compares
+// per-scope checksums when both sides now hold the same changes.
+func (n *Node) afterImport(h *Header, e *Entries, res *Result) {
+	seen := map[uuid.UUID]bool{}
+	_ = n.s.View(func(r *store.Reader) error {
+		for _, c := range e.Changes {
+			if seen[c.Record] {
+				continue
+			}
+			seen[c.Record] = true
+			st, err := r.State(c.Record)
+			if err != nil || st == nil {
+				continue
+			}
+			for _, f := range st.ConflictFields() {
+				res.Conflicts = append(res.Conflicts, ConflictRef{Record: c.Record.String(), Kind: st.Kind, Field: f})
+			}
+		}
+		if h.More || len(h.Sums) == 0 {
+			return nil
+		}
+		mine, err := r.Have()
+		if err != nil {
+			return err
+		}
+		theirs, err := mapToVV(h.Have)
+		if err != nil || !mine.Equal(theirs) {
+			return nil
+		}
+		keys := make([]string, 0, len(h.Sums))
+		for k := range h.Sums {
+			keys = append(keys, k)
+		}
+		local := r.ScopeSums(keys)
+		ok := true
+		for k, v := range h.Sums {
+			want, _ := hex.DecodeString(v)
+			if !bytes.Equal(local[k], want) {
+				ok = false
+				res.Warnings = append(res.Warnings, fmt.Sprintf("%s的数据校验和与对方不一致，请联系县级中心", k))
+			}
+		}
+		res.ChecksumsMatch = &ok
+		return nil
+	})
+}

@@ -1,0 +1,276 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// Stages of a sync, as the window shows them.
+const (
+	StagePack   = "打包"
+	StageSend   = "上传"
+	StageApply  = "写入"
+	StageRetry  = "重试"
+	StageDone   = "完成"
+	StageFailed = "失败"
+)
+
+// Progress is reported during a sync.
+type Progress struct {
+	Stage          string `json:"stage"`
+	Round          int    `json:"round"`
+	BytesSent      int64  `json:"bytes_sent"`
+	BytesReceived  int64  `json:"bytes_received"`
+	EntriesSent    int    `json:"entries_sent"`
+	ChangesApplied int    `json:"changes_applied"`
+	Message        string `json:"message"`
+}
+
+// SyncResult is the outcome of a whole sync.
+type SyncResult struct {
+	Progress
+	Received  Result   `json:"received"`
+	Conflicts int      `json:"conflicts"`
+	Warnings  []string `json:"warnings,omitempty"`
+}
+
+// Summary says in plain words what a sync did.
+func (s *SyncResult) Summary() string {
+	msg := fmt.Sprintf("同步完成：发出%d条，收到%d条（新增%d条）", s.EntriesSent, s.Received.Entries, s.Received.Applied)
+	if s.Conflicts > 0 {
+		msg += fmt.Sprintf("，%d处并发修改待审核", s.Conflicts)
+	}
+	return msg
+}
+
+// Client sends bundles to the county server.
+type Client struct {
+	HTTP    *http.Client
+	Retries int           // attempts per round on network errors (default 3)
+	Backoff time.Duration // first pause between attempts, doubled each time (default 1s)
+}
+
+func (c *Client) defaults() *Client {
+	out := *c
+	if out.HTTP == nil {
+		out.HTTP = &http.Client{Timeout: 5 * time.Minute}
+	}
+	if out.Retries == 0 {
+		out.Retries = 3
+	}
+	if out.Backoff == 0 {
+		out.Backoff = time.Second
+	}
+	return &out
+}
+
+// Sync exchanges bundles with the county server until neither side has more:
+// each round posts what the county lacks and applies the reply. A broken
+// connection is retried (a bundle may arrive twice; that is harmless); a
+// sync that fails part-way resumes from the acknowledgements next time.
+func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func(Progress)) (*SyncResult, error) {
+	if n.role != RoleStation {
+		return nil, fail("NOT_STATION", "只有站点向县级中心同步")
+	}
+	if server == "" {
+		server = n.server
+	}
+	if server == "" {
+		return nil, fail(CodeNetwork, "没有县级中心的地址：请用 --server 指定")
+	}
+	if c == nil {
+		c = &Client{}
+	}
+	c = c.defaults()
+	url := strings.TrimRight(server, "/") + "/v1/bundle"
+	res := &SyncResult{}
+	report := func(stage, msg string) {
+		res.Stage, res.Message = stage, msg
+		if progress != nil {
+			progress(res.Progress)
+		}
+	}
+	for round := 1; ; round++ {
+		res.Round = round
+		report(StagePack, "正在准备要发送的数据")
+		out, err := n.Outgoing(n.CountyID(), 1)
+		if err != nil {
+			report(StageFailed, store.MessageOf(err))
+			return res, err
+		}
+		env, _ := parseEnvelope(out[0], n.limits)
+		res.EntriesSent += env.h.Entries
+		report(StageSend, fmt.Sprintf("正在发送（%d字节）", len(out[0])))
+		reply, err := c.post(ctx, url, out[0], func(attempt int, err error) {
+			report(StageRetry, fmt.Sprintf("网络中断，第%d次重试：%s", attempt, plainNetError(err)))
+		})
+		if err != nil {
+			report(StageFailed, store.MessageOf(err))
+			return res, err
+		}
+		res.BytesSent += int64(len(out[0]))
+		res.BytesReceived += int64(len(reply))
+		report(StageApply, fmt.Sprintf("正在写入收到的数据（%d字节）", len(reply)))
+		r, err := n.Import(reply)
+		if err != nil {
+			report(StageFailed, store.MessageOf(err))
+			return res, err
+		}
+		res.ChangesApplied += r.Applied
+		res.Received.Entries += r.Entries
+		res.Received.Applied += r.Applied
+		res.Received.Duplicate += r.Duplicate
+		res.Received.Queued += r.Queued
+		res.Conflicts += len(r.Conflicts)
+		res.Warnings = append(res.Warnings, r.Warnings...)
+		if !env.h.More && !r.More {
+			break
+		}
+		if round >= 10000 {
+			return res, fail(CodeServer, "同步轮次过多，已停止")
+		}
+	}
+	report(StageDone, res.Summary())
+	return res, nil
+}
+
+// post sends one bundle, retrying on network errors.
+func (c *Client) post(ctx context.Context, url string, body []byte, retry func(int, error)) ([]byte, error) {
+	var last error
+	pause := c.Backoff
+	for attempt := 1; attempt <= c.Retries; attempt++ {
+		if attempt > 1 {
+			retry(attempt-1, last)
+			select {
+			case <-ctx.Done():
+				return nil, fail(CodeNetwork, "同步已取消")
+			case <-time.After(pause):
+			}
+			pause *= 2
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return nil, fail(CodeNetwork, "县级中心地址不正确："+err.Error())
+		}
+		req.Header.Set("Content-Type", "application/octet-stream")
+		resp, err := c.HTTP.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fail(CodeNetwork, "同步已取消")
+			}
+			last = err
+			continue
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			last = err
+			continue
+		}
+		if resp.StatusCode != http.StatusOK {
+			var e struct{ Code, Message string }
+			if json.Unmarshal(data, &e) == nil && e.Code != "" {
+				return nil, fail(e.Code, "县级中心拒绝："+e.Message)
+			}
+			if resp.StatusCode >= 500 {
+				last = fmt.Errorf("server status %d", resp.StatusCode)
+				continue
+			}
+			return nil, failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+		}
+		return data, nil
+	}
+	return nil, fail(CodeNetwork, "连不上县级中心："+plainNetError(last)+"。数据没有丢失，网络恢复后再同步即可，也可以用U盘导出同步文件")
+}
+
+func plainNetError(err error) string {
+	if err == nil {
+		return "未知错误"
+	}
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "connection refused"):
+		return "对方没有响应（服务未启动或地址错误）"
+	case strings.Contains(s, "no such host"):
+		return "找不到县级中心的地址"
+	case strings.Contains(s, "timeout"), strings.Contains(s, "deadline"):
+		return "网络超时"
+	case strings.Contains(s, "reset"), strings.Contains(s, "EOF"), strings.Contains(s, "broken pipe"):
+		return "连接中断"
+	}
+	return "网络错误"
+}
+
+// Handler is the county server's HTTP interface: POST /v1/bundle takes a
+// station's bundle and answers with the reply bundle; GET /healthz says the
+// server is up. Logs name stations and counts, never personal data.
+func (n *Node) Handler(log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"status": "ok", "county": n.county.Code, "format": FormatVersion})
+	})
+	mux.HandleFunc("POST /v1/bundle", func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, n.limits.MaxBundle))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				writeError(w, http.StatusRequestEntityTooLarge, failf(CodeTooLarge, "同步文件太大（上限%d字节）", n.limits.MaxBundle))
+				return
+			}
+			writeError(w, http.StatusBadRequest, fail(CodeTruncated, "没有收完整的同步文件"))
+			return
+		}
+		res, err := n.Import(body)
+		if err != nil {
+			status := http.StatusBadRequest
+			switch store.CodeOf(err) {
+			case CodeUnknownSender, CodeRevoked, CodeSignature, CodeWrongTo, CodeScope, CodeOrigin:
+				status = http.StatusForbidden
+			case CodeTooLarge:
+				status = http.StatusRequestEntityTooLarge
+			case store.CodeDiskFull, store.CodeIO, "INTERNAL":
+				status = http.StatusInternalServerError
+			}
+			log.Warn("bundle refused", "code", store.CodeOf(err), "bytes", len(body), "remote", r.RemoteAddr)
+			writeError(w, status, err)
+			return
+		}
+		out, err := n.Outgoing(res.From, 1)
+		if err != nil {
+			log.Error("reply failed", "code", store.CodeOf(err))
+			writeError(w, http.StatusInternalServerError, err)
+			return
+		}
+		peer, _ := n.Peer(res.From)
+		code := ""
+		if peer != nil {
+			code = peer.Code
+		}
+		log.Info("bundle", "station", code, "in", res.Entries, "applied", res.Applied, "queued", res.Queued,
+			"conflicts", len(res.Conflicts), "reply_bytes", len(out[0]), "ms", time.Since(start).Milliseconds())
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(out[0])
+	})
+	return mux
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"code": store.CodeOf(err), "message": store.MessageOf(err)})
+}

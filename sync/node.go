@@ -1,0 +1,212 @@
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// Buckets of the sync package in the store's file.
+const (
+	bucketSelf    = "sync_self"    // identity, role, credential or county card
+	bucketPeers   = "sync_peers"   // peer id -> PeerState
+	bucketSeen    = "sync_seen"    // peer id "/" bundle id -> time applied
+	bucketOrigins = "sync_origins" // origin -> station id (county only)
+)
+
+// Role says which side of the star a node is.
+type Role string
+
+const (
+	RoleStation Role = "station"
+	RoleCounty  Role = "county"
+)
+
+// PeerState is what a node remembers of another party.
+type PeerState struct {
+	ID    string   `json:"id"`
+	Code  string   `json:"code"`
+	Name  string   `json:"name"`
+	Scope string   `json:"scope"` // "" for the county: it holds everything
+	Keys  PeerKeys `json:"keys"`
+
+	Revoked    bool   `json:"revoked,omitempty"`
+	RevokedAt  string `json:"revoked_at,omitempty"`
+	EnrolledAt string `json:"enrolled_at,omitempty"`
+
+	// Acked is the peer's have vector from the latest bundle it sent that
+	// had not been seen before: what it had durably applied.
+	Acked      map[string]uint64 `json:"acked,omitempty"`
+	LastIn     string            `json:"last_in,omitempty"`   // id of the last bundle applied from the peer
+	LastSync   string            `json:"last_sync,omitempty"` // time of the last exchange
+	LastResult string            `json:"last_result,omitempty"`
+}
+
+// Node is one party of the protocol over a store: a station or the county.
+type Node struct {
+	s      *store.Store
+	me     *Identity
+	role   Role
+	scope  string // a station's own scope; "" for the county
+	county *CountyCard
+	server string
+	limits Limits
+	now    func() time.Time
+
+	// chunk is how many entries an import applies per transaction
+	// (store.ApplyChunk; tests lower it to crash between chunks).
+	chunk int
+	// failAfterChunk, set by tests, fails an import after the given chunk
+	// has committed, as a crash would.
+	failAfterChunk func(chunk int) error
+}
+
+// Store is the node's store.
+func (n *Node) Store() *store.Store { return n.s }
+
+// ID is the node's identity id.
+func (n *Node) ID() string { return n.me.ID }
+
+// Role is station or county.
+func (n *Node) Role() Role { return n.role }
+
+// Server is the county server address from the station's credential.
+func (n *Node) Server() string { return n.server }
+
+// SetLimits changes the size limits (tests use small ones).
+func (n *Node) SetLimits(l Limits) { n.limits = l.withDefaults() }
+
+// Open loads the sync identity stored in s: a station that has been
+// enrolled, or a county server that has been initialised.
+func Open(s *store.Store) (*Node, error) {
+	n := &Node{s: s, limits: Limits{}.withDefaults(), now: time.Now, chunk: store.ApplyChunk}
+	err := s.View(func(r *store.Reader) error {
+		b := r.SyncBucket(bucketSelf)
+		if b == nil {
+			return fail(CodeNotEnrolled, "本站尚未登记：请用县级中心发放的凭证文件运行 cunzhan enroll 凭证文件")
+		}
+		n.role = Role(b.Get([]byte("role")))
+		switch n.role {
+		case RoleStation:
+			var c Credential
+			if err := json.Unmarshal(b.Get([]byte("credential")), &c); err != nil {
+				return fmt.Errorf("read credential: %w", err)
+			}
+			id := c.Keys
+			n.me, n.scope, n.county, n.server = &id, c.Station.Scope, &c.County, c.Server
+		case RoleCounty:
+			var id Identity
+			var card CountyCard
+			if err := json.Unmarshal(b.Get([]byte("identity")), &id); err != nil {
+				return fmt.Errorf("read county identity: %w", err)
+			}
+			if err := json.Unmarshal(b.Get([]byte("county")), &card); err != nil {
+				return fmt.Errorf("read county card: %w", err)
+			}
+			n.me, n.county = &id, &card
+		default:
+			return fail(CodeNotEnrolled, "本站尚未登记")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(key), data)
+}
+
+// peer reads a peer's state in a transaction.
+func peerIn(r *store.Reader, id string) (*PeerState, error) {
+	b := r.SyncBucket(bucketPeers)
+	if b == nil {
+		return nil, nil
+	}
+	v := b.Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	var p PeerState
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, fmt.Errorf("read peer %s: %w", id, err)
+	}
+	return &p, nil
+}
+
+// Peer returns what the node remembers of a peer.
+func (n *Node) Peer(id string) (*PeerState, error) {
+	var p *PeerState
+	err := n.s.View(func(r *store.Reader) error {
+		var err error
+		p, err = peerIn(r, id)
+		return err
+	})
+	return p, err
+}
+
+// CountyID is the id of the county the station is enrolled with.
+func (n *Node) CountyID() string {
+	if n.county == nil {
+		return ""
+	}
+	return n.county.Keys.ID
+}
+
+// Enrol stores a credential issued by the county in a station's database:
+// the station identity (code, name, scope), its keys and the county's. A
+// database already set up for another station code is refused.
+func Enrol(s *store.Store, credential []byte) (*Credential, error) {
+	c, err := ParseCredential(credential)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Update(func(t *store.WriteTx) error {
+		if b := t.Reader().SyncBucket(bucketSelf); b != nil && b.Get([]byte("credential")) != nil {
+			var old Credential
+			_ = json.Unmarshal(b.Get([]byte("credential")), &old)
+			if old.Station.ID != c.Station.ID {
+				return fail("ALREADY_ENROLLED", "本数据文件已登记为站点"+old.Station.Code+"，不能再登记为其他站点")
+			}
+		}
+		st, ierr := stationInfo(c.Station)
+		if ierr != nil {
+			return ierr
+		}
+		if err := t.SetStation(st); err != nil {
+			return err
+		}
+		self, err := t.SyncBucket(bucketSelf)
+		if err != nil {
+			return err
+		}
+		if err := self.Put([]byte("role"), []byte(RoleStation)); err != nil {
+			return err
+		}
+		if err := putJSON(self, "credential", c); err != nil {
+			return err
+		}
+		peers, err := t.SyncBucket(bucketPeers)
+		if err != nil {
+			return err
+		}
+		if peers.Get([]byte(c.County.Keys.ID)) == nil {
+			return putJSON(peers, c.County.Keys.ID, &PeerState{ID: c.County.Keys.ID, Code: c.County.Code, Name: c.County.Name, Keys: c.County.Keys})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

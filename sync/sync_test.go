@@ -1,0 +1,180 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// world is a county server on a real loopback HTTP server and its stations,
+// each on its own bbolt file.
+type world struct {
+	t      testing.TB
+	dir    string
+	county *Node
+	srv    *httptest.Server
+	client *Client
+}
+
+func openStore(t testing.TB, path string) *store.Store {
+	t.Helper()
+	s, err := store.Open(path, &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	w := &world{t: t, dir: t.TempDir()}
+	cs := openStore(t, filepath.Join(w.dir, "county.db"))
+	var err error
+	if w.county, err = InitCounty(cs, "130131", "平山县级中心"); err != nil {
+		t.Fatal(err)
+	}
+	w.srv = httptest.NewServer(w.county.Handler(nil))
+	t.Cleanup(w.srv.Close)
+	w.client = &Client{Retries: 2, Backoff: time.Millisecond}
+	return w
+}
+
+// station enrols a station at the county and opens its database.
+func (w *world) station(scope, name string) *Node {
+	w.t.Helper()
+	cred, err := w.county.EnrolStation(scope, name, w.srv.URL)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, _ := json.Marshal(cred)
+	s := openStore(w.t, filepath.Join(w.dir, cred.Station.Code+".db"))
+	if _, err := Enrol(s, b); err != nil {
+		w.t.Fatal(err)
+	}
+	n, err := Open(s)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
+
+func (w *world) sync(n *Node) *SyncResult {
+	w.t.Helper()
+	res, err := n.Sync(context.Background(), "", w.client, nil)
+	if err != nil {
+		w.t.Fatalf("sync %s: %v", n.s.Station().Code, err)
+	}
+	return res
+}
+
+func household(t testing.TB, n *Node, no, village string) *store.Household {
+	t.Helper()
+	h := &store.Household{HouseholdNo: no, VillageCode: village, HouseholdType: "一般农户"}
+	if _, err := n.s.Create(h, n.s.Station().Name); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func dumpScope(t testing.TB, s *store.Store, scope string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := s.DumpScope(&b, scope, true); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestStationsSyncThroughCounty(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	b := w.station("130131190202", "乙村服务点")
+	town := w.station("130131190", "示例镇工作站")
+
+	ha := household(t, a, "130131190201-A001", "130131190201")
+	household(t, b, "130131190202-B001", "130131190202")
+	for _, n := range []*Node{a, b, town, a, b} {
+		w.sync(n)
+	}
+	// The township sees both villages, each village only itself.
+	for _, c := range []struct {
+		n     *Node
+		scope string
+	}{{a, "130131190201"}, {b, "130131190202"}, {town, "130131190"}} {
+		if !bytes.Equal(dumpScope(t, c.n.s, c.scope), dumpScope(t, w.county.s, c.scope)) {
+			t.Errorf("%s differs from the county's copy of its scope", c.scope)
+		}
+	}
+
+	// The same field edited at the village and at the township.
+	x, _ := store.GetAs[*store.Household](a.s, ha.ID)
+	y, _ := store.GetAs[*store.Household](town.s, ha.ID)
+	x.GroupName, y.GroupName = "二组", "三组"
+	if _, err := a.s.Save(x, "甲村"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := town.s.Save(y, "示例镇"); err != nil {
+		t.Fatal(err)
+	}
+	w.sync(a)
+	res := w.sync(town)
+	w.sync(a)
+	if res.Conflicts == 0 {
+		t.Error("the township's sync reported no conflict")
+	}
+	for _, s := range []*store.Store{a.s, town.s, w.county.s} {
+		got, _ := store.GetAs[*store.Household](s, ha.ID)
+		if len(got.Conflicts) != 1 || got.Conflicts[0] != "group_name" {
+			t.Errorf("%s: conflicts %v", s.Station().Code, got.Conflicts)
+		}
+	}
+	if !bytes.Equal(dumpScope(t, a.s, "130131190201"), dumpScope(t, town.s, "130131190201")) {
+		t.Error("village and township differ on the village after sync")
+	}
+}
+
+func TestUSBRoundTrip(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	household(t, a, "130131190201-A001", "130131190201")
+	stick := t.TempDir()
+	paths, err := a.ExportTo(stick, a.CountyID())
+	if err != nil || len(paths) != 1 {
+		t.Fatalf("export: %v %v", paths, err)
+	}
+	reply := t.TempDir()
+	res, err := w.county.ImportFile(paths[0], "")
+	if err != nil || res.Applied == 0 {
+		t.Fatalf("county import: %+v %v", res, err)
+	}
+	back, err := w.county.ExportTo(reply, res.From)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = a.ImportFile(back[0], filepath.Join(w.dir, "inbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reply acknowledged the station's changes: nothing left to send.
+	out, _ := a.Outgoing(a.CountyID(), 0)
+	env, _ := parseEnvelope(out[0], a.limits)
+	if env.h.Entries != 0 {
+		t.Errorf("after the round trip the station still sends %d entries", env.h.Entries)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(w.dir, "inbox")); len(entries) != 1 {
+		t.Errorf("inbox holds %d files", len(entries))
+	}
+	// Importing the same file again changes nothing.
+	again, err := a.ImportFile(back[0], "")
+	if err != nil || !again.Replayed || again.Applied != 0 {
+		t.Errorf("replay: %+v %v", again, err)
+	}
+}
