@@ -268,26 +268,37 @@ func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
 }
 
 // checkRanges verifies that the entries lie inside the declared ranges, in
-// order and without overlapping. A range may have holes: a station sends the
-// county the changes it holds, not the skips that stand for changes of other
-// villages.
+// order and without overlapping. An origin may have several ranges (a
+// station repeats its origin's introduction, seq 1, in every bundle) and a
+// range may have holes: a station sends the county the changes it holds, not
+// the skips that stand for changes of other villages.
 func checkRanges(h *Header, e *Entries) error {
 	bad := fail(CodeCorrupt, "同步文件的内容与文件头声明的范围不符")
-	type span struct{ from, to, next uint64 }
-	ranges := map[store.OriginID]*span{}
+	type span struct{ from, to uint64 }
+	ranges := map[store.OriginID][]span{}
 	for _, r := range h.Ranges {
 		o, err := store.ParseOrigin(r.Origin)
-		if err != nil || r.From == 0 || r.To < r.From || ranges[o] != nil {
+		if err != nil || r.From == 0 || r.To < r.From {
 			return bad
 		}
-		ranges[o] = &span{from: r.From, to: r.To, next: r.From}
+		if prev := ranges[o]; len(prev) > 0 && prev[len(prev)-1].to >= r.From {
+			return bad
+		}
+		ranges[o] = append(ranges[o], span{r.From, r.To})
 	}
+	next := map[store.OriginID]uint64{}
 	for _, en := range e.sorted() {
-		sp := ranges[en.origin]
-		if sp == nil || en.first < sp.next || en.last > sp.to {
+		if en.first < next[en.origin] {
 			return bad
 		}
-		sp.next = en.last + 1
+		inside := false
+		for _, sp := range ranges[en.origin] {
+			inside = inside || en.first >= sp.from && en.last <= sp.to
+		}
+		if !inside {
+			return bad
+		}
+		next[en.origin] = en.last + 1
 	}
 	return nil
 }

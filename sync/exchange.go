@@ -105,6 +105,21 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 			more = true
 			break
 		}
+		if mine != nil && from >= 1 {
+			// The county binds an origin to the station that introduces it;
+			// repeating the introduction lets the parts of a backlog be
+			// imported in any order.
+			err := r.EachLogged(o, 0, 1, func(le store.LogEntry) error {
+				if le.Change != nil {
+					e.Changes = append(e.Changes, le.Change)
+					h.Ranges = append(h.Ranges, Range{Origin: o.String(), From: 1, To: 1})
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, nil, false, err
+			}
+		}
 		rg := Range{Origin: o.String(), From: from + 1, To: from}
 		var skip *store.Skip
 		flushSkip := func() {

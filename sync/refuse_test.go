@@ -1,0 +1,203 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// A bundle cut off at any byte, or with any single bit flipped, is refused
+// and changes nothing.
+func TestTruncatedAndFlippedBundles(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	for i := 0; i < 3; i++ {
+		household(t, a, "130131190201-T"+string(rune('0'+i)), "130131190201")
+	}
+	out, err := a.Outgoing(a.CountyID(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := out[0]
+	before := snapshot(t, w.county)
+	codes := map[string]int{}
+	for cut := 0; cut < len(bundle); cut++ {
+		_, err := w.county.Import(bundle[:cut])
+		if err == nil {
+			t.Fatalf("bundle cut at %d of %d accepted", cut, len(bundle))
+		}
+		codes[store.CodeOf(err)]++
+	}
+	for i := 0; i < len(bundle); i++ {
+		for _, bit := range []byte{1, 0x80} {
+			bad := append([]byte(nil), bundle...)
+			bad[i] ^= bit
+			if _, err := w.county.Import(bad); err == nil {
+				t.Fatalf("bit %x flipped at %d accepted", bit, i)
+			} else {
+				codes[store.CodeOf(err)]++
+			}
+		}
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Fatal("refused bundles changed the county")
+	}
+	if codes[CodeTruncated] == 0 || codes[CodeSignature] == 0 {
+		t.Errorf("refusals by code: %v", codes)
+	}
+	// The intact bundle still goes in.
+	if res, err := w.county.Import(bundle); err != nil || res.Applied == 0 {
+		t.Fatalf("intact bundle: %+v %v", res, err)
+	}
+}
+
+// forge signs a bundle with a station's real key but content of the
+// sender's choosing, as a tampered station program could.
+func forge(t *testing.T, from *Node, to PeerKeys, toID string, changes []*store.Change) []byte {
+	t.Helper()
+	e := &Entries{Changes: changes}
+	h := &Header{ID: uuid.NewString(), From: from.ID(), To: toID, Have: map[string]uint64{}}
+	for _, c := range changes {
+		h.Ranges = append(h.Ranges, Range{Origin: c.Origin.String(), From: c.Seq, To: c.Seq})
+	}
+	b, err := seal(h, e, from.me, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCountyRefusesWhatAStationMayNotSend(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	b := w.station("130131190202", "乙村服务点")
+	w.sync(a)
+	w.sync(b)
+	countyKeys := w.county.county.Keys
+	// A change in another village, from a's own origin.
+	have, _ := a.s.Have()
+	mine := a.s.Origin()
+	out := &store.Change{Origin: mine, Seq: have[mine] + 1, HLC: 1 << 20, Scope: "130131190202", Kind: store.KindHousehold, Record: uuid.New(),
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"X"`)}}, Schema: 1}
+	before := snapshot(t, w.county)
+	if _, err := w.county.Import(forge(t, a, countyKeys, w.county.ID(), []*store.Change{out})); store.CodeOf(err) != CodeScope {
+		t.Errorf("out-of-scope change: %v", err)
+	}
+	// A change in a's village under b's origin (b's origin is bound to b).
+	bo := b.s.Origin()
+	bh, _ := b.s.Have()
+	foreign := &store.Change{Origin: bo, Seq: bh[bo] + 1, HLC: 1 << 20, Scope: "130131190201", Kind: store.KindHousehold, Record: uuid.New(),
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"Y"`)}}, Schema: 1}
+	if _, err := w.county.Import(forge(t, a, countyKeys, w.county.ID(), []*store.Change{foreign})); store.CodeOf(err) != CodeOrigin {
+		t.Errorf("foreign origin: %v", err)
+	}
+	// A new origin that does not introduce itself as a.
+	newOrigin := store.OriginID(uuid.New())
+	anon := &store.Change{Origin: newOrigin, Seq: 1, HLC: 1 << 20, Scope: "130131190201", Kind: store.KindHousehold, Record: uuid.New(),
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"Z"`)}}, Schema: 1}
+	if _, err := w.county.Import(forge(t, a, countyKeys, w.county.ID(), []*store.Change{anon})); store.CodeOf(err) != CodeOrigin {
+		t.Errorf("unintroduced origin: %v", err)
+	}
+	// Addressed to b, carried to the county.
+	toB := forge(t, a, b.me.Public(), b.ID(), nil)
+	if _, err := w.county.Import(toB); store.CodeOf(err) != CodeWrongTo {
+		t.Errorf("wrong recipient: %v", err)
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Fatal("refused bundles changed the county")
+	}
+	// A station refuses data of another village from the county too.
+	bad := &store.Change{Origin: store.OriginID(uuid.New()), Seq: 1, HLC: 1 << 20, Scope: "130131190202", Kind: store.KindHousehold, Record: uuid.New(),
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"W"`)}}, Schema: 1}
+	sb := snapshot(t, a)
+	if _, err := a.Import(forge(t, w.county, a.me.Public(), a.ID(), []*store.Change{bad})); store.CodeOf(err) != CodeScope {
+		t.Errorf("station accepted another village's data: %v", err)
+	}
+	if !bytes.Equal(sb, snapshot(t, a)) {
+		t.Fatal("refused bundle changed the station")
+	}
+}
+
+func TestBundleLimitsAndContinuation(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	for i := 0; i < 40; i++ {
+		household(t, a, "130131190201-L"+uuid.NewString()[:6], "130131190201")
+	}
+	a.SetLimits(Limits{TargetBody: 2000})
+	paths, err := a.ExportTo(t.TempDir(), a.CountyID())
+	if err != nil || len(paths) < 3 {
+		t.Fatalf("continuation: %d files, %v", len(paths), err)
+	}
+	// The parts go in in reverse order: the early ones wait, then all apply.
+	var queued int
+	for i := len(paths) - 1; i >= 0; i-- {
+		res, err := w.county.ImportFile(paths[i], "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued += res.Queued
+	}
+	if queued == 0 {
+		t.Error("reverse order queued nothing")
+	}
+	ha, _ := a.s.Have()
+	hc, _ := w.county.s.Have()
+	if o := a.s.Origin(); hc[o] != ha[o] {
+		t.Errorf("county holds %d of the station's %d changes after the parts", hc[o], ha[o])
+	}
+	w.county.SetLimits(Limits{MaxBundle: 100})
+	if _, err := w.county.ImportFile(paths[0], ""); store.CodeOf(err) != CodeTooLarge {
+		t.Errorf("oversized file: %v", err)
+	}
+	// Continuation over HTTP: the reply to a small-target station comes in rounds.
+	w.county.SetLimits(Limits{TargetBody: 1500})
+	b := w.station("130131190", "示例镇工作站")
+	res := w.sync(b)
+	if res.Round < 3 {
+		t.Errorf("township's first sync took %d rounds", res.Round)
+	}
+	if !bytes.Equal(dumpScope(t, b.s, "130131190"), dumpScope(t, w.county.s, "130131190")) {
+		t.Error("township differs after continued sync")
+	}
+}
+
+func TestCredential(t *testing.T) {
+	w := newWorld(t)
+	cred, err := w.county.EnrolStation("130131190201", "甲村服务点", "http://x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cred.Station.Code != "130131190201-01" {
+		t.Errorf("code %s", cred.Station.Code)
+	}
+	again, _ := w.county.EnrolStation("130131190201", "甲村第二服务点", "")
+	if again.Station.Code != "130131190201-02" {
+		t.Errorf("second code %s", again.Station.Code)
+	}
+	town, _ := w.county.EnrolStation("130131190", "示例镇", "")
+	if town.Station.Code != "130131190000-01" {
+		t.Errorf("township code %s", town.Station.Code)
+	}
+	if _, err := w.county.EnrolStation("130132190201", "外县", ""); err == nil {
+		t.Error("another county's village enrolled")
+	}
+	b, _ := json.Marshal(cred)
+	tampered := bytes.Replace(b, []byte(`130131190201-01`), []byte(`130131190202-01`), 1)
+	if _, err := ParseCredential(tampered); store.CodeOf(err) != "CREDENTIAL_INVALID" {
+		t.Errorf("tampered credential: %v", err)
+	}
+	// A database set up for one station cannot be enrolled as another.
+	s := openStore(t, t.TempDir()+"/s.db")
+	if _, err := Enrol(s, b); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := json.Marshal(again)
+	if _, err := Enrol(s, b2); err == nil {
+		t.Error("enrolled as a second station")
+	}
+}
