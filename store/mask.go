@@ -73,6 +73,10 @@ func maskValue(v reflect.Value, how string) {
 	}
 }
 
+// MaskField masks a raw field value (canonical JSON) of a kind, as Masked
+// would mask the field: for showing the siblings of a conflict.
+func MaskField(kind Kind, field string, raw []byte) []byte { return maskField(kind, field, raw) }
+
 // maskField masks a raw field value of a kind, for dumps.
 func maskField(kind Kind, field string, raw []byte) []byte {
 	spec := specs[kind]

@@ -3,11 +3,13 @@ package sync
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -250,7 +252,14 @@ func (n *Node) Handler(log *slog.Logger) http.Handler {
 			writeError(w, status, err)
 			return
 		}
-		out, err := n.Outgoing(res.From, 1)
+		// A station online takes one reply per round; a bundle carried on a
+		// stick (imported through the county's own command line while the
+		// server runs) wants every part at once.
+		parts := 1
+		if r.URL.Query().Get("parts") == "all" {
+			parts = 0
+		}
+		out, err := n.Outgoing(res.From, parts)
 		if err != nil {
 			log.Error("reply failed", "code", store.CodeOf(err))
 			writeError(w, http.StatusInternalServerError, err)
@@ -264,9 +273,154 @@ func (n *Node) Handler(log *slog.Logger) http.Handler {
 		log.Info("bundle", "station", code, "in", res.Entries, "applied", res.Applied, "queued", res.Queued,
 			"conflicts", len(res.Conflicts), "reply_bytes", len(out[0]), "ms", time.Since(start).Milliseconds())
 		w.Header().Set("Content-Type", "application/octet-stream")
+		if parts == 0 {
+			w.Header().Set("X-Cunzhan-Name", n.county.Code+"_to_"+code)
+			w.Write(packParts(out))
+			return
+		}
 		w.Write(out[0])
 	})
+	// Administration from the county machine itself while the server holds
+	// the database: loopback only.
+	admin := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+				writeError(w, http.StatusForbidden, fail("ADMIN_LOCAL_ONLY", "管理操作只能在县级中心本机进行"))
+				return
+			}
+			h(w, r)
+		}
+	}
+	mux.HandleFunc("GET /v1/admin/stations", admin(func(w http.ResponseWriter, r *http.Request) {
+		list, err := n.Stations()
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err)
+			return
+		}
+		writeJSON(w, list)
+	}))
+	mux.HandleFunc("POST /v1/admin/enroll", admin(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Scope, Name, Server string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, fail(store.CodeBadRequest, "请求格式不正确"))
+			return
+		}
+		cred, err := n.EnrolStation(req.Scope, req.Name, req.Server)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		log.Info("station enrolled", "station", cred.Station.Code)
+		writeJSON(w, cred)
+	}))
+	mux.HandleFunc("POST /v1/admin/revoke", admin(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Station string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, fail(store.CodeBadRequest, "请求格式不正确"))
+			return
+		}
+		p, err := n.Revoke(req.Station)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		log.Info("station revoked", "station", p.Code)
+		writeJSON(w, p)
+	}))
 	return mux
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// packParts joins bundles as uvarint count, then uvarint length and bytes
+// of each.
+func packParts(parts [][]byte) []byte {
+	out := binary.AppendUvarint(nil, uint64(len(parts)))
+	for _, p := range parts {
+		out = binary.AppendUvarint(out, uint64(len(p)))
+		out = append(out, p...)
+	}
+	return out
+}
+
+// UnpackParts splits what packParts joined.
+func UnpackParts(b []byte) ([][]byte, error) {
+	bad := fail(CodeCorrupt, "县级中心返回的回复文件格式不正确")
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return nil, bad
+	}
+	b = b[k:]
+	var out [][]byte
+	for i := uint64(0); i < n; i++ {
+		l, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < l {
+			return nil, bad
+		}
+		out = append(out, b[k:k+int(l)])
+		b = b[k+int(l):]
+	}
+	return out, nil
+}
+
+// PostFile sends a bundle read from a stick to a running county server on
+// this machine and returns the reply parts and a name for their files
+// ("<county>_to_<station>").
+func PostFile(ctx context.Context, server string, bundle []byte) ([][]byte, string, error) {
+	c := (&Client{Retries: 1}).defaults()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(server, "/")+"/v1/bundle?parts=all", bytes.NewReader(bundle))
+	if err != nil {
+		return nil, "", fail(CodeNetwork, "县级中心地址不正确")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, "", fail(CodeNetwork, "数据文件正被县级中心服务占用，且连不上该服务："+plainNetError(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, "", fail(CodeNetwork, "读取县级中心的回复时中断")
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Code, Message string }
+		if json.Unmarshal(data, &e) == nil && e.Code != "" {
+			return nil, "", fail(e.Code, e.Message)
+		}
+		return nil, "", failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+	}
+	parts, err := UnpackParts(data)
+	return parts, safeName(resp.Header.Get("X-Cunzhan-Name")), err
+}
+
+// AdminCall calls a loopback administration endpoint of a running server.
+func AdminCall(ctx context.Context, server, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(server, "/")+path, body)
+	if err != nil {
+		return fail(CodeNetwork, "县级中心地址不正确")
+	}
+	resp, err := (&Client{}).defaults().HTTP.Do(req)
+	if err != nil {
+		return fail(CodeNetwork, "数据文件正被县级中心服务占用，且连不上该服务："+plainNetError(err))
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Code, Message string }
+		if json.Unmarshal(data, &e) == nil && e.Code != "" {
+			return fail(e.Code, e.Message)
+		}
+		return failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+	}
+	return json.Unmarshal(data, out)
 }
 
 func writeError(w http.ResponseWriter, status int, err error) {

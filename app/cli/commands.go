@@ -225,8 +225,11 @@ func cmdImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(pos) == 1 {
+		return importBundle(e, pos[0])
+	}
 	if len(pos) != 2 || pos[0] != "roster" {
-		return usagef("用法：import roster FILE.csv|FILE.xlsx [--dry-run]")
+		return usagef("用法：import BUNDLE 或 import roster FILE.csv|FILE.xlsx [--dry-run]")
 	}
 	rows, err := roster.Read(pos[1])
 	if err != nil {

@@ -1,0 +1,353 @@
+// Command cunzhan-county is the county server: it holds the whole county's
+// records in its own store, enrols stations, and exchanges bundles with them
+// over HTTP or as files carried on a USB stick. It builds without cgo and
+// without the window toolkit.
+//
+//	cunzhan-county --data county.db init --county 130131 --name 平山县级中心
+//	cunzhan-county --data county.db enroll --scope 130131190201 --name 甲村服务点 --out 甲村.cred [--server http://10.0.0.2:8787]
+//	cunzhan-county --data county.db serve --addr 127.0.0.1:8787
+//	cunzhan-county --data county.db stations
+//	cunzhan-county --data county.db revoke 130131190201-01
+//	cunzhan-county --data county.db import BUNDLE --reply-to DIR
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/cunzhan/cunzhan/store"
+	czsync "github.com/cunzhan/cunzhan/sync"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type app struct {
+	data   string
+	server string // the running server, used when it holds the database
+	format string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	global := flag.NewFlagSet("cunzhan-county", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.StringVar(&a.data, "data", "county.db", "县级中心数据文件")
+	global.StringVar(&a.format, "format", "text", "输出格式：text 或 json")
+	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
+	global.Usage = func() {
+		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件] [--format text|json] 命令")
+		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import")
+	}
+	if err := global.Parse(args); err != nil {
+		return 2
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		global.Usage()
+		return 2
+	}
+	cmds := map[string]func([]string) error{
+		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
+	}
+	cmd, ok := cmds[rest[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "USAGE: 未知的命令 %q\n", rest[0])
+		global.Usage()
+		return 2
+	}
+	if err := cmd(rest[1:]); err != nil {
+		var u usage
+		if errors.As(err, &u) {
+			fmt.Fprintln(stderr, "USAGE: "+string(u))
+			return 2
+		}
+		fmt.Fprintf(stderr, "%s: %s\n", store.CodeOf(err), store.MessageOf(err))
+		if a.format == "json" {
+			json.NewEncoder(stdout).Encode(map[string]any{"error": map[string]string{"code": store.CodeOf(err), "message": store.MessageOf(err)}})
+		}
+		return 1
+	}
+	return 0
+}
+
+type usage string
+
+func (u usage) Error() string { return string(u) }
+
+// locked reports whether the database is held by the running server.
+func locked(err error) bool { return store.CodeOf(err) == store.CodeLocked }
+
+// flags parses a command's flags, allowing them after positional arguments.
+func flags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usage(err.Error())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (a *app) open() (*store.Store, *czsync.Node, error) {
+	s, err := store.Open(a.data, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := czsync.Open(s)
+	if err != nil {
+		s.Close()
+		if store.CodeOf(err) == czsync.CodeNotEnrolled {
+			return nil, nil, &store.Error{Code: "NOT_INITIALISED", Message: "县级中心数据文件尚未初始化：先运行 cunzhan-county --data " + a.data + " init --county 县代码 --name 名称"}
+		}
+		return nil, nil, err
+	}
+	if n.Role() != czsync.RoleCounty {
+		s.Close()
+		return nil, nil, &store.Error{Code: "NOT_COUNTY", Message: "这是站点的数据文件，不是县级中心的"}
+	}
+	return s, n, nil
+}
+
+func (a *app) print(v any, text string) error {
+	if a.format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	}
+	fmt.Fprintln(a.stdout, text)
+	return nil
+}
+
+func (a *app) init(args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	county := fs.String("county", "", "6位县级区划代码")
+	name := fs.String("name", "", "县级中心名称")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	if *county == "" || *name == "" {
+		return usage("用法：init --county 县代码 --name 名称")
+	}
+	s, err := store.Open(a.data, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := czsync.InitCounty(s, *county, *name)
+	if err != nil {
+		return err
+	}
+	return a.print(map[string]string{"id": n.ID(), "station": s.Station().Code}, "县级中心已初始化："+*name+"（"+s.Station().Code+"）")
+}
+
+func (a *app) enroll(args []string) error {
+	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
+	scope := fs.String("scope", "", "站点范围：12位村代码或9位乡镇代码")
+	name := fs.String("name", "", "站点名称")
+	out := fs.String("out", "", "凭证文件")
+	server := fs.String("server", "", "站点连接县级中心的地址，如 http://10.0.0.2:8787")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	if *scope == "" || *name == "" || *out == "" {
+		return usage("用法：enroll --scope 代码 --name 名称 --out 凭证文件 [--server 地址]")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return &store.Error{Code: "FILE_EXISTS", Message: "凭证文件已存在，不覆盖：" + *out}
+	}
+	var cred *czsync.Credential
+	s, n, err := a.open()
+	switch {
+	case locked(err):
+		cred = &czsync.Credential{}
+		err = czsync.AdminCall(context.Background(), a.server, http.MethodPost, "/v1/admin/enroll", map[string]string{"scope": *scope, "name": *name, "server": *server}, cred)
+	case err == nil:
+		defer s.Close()
+		cred, err = n.EnrolStation(*scope, *name, *server)
+	}
+	if err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(cred, "", "  ")
+	if err := czsync.WriteFileAtomic(*out, b); err != nil {
+		return err
+	}
+	return a.print(cred.Station, fmt.Sprintf("已登记站点 %s（%s），凭证已写入 %s\n凭证含有站点密钥：请当面交给站点，登记后删除副本。", cred.Station.Name, cred.Station.Code, *out))
+}
+
+func (a *app) revoke(args []string) error {
+	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usage("用法：revoke 站点编码")
+	}
+	var p *czsync.PeerState
+	s, n, err := a.open()
+	switch {
+	case locked(err):
+		p = &czsync.PeerState{}
+		err = czsync.AdminCall(context.Background(), a.server, http.MethodPost, "/v1/admin/revoke", map[string]string{"station": pos[0]}, p)
+	case err == nil:
+		defer s.Close()
+		p, err = n.Revoke(pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	return a.print(p, "已吊销站点 "+p.Code+" 的凭证；此后不再接受它的同步文件")
+}
+
+func (a *app) stations(args []string) error {
+	var list []czsync.StationStatus
+	s, n, err := a.open()
+	switch {
+	case locked(err):
+		err = czsync.AdminCall(context.Background(), a.server, http.MethodGet, "/v1/admin/stations", nil, &list)
+	case err == nil:
+		defer s.Close()
+		list, err = n.Stations()
+	}
+	if err != nil {
+		return err
+	}
+	if a.format == "json" {
+		if list == nil {
+			list = []czsync.StationStatus{}
+		}
+		return a.print(list, "")
+	}
+	fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8s  %s\n", "站点编码", "名称", "范围", "上次同步", "待发", "状态")
+	for _, p := range list {
+		state := "正常"
+		if p.Revoked {
+			state = "已吊销 " + p.RevokedAt
+		}
+		last := p.LastSync
+		if last == "" {
+			last = "从未同步"
+		}
+		fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8d  %s\n", p.Code, p.Name, p.Scope, last, p.Backlog, state)
+	}
+	return nil
+}
+
+func (a *app) importBundle(args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	replyTo := fs.String("reply-to", "", "回复同步文件写入的目录（U盘）")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *replyTo == "" {
+		return usage("用法：import 同步文件 --reply-to 目录")
+	}
+	s, n, err := a.open()
+	if locked(err) {
+		return a.importViaServer(pos[0], *replyTo)
+	}
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := n.ImportFile(pos[0], "")
+	if err != nil {
+		return err
+	}
+	paths, err := n.ExportTo(*replyTo, res.From)
+	if err != nil {
+		return err
+	}
+	text := res.Summary()
+	for _, p := range paths {
+		text += "\n回复文件：" + p
+	}
+	return a.print(map[string]any{"result": res, "reply": paths}, text)
+}
+
+// importViaServer hands a bundle from a stick to the running server and
+// writes its reply parts for the station.
+func (a *app) importViaServer(path, replyTo string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &store.Error{Code: "FILE_READ", Message: "无法读取同步文件：" + path}
+	}
+	parts, name, err := czsync.PostFile(context.Background(), a.server, b)
+	if err != nil {
+		return err
+	}
+	stamp := time.Now().Format("20060102-150405")
+	var paths []string
+	for i, p := range parts {
+		file := filepath.Join(replyTo, fmt.Sprintf("%s_%s_%d-%d%s", name, stamp, i+1, len(parts), czsync.BundleExt))
+		if err := czsync.WriteFileAtomic(file, p); err != nil {
+			return err
+		}
+		paths = append(paths, file)
+	}
+	text := "已由运行中的县级中心服务导入"
+	for _, p := range paths {
+		text += "\n回复文件：" + p
+	}
+	return a.print(map[string]any{"reply": paths}, text)
+}
+
+func (a *app) serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8787", "监听地址")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	s, n, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	log := slog.New(slog.NewTextHandler(a.stderr, nil))
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           n.Handler(log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("county server listening", "addr", *addr, "county", s.Station().Code)
+	select {
+	case err := <-errc:
+		return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
