@@ -34,8 +34,7 @@ var (
 
 	bIxKind   = []byte("ix_kind")     // kind 0 scope 0 id -> nil (live records)
 	bIxDel    = []byte("ix_del")      // kind 0 id -> nil (deleted records)
-	bIxName   = []byte("ix_name")     // name-suffix 0 id -> kind 0 scope
-	bIxPy     = []byte("ix_py")       // initials-suffix 0 id -> kind 0 scope
+	bIxSearch = []byte("ix_search")   // id -> kind 0 scope 0 name 0 initials (see search.go)
 	bIxIDH    = []byte("ix_idh")      // hmac(id number)(16) id -> nil
 	bIxRef    = []byte("ix_ref")      // target(16) kind 0 src(16) -> nil
 	bIxNo     = []byte("ix_no")       // record number 0 id -> nil
@@ -44,7 +43,7 @@ var (
 	bScopeSum = []byte("ix_scopesum") // scope -> XOR of hash(id, state) over its records (16)
 )
 
-var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxName, bIxPy, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bScopeSum}
+var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bScopeSum}
 
 var allBuckets = append([][]byte{bMeta, bLog, bPending, bHave, bAlarm, bFlag}, derivedBuckets...)
 
@@ -62,16 +61,29 @@ var (
 )
 
 // dbSchema is the layout version of the bbolt file.
-const dbSchema = 1
+const dbSchema = 2
 
 // migration moves a database from one layout version to the next, inside
 // the opening transaction.
 type migration func(tx *bolt.Tx) error
 
 // migrations[v] upgrades a version-v file to v+1. Index layout changes need
-// nothing more than rebuildDerived, because every derived bucket is a
-// function of the log.
-var migrations = map[int]migration{}
+// nothing more than a rebuild, because every derived bucket is a function of
+// the log.
+var migrations = map[int]migration{
+	// 1 → 2: the name-suffix and pinyin indexes gave way to one search
+	// entry per record.
+	1: func(tx *bolt.Tx) error {
+		for _, old := range []string{"ix_name", "ix_py"} {
+			if tx.Bucket([]byte(old)) != nil {
+				if err := tx.DeleteBucket([]byte(old)); err != nil {
+					return err
+				}
+			}
+		}
+		return rebuildTx(tx)
+	},
+}
 
 // Options tune Open.
 type Options struct {
@@ -111,6 +123,8 @@ type Store struct {
 	hmacKey []byte
 	station *StationInfo
 	policy  Policy
+
+	search searchIndex
 }
 
 // DefaultPath is where the station database lives unless --data says

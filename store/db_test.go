@@ -238,3 +238,37 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 		t.Fatal("rebuild in the migration changed the derived state")
 	}
 }
+
+// A file of layout version 1 (name-suffix and pinyin buckets) is migrated
+// on open: the old buckets go, the search entries are rebuilt from the log.
+func TestMigrateVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openAt(t, path, "130131190201-01")
+	h := newHousehold(t, s, "H001")
+	newPerson(t, s, h, "王秀兰", "130131194503150025")
+	s.Close()
+	db, _ := bolt.Open(path, 0o600, nil)
+	db.Update(func(tx *bolt.Tx) error {
+		tx.DeleteBucket(bIxSearch)
+		tx.CreateBucket([]byte("ix_name"))
+		tx.CreateBucket([]byte("ix_py"))
+		return tx.Bucket(bMeta).Put(mSchema, u64(1))
+	})
+	db.Close()
+	s = openAt(t, path, "")
+	var v uint64
+	var old bool
+	s.db.View(func(tx *bolt.Tx) error {
+		v = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(mSchema))
+		old = tx.Bucket([]byte("ix_name")) != nil
+		return nil
+	})
+	if v != dbSchema || old {
+		t.Fatalf("schema %d, old bucket kept %v", v, old)
+	}
+	var hits []Hit
+	s.View(func(r *Reader) error { hits, _, _ = r.Search("wxl", "", 5); return nil })
+	if len(hits) != 1 || hits[0].Name != "王秀兰" {
+		t.Fatalf("search after migration: %v", hits)
+	}
+}

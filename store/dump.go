@@ -178,7 +178,9 @@ func RecordJSON(e Entity, unmasked bool) ([]byte, error) {
 // list) from the change log. It is what a schema migration of the indexes
 // runs, and what tests compare the maintained state against.
 func (s *Store) Rebuild() error {
-	return s.update(func(w *writeTx) error { return rebuildDerived(w) })
+	err := s.update(func(w *writeTx) error { return rebuildDerived(w) })
+	s.search.invalidate()
+	return err
 }
 
 // rebuildTx rebuilds the derived buckets inside a bare transaction, for
@@ -193,6 +195,11 @@ func rebuildTx(tx *bolt.Tx) error {
 
 func rebuildDerived(w *writeTx) error {
 	for _, b := range derivedBuckets {
+		if w.tx.Bucket(b) == nil {
+			if _, err := w.tx.CreateBucket(b); err != nil {
+				return fmt.Errorf("rebuild: create %s: %w", b, err)
+			}
+		}
 		if err := w.tx.DeleteBucket(b); err != nil {
 			return fmt.Errorf("rebuild: drop %s: %w", b, err)
 		}

@@ -86,15 +86,8 @@ func indexEntries(st *RecordState, ids *idHasher) []ixEntry {
 		}
 	}
 	if spec.nameField != "" {
-		if name := normName(strValue(st, spec.nameField)); name != "" {
-			val := cat(kind, zero, []byte(st.Scope), zero, []byte(strValue(st, spec.nameField)))
-			r := []rune(name)
-			for i := range r {
-				add(bIxName, cat([]byte(string(r[i:])), zero, id), val)
-			}
-			for _, py := range initials(name) {
-				add(bIxPy, cat([]byte(py), zero, id), val)
-			}
+		if name := strValue(st, spec.nameField); normName(name) != "" {
+			add(bIxSearch, append([]byte(nil), id...), encodeSearch(st.Kind, st.Scope, name, initials(normName(name))))
 		}
 	}
 	switch st.Kind {

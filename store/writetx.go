@@ -30,6 +30,7 @@ type writeTx struct {
 	dirty     []uuid.UUID
 	have      map[OriginID]uint64
 	haveDirty map[OriginID]bool
+	searchOps []searchOp
 	after     []func()
 }
 
@@ -99,6 +100,9 @@ func (s *Store) update(fn func(w *writeTx) error) error {
 		f()
 	}
 	s.mu.Unlock()
+	if len(w.searchOps) > 0 {
+		s.search.apply(w.searchOps)
+	}
 	s.remember()
 	return nil
 }
@@ -247,7 +251,15 @@ func (w *writeTx) flush() error {
 	for name, list := range ops {
 		slices.SortFunc(list, func(a, b ixOp) int { return bytes.Compare(a.key, b.key) })
 		b := w.tx.Bucket([]byte(name))
+		isSearch := name == string(bIxSearch)
 		for _, op := range list {
+			if isSearch {
+				if op.del {
+					w.searchOps = append(w.searchOps, searchOp{key: op.key})
+				} else {
+					w.searchOps = append(w.searchOps, searchOp{key: op.key, val: op.val})
+				}
+			}
 			var err error
 			if op.del {
 				err = b.Delete(op.key)

@@ -1,0 +1,277 @@
+package sync
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"sort"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// villageChanges makes n person-like records of a village as one origin
+// would have written them.
+func villageChanges(origin store.OriginID, village string, n int) []*store.Change {
+	household := uuid.Must(uuid.NewV7())
+	out := make([]*store.Change, n)
+	hlc := store.MakeHLC(time.Date(2025, 11, 1, 8, 0, 0, 0, store.ChinaTZ).UnixMilli(), 0)
+	for i := range out {
+		birth := time.Date(1930, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/900)
+		first := fmt.Sprintf("130131%s%03d", birth.Format("20060102"), i%900+1)
+		id := first + string(ident.IDCheckChar(first))
+		out[i] = &store.Change{Origin: origin, Seq: uint64(i + 1), HLC: hlc + store.HLC(i), Scope: village, Kind: store.KindPerson,
+			Record: uuid.Must(uuid.NewV7()), Author: "录入员", Schema: store.SchemaVersion, Fields: []store.Field{
+				{Name: "birth_date", Value: []byte(`"` + birth.Format("2006-01-02") + `"`)},
+				{Name: "education", Value: []byte(`"初中"`)},
+				{Name: "household_id", Value: []byte(`"` + household.String() + `"`)},
+				{Name: "id_number", Value: []byte(`"` + id + `"`)},
+				{Name: "mobile", Value: []byte(fmt.Sprintf(`"138%08d"`, i))},
+				{Name: "name", Value: []byte(`"王秀兰"`)},
+				{Name: "relation", Value: []byte(`"子"`)},
+				{Name: "sex", Value: []byte(`"女"`)},
+				{Name: "status", Value: []byte(`"在册"`)},
+			}}
+	}
+	return out
+}
+
+// BenchmarkExportImport100k: the county holds 100,000 changes of a
+// village; its station receives them all. Export is the county building
+// the bundles; import is the station checking and applying them. In the
+// same run a raw bbolt bulk put of the same log keys and values gives the
+// ratio.
+func BenchmarkExportImport100k(b *testing.B) {
+	const n = 100_000
+	var exportTime, importTime, rawTime time.Duration
+	var bytesOut int
+	for i := 0; i < b.N; i++ {
+		w := newWorld(b)
+		a := w.station("130131190201", "甲村服务点")
+		origin := store.OriginID(uuid.New())
+		changes := villageChanges(origin, "130131190201", n)
+		if _, err := w.county.s.Apply(changes); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		bundles, err := w.county.Outgoing(a.ID(), 0)
+		exportTime += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		applied := 0
+		for _, bu := range bundles {
+			bytesOut += len(bu)
+			res, err := a.Import(bu)
+			if err != nil {
+				b.Fatal(err)
+			}
+			applied += res.Applied
+		}
+		importTime += time.Since(start)
+		if applied < n {
+			b.Fatalf("applied %d of %d", applied, n)
+		}
+		rawTime += rawLogPut(b, filepath.Join(w.dir, "raw.db"), changes)
+	}
+	rate := func(d time.Duration) float64 { return float64(n*b.N) / d.Seconds() }
+	b.ReportMetric(rate(exportTime), "export-changes/s")
+	b.ReportMetric(rate(importTime), "import-changes/s")
+	b.ReportMetric(rate(importTime)/rate(rawTime), "import-ratio-raw")
+	b.ReportMetric(float64(bytesOut)/float64(n*b.N), "wire-B/change")
+}
+
+func rawLogPut(b *testing.B, path string, changes []*store.Change) time.Duration {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	enc := make([][]byte, len(changes))
+	for i, c := range changes {
+		enc[i] = c.Encode()
+	}
+	start := time.Now()
+	for lo := 0; lo < len(changes); lo += store.ApplyChunk {
+		hi := min(lo+store.ApplyChunk, len(changes))
+		err := db.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("log"))
+			if err != nil {
+				return err
+			}
+			bk.FillPercent = 0.9
+			for j := lo; j < hi; j++ {
+				k := make([]byte, 24)
+				copy(k, changes[j].Origin[:])
+				binary.BigEndian.PutUint64(k[16:], changes[j].Seq)
+				if err := bk.Put(k, enc[j]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+// BenchmarkBytesPerEdit: a station edits one plain field of 1,000
+// households; the marginal size of the bundle per edit is what an edit
+// costs on the wire (the bundle's fixed part divided out).
+func BenchmarkBytesPerEdit(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		w := newWorld(b)
+		a := w.station("130131190201", "甲村服务点")
+		var ids []uuid.UUID
+		err := a.s.Batch(func(bt *store.Batch) error {
+			for k := 0; k < 1000; k++ {
+				h := &store.Household{HouseholdNo: fmt.Sprintf("130131190201-E%04d", k), VillageCode: "130131190201", HouseholdType: "一般农户", GroupName: "一组"}
+				if _, err := bt.Create(h, "录入员"); err != nil {
+					return err
+				}
+				ids = append(ids, h.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.sync(a)
+		empty, _ := a.Outgoing(a.CountyID(), 0)
+		err = a.s.Batch(func(bt *store.Batch) error {
+			for k, id := range ids {
+				e, err := bt.Reader().Get(id)
+				if err != nil {
+					return err
+				}
+				e.(*store.Household).GroupName = fmt.Sprintf("%d组", k%9+2)
+				if _, err := bt.Save(e, "录入员"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		edits, _ := a.Outgoing(a.CountyID(), 0)
+		b.ReportMetric(float64(len(edits[0])-len(empty[0]))/1000, "B/edit")
+	}
+}
+
+// BenchmarkIncrementalSync: a station's sync of 100 edits against a county
+// holding 1,000,000 changes of another village, and against an empty
+// county, in the same run. Cost should follow the changes, not the
+// database.
+func BenchmarkIncrementalSync(b *testing.B) {
+	measure := func(background int) time.Duration {
+		w := newWorld(b)
+		if background > 0 {
+			other := store.OriginID(uuid.New())
+			if _, err := w.county.s.Apply(villageChanges(other, "130131190202", background)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		a := w.station("130131190201", "甲村服务点")
+		h := household(b, a, "130131190201-I1", "130131190201")
+		w.sync(a) // catch up once: the skip over the other village
+		var total time.Duration
+		for round := 0; round < 5; round++ {
+			err := a.s.Batch(func(bt *store.Batch) error {
+				for k := 0; k < 100; k++ {
+					e, _ := bt.Reader().Get(h.ID)
+					e.(*store.Household).GroupName = fmt.Sprintf("%d组", (round*100+k)%9+1)
+					if _, err := bt.Save(e, "录入员"); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			w.sync(a)
+			total += time.Since(start)
+		}
+		return total / 5
+	}
+	for i := 0; i < b.N; i++ {
+		empty := measure(0)
+		big := measure(1_000_000)
+		b.ReportMetric(float64(empty.Microseconds())/1000, "empty-ms")
+		b.ReportMetric(float64(big.Microseconds())/1000, "1M-ms")
+		b.ReportMetric(float64(big)/float64(empty), "ratio")
+	}
+}
+
+// BenchmarkCountyUnderLoad: 200 stations sync with the county server at
+// once over loopback, each sending 20 new records; nothing may fail or go
+// missing. Reports the latency of the syncs.
+func BenchmarkCountyUnderLoad(b *testing.B) {
+	const stations = 200
+	for i := 0; i < b.N; i++ {
+		w := newWorld(b)
+		var nodes []*Node
+		for k := 0; k < stations; k++ {
+			village := fmt.Sprintf("130131190%03d", 201+k)
+			n := w.station(village, fmt.Sprintf("站%d", k))
+			err := n.s.Batch(func(bt *store.Batch) error {
+				for j := 0; j < 20; j++ {
+					h := &store.Household{HouseholdNo: fmt.Sprintf("%s-%02d", village, j), VillageCode: village, HouseholdType: "一般农户"}
+					if _, err := bt.Create(h, "录入员"); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			nodes = append(nodes, n)
+		}
+		client := &Client{HTTP: &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: stations}}, Retries: 1}
+		lat := make([]time.Duration, stations)
+		errs := make([]error, stations)
+		var wg stdsync.WaitGroup
+		start := time.Now()
+		for k, n := range nodes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t0 := time.Now()
+				_, errs[k] = n.Sync(context.Background(), "", client, nil)
+				lat[k] = time.Since(t0)
+			}()
+		}
+		wg.Wait()
+		wall := time.Since(start)
+		for k, err := range errs {
+			if err != nil {
+				b.Fatalf("station %d: %v", k, err)
+			}
+		}
+		have, _ := w.county.s.Have()
+		for _, n := range nodes {
+			own, _ := n.s.Have()
+			if have[n.s.Origin()] != own[n.s.Origin()] {
+				b.Fatalf("county lacks changes of %s", n.s.Station().Code)
+			}
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.ReportMetric(float64(lat[stations/2].Milliseconds()), "p50-ms")
+		b.ReportMetric(float64(lat[stations*99/100].Milliseconds()), "p99-ms")
+		b.ReportMetric(float64(wall.Milliseconds()), "all-ms")
+	}
+}
