@@ -8,7 +8,7 @@ BIN       ?= bin/cunzhan
 MONTH     ?= $(shell date +%Y-%m)
 SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 
-.PHONY: deps run build test bench soak vet fmt clean
+.PHONY: deps run build county test bench soak fuzz vet fmt clean
 
 # deps installs the Debian packages that are missing, and nothing else:
 # apt-get update runs only when something has to be installed.
@@ -24,6 +24,11 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) .
 
+# The county server builds without cgo and without the window toolkit.
+county:
+	CGO_ENABLED=0 $(GO) build -o bin/cunzhan-county ./sync/cmd/cunzhan-county
+	@if $(GO) list -deps ./sync/cmd/cunzhan-county | grep -q '^fyne.io/'; then echo "cunzhan-county must not import Fyne"; exit 1; fi
+
 # run: until the window lands, create the demo database if there is none and
 # print this month's visit-coverage report from it.
 run: build
@@ -33,8 +38,22 @@ run: build
 vet:
 	$(GO) vet ./...
 
-test: deps vet
-	$(GO) test -race -count=1 ./...
+# test: every package under the race detector (the randomized simulations
+# with fewer seeds there), then the simulations in full without it, then the
+# cgo-free county build. Fuzz targets run their seed corpus as tests.
+test: deps vet county
+	$(GO) test -race -count=1 -short ./...
+	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./sync/
+
+# soak: thousands of simulated histories.
+soak:
+	$(GO) test -count=1 -timeout 4h -run TestSimulation ./sync/ -sim.seeds=3000
+
+# fuzz: each fuzz target for FUZZTIME (default 1m).
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME) ./sync/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.out

@@ -35,6 +35,15 @@ func InitCounty(s *store.Store, county, name string) (*Node, error) {
 	if lvl != ident.LevelCounty {
 		return nil, fail("COUNTY_CODE", "县级中心须用6位县级区划代码初始化")
 	}
+	var initialised bool
+	s.View(func(r *store.Reader) error {
+		b := r.SyncBucket(bucketSelf)
+		initialised = b != nil && b.Get([]byte("role")) != nil
+		return nil
+	})
+	if initialised {
+		return nil, fail("ALREADY_INITIALISED", "该数据文件已经初始化过，不能再次初始化")
+	}
 	code := county + "000000-01"
 	if err := s.SetStation(code, name); err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 )
 
-var simSeeds = flag.Int("sim.seeds", 0, "seeds for TestSimulation (0: 120, or 20 with -short)")
+var simSeeds = flag.Int("sim.seeds", 0, "seeds for TestSimulation (0: 200, or 20 with -short)")
 
 // TestSimulation runs seeded random histories of a county, two village
 // stations, a township station and a village station restored from an old
@@ -32,7 +32,7 @@ var simSeeds = flag.Int("sim.seeds", 0, "seeds for TestSimulation (0: 120, or 20
 func TestSimulation(t *testing.T) {
 	seeds := *simSeeds
 	if seeds == 0 {
-		seeds = 120
+		seeds = 200
 		if testing.Short() {
 			seeds = 20
 		}
