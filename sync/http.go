@@ -44,6 +44,9 @@ type SyncResult struct {
 	Received  Result   `json:"received"`
 	Conflicts int      `json:"conflicts"`
 	Warnings  []string `json:"warnings,omitempty"`
+	// ChecksumsMatch says, when the sync ended with both sides holding the
+	// same changes, whether the per-scope checksums agreed.
+	ChecksumsMatch *bool `json:"checksums_match,omitempty"`
 }
 
 // Summary says in plain words what a sync did.
@@ -135,6 +138,7 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 		res.Received.Queued += r.Queued
 		res.Conflicts += len(r.Conflicts)
 		res.Warnings = append(res.Warnings, r.Warnings...)
+		res.ChecksumsMatch = r.ChecksumsMatch
 		if !env.h.More && !r.More {
 			break
 		}

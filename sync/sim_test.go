@@ -159,6 +159,17 @@ func runSim(t *testing.T, seed uint64, stats *simStats) {
 			syncHTTP(s)
 		}
 	}
+	// Now nothing is in flight: a sync ends with both sides holding the
+	// same changes, and the per-scope checksums must agree.
+	for _, s := range stations {
+		res, err := s.n.Sync(context.Background(), "", &Client{Retries: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ChecksumsMatch == nil || !*res.ChecksumsMatch {
+			t.Fatalf("%s: checksums after healing: %v %v", s.scope, res.ChecksumsMatch, res.Warnings)
+		}
+	}
 	checkHealed(t, w, stations, stats)
 }
 

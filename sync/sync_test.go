@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/cunzhan/cunzhan/store"
 )
 
@@ -176,5 +178,30 @@ func TestUSBRoundTrip(t *testing.T) {
 	again, err := a.ImportFile(back[0], "")
 	if err != nil || !again.Replayed || again.Applied != 0 {
 		t.Errorf("replay: %+v %v", again, err)
+	}
+}
+
+// When both sides hold the same changes the per-scope checksums are
+// compared; a replica whose derived state went wrong is reported.
+func TestChecksumsCatchDivergence(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	household(t, a, "130131190201-C1", "130131190201")
+	w.sync(a)
+	res := w.sync(a)
+	if res.ChecksumsMatch == nil || !*res.ChecksumsMatch {
+		t.Fatalf("healthy replicas: %v %v", res.ChecksumsMatch, res.Warnings)
+	}
+	// Damage the station's derived checksum of its village, as a bug or a
+	// bad disk could.
+	err := a.s.DB().Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("ix_scopesum")).Put([]byte("130131190201"), bytes.Repeat([]byte{7}, 16))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = w.sync(a)
+	if res.ChecksumsMatch == nil || *res.ChecksumsMatch || len(res.Warnings) == 0 {
+		t.Fatalf("divergence not reported: %v %v", res.ChecksumsMatch, res.Warnings)
 	}
 }
