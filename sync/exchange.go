@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -83,6 +84,9 @@ func (n *Node) ownOrigins(r *store.Reader) map[store.OriginID]bool {
 	return mine
 }
 
+// errFull stops collecting when a bundle has reached its target size.
+var errFull = errors.New("bundle full")
+
 // collect gathers one bundle's entries above sent, up to the target size.
 func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mine map[store.OriginID]bool) (*Header, *Entries, bool, error) {
 	h := &Header{
@@ -137,11 +141,10 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 			skip = &store.Skip{Origin: o, From: a, To: b}
 			size += 8
 		}
-		stop := fail("stop", "")
 		err := r.EachLogged(o, from, d.Seq, func(le store.LogEntry) error {
 			if size >= n.limits.TargetBody {
 				more = true
-				return stop
+				return errFull
 			}
 			switch {
 			case le.Skip != nil:
@@ -162,7 +165,7 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 			}
 			return nil
 		})
-		if err != nil && err != stop {
+		if err != nil && err != errFull {
 			return nil, nil, false, err
 		}
 		flushSkip()

@@ -184,19 +184,26 @@ func (c *Client) post(ctx context.Context, url string, body []byte, retry func(i
 			continue
 		}
 		if resp.StatusCode != http.StatusOK {
-			var e struct{ Code, Message string }
-			if json.Unmarshal(data, &e) == nil && e.Code != "" {
-				return nil, fail(e.Code, "县级中心拒绝："+e.Message)
-			}
-			if resp.StatusCode >= 500 {
+			err := serverError(resp.StatusCode, data)
+			if store.CodeOf(err) == CodeServer && resp.StatusCode >= 500 {
 				last = fmt.Errorf("server status %d", resp.StatusCode)
 				continue
 			}
-			return nil, failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+			return nil, err
 		}
 		return data, nil
 	}
 	return nil, fail(CodeNetwork, "连不上县级中心："+plainNetError(last)+"。数据没有丢失，网络恢复后再同步即可，也可以用U盘导出同步文件")
+}
+
+// serverError turns a refusal from the county server ({"code", "message"})
+// into an error with the same code.
+func serverError(status int, body []byte) error {
+	var e struct{ Code, Message string }
+	if json.Unmarshal(body, &e) == nil && e.Code != "" {
+		return fail(e.Code, "县级中心拒绝："+e.Message)
+	}
+	return failf(CodeServer, "县级中心返回错误（%d）", status)
 }
 
 func plainNetError(err error) string {
@@ -390,11 +397,7 @@ func PostFile(ctx context.Context, server string, bundle []byte) ([][]byte, stri
 		return nil, "", fail(CodeNetwork, "读取县级中心的回复时中断")
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct{ Code, Message string }
-		if json.Unmarshal(data, &e) == nil && e.Code != "" {
-			return nil, "", fail(e.Code, e.Message)
-		}
-		return nil, "", failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+		return nil, "", serverError(resp.StatusCode, data)
 	}
 	parts, err := UnpackParts(data)
 	return parts, safeName(resp.Header.Get("X-Cunzhan-Name")), err
@@ -418,11 +421,7 @@ func AdminCall(ctx context.Context, server, method, path string, in, out any) er
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if resp.StatusCode != http.StatusOK {
-		var e struct{ Code, Message string }
-		if json.Unmarshal(data, &e) == nil && e.Code != "" {
-			return fail(e.Code, e.Message)
-		}
-		return failf(CodeServer, "县级中心返回错误（%d）", resp.StatusCode)
+		return serverError(resp.StatusCode, data)
 	}
 	return json.Unmarshal(data, out)
 }
