@@ -458,12 +458,21 @@ func (n *Node) afterImport(h *Header, e *Entries, res *Result) {
 				res.Conflicts = append(res.Conflicts, ConflictRef{Record: c.Record.String(), Kind: st.Kind, Field: f})
 			}
 		}
-		if h.More || len(h.Sums) == 0 {
-			return nil
-		}
 		mine, err := r.Have()
 		if err != nil {
 			return err
+		}
+		// The sender believed we held more than we do: this file was put back
+		// from an older copy. What is missing comes again with the next
+		// exchange, because our reply says what we really hold.
+		for o, seq := range h.Assumes {
+			if oid, err := store.ParseOrigin(o); err == nil && mine.Get(oid) < seq {
+				res.Warnings = append(res.Warnings, "对方记录的本站数据比本站实际持有的多（本站数据文件可能是从旧备份恢复的），缺少的部分将在下次同步时补回")
+				break
+			}
+		}
+		if h.More || len(h.Sums) == 0 {
+			return nil
 		}
 		theirs, err := mapToVV(h.Have)
 		if err != nil || !mine.Equal(theirs) {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,5 +204,60 @@ func TestChecksumsCatchDivergence(t *testing.T) {
 	res = w.sync(a)
 	if res.ChecksumsMatch == nil || *res.ChecksumsMatch || len(res.Warnings) == 0 {
 		t.Fatalf("divergence not reported: %v %v", res.ChecksumsMatch, res.Warnings)
+	}
+}
+
+// A station put back from an old copy gets a new origin, is told that the
+// county expected more, and receives again everything it had passed on.
+func TestRestoredStationCatchesUp(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	household(t, a, "130131190201-R1", "130131190201")
+	w.sync(a)
+	backup := filepath.Join(w.dir, "backup.db")
+	b, _ := os.ReadFile(a.s.Path())
+	os.WriteFile(backup, b, 0o600)
+	h := household(t, a, "130131190201-R2", "130131190201")
+	w.sync(a)
+	oldOrigin := a.s.Origin()
+	path := a.s.Path()
+	a.s.Close()
+	os.Rename(backup, path)
+	s := openStore(t, path)
+	if s.Origin() == oldOrigin {
+		t.Fatal("restored file kept its origin")
+	}
+	n, err := Open(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.GetAs[*store.Household](s, h.ID); err == nil {
+		t.Fatal("the old copy already has the later household")
+	}
+	// A bundle the county made before it heard from the restored station
+	// assumes the newer state: the station says so.
+	stale, err := w.county.Outgoing(n.ID(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := n.Import(stale[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := false
+	for _, msg := range res.Warnings {
+		warned = warned || strings.Contains(msg, "旧备份")
+	}
+	if !warned {
+		t.Errorf("no warning about the old copy: %v", res.Warnings)
+	}
+	if _, err := n.Sync(context.Background(), "", w.client, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.GetAs[*store.Household](s, h.ID); err != nil {
+		t.Fatalf("the later household did not come back: %v", err)
+	}
+	if !bytes.Equal(dumpScope(t, s, "130131190201"), dumpScope(t, w.county.s, "130131190201")) {
+		t.Error("restored station differs from the county")
 	}
 }
