@@ -3,8 +3,8 @@ package sync
 import (
 	"bytes"
 	"encoding/hex"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
