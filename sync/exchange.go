@@ -308,6 +308,12 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 			if !strings.HasPrefix(c.Scope, peer.Scope) {
 				return failf(CodeScope, "站点%s发来了不属于其管辖范围（%s）的数据，没有导入", peer.Code, peer.Scope)
 			}
+			// A record keeps the scope and kind it was created with: a
+			// change naming a known record under another scope would move
+			// it out of another station's reach.
+			if st, err := r.State(c.Record); err == nil && st != nil && (st.Scope != c.Scope || st.Kind != c.Kind) {
+				return failf(CodeScope, "站点%s发来的变更与已有记录的所属范围或类型不符，没有导入", peer.Code)
+			}
 			if _, ok := owners[c.Origin]; ok {
 				continue
 			}

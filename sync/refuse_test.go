@@ -102,6 +102,16 @@ func TestCountyRefusesWhatAStationMayNotSend(t *testing.T) {
 	if _, err := w.county.Import(forge(t, a, countyKeys, w.county.ID(), []*store.Change{anon})); store.CodeOf(err) != CodeOrigin {
 		t.Errorf("unintroduced origin: %v", err)
 	}
+	// A change to a record of b's village, disguised with a's scope.
+	var bRecord uuid.UUID
+	b.s.View(func(r *store.Reader) error {
+		return r.EachID(store.KindOrigin, "130131190202", func(id uuid.UUID, _ string) error { bRecord = id; return nil })
+	})
+	disguised := &store.Change{Origin: mine, Seq: have[mine] + 1, HLC: 1 << 20, Scope: "130131190201", Kind: store.KindOrigin, Record: bRecord,
+		Fields: []store.Field{{Name: "station_name", Value: []byte(`"冒名"`)}}, Schema: 1}
+	if _, err := w.county.Import(forge(t, a, countyKeys, w.county.ID(), []*store.Change{disguised})); store.CodeOf(err) != CodeScope {
+		t.Errorf("disguised change to another village's record: %v", err)
+	}
 	// Addressed to b, carried to the county.
 	toB := forge(t, a, b.me.Public(), b.ID(), nil)
 	if _, err := w.county.Import(toB); store.CodeOf(err) != CodeWrongTo {
