@@ -47,10 +47,14 @@
 //	             uvarint nctx, nctx × (uvarint origin-index, uvarint seq),
 //	             uvarint author-string, uvarint schema
 //
-// Deltas are relative to the previous entry of the group (the first entry
-// to the range start and 0). A skip range tells a station that those
-// sequence numbers are outside its scope, which keeps every origin's log
-// contiguous at the station.
+// Deltas are relative to the previous entry of the group (the first entry's
+// to 0). A "word" is 1+code of the store's frozen dictionary, or 0, a
+// length and the string. A skip range tells a station that those sequence
+// numbers are outside its scope, which keeps every origin's log contiguous
+// at the station. An origin may have two ranges: a station repeats its
+// origin's introduction (seq 1, the record naming the station) in every
+// bundle, so that the county can bind the origin to the station whatever
+// order the parts of a backlog arrive in.
 //
 // # Exchange
 //
