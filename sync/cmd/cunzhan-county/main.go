@@ -299,7 +299,7 @@ func (a *app) importViaServer(path, replyTo string) error {
 	if err != nil {
 		return err
 	}
-	stamp := time.Now().Format("20060102-150405")
+	stamp := time.Now().In(store.ChinaTZ).Format("20060102-150405")
 	var paths []string
 	for i, p := range parts {
 		file := filepath.Join(replyTo, fmt.Sprintf("%s_%s_%d-%d%s", name, stamp, i+1, len(parts), czsync.BundleExt))
