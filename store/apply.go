@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"github.com/google/uuid"
 )
 
 // ApplyChunk is how many changes one transaction applies. Thousands per
@@ -20,6 +22,8 @@ type ApplyStats struct {
 	Conflict  int // same origin and sequence number, different content: refused, alarm raised
 	Flagged   int // applied, but their clock reading is implausibly far ahead
 	Skipped   int // sequence numbers recorded as outside this replica's scope
+	// Conflicted are the records this batch left with fields for review.
+	Conflicted []uuid.UUID
 }
 
 func (a *ApplyStats) add(b ApplyStats) {
@@ -30,6 +34,7 @@ func (a *ApplyStats) add(b ApplyStats) {
 	a.Conflict += b.Conflict
 	a.Flagged += b.Flagged
 	a.Skipped += b.Skipped
+	a.Conflicted = append(a.Conflicted, b.Conflicted...)
 }
 
 // Skip says that the sequence numbers From..To of an origin exist but lie
@@ -131,6 +136,13 @@ func (w *writeTx) applyRemote(changes []*Change, st *ApplyStats) error {
 }
 
 func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
+	w.conflicted = nil
+	defer func() {
+		for id := range w.conflicted {
+			st.Conflicted = append(st.Conflicted, id)
+		}
+		w.conflicted = nil
+	}()
 	logB := w.tx.Bucket(bLog)
 	pend := w.tx.Bucket(bPending)
 	for _, it := range items {

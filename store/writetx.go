@@ -31,7 +31,9 @@ type writeTx struct {
 	have      map[OriginID]uint64
 	haveDirty map[OriginID]bool
 	searchOps []searchOp
-	after     []func()
+	// conflicted collects the records a flush left with fields for review.
+	conflicted map[uuid.UUID]bool
+	after      []func()
 }
 
 // touched is a record loaded in this transaction, with the index entries it
@@ -240,6 +242,15 @@ func (w *writeTx) flush() error {
 		t.oldSum, t.oldScope = stateSum(id, enc), t.state.Scope
 		xorInto(t.oldScope, t.oldSum)
 		newIx := indexEntries(t.state, w.ids)
+		for _, e := range newIx {
+			if bytes.Equal(e.bucket, bReview) {
+				if w.conflicted == nil {
+					w.conflicted = map[uuid.UUID]bool{}
+				}
+				w.conflicted[id] = true
+				break
+			}
+		}
 		indexDiff(t.oldIx, newIx, ops)
 		t.oldIx = newIx
 		t.dirty = false

@@ -277,10 +277,11 @@ func (n *Node) Import(b []byte) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
-	if err := n.apply(peer, h, entries, bindings, res); err != nil {
+	conflicted := map[uuid.UUID]bool{}
+	if err := n.apply(peer, h, entries, bindings, res, conflicted); err != nil {
 		return res, err
 	}
-	n.afterImport(h, entries, res)
+	n.afterImport(h, conflicted, res)
 	return res, nil
 }
 
@@ -356,7 +357,7 @@ func originNames(r *store.Reader, e *Entries, o store.OriginID, code string) boo
 // apply writes the entries in chunks; the last chunk's transaction also
 // records the bundle as seen and the peer's acknowledgement, so the record
 // of what the peer holds never runs ahead of what this file durably holds.
-func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.OriginID]bool, res *Result) error {
+func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.OriginID]bool, res *Result, conflicted map[uuid.UUID]bool) error {
 	items := e.sorted()
 	chunk := n.chunk
 	for k, start := 0, 0; start < len(items) || k == 0; k, start = k+1, start+chunk {
@@ -382,6 +383,9 @@ func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.Orig
 			res.Released += st.Released
 			res.Skipped += st.Skipped
 			res.Refused += st.Conflict
+			for _, id := range st.Conflicted {
+				conflicted[id] = true
+			}
 			if !last {
 				return nil
 			}
@@ -448,20 +452,15 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 
 // afterImport lists the fields the bundle left in conflict and compares
 // per-scope checksums when both sides now hold the same changes.
-func (n *Node) afterImport(h *Header, e *Entries, res *Result) {
-	seen := map[uuid.UUID]bool{}
+func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result) {
 	_ = n.s.View(func(r *store.Reader) error {
-		for _, c := range e.Changes {
-			if seen[c.Record] {
-				continue
-			}
-			seen[c.Record] = true
-			st, err := r.State(c.Record)
+		for id := range conflicted {
+			st, err := r.State(id)
 			if err != nil || st == nil {
 				continue
 			}
 			for _, f := range st.ConflictFields() {
-				res.Conflicts = append(res.Conflicts, ConflictRef{Record: c.Record.String(), Kind: st.Kind, Field: f})
+				res.Conflicts = append(res.Conflicts, ConflictRef{Record: id.String(), Kind: st.Kind, Field: f})
 			}
 		}
 		mine, err := r.Have()
