@@ -31,25 +31,27 @@ var (
 	CheckoutReason = []string{"死亡", "转入养老机构", "回家居住", "长期住院", "违反院规", "其他"}
 	AgreementParty = []string{"老人", "赡养人", "村委会", "幸福院"}
 
-	HardshipTypes  = []string{"独居", "空巢", "留守", "失能", "重残", "计划生育特殊家庭", "高龄", "分散供养特困", "低保"}
-	RiskTiers      = []string{"高风险", "重点", "一般"}
-	VisitFreqs     = []string{"每周", "每月", "每季度"}
-	HomecareClass  = []string{"重度失能", "中度失能", "特定群体", "无"}
-	ProfileExit    = []string{"死亡", "迁出", "入住养老机构", "不再符合条件"}
-	VisitMethods   = []string{"上门入户", "电话", "视频", "委托第三方", "邻里互助", "智能预警响应", "热线响应"}
-	NotSeenReasons = []string{"外出", "住院", "拒访", "其他"}
-	CheckResults   = []string{"正常", "异常"}
-	MentalStates   = []string{"良好", "一般", "情绪低落", "异常"}
-	LivingNeeds    = []string{"衣", "食", "住", "行", "医"}
-	BenefitTypes   = []string{"低保", "特困", "高龄补贴", "其他"}
-	SupportStates  = []string{"子女经常看望问候", "偶尔", "基本不履行"}
-	SafetyItems    = []string{"燃气", "用电", "水暖", "房屋", "防跌倒", "防诈骗"}
-	HygieneStates  = []string{"良好", "一般", "较差"}
-	ServiceNeeds   = []string{"生活照料", "康复护理", "精神慰藉", "适老化改造", "助餐", "就医", "政策咨询"}
-	RiskAfterVisit = []string{"正常", "关注", "紧急"}
-	Confirmations  = []string{"老人签字", "家属签字", "电话录音编号", "无法签字(注明)"}
-	ReferralTo     = []string{"村医", "乡镇民政", "卫生院", "派出所", "电力燃气公司", "子女", "其他"}
-	Urgencies      = []string{"一般", "紧急"}
+	HardshipTypes = []string{"独居", "空巢", "留守", "失能", "重残", "计划生育特殊家庭", "高龄", "分散供养特困", "低保"}
+	RiskTiers     = []string{"高风险", "重点", "一般"}
+	VisitFreqs    = []string{"每周", "每月", "每季度"}
+	HomecareClass = []string{"重度失能", "中度失能", "特定群体", "无"}
+	// EntitlementClasses are the classes that carry purchased hours.
+	EntitlementClasses = HomecareClass[:3]
+	ProfileExit        = []string{"死亡", "迁出", "入住养老机构", "不再符合条件"}
+	VisitMethods       = []string{"上门入户", "电话", "视频", "委托第三方", "邻里互助", "智能预警响应", "热线响应"}
+	NotSeenReasons     = []string{"外出", "住院", "拒访", "其他"}
+	CheckResults       = []string{"正常", "异常"}
+	MentalStates       = []string{"良好", "一般", "情绪低落", "异常"}
+	LivingNeeds        = []string{"衣", "食", "住", "行", "医"}
+	BenefitTypes       = []string{"低保", "特困", "高龄补贴", "其他"}
+	SupportStates      = []string{"子女经常看望问候", "偶尔", "基本不履行"}
+	SafetyItems        = []string{"燃气", "用电", "水暖", "房屋", "防跌倒", "防诈骗"}
+	HygieneStates      = []string{"良好", "一般", "较差"}
+	ServiceNeeds       = []string{"生活照料", "康复护理", "精神慰藉", "适老化改造", "助餐", "就医", "政策咨询"}
+	RiskAfterVisit     = []string{"正常", "关注", "紧急"}
+	Confirmations      = []string{"老人签字", "家属签字", "电话录音编号", "无法签字(注明)"}
+	ReferralTo         = []string{"村医", "乡镇民政", "卫生院", "派出所", "电力燃气公司", "子女", "其他"}
+	Urgencies          = []string{"一般", "紧急"}
 
 	Instruments       = []string{InstrumentGB, InstrumentMZ}
 	AssessReasons     = []string{"首次评估", "常规评估", "即时评估", "因对评估结果有疑问进行的复评", "其他"}

@@ -383,7 +383,7 @@ func deriveEntitlement(c *checker, e Entity) {
 func validateEntitlement(c *checker, e Entity) {
 	h := e.(*HomecareEntitlement)
 	p, _ := c.ref("person_id", h.PersonID, KindPerson, true).(*Person)
-	c.enum("class", h.Class, HomecareClass[:3], true)
+	c.enum("class", h.Class, EntitlementClasses, true)
 	if h.HoursPerMonth <= 0 {
 		c.fail("hours_per_month", "HOURS", "每月工时应大于0")
 	}

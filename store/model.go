@@ -99,38 +99,38 @@ type Household struct {
 	HouseholdNo        string   `json:"household_no,omitempty" zh:"户编号"`
 	VillageCode        string   `json:"village_code,omitempty" zh:"所属村"`
 	GroupName          string   `json:"group_name,omitempty" zh:"村民小组"`
-	HeadPersonID       string   `json:"head_person_id,omitempty" zh:"户主"`
+	HeadPersonID       string   `json:"head_person_id,omitempty" zh:"户主" ref:"person"`
 	Address            string   `json:"address,omitempty" zh:"详细地址" mask:"address"`
-	HouseholdType      string   `json:"household_type,omitempty" zh:"户类型"`
-	MonitorType        string   `json:"monitor_type,omitempty" zh:"监测对象类型"`
-	PovertyAttr        string   `json:"poverty_attr,omitempty" zh:"贫困户属性"`
-	IDStandard         string   `json:"id_standard,omitempty" zh:"识别标准"`
-	MainCause          string   `json:"main_cause,omitempty" zh:"主要致贫原因"`
-	OtherCauses        []string `json:"other_causes,omitempty" zh:"其他致贫原因"`
+	HouseholdType      string   `json:"household_type,omitempty" zh:"户类型" enum:"HouseholdTypes"`
+	MonitorType        string   `json:"monitor_type,omitempty" zh:"监测对象类型" enum:"MonitorTypes"`
+	PovertyAttr        string   `json:"poverty_attr,omitempty" zh:"贫困户属性" enum:"PovertyAttrs"`
+	IDStandard         string   `json:"id_standard,omitempty" zh:"识别标准" enum:"IDStandards"`
+	MainCause          string   `json:"main_cause,omitempty" zh:"主要致贫原因" enum:"PovertyCauses"`
+	OtherCauses        []string `json:"other_causes,omitempty" zh:"其他致贫原因" enum:"PovertyCauses"`
 	ExitYear           int      `json:"exit_year,omitempty" zh:"脱贫年度"`
 	IncomePerCapitaFen int64    `json:"income_per_capita_fen,omitempty" zh:"家庭年人均纯收入"`
 	BankName           string   `json:"bank_name,omitempty" zh:"开户银行"`
 	BankAccount        string   `json:"bank_account,omitempty" zh:"银行账号" mask:"account"`
 	Phone              string   `json:"phone,omitempty" zh:"联系电话" mask:"phone"`
-	Status             string   `json:"status,omitempty" zh:"状态"`
+	Status             string   `json:"status,omitempty" zh:"状态" enum:"HouseholdStatus"`
 }
 
 // Person is a member of a household.
 type Person struct {
 	Meta
-	HouseholdID           string `json:"household_id,omitempty" zh:"所属户"`
+	HouseholdID           string `json:"household_id,omitempty" zh:"所属户" ref:"household"`
 	Name                  string `json:"name,omitempty" zh:"姓名"`
 	IDNumber              string `json:"id_number,omitempty" zh:"公民身份号码" mask:"id"`
 	IDNumberLegacy        string `json:"id_number_legacy,omitempty" zh:"原15位身份证号" mask:"id"`
-	Sex                   string `json:"sex,omitempty" zh:"性别"`
+	Sex                   string `json:"sex,omitempty" zh:"性别" enum:"Sexes"`
 	BirthDate             Date   `json:"birth_date,omitempty" zh:"出生日期"`
 	Ethnicity             string `json:"ethnicity,omitempty" zh:"民族"`
-	Relation              string `json:"relation,omitempty" zh:"与户主关系"`
-	MaritalStatus         string `json:"marital_status,omitempty" zh:"婚姻状况"`
-	Education             string `json:"education,omitempty" zh:"文化程度"`
-	SchoolStatus          string `json:"school_status,omitempty" zh:"在校生状况"`
-	Health                string `json:"health,omitempty" zh:"健康状况" mask:"text"`
-	Labor                 string `json:"labor,omitempty" zh:"劳动能力"`
+	Relation              string `json:"relation,omitempty" zh:"与户主关系" enum:"Relations"`
+	MaritalStatus         string `json:"marital_status,omitempty" zh:"婚姻状况" enum:"MaritalStates"`
+	Education             string `json:"education,omitempty" zh:"文化程度" enum:"Educations"`
+	SchoolStatus          string `json:"school_status,omitempty" zh:"在校生状况" enum:"SchoolStatuses"`
+	Health                string `json:"health,omitempty" zh:"健康状况" mask:"text" enum:"HealthStates"`
+	Labor                 string `json:"labor,omitempty" zh:"劳动能力" enum:"LaborStates"`
 	DisabilityCertNo      string `json:"disability_cert_no,omitempty" zh:"残疾人证号" mask:"id"`
 	DibaoFrom             Date   `json:"dibao_from,omitempty" zh:"低保起始"`
 	DibaoTo               Date   `json:"dibao_to,omitempty" zh:"低保截止"`
@@ -144,7 +144,7 @@ type Person struct {
 	// it is not the village of the household they live in (a resident of a
 	// home registered elsewhere).
 	HukouCode  string `json:"hukou_code,omitempty" zh:"户籍地区划代码"`
-	Status     string `json:"status,omitempty" zh:"人员状态"`
+	Status     string `json:"status,omitempty" zh:"人员状态" enum:"PersonStatus"`
 	StatusDate Date   `json:"status_date,omitempty" zh:"状态日期"`
 }
 
@@ -153,9 +153,9 @@ type Home struct {
 	Meta
 	HomeCode        string  `json:"home_code,omitempty" zh:"编号"`
 	Name            string  `json:"name,omitempty" zh:"名称"`
-	HomeType        string  `json:"home_type,omitempty" zh:"类型"`
+	HomeType        string  `json:"home_type,omitempty" zh:"类型" enum:"HomeTypes"`
 	VillageCode     string  `json:"village_code,omitempty" zh:"所属村"`
-	OperationMode   string  `json:"operation_mode,omitempty" zh:"运营方式"`
+	OperationMode   string  `json:"operation_mode,omitempty" zh:"运营方式" enum:"OperationModes"`
 	ClinicName      string  `json:"clinic_name,omitempty" zh:"托管卫生室"`
 	ClinicDoctor    string  `json:"clinic_doctor,omitempty" zh:"托管村医"`
 	FloorAreaM2     float64 `json:"floor_area_m2,omitempty" zh:"建筑面积"`
@@ -163,52 +163,52 @@ type Home struct {
 	ManagerName     string  `json:"manager_name,omitempty" zh:"负责人"`
 	ManagerPhone    string  `json:"manager_phone,omitempty" zh:"负责人电话" mask:"phone"`
 	FilingNo        string  `json:"filing_no,omitempty" zh:"养老机构备案号"`
-	SuccessorHomeID string  `json:"successor_home_id,omitempty" zh:"升级后机构"`
+	SuccessorHomeID string  `json:"successor_home_id,omitempty" zh:"升级后机构" ref:"home"`
 	Status          string  `json:"status,omitempty" zh:"状态"`
 }
 
 // Room belongs to a home.
 type Room struct {
 	Meta
-	HomeID   string `json:"home_id,omitempty" zh:"幸福院"`
+	HomeID   string `json:"home_id,omitempty" zh:"幸福院" ref:"home"`
 	RoomNo   string `json:"room_no,omitempty" zh:"房间号"`
-	RoomType string `json:"room_type,omitempty" zh:"房间类型"`
+	RoomType string `json:"room_type,omitempty" zh:"房间类型" enum:"RoomTypes"`
 }
 
 // Bed belongs to a room. Status is the physical state (空闲, 维修, 停用);
 // whether it is reserved or occupied follows from admissions.
 type Bed struct {
 	Meta
-	HomeID string `json:"home_id,omitempty" zh:"幸福院"`
-	RoomID string `json:"room_id,omitempty" zh:"房间"`
+	HomeID string `json:"home_id,omitempty" zh:"幸福院" ref:"home"`
+	RoomID string `json:"room_id,omitempty" zh:"房间" ref:"room"`
 	BedNo  string `json:"bed_no,omitempty" zh:"床位号"`
-	Status string `json:"status,omitempty" zh:"床位状态"`
+	Status string `json:"status,omitempty" zh:"床位状态" enum:"BedStatus"`
 }
 
 // Admission is the 入住登记 of one person to one home.
 type Admission struct {
 	Meta
-	AdmissionNo         string      `json:"admission_no,omitempty" zh:"登记编号"`
-	HomeID              string      `json:"home_id,omitempty" zh:"幸福院"`
-	PersonID            string      `json:"person_id,omitempty" zh:"入住老人"`
-	StayType            string      `json:"stay_type,omitempty" zh:"入住类型"`
+	AdmissionNo         string      `json:"admission_no,omitempty" zh:"登记编号" auto:"y"`
+	HomeID              string      `json:"home_id,omitempty" zh:"幸福院" ref:"home"`
+	PersonID            string      `json:"person_id,omitempty" zh:"入住老人" ref:"person"`
+	StayType            string      `json:"stay_type,omitempty" zh:"入住类型" enum:"StayTypes"`
 	ApplyDate           Date        `json:"apply_date,omitempty" zh:"申请日期"`
 	CheckinDate         Date        `json:"checkin_date,omitempty" zh:"入住日期"`
-	BedID               string      `json:"bed_id,omitempty" zh:"床位"`
-	LivingBefore        string      `json:"living_before,omitempty" zh:"入住前居住情况"`
+	BedID               string      `json:"bed_id,omitempty" zh:"床位" ref:"bed"`
+	LivingBefore        string      `json:"living_before,omitempty" zh:"入住前居住情况" enum:"LivingStates"`
 	Supporters          []Supporter `json:"supporters,omitempty" zh:"赡养人"`
 	EmergencyContact    Contact     `json:"emergency_contact,omitzero" zh:"紧急联系人"`
 	HealthSummary       string      `json:"health_summary,omitempty" zh:"健康概况" mask:"text"`
-	AssessmentID        string      `json:"assessment_id,omitempty" zh:"能力评估"`
+	AssessmentID        string      `json:"assessment_id,omitempty" zh:"能力评估" ref:"assessment"`
 	MealFeeFen          int64       `json:"meal_fee_fen,omitempty" zh:"伙食费（月）"`
 	UtilityFeeFen       int64       `json:"utility_fee_fen,omitempty" zh:"水电分摊（月）"`
 	OwnGrain            bool        `json:"own_grain,omitempty" zh:"自带口粮"`
 	FeeTerms            string      `json:"fee_terms,omitempty" zh:"其他费用约定"`
 	AgreementSignedDate Date        `json:"agreement_signed_date,omitempty" zh:"协议签订日期"`
-	AgreementParties    []string    `json:"agreement_parties,omitempty" zh:"协议各方"`
+	AgreementParties    []string    `json:"agreement_parties,omitempty" zh:"协议各方" enum:"AgreementParty"`
 	Status              string      `json:"status,omitempty" zh:"状态"`
 	CheckoutDate        Date        `json:"checkout_date,omitempty" zh:"退住日期"`
-	CheckoutReason      string      `json:"checkout_reason,omitempty" zh:"退住原因"`
+	CheckoutReason      string      `json:"checkout_reason,omitempty" zh:"退住原因" enum:"CheckoutReason"`
 	Note                string      `json:"note,omitempty" zh:"备注"`
 }
 
@@ -216,19 +216,19 @@ type Admission struct {
 // to be visited (探访对象档案), one per person.
 type ElderlyProfile struct {
 	Meta
-	PersonID           string      `json:"person_id,omitempty" zh:"老人"`
-	HardshipTypes      []string    `json:"hardship_types,omitempty" zh:"特殊困难类型"`
-	RiskTier           string      `json:"risk_tier,omitempty" zh:"风险分级"`
+	PersonID           string      `json:"person_id,omitempty" zh:"老人" ref:"person"`
+	HardshipTypes      []string    `json:"hardship_types,omitempty" zh:"特殊困难类型" enum:"HardshipTypes"`
+	RiskTier           string      `json:"risk_tier,omitempty" zh:"风险分级" enum:"RiskTiers"`
 	RiskOverrideReason string      `json:"risk_override_reason,omitempty" zh:"分级调整理由"`
-	RequiredFreq       string      `json:"required_freq,omitempty" zh:"要求探访频次"`
+	RequiredFreq       string      `json:"required_freq,omitempty" zh:"要求探访频次" enum:"VisitFreqs"`
 	AssignedVisitors   []string    `json:"assigned_visitors,omitempty" zh:"责任探访人"`
 	Supporters         []Supporter `json:"supporters,omitempty" zh:"赡养人"`
 	EmergencyContact   Contact     `json:"emergency_contact,omitzero" zh:"紧急联系人"`
-	LivingArrangement  string      `json:"living_arrangement,omitempty" zh:"居住情况"`
-	HomecareClass      string      `json:"homecare_class,omitempty" zh:"购买服务等级"`
+	LivingArrangement  string      `json:"living_arrangement,omitempty" zh:"居住情况" enum:"LivingStates"`
+	HomecareClass      string      `json:"homecare_class,omitempty" zh:"购买服务等级" enum:"HomecareClass"`
 	EnrolDate          Date        `json:"enrol_date,omitempty" zh:"入册日期"`
 	ExitDate           Date        `json:"exit_date,omitempty" zh:"退出日期"`
-	ExitReason         string      `json:"exit_reason,omitempty" zh:"退出原因"`
+	ExitReason         string      `json:"exit_reason,omitempty" zh:"退出原因" enum:"ProfileExit"`
 	PauseReason        string      `json:"pause_reason,omitempty" zh:"暂停原因"`
 	ExpectedReturn     Date        `json:"expected_return,omitempty" zh:"预计返回日期"`
 	Status             string      `json:"status,omitempty" zh:"状态"`
@@ -236,10 +236,10 @@ type ElderlyProfile struct {
 
 // HealthCheck is the 身体状况 part of a visit: 正常 or 异常 for each aspect.
 type HealthCheck struct {
-	Expression string `json:"expression,omitempty" zh:"表达"`
-	Mobility   string `json:"mobility,omitempty" zh:"行动"`
-	Reaction   string `json:"reaction,omitempty" zh:"反应"`
-	Disease    string `json:"disease,omitempty" zh:"疾病"`
+	Expression string `json:"expression,omitempty" zh:"表达" enum:"CheckResults"`
+	Mobility   string `json:"mobility,omitempty" zh:"行动" enum:"CheckResults"`
+	Reaction   string `json:"reaction,omitempty" zh:"反应" enum:"CheckResults"`
+	Disease    string `json:"disease,omitempty" zh:"疾病" enum:"CheckResults"`
 	Note       string `json:"note,omitempty" zh:"说明"`
 }
 
@@ -248,33 +248,33 @@ type HealthCheck struct {
 // the one it corrects.
 type Visit struct {
 	Meta
-	VisitNo          string      `json:"visit_no,omitempty" zh:"记录编号"`
-	ElderlyID        string      `json:"elderly_id,omitempty" zh:"探访对象"`
+	VisitNo          string      `json:"visit_no,omitempty" zh:"记录编号" auto:"y"`
+	ElderlyID        string      `json:"elderly_id,omitempty" zh:"探访对象" ref:"elderly_profile"`
 	VisitDate        Date        `json:"visit_date,omitempty" zh:"探访日期"`
 	StartTime        string      `json:"start_time,omitempty" zh:"开始时间"`
 	EndTime          string      `json:"end_time,omitempty" zh:"结束时间"`
-	Method           string      `json:"method,omitempty" zh:"探访方式"`
+	Method           string      `json:"method,omitempty" zh:"探访方式" enum:"VisitMethods"`
 	Visitors         []string    `json:"visitors,omitempty" zh:"探访人"`
 	SawElder         bool        `json:"saw_elder,omitempty" zh:"是否见到本人"`
-	NotSeenReason    string      `json:"not_seen_reason,omitempty" zh:"未见原因"`
+	NotSeenReason    string      `json:"not_seen_reason,omitempty" zh:"未见原因" enum:"NotSeenReasons"`
 	HealthCheck      HealthCheck `json:"health_check,omitzero" zh:"身体状况" mask:"text"`
-	MentalCheck      string      `json:"mental_check,omitempty" zh:"精神状态"`
+	MentalCheck      string      `json:"mental_check,omitempty" zh:"精神状态" enum:"MentalStates"`
 	MentalNote       string      `json:"mental_note,omitempty" zh:"精神状态说明"`
-	LivingDifficulty []string    `json:"living_difficulty,omitempty" zh:"生活困难"`
-	Benefits         []string    `json:"benefits,omitempty" zh:"政策享受"`
-	SupportCheck     string      `json:"support_check,omitempty" zh:"赡养情况"`
+	LivingDifficulty []string    `json:"living_difficulty,omitempty" zh:"生活困难" enum:"LivingNeeds"`
+	Benefits         []string    `json:"benefits,omitempty" zh:"政策享受" enum:"BenefitTypes"`
+	SupportCheck     string      `json:"support_check,omitempty" zh:"赡养情况" enum:"SupportStates"`
 	SupportNote      string      `json:"support_note,omitempty" zh:"赡养情况说明"`
-	SafetyHazards    []string    `json:"safety_hazards,omitempty" zh:"安全隐患"`
+	SafetyHazards    []string    `json:"safety_hazards,omitempty" zh:"安全隐患" enum:"SafetyItems"`
 	SafetyAction     string      `json:"safety_action,omitempty" zh:"隐患处理"`
-	HygieneCheck     string      `json:"hygiene_check,omitempty" zh:"卫生与居住环境"`
-	Needs            []string    `json:"needs,omitempty" zh:"服务需求"`
+	HygieneCheck     string      `json:"hygiene_check,omitempty" zh:"卫生与居住环境" enum:"HygieneStates"`
+	Needs            []string    `json:"needs,omitempty" zh:"服务需求" enum:"ServiceNeeds"`
 	Issues           string      `json:"issues,omitempty" zh:"发现问题"`
 	Actions          string      `json:"actions,omitempty" zh:"处置与转介"`
-	RiskAfterVisit   string      `json:"risk_after_visit,omitempty" zh:"风险研判"`
+	RiskAfterVisit   string      `json:"risk_after_visit,omitempty" zh:"风险研判" enum:"RiskAfterVisit"`
 	NextVisitDate    Date        `json:"next_visit_date,omitempty" zh:"下次探访日期"`
-	Confirmation     string      `json:"confirmation,omitempty" zh:"确认方式"`
+	Confirmation     string      `json:"confirmation,omitempty" zh:"确认方式" enum:"Confirmations"`
 	ConfirmationNote string      `json:"confirmation_note,omitempty" zh:"确认说明"`
-	CorrectsVisitID  string      `json:"corrects_visit_id,omitempty" zh:"更正的记录"`
+	CorrectsVisitID  string      `json:"corrects_visit_id,omitempty" zh:"更正的记录" ref:"visit"`
 	CorrectionReason string      `json:"correction_reason,omitempty" zh:"更正理由"`
 	Status           string      `json:"status,omitempty" zh:"状态"`
 }
@@ -282,11 +282,11 @@ type Visit struct {
 // Referral is a need found on a visit and handed to someone (需求转介单).
 type Referral struct {
 	Meta
-	VisitID    string `json:"visit_id,omitempty" zh:"探访记录"`
-	ElderlyID  string `json:"elderly_id,omitempty" zh:"探访对象"`
-	NeedType   string `json:"need_type,omitempty" zh:"需求类型"`
-	ReferredTo string `json:"referred_to,omitempty" zh:"转介对象"`
-	Urgency    string `json:"urgency,omitempty" zh:"紧急程度"`
+	VisitID    string `json:"visit_id,omitempty" zh:"探访记录" ref:"visit"`
+	ElderlyID  string `json:"elderly_id,omitempty" zh:"探访对象" ref:"elderly_profile" auto:"y"`
+	NeedType   string `json:"need_type,omitempty" zh:"需求类型" enum:"ServiceNeeds"`
+	ReferredTo string `json:"referred_to,omitempty" zh:"转介对象" enum:"ReferralTo"`
+	Urgency    string `json:"urgency,omitempty" zh:"紧急程度" enum:"Urgencies"`
 	DueDate    Date   `json:"due_date,omitempty" zh:"办理期限"`
 	Outcome    string `json:"outcome,omitempty" zh:"办理结果"`
 	ClosedAt   Date   `json:"closed_at,omitempty" zh:"办结日期"`
@@ -304,7 +304,7 @@ type Adjustments struct {
 // Informant is who gave the assessor information.
 type Informant struct {
 	Name     string `json:"name,omitempty" zh:"姓名"`
-	Relation string `json:"relation,omitempty" zh:"关系"`
+	Relation string `json:"relation,omitempty" zh:"关系" enum:"InformantRelation"`
 }
 
 // Assessment is an ability assessment (老年人能力评估). The scores are entered;
@@ -312,34 +312,34 @@ type Informant struct {
 // the record, so a printed report shows what was decided on the day.
 type Assessment struct {
 	Meta
-	PersonID         string         `json:"person_id,omitempty" zh:"老人"`
-	Instrument       string         `json:"instrument,omitempty" zh:"评估标准"`
-	Reason           string         `json:"reason,omitempty" zh:"评估原因"`
+	PersonID         string         `json:"person_id,omitempty" zh:"老人" ref:"person"`
+	Instrument       string         `json:"instrument,omitempty" zh:"评估标准" enum:"Instruments"`
+	Reason           string         `json:"reason,omitempty" zh:"评估原因" enum:"AssessReasons"`
 	AssessDate       Date           `json:"assess_date,omitempty" zh:"评估日期"`
 	Assessors        []string       `json:"assessors,omitempty" zh:"评估员"`
 	Informant        Informant      `json:"informant,omitzero" zh:"信息提供者"`
 	ItemScores       map[string]int `json:"item_scores,omitempty" zh:"条目得分" mask:"text"`
 	Adjustments      Adjustments    `json:"adjustments,omitzero" zh:"调整因素" mask:"text"`
-	TotalScore       int            `json:"total_score,omitempty" zh:"总分"`
-	DomainScores     map[string]int `json:"domain_scores,omitempty" zh:"一级指标得分"`
-	DomainGrades     map[string]int `json:"domain_grades,omitempty" zh:"一级指标分级"`
-	PreliminaryLevel int            `json:"preliminary_level" zh:"初步等级"`
-	FinalLevel       int            `json:"final_level" zh:"最终等级"`
-	LevelName        string         `json:"level_name,omitempty" zh:"能力等级"`
-	NextDue          Date           `json:"next_due,omitempty" zh:"下次评估"`
+	TotalScore       int            `json:"total_score,omitempty" zh:"总分" auto:"y"`
+	DomainScores     map[string]int `json:"domain_scores,omitempty" zh:"一级指标得分" auto:"y"`
+	DomainGrades     map[string]int `json:"domain_grades,omitempty" zh:"一级指标分级" auto:"y"`
+	PreliminaryLevel int            `json:"preliminary_level" zh:"初步等级" auto:"y"`
+	FinalLevel       int            `json:"final_level" zh:"最终等级" auto:"y"`
+	LevelName        string         `json:"level_name,omitempty" zh:"能力等级" auto:"y"`
+	NextDue          Date           `json:"next_due,omitempty" zh:"下次评估" auto:"y"`
 	Status           string         `json:"status,omitempty" zh:"状态"`
 }
 
 // HomecareEntitlement is a person's right to purchased home-care hours.
 type HomecareEntitlement struct {
 	Meta
-	PersonID          string `json:"person_id,omitempty" zh:"老人"`
-	Class             string `json:"class,omitempty" zh:"服务等级"`
-	HoursPerMonth     int    `json:"hours_per_month,omitempty" zh:"每月工时"`
+	PersonID          string `json:"person_id,omitempty" zh:"老人" ref:"person"`
+	Class             string `json:"class,omitempty" zh:"服务等级" enum:"EntitlementClasses"`
+	HoursPerMonth     int    `json:"hours_per_month,omitempty" zh:"每月工时" auto:"y"`
 	UnitPriceFen      int64  `json:"unit_price_fen,omitempty" zh:"单价"`
 	ValidFrom         Date   `json:"valid_from,omitempty" zh:"起始日期"`
 	ValidTo           Date   `json:"valid_to,omitempty" zh:"截止日期"`
-	BasisAssessmentID string `json:"basis_assessment_id,omitempty" zh:"依据评估"`
+	BasisAssessmentID string `json:"basis_assessment_id,omitempty" zh:"依据评估" ref:"assessment"`
 	ProviderOrg       string `json:"provider_org,omitempty" zh:"服务机构"`
 	Status            string `json:"status,omitempty" zh:"状态"`
 }
@@ -348,34 +348,34 @@ type HomecareEntitlement struct {
 // from the times, rounded down to half an hour, and stored in half-hours.
 type ServiceRecord struct {
 	Meta
-	EntitlementID string   `json:"entitlement_id,omitempty" zh:"服务资格"`
-	PersonID      string   `json:"person_id,omitempty" zh:"老人"`
+	EntitlementID string   `json:"entitlement_id,omitempty" zh:"服务资格" ref:"homecare_entitlement"`
+	PersonID      string   `json:"person_id,omitempty" zh:"老人" ref:"person" auto:"y"`
 	ServiceDate   Date     `json:"service_date,omitempty" zh:"服务日期"`
 	StartTime     string   `json:"start_time,omitempty" zh:"开始时间"`
 	EndTime       string   `json:"end_time,omitempty" zh:"结束时间"`
-	HalfHours     int      `json:"half_hours,omitempty" zh:"工时（半小时）"`
-	Items         []string `json:"items,omitempty" zh:"服务项目"`
+	HalfHours     int      `json:"half_hours,omitempty" zh:"工时（半小时）" auto:"y"`
+	Items         []string `json:"items,omitempty" zh:"服务项目" enum:"ServiceItems"`
 	Caregiver     string   `json:"caregiver,omitempty" zh:"服务人员"`
-	Confirmation  string   `json:"confirmation,omitempty" zh:"确认方式"`
+	Confirmation  string   `json:"confirmation,omitempty" zh:"确认方式" enum:"ServiceConfirmations"`
 	Status        string   `json:"status,omitempty" zh:"状态"`
 }
 
 // CreditRating is a household's credit rating (评级授信).
 type CreditRating struct {
 	Meta
-	RatingNo       string         `json:"rating_no,omitempty" zh:"评定编号"`
-	HouseholdID    string         `json:"household_id,omitempty" zh:"农户"`
-	SchemeID       string         `json:"scheme_id,omitempty" zh:"评定方案"`
+	RatingNo       string         `json:"rating_no,omitempty" zh:"评定编号" auto:"y"`
+	HouseholdID    string         `json:"household_id,omitempty" zh:"农户" ref:"household"`
+	SchemeID       string         `json:"scheme_id,omitempty" zh:"评定方案" auto:"y"`
 	ItemScores     map[string]int `json:"item_scores,omitempty" zh:"评分明细"`
-	TotalScore     int            `json:"total_score,omitempty" zh:"总分"`
-	Grade          string         `json:"grade,omitempty" zh:"信用等级"`
-	CreditLimitFen int64          `json:"credit_limit_fen,omitempty" zh:"授信额度"`
+	TotalScore     int            `json:"total_score,omitempty" zh:"总分" auto:"y"`
+	Grade          string         `json:"grade,omitempty" zh:"信用等级" auto:"y"`
+	CreditLimitFen int64          `json:"credit_limit_fen,omitempty" zh:"授信额度" auto:"y"`
 	ValidFrom      Date           `json:"valid_from,omitempty" zh:"有效期起"`
 	ValidTo        Date           `json:"valid_to,omitempty" zh:"有效期止"`
 	Panel          []string       `json:"panel,omitempty" zh:"评议小组"`
 	NoticeFrom     Date           `json:"notice_from,omitempty" zh:"公示开始"`
 	NoticeTo       Date           `json:"notice_to,omitempty" zh:"公示结束"`
-	Objection      string         `json:"objection,omitempty" zh:"公示异议"`
+	Objection      string         `json:"objection,omitempty" zh:"公示异议" enum:"Objections"`
 	BankName       string         `json:"bank_name,omitempty" zh:"审定银行"`
 	ApprovedAt     Date           `json:"approved_at,omitempty" zh:"审定日期"`
 	Approver       string         `json:"approver,omitempty" zh:"审定人"`
@@ -386,17 +386,17 @@ type CreditRating struct {
 // (贷款申请/认定推荐): village → township → county → bank.
 type LoanApplication struct {
 	Meta
-	ApplicationNo     string   `json:"application_no,omitempty" zh:"申请编号"`
-	HouseholdID       string   `json:"household_id,omitempty" zh:"农户"`
-	ApplicantPersonID string   `json:"applicant_person_id,omitempty" zh:"申请人"`
+	ApplicationNo     string   `json:"application_no,omitempty" zh:"申请编号" auto:"y"`
+	HouseholdID       string   `json:"household_id,omitempty" zh:"农户" ref:"household"`
+	ApplicantPersonID string   `json:"applicant_person_id,omitempty" zh:"申请人" ref:"person"`
 	ApplyDate         Date     `json:"apply_date,omitempty" zh:"申请日期"`
-	Mode              string   `json:"mode,omitempty" zh:"贷款模式"`
+	Mode              string   `json:"mode,omitempty" zh:"贷款模式" enum:"LoanModes"`
 	AmountFen         int64    `json:"amount_fen,omitempty" zh:"申请金额"`
 	TermMonths        int      `json:"term_months,omitempty" zh:"申请期限（月）"`
-	Purpose           string   `json:"purpose,omitempty" zh:"贷款用途"`
+	Purpose           string   `json:"purpose,omitempty" zh:"贷款用途" enum:"LoanPurposes"`
 	PurposeText       string   `json:"purpose_text,omitempty" zh:"用途说明"`
 	ProjectDesc       string   `json:"project_desc,omitempty" zh:"项目描述"`
-	EnterpriseID      string   `json:"enterprise_id,omitempty" zh:"合作企业"`
+	EnterpriseID      string   `json:"enterprise_id,omitempty" zh:"合作企业" ref:"enterprise"`
 	CapacityDeclared  bool     `json:"capacity_declared,omitempty" zh:"具有完全民事行为能力（本人声明）"`
 	VillageOpinion    string   `json:"village_opinion,omitempty" zh:"村推荐意见"`
 	VillageSigners    []string `json:"village_signers,omitempty" zh:"村推荐签字人"`
@@ -425,23 +425,23 @@ type Loan struct {
 	NoteNo           string       `json:"note_no,omitempty" zh:"借据号"`
 	BankName         string       `json:"bank_name,omitempty" zh:"承贷银行"`
 	Branch           string       `json:"branch,omitempty" zh:"网点"`
-	ApplicationID    string       `json:"application_id,omitempty" zh:"贷款申请"`
-	HouseholdID      string       `json:"household_id,omitempty" zh:"农户"`
-	BorrowerPersonID string       `json:"borrower_person_id,omitempty" zh:"借款人"`
-	EnterpriseID     string       `json:"enterprise_id,omitempty" zh:"合作企业"`
-	Mode             string       `json:"mode,omitempty" zh:"贷款模式"`
-	Purpose          string       `json:"purpose,omitempty" zh:"贷款用途"`
+	ApplicationID    string       `json:"application_id,omitempty" zh:"贷款申请" ref:"loan_application"`
+	HouseholdID      string       `json:"household_id,omitempty" zh:"农户" ref:"household"`
+	BorrowerPersonID string       `json:"borrower_person_id,omitempty" zh:"借款人" ref:"person"`
+	EnterpriseID     string       `json:"enterprise_id,omitempty" zh:"合作企业" ref:"enterprise"`
+	Mode             string       `json:"mode,omitempty" zh:"贷款模式" enum:"LoanModes"`
+	Purpose          string       `json:"purpose,omitempty" zh:"贷款用途" enum:"LoanPurposes"`
 	DisbursedOn      Date         `json:"disbursed_on,omitempty" zh:"放款日"`
 	DueOn            Date         `json:"due_on,omitempty" zh:"到期日"`
 	PrincipalFen     int64        `json:"principal_fen,omitempty" zh:"本金"`
 	AnnualRateBP     int          `json:"annual_rate_bp,omitempty" zh:"年利率（基点）"`
-	RateBasis        string       `json:"rate_basis,omitempty" zh:"定价基准"`
+	RateBasis        string       `json:"rate_basis,omitempty" zh:"定价基准" enum:"RateBases"`
 	SpreadBP         int          `json:"spread_bp,omitempty" zh:"加点（基点）"`
-	RepayMethod      string       `json:"repay_method,omitempty" zh:"还款方式"`
+	RepayMethod      string       `json:"repay_method,omitempty" zh:"还款方式" enum:"RepayMethods"`
 	SubsidyRatioPct  int          `json:"subsidy_ratio_pct,omitempty" zh:"贴息比例"`
 	Schedule         []Instalment `json:"schedule,omitempty" zh:"还款计划"`
-	RiskClass        string       `json:"risk_class,omitempty" zh:"五级分类"`
-	PreviousLoanID   string       `json:"previous_loan_id,omitempty" zh:"原贷款（续贷）"`
+	RiskClass        string       `json:"risk_class,omitempty" zh:"五级分类" enum:"RiskClasses"`
+	PreviousLoanID   string       `json:"previous_loan_id,omitempty" zh:"原贷款（续贷）" ref:"loan"`
 	Officer          string       `json:"officer,omitempty" zh:"责任人"`
 	Status           string       `json:"status,omitempty" zh:"状态"`
 }
@@ -450,11 +450,11 @@ type Loan struct {
 // reason and entered again; amounts never change.
 type Repayment struct {
 	Meta
-	LoanID       string `json:"loan_id,omitempty" zh:"贷款"`
+	LoanID       string `json:"loan_id,omitempty" zh:"贷款" ref:"loan"`
 	PaidDate     Date   `json:"paid_date,omitempty" zh:"还款日期"`
 	PrincipalFen int64  `json:"principal_fen,omitempty" zh:"归还本金"`
 	InterestFen  int64  `json:"interest_fen,omitempty" zh:"归还利息"`
-	Source       string `json:"source,omitempty" zh:"资金来源"`
+	Source       string `json:"source,omitempty" zh:"资金来源" enum:"RepaySources"`
 	Voided       bool   `json:"voided,omitempty" zh:"已作废"`
 	VoidReason   string `json:"void_reason,omitempty" zh:"作废理由"`
 }
@@ -463,25 +463,25 @@ type Repayment struct {
 // period, computed from the loan's daily balances.
 type InterestSubsidy struct {
 	Meta
-	LoanID      string `json:"loan_id,omitempty" zh:"贷款"`
+	LoanID      string `json:"loan_id,omitempty" zh:"贷款" ref:"loan"`
 	PeriodStart Date   `json:"period_start,omitempty" zh:"计息起"`
 	PeriodEnd   Date   `json:"period_end,omitempty" zh:"计息止"`
-	InterestFen int64  `json:"interest_fen,omitempty" zh:"利息"`
+	InterestFen int64  `json:"interest_fen,omitempty" zh:"利息" auto:"y"`
 	RatioPct    int    `json:"ratio_pct,omitempty" zh:"贴息比例"`
-	SubsidyFen  int64  `json:"subsidy_fen,omitempty" zh:"贴息金额"`
+	SubsidyFen  int64  `json:"subsidy_fen,omitempty" zh:"贴息金额" auto:"y"`
 	Status      string `json:"status,omitempty" zh:"状态"`
 }
 
 // PostLoanVisit is a follow-up visit or overdue contact (贷后回访/催收).
 type PostLoanVisit struct {
 	Meta
-	LoanID         string `json:"loan_id,omitempty" zh:"贷款"`
+	LoanID         string `json:"loan_id,omitempty" zh:"贷款" ref:"loan"`
 	VisitDate      Date   `json:"visit_date,omitempty" zh:"回访日期"`
 	Visitor        string `json:"visitor,omitempty" zh:"回访人"`
-	Method         string `json:"method,omitempty" zh:"方式"`
+	Method         string `json:"method,omitempty" zh:"方式" enum:"PostVisitMethods"`
 	FundUseMatches bool   `json:"fund_use_matches,omitempty" zh:"资金用途相符"`
 	ProjectStatus  string `json:"project_status,omitempty" zh:"项目状况"`
-	RiskFlag       string `json:"risk_flag,omitempty" zh:"风险判断"`
+	RiskFlag       string `json:"risk_flag,omitempty" zh:"风险判断" enum:"PostVisitRisk"`
 	Result         string `json:"result,omitempty" zh:"联系结果"`
 	Notes          string `json:"notes,omitempty" zh:"备注"`
 }
@@ -491,7 +491,7 @@ type Enterprise struct {
 	Meta
 	Name        string `json:"name,omitempty" zh:"名称"`
 	USCC        string `json:"uscc,omitempty" zh:"统一社会信用代码"`
-	Type        string `json:"type,omitempty" zh:"类型"`
+	Type        string `json:"type,omitempty" zh:"类型" enum:"EnterpriseTypes"`
 	LegalRep    string `json:"legal_rep,omitempty" zh:"法定代表人"`
 	Phone       string `json:"phone,omitempty" zh:"联系电话" mask:"phone"`
 	VillageCode string `json:"village_code,omitempty" zh:"所在村"`
@@ -500,13 +500,13 @@ type Enterprise struct {
 // EnterpriseLink is how an enterprise brings a household income (带贫关系).
 type EnterpriseLink struct {
 	Meta
-	EnterpriseID      string `json:"enterprise_id,omitempty" zh:"企业"`
-	HouseholdID       string `json:"household_id,omitempty" zh:"农户"`
-	LoanID            string `json:"loan_id,omitempty" zh:"关联贷款"`
-	LinkType          string `json:"link_type,omitempty" zh:"带贫方式"`
+	EnterpriseID      string `json:"enterprise_id,omitempty" zh:"企业" ref:"enterprise"`
+	HouseholdID       string `json:"household_id,omitempty" zh:"农户" ref:"household"`
+	LoanID            string `json:"loan_id,omitempty" zh:"关联贷款" ref:"loan"`
+	LinkType          string `json:"link_type,omitempty" zh:"带贫方式" enum:"LinkTypes"`
 	AgreementFrom     Date   `json:"agreement_from,omitempty" zh:"协议起"`
 	AgreementTo       Date   `json:"agreement_to,omitempty" zh:"协议止"`
 	AnnualDividendFen int64  `json:"annual_dividend_fen,omitempty" zh:"年分红"`
 	WageFen           int64  `json:"wage_fen,omitempty" zh:"工资"`
-	Status            string `json:"status,omitempty" zh:"状态"`
+	Status            string `json:"status,omitempty" zh:"状态" enum:"LinkStatus"`
 }

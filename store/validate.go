@@ -75,7 +75,14 @@ func (c *checker) text(field, v string, max int) {
 	}
 }
 
+// probe, when set by a test, is told every value list and reference kind a
+// validator checks a field against, so that the test can hold them to Schema.
+var probe func(k Kind, field string, list []string, ref Kind)
+
 func (c *checker) enum(field, v string, list []string, required bool) {
+	if probe != nil {
+		probe(c.spec.kind, field, list, "")
+	}
 	if v == "" {
 		if required {
 			c.required(field, true)
@@ -88,6 +95,9 @@ func (c *checker) enum(field, v string, list []string, required bool) {
 }
 
 func (c *checker) enums(field string, vs []string, list []string, min int) {
+	if probe != nil {
+		probe(c.spec.kind, field, list, "")
+	}
 	if len(vs) < min {
 		c.fail(field, "REQUIRED", fmt.Sprintf("「%s」至少选择%d项", c.label(field), min))
 	}
@@ -221,6 +231,9 @@ func (c *checker) villageCode(field, code string) {
 
 // ref loads a referenced live record; a missing one is a problem.
 func (c *checker) ref(field, id string, kind Kind, required bool) Entity {
+	if probe != nil {
+		probe(c.spec.kind, field, nil, kind)
+	}
 	if id == "" {
 		if required {
 			c.required(field, true)

@@ -90,7 +90,28 @@ func (w *writeTx) requireStation() error {
 	return nil
 }
 
+// prepared is a save worked out and validated, ready to be written.
+type prepared struct {
+	spec  *kindSpec
+	c     *checker
+	scope string
+	fs    []Field
+	ctx   VV
+	old   Entity // nil when creating
+	next  Entity // the record as it will read
+}
+
 func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
+	p, err := w.prepareCreate(e)
+	if err != nil {
+		return nil, err
+	}
+	return w.write(p.spec, p.c, p.scope, e, p.fs, nil, author, nil, e)
+}
+
+// prepareCreate derives and validates a new record in place. Problems come
+// back as the error, with the record's derived fields filled in so far.
+func (w *writeTx) prepareCreate(e Entity) (*prepared, error) {
 	if err := w.requireStation(); err != nil {
 		return nil, err
 	}
@@ -123,19 +144,20 @@ func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
 	}
 	scope := c.scope()
 	spec.validate(c, e)
+	p := &prepared{spec: spec, c: c, scope: scope, next: e}
 	if len(c.probs) > 0 {
-		return nil, c.probs
+		return p, c.probs
 	}
 	m.Scope = scope
 	fields, err := fieldsOf(e)
 	if err != nil {
 		return nil, err
 	}
-	fs := make([]Field, 0, len(fields))
+	p.fs = make([]Field, 0, len(fields))
 	for k, v := range fields {
-		fs = append(fs, Field{Name: k, Value: v})
+		p.fs = append(p.fs, Field{Name: k, Value: v})
 	}
-	return w.write(spec, c, scope, e, fs, nil, author, nil, e)
+	return p, nil
 }
 
 // write appends the change of one save, runs the kind's side effects and
@@ -181,6 +203,20 @@ func merged(spec *kindSpec, cur Entity, edits map[string][]byte) (Entity, error)
 }
 
 func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
+	p, err := w.prepareSave(e)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.fs) == 0 {
+		return &SaveResult{ID: e.meta().ID}, nil
+	}
+	return w.write(p.spec, p.c, p.scope, e, p.fs, p.ctx, author, p.old, p.next)
+}
+
+// prepareSave works out what an edit of a record read earlier changes and
+// validates the record as it will read. No fields (p.fs empty) means there
+// is nothing to write. Problems come back as the error with p.next set.
+func (w *writeTx) prepareSave(e Entity) (*prepared, error) {
 	if err := w.requireStation(); err != nil {
 		return nil, err
 	}
@@ -221,9 +257,10 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 		base = curFields
 		m.Context = t.state.VV.Clone()
 	}
+	p := &prepared{spec: spec, scope: t.state.Scope, ctx: m.Context, old: cur, next: cur}
 	edited := diffFields(base, newFields)
 	if len(edited) == 0 {
-		return &SaveResult{ID: m.ID}, nil
+		return p, nil
 	}
 	if spec.frozen != nil && spec.frozen(statusOf(cur)) {
 		for name := range edited {
@@ -237,7 +274,9 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.next = next
 	c := w.newChecker(spec, next, cur)
+	p.c = c
 	if _, ok := edited["status"]; ok && spec.workflow != nil {
 		from, to := statusOf(cur), statusOf(next)
 		var seen struct {
@@ -259,7 +298,7 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 	}
 	spec.validate(c, next)
 	if len(c.probs) > 0 {
-		return nil, c.probs
+		return p, c.probs
 	}
 	finalFields, err := fieldsOf(next)
 	if err != nil {
@@ -268,17 +307,13 @@ func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
 	// Against what is held now, the difference is exactly the user's edits
 	// and what derive recomputed from them: a field changed elsewhere since
 	// the form opened is already in curFields and is not written again.
-	var fs []Field
 	for k, v := range diffFields(curFields, finalFields) {
 		if v == nil {
 			v = []byte("null")
 		}
-		fs = append(fs, Field{Name: k, Value: v})
+		p.fs = append(p.fs, Field{Name: k, Value: v})
 	}
-	if len(fs) == 0 {
-		return &SaveResult{ID: m.ID}, nil
-	}
-	return w.write(spec, c, t.state.Scope, e, fs, m.Context, author, cur, next)
+	return p, nil
 }
 
 // systemSave writes fields of another record as a consequence of a save
