@@ -554,27 +554,3 @@ func validateLink(c *checker, e Entity) {
 	c.nonNegative("wage_fen", l.WageFen)
 	c.enum("status", l.Status, LinkStatus, true)
 }
-
-// yuan formats fen as yuan with thousands separators: 5000000 → "50,000.00".
-func yuan(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	s := fmt.Sprintf("%d", fen/100)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := fmt.Sprintf("%s.%02d", b.String(), fen%100)
-	if neg {
-		return "-" + out
-	}
-	return out
-}
-
-// Yuan formats fen as yuan, 2 decimals, with thousands separators.
-func Yuan(fen int64) string { return yuan(fen) }

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"github.com/google/uuid"
+)
+
+// NextVisitDue is the date by which the next visit is due after one on a
+// date, for a required frequency: a week, a month or a quarter later.
+func NextVisitDue(freq string, from Date) Date {
+	if !from.Valid() {
+		return ""
+	}
+	switch freq {
+	case "每周":
+		return from.AddDays(7)
+	case "每季度":
+		return from.AddMonths(3)
+	}
+	return from.AddMonths(1)
+}
+
+// NewVisit is a visit form filled in with what is usual, so that a visit
+// where nothing is wrong takes a few keystrokes: today, in person, by the
+// elder's assigned visitors (or the operator), elder seen and well, the
+// 低保 or 特困 the person's record shows on the day, the next visit due by the
+// elder's frequency. Everything stays editable; it is saved only when the
+// user saves it.
+func (r *Reader) NewVisit(profileID uuid.UUID, on Date, operator string) (*Visit, error) {
+	x, err := r.Live(profileID, KindElderlyProfile)
+	if err != nil {
+		return nil, err
+	}
+	ep, ok := x.(*ElderlyProfile)
+	if !ok {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到该探访对象"}
+	}
+	v := &Visit{
+		ElderlyID:      profileID.String(),
+		VisitDate:      on,
+		Method:         "上门入户",
+		SawElder:       true,
+		HealthCheck:    HealthCheck{Expression: "正常", Mobility: "正常", Reaction: "正常", Disease: "正常"},
+		MentalCheck:    "良好",
+		HygieneCheck:   "良好",
+		RiskAfterVisit: "正常",
+		Confirmation:   "老人签字",
+		NextVisitDate:  NextVisitDue(ep.RequiredFreq, on),
+		Status:         "已提交",
+	}
+	v.meta().kind = KindVisit
+	v.Visitors = append(v.Visitors, ep.AssignedVisitors...)
+	if len(v.Visitors) == 0 && operator != "" {
+		v.Visitors = []string{operator}
+	}
+	if y, _ := r.LiveByString(ep.PersonID, KindPerson); y != nil {
+		p := y.(*Person)
+		if activeOn(p.DibaoFrom, p.DibaoTo, on) {
+			v.Benefits = append(v.Benefits, "低保")
+		}
+		if activeOn(p.TekunFrom, p.TekunTo, on) {
+			v.Benefits = append(v.Benefits, "特困")
+		}
+	}
+	return v, nil
+}
