@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,35 @@ func TestCheckWritesNothingAndMatchesSave(t *testing.T) {
 	res, err = s.Check(v)
 	if err != nil || len(res.Problems) != 1 || res.Problems[0].Field != "pause_reason" {
 		t.Fatalf("pause without a reason: %+v %v", res, err)
+	}
+}
+
+func TestTitleNamesPeopleNotIdentifiers(t *testing.T) {
+	f := newFixture(t)
+	err := f.s.View(func(r *Reader) error {
+		for _, tc := range []struct {
+			e    Entity
+			want string
+		}{
+			{f.profile, "王秀兰 重点"},
+			{f.beds[0], "101室 101-1床"},
+			{f.ent, "王秀兰 中度失能 2025-01-01起"},
+		} {
+			e, err := r.Get(MetaOf(tc.e).ID)
+			if err != nil {
+				return err
+			}
+			if got := r.Title(e); got != tc.want {
+				t.Errorf("Title(%s) = %q, want %q", MetaOf(tc.e).Kind(), got, tc.want)
+			}
+		}
+		adm, _ := r.Get(f.adm.ID)
+		if got := r.Title(adm); !strings.HasPrefix(got, "王秀兰 ") || strings.Contains(got, "19450315") {
+			t.Errorf("admission title %q", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
