@@ -24,6 +24,7 @@ const (
 	CodeNotEnrolled   = "NOT_ENROLLED"
 	CodeNetwork       = "NETWORK"
 	CodeServer        = "SERVER_ERROR"
+	CodeCancelled     = "CANCELLED"
 )
 
 // fail makes an error with a stable code and a Chinese message.

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -247,6 +248,14 @@ func (r *Result) Summary() string {
 // against the sender's scope; only then is anything written, in chunks.
 // Importing the same bundle again, or bundles out of order, is safe.
 func (n *Node) Import(b []byte) (*Result, error) {
+	return n.ImportWith(context.Background(), b, nil)
+}
+
+// ImportWith is Import that reports how many entries have been written
+// after each chunk and stops between chunks when ctx is cancelled. What was
+// written stays written and counts: the next import of the same bundle
+// carries on from there.
+func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, total int)) (*Result, error) {
 	env, err := parseEnvelope(b, n.limits)
 	if err != nil {
 		return nil, err
@@ -278,7 +287,7 @@ func (n *Node) Import(b []byte) (*Result, error) {
 	}
 	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
 	conflicted := map[uuid.UUID]bool{}
-	if err := n.apply(peer, h, entries, bindings, res, conflicted); err != nil {
+	if err := n.apply(ctx, peer, h, entries, bindings, res, conflicted, progress); err != nil {
 		return res, err
 	}
 	n.afterImport(h, conflicted, res)
@@ -357,10 +366,13 @@ func originNames(r *store.Reader, e *Entries, o store.OriginID, code string) boo
 // apply writes the entries in chunks; the last chunk's transaction also
 // records the bundle as seen and the peer's acknowledgement, so the record
 // of what the peer holds never runs ahead of what this file durably holds.
-func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.OriginID]bool, res *Result, conflicted map[uuid.UUID]bool) error {
+func (n *Node) apply(ctx context.Context, peer *PeerState, h *Header, e *Entries, bind map[store.OriginID]bool, res *Result, conflicted map[uuid.UUID]bool, progress func(done, total int)) error {
 	items := e.sorted()
 	chunk := n.chunk
 	for k, start := 0, 0; start < len(items) || k == 0; k, start = k+1, start+chunk {
+		if err := ctx.Err(); err != nil {
+			return fail(CodeCancelled, "导入已取消；已写入的部分保留，再次导入同一文件会接着完成")
+		}
 		end := min(start+chunk, len(items))
 		last := end == len(items)
 		var cs []*store.Change
@@ -393,6 +405,9 @@ func (n *Node) apply(peer *PeerState, h *Header, e *Entries, bind map[store.Orig
 		})
 		if err != nil {
 			return err
+		}
+		if progress != nil {
+			progress(end, len(items))
 		}
 		if n.failAfterChunk != nil {
 			if err := n.failAfterChunk(k); err != nil {

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -120,6 +121,11 @@ func (n *Node) ReadBundleFile(path string) ([]byte, error) {
 // ImportFile copies a bundle from the stick into the station's inbox first
 // (so pulling the stick out mid-way cannot hurt) and imports the copy.
 func (n *Node) ImportFile(path, inbox string) (*Result, error) {
+	return n.ImportFileWith(context.Background(), path, inbox, nil)
+}
+
+// ImportFileWith is ImportFile with ImportWith's progress and cancellation.
+func (n *Node) ImportFileWith(ctx context.Context, path, inbox string, progress func(done, total int)) (*Result, error) {
 	b, err := n.ReadBundleFile(path)
 	if err != nil {
 		return nil, err
@@ -133,5 +139,5 @@ func (n *Node) ImportFile(path, inbox string) (*Result, error) {
 			return nil, err
 		}
 	}
-	return n.Import(b)
+	return n.ImportWith(ctx, b, progress)
 }

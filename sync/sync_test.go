@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -260,4 +261,60 @@ func TestRestoredStationCatchesUp(t *testing.T) {
 	if !bytes.Equal(dumpScope(t, s, "130131190201"), dumpScope(t, w.county.s, "130131190201")) {
 		t.Error("restored station differs from the county")
 	}
+}
+
+// A USB import stopped part-way keeps what it wrote, reports progress per
+// chunk, and the same file imported again completes it.
+func TestImportCancelledBetweenChunksCompletesLater(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	for i := 0; i < 25; i++ {
+		household(t, a, fmt.Sprintf("130131190201-C%03d", i), "130131190201")
+	}
+	paths, err := a.ExportTo(t.TempDir(), a.CountyID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.county.chunk = 10
+	ctx, cancel := context.WithCancel(context.Background())
+	var reports [][2]int
+	_, err = w.county.ImportFileWith(ctx, paths[0], "", func(done, total int) {
+		reports = append(reports, [2]int{done, total})
+		cancel() // stop after the first chunk
+	})
+	if store.CodeOf(err) != CodeCancelled {
+		t.Fatalf("err = %v, want %s", err, CodeCancelled)
+	}
+	if len(reports) != 1 || reports[0][0] != 10 || reports[0][1] < 25 {
+		t.Fatalf("progress = %v, want one report of 10 done", reports)
+	}
+	partial := dumpScope(t, w.county.s, "130131190201")
+	// The first chunk holds the station's introduction and the first
+	// households: some arrived, not all.
+	if n := bytes.Count(partial, []byte(`"kind":"household"`)); n == 0 || n >= 25 {
+		t.Fatalf("after cancelling, the county holds %d of 25 households, want the first chunk's", n)
+	}
+	res, err := w.county.ImportFile(paths[0], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied+res.Duplicate != res.Entries || res.Duplicate < 10 {
+		t.Errorf("second import: %+v", res)
+	}
+	// The county holds every household exactly as the station does (the
+	// county's own introduction reaches the station with the reply).
+	if got, want := households(dumpScope(t, w.county.s, "130131190201")), households(dumpScope(t, a.s, "130131190201")); got != want || strings.Count(want, "\n") != 25 {
+		t.Errorf("households differ after the completed import:\n%s\n%s", got, want)
+	}
+}
+
+// households keeps the household lines of a dump.
+func households(dump []byte) string {
+	var out strings.Builder
+	for _, line := range strings.Split(string(dump), "\n") {
+		if strings.Contains(line, `"kind":"household"`) {
+			out.WriteString(strings.TrimSuffix(line, ",") + "\n")
+		}
+	}
+	return out.String()
 }

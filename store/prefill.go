@@ -63,3 +63,28 @@ func (r *Reader) NewVisit(profileID uuid.UUID, on Date, operator string) (*Visit
 	}
 	return v, nil
 }
+
+// LoanFromApplication starts the loan of an approved application with what
+// the application already says: household, borrower, enterprise, mode,
+// purpose, bank and amount, disbursed on a date and due after the term
+// applied for. The contract's own figures (number, rate, repayment method)
+// are left for the person entering it from the contract.
+func LoanFromApplication(a *LoanApplication, on Date) *Loan {
+	l := &Loan{
+		ApplicationID:    a.meta().ID.String(),
+		HouseholdID:      a.HouseholdID,
+		BorrowerPersonID: a.ApplicantPersonID,
+		EnterpriseID:     a.EnterpriseID,
+		Mode:             a.Mode,
+		Purpose:          a.Purpose,
+		BankName:         a.BankName,
+		PrincipalFen:     a.AmountFen,
+		DisbursedOn:      on,
+		Status:           "正常",
+	}
+	if a.TermMonths > 0 {
+		l.DueOn = on.AddMonths(a.TermMonths)
+	}
+	l.meta().kind = KindLoan
+	return l
+}
