@@ -29,11 +29,11 @@ county:
 	CGO_ENABLED=0 $(GO) build -o bin/cunzhan-county ./sync/cmd/cunzhan-county
 	@if $(GO) list -deps ./sync/cmd/cunzhan-county | grep -q '^fyne.io/'; then echo "cunzhan-county must not import Fyne"; exit 1; fi
 
-# run: until the window lands, create the demo database if there is none and
-# print this month's visit-coverage report from it.
+# run: open the window on the demo database, creating it first if there is
+# none (DATA=path/to/station.db to open another file).
 run: build
 	@[ -f $(DATA) ] || ./$(BIN) demo --out $(DATA)
-	./$(BIN) --data $(DATA) report visit-coverage --month $(MONTH)
+	./$(BIN) --data $(DATA)
 
 vet:
 	$(GO) vet ./...

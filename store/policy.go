@@ -11,13 +11,13 @@ import (
 // the settings screen.
 type Policy struct {
 	// Micro-loans (扶贫小额信贷).
-	LoanMaxFen           int64        `json:"loan_max_fen" zh:"单户贷款上限（分）"`
+	LoanMaxFen           int64        `json:"loan_max_fen" zh:"单户贷款上限（元）"`
 	LoanMaxMonths        int          `json:"loan_max_months" zh:"贷款期限上限（月）"`
 	BorrowerMinAge       int          `json:"borrower_min_age" zh:"借款人最低年龄"`
 	BorrowerMaxAge       int          `json:"borrower_max_age" zh:"借款人最高年龄"`
 	HuDaiQiYongCutoff    Date         `json:"hudaiqiyong_cutoff" zh:"户贷企用停止新增日期"`
 	RatingRequired       bool         `json:"rating_required" zh:"申请须有有效评级"`
-	RatingHouseholdTypes []string     `json:"rating_household_types" zh:"可评级授信的户类型"`
+	RatingHouseholdTypes []string     `json:"rating_household_types" zh:"可评级授信的户类型" enum:"HouseholdTypes"`
 	NoticeMinDays        int          `json:"notice_min_days" zh:"评级公示最少天数"`
 	NPLVillageBP         int          `json:"npl_village_bp" zh:"村不良率停贷线（基点）"`
 	NPLTownshipBP        int          `json:"npl_township_bp" zh:"乡镇不良率停贷线（基点）"`
@@ -31,13 +31,13 @@ type Policy struct {
 	ReassessMZMonths    int            `json:"reassess_mz_months" zh:"MZ/T 039复评间隔（月）"`
 	VisitGraceDays      int            `json:"visit_grace_days" zh:"新入册宽限天数"`
 	VisitDeathCutoffDay int            `json:"visit_death_cutoff_day" zh:"月内死亡/退出计入分母的日期（之后）"`
-	VisitCountedMethods []string       `json:"visit_counted_methods" zh:"计入探访率的方式"`
+	VisitCountedMethods []string       `json:"visit_counted_methods" zh:"计入探访率的方式" enum:"VisitMethods"`
 	HomecareHours       map[string]int `json:"homecare_hours" zh:"购买服务每月工时"`
-	HomecarePriceFen    int64          `json:"homecare_price_fen" zh:"居家服务单价（分/小时）"`
-	HomeSubsidyYearFen  int64          `json:"home_subsidy_year_fen" zh:"幸福院运营补贴（分/人/年）"`
+	HomecarePriceFen    int64          `json:"homecare_price_fen" zh:"居家服务单价（元/小时）"`
+	HomeSubsidyYearFen  int64          `json:"home_subsidy_year_fen" zh:"幸福院运营补贴（元/人/年）"`
 	DisabledMultiplier  int            `json:"disabled_multiplier" zh:"失能老人补贴倍数"`
 	HomeSubsidyDay      int            `json:"home_subsidy_day" zh:"运营补贴按月计入的在住日"`
-	ServiceSubsidyFen   int64          `json:"service_subsidy_fen" zh:"养老服务补贴（分/人/月）"`
+	ServiceSubsidyFen   int64          `json:"service_subsidy_fen" zh:"养老服务补贴（元/人/月）"`
 	// ServiceSubsidyTurn60 decides the month a person turning 60 is first
 	// paid: "birthday_month" or "next_month".
 	ServiceSubsidyTurn60 string `json:"service_subsidy_turn60" zh:"满60周岁当月是否发放"`

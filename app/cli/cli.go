@@ -286,3 +286,25 @@ func sortedStrings(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// WindowArgs reports whether a command line asks for the window: no command,
+// only the global --data flag. It returns the data file named, "" for the
+// default.
+func WindowArgs(args []string) (data string, window bool) {
+	for len(args) > 0 {
+		name, val, hasVal := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if !strings.HasPrefix(args[0], "-") || name != "data" {
+			return "", false
+		}
+		if hasVal {
+			data = val
+			args = args[1:]
+			continue
+		}
+		if len(args) < 2 {
+			return "", false
+		}
+		data, args = args[1], args[2:]
+	}
+	return data, true
+}

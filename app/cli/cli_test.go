@@ -212,3 +212,26 @@ func TestImportRosterCLI(t *testing.T) {
 		t.Error("the import report shows an unmasked ID number")
 	}
 }
+
+func TestWindowArgs(t *testing.T) {
+	tests := []struct {
+		args   []string
+		data   string
+		window bool
+	}{
+		{nil, "", true},
+		{[]string{"--data", "a.db"}, "a.db", true},
+		{[]string{"--data=b.db"}, "b.db", true},
+		{[]string{"-data", "c.db"}, "c.db", true},
+		{[]string{"--data", "a.db", "report", "visit-coverage"}, "", false},
+		{[]string{"demo", "--out", "x.db"}, "", false},
+		{[]string{"--data"}, "", false},
+		{[]string{"--format", "json"}, "", false},
+	}
+	for _, tc := range tests {
+		data, window := WindowArgs(tc.args)
+		if data != tc.data || window != tc.window {
+			t.Errorf("WindowArgs(%q) = %q, %v; want %q, %v", tc.args, data, window, tc.data, tc.window)
+		}
+	}
+}

@@ -41,6 +41,17 @@ const (
 	StationName   = "平山县级中心（演示数据）"
 )
 
+// AsOf is the day the data set describes: the last day of its last month.
+// The window shows a demo database as of this day, so that what a user sees
+// (13 of 14 elders visited in 2025-11) is what the data set was made for.
+var AsOf = time.Date(2025, 11, 30, 9, 0, 0, 0, store.ChinaTZ)
+
+// IsDemo reports whether a database is one made by Generate.
+func IsDemo(s *store.Store) bool {
+	si := s.Station()
+	return si != nil && si.Code == Station && si.Name == StationName
+}
+
 // Options tune Generate.
 type Options struct {
 	Seed   uint64

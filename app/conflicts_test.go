@@ -1,0 +1,101 @@
+package app
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// Two copies of the data edit the same person's phone at once; after the
+// change from the other copy arrives, the review screen shows both values
+// side by side with where and who; choosing one settles it.
+func TestConflictShownSideBySideAndResolved(t *testing.T) {
+	a := openDemo(t)
+	bPath := filepath.Join(t.TempDir(), "other.db")
+	a.Close()
+	copyFile(t, a.Path(), bPath)
+	a, err := store.Open(a.Path(), &store.Options{RegistryDir: "-", Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	b, err := store.Open(bPath, &store.Options{RegistryDir: "-", Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	if a.Origin() == b.Origin() {
+		t.Fatal("the copy kept the origin id")
+	}
+
+	var person *store.Person
+	_ = a.View(func(r *store.Reader) error {
+		hits, _, err := r.Search("林建秀", "", 1)
+		if err == nil && len(hits) == 1 {
+			e, _ := r.Get(hits[0].ID)
+			person = e.(*store.Person)
+		}
+		return err
+	})
+	if person == nil {
+		t.Fatal("林建秀 not found")
+	}
+	id := store.MetaOf(person).ID
+	for _, x := range []struct {
+		s     *store.Store
+		phone string
+		who   string
+	}{{a, "13911112222", "甲录入员"}, {b, "13933334444", "乙录入员"}} {
+		p, _ := store.GetAs[*store.Person](x.s, id)
+		p.Mobile = x.phone
+		if _, err := x.s.Save(p, x.who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	have, _ := b.Have()
+	changes, err := b.Changes(b.Origin(), 0, have[b.Origin()])
+	if err != nil || len(changes) == 0 {
+		t.Fatalf("changes of the copy: %d %v", len(changes), err)
+	}
+	if _, err := a.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+
+	u := newTestUI(t, a)
+	if u.conflicts.count != 1 || !strings.Contains(u.navLabel(u.screenIndex(u.conflicts)), "(1)") {
+		t.Fatalf("navigation shows %q", u.navLabel(u.screenIndex(u.conflicts)))
+	}
+	u.show(u.screenIndex(u.conflicts))
+	c := u.conflicts
+	if len(c.items) != 1 || !strings.Contains(c.titles[0], "林建秀") || !strings.Contains(c.titles[0], "手机号") {
+		t.Fatalf("conflicts listed: %v", c.titles)
+	}
+	c.list.Select(0)
+	if len(c.picks) != 2 {
+		t.Fatalf("%d values side by side, want 2", len(c.picks))
+	}
+	// Masked by default, with who entered each.
+	if !hasText(c.panel.box, "139****2222") || !hasText(c.panel.box, "139****4444") || hasText(c.panel.box, "13911112222") {
+		t.Error("values are not shown masked")
+	}
+	if !hasText(c.panel.box, "录入人：乙录入员") || !hasText(c.panel.box, "录入人：甲录入员") {
+		t.Error("the author of each value is not shown")
+	}
+	// Keep the value entered on the other copy.
+	for i, sib := range c.items[0].Siblings {
+		if string(sib.Value) == `"13933334444"` {
+			test.Tap(c.picks[i])
+		}
+	}
+	if len(c.items) != 0 || c.count != 0 {
+		t.Fatalf("after resolving, %d conflicts remain", len(c.items))
+	}
+	p, _ := store.GetAs[*store.Person](a, id)
+	if p.Mobile != "13933334444" || len(store.MetaOf(p).Conflicts) != 0 {
+		t.Errorf("after resolving: mobile %s, conflicts %v", p.Mobile, store.MetaOf(p).Conflicts)
+	}
+}

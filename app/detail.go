@@ -1,0 +1,106 @@
+package app
+
+import (
+	"encoding/json"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// detailView shows a record read-only, every field with its label. Personal
+// information (ID and phone numbers, accounts, health) is masked until the
+// user presses 显示敏感信息; the reveal lasts while this view is open.
+type detailView struct {
+	u        *UI
+	e        store.Entity
+	revealed bool
+	grid     *fyne.Container
+	toggle   *widget.Button
+	obj      fyne.CanvasObject
+	skip     map[string]bool
+}
+
+func newDetailView(u *UI, e store.Entity, skip ...string) *detailView {
+	d := &detailView{u: u, e: e, skip: map[string]bool{}}
+	for _, s := range skip {
+		d.skip[s] = true
+	}
+	d.grid = container.New(layout.NewFormLayout())
+	d.toggle = widget.NewButtonWithIcon("显示敏感信息", theme.VisibilityIcon(), func() {
+		d.revealed = !d.revealed
+		d.render()
+	})
+	d.render()
+	top := container.NewHBox(layout.NewSpacer(), d.toggle)
+	if len(store.SensitiveFields(store.MetaOf(e).Kind())) == 0 {
+		top.Hide()
+	}
+	d.obj = container.NewBorder(top, nil, nil, nil, d.grid)
+	return d
+}
+
+func (d *detailView) render() {
+	if d.revealed {
+		d.toggle.SetText("隐去敏感信息")
+		d.toggle.SetIcon(theme.VisibilityOffIcon())
+	} else {
+		d.toggle.SetText("显示敏感信息")
+		d.toggle.SetIcon(theme.VisibilityIcon())
+	}
+	vals := entityValues(d.e)
+	d.grid.Objects = nil
+	for _, spec := range store.Schema(store.MetaOf(d.e).Kind()) {
+		raw, ok := vals[spec.Name]
+		if !ok || d.skip[spec.Name] {
+			continue
+		}
+		v := widget.NewLabel(d.u.display(spec, raw, d.revealed))
+		v.Wrapping = fyne.TextWrapWord
+		d.grid.Add(widget.NewLabelWithStyle(spec.Label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		d.grid.Add(v)
+	}
+	d.grid.Refresh()
+}
+
+// text returns what the view shows for a field ("" when absent); tests read
+// it to check masking.
+func (d *detailView) text(label string) string {
+	for i := 0; i+1 < len(d.grid.Objects); i += 2 {
+		if d.grid.Objects[i].(*widget.Label).Text == label {
+			return d.grid.Objects[i+1].(*widget.Label).Text
+		}
+	}
+	return ""
+}
+
+// rawOf reads one field of a record as JSON.
+func rawOf(e store.Entity, field string) json.RawMessage {
+	return entityValues(e)[field]
+}
+
+// panel is the right side of a list screen: what is selected, swapped in
+// place.
+type panel struct {
+	box *fyne.Container
+}
+
+func newPanel(empty string) *panel {
+	p := &panel{box: container.NewStack()}
+	p.set(container.NewCenter(widget.NewLabel(empty)))
+	return p
+}
+
+func (p *panel) set(o fyne.CanvasObject) {
+	p.box.Objects = []fyne.CanvasObject{o}
+	p.box.Refresh()
+}
+
+// scrolled wraps a long form or detail page.
+func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVScroll(container.NewPadded(o))
+}

@@ -1,0 +1,667 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// homesScreen is 幸福院: the homes, a grid of rooms and beds, residents,
+// admission and discharge, and ability assessments with the score and level
+// shown as the items are entered.
+type homesScreen struct {
+	u *UI
+
+	homeList *lazyList
+	panel    *panel
+	homeID   uuid.UUID
+
+	beds      *fyne.Container
+	residents *widget.Label
+	tabs      *container.AppTabs
+
+	editor *recordForm // the form open in the panel, if any
+	// scores and result belong to the open assessment form.
+	scores *scoreGrid
+	result *widget.Label
+	// bedTiles maps a bed number to its tile (tests tap them).
+	bedTiles map[string]*bedTile
+}
+
+func newHomesScreen(u *UI) *homesScreen { return &homesScreen{u: u, bedTiles: map[string]*bedTile{}} }
+
+func (h *homesScreen) form() *recordForm { return h.editor }
+func (h *homesScreen) dirty() bool       { return h.editor.dirty() }
+
+func (h *homesScreen) build() fyne.CanvasObject {
+	h.homeList = newLazyList(h.u, []column{{"幸福院", 0}, {"床位", 60}}, func(r *store.Reader, id uuid.UUID) []string {
+		e, _ := r.Live(id, store.KindHome)
+		home, ok := e.(*store.Home)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		return []string{home.Name, fmt.Sprint(len(mustRefs(r, id, store.KindBed)))}
+	})
+	h.homeList.onSelect = func(id uuid.UUID) { h.u.guard("查看其他幸福院", func() { h.openHome(id) }) }
+	add := widget.NewButtonWithIcon("新建幸福院", theme.ContentAddIcon(), func() {
+		h.u.guard("新建", func() {
+			h.edit("新建幸福院", &store.Home{VillageCode: h.u.scope(), Status: "运营"}, formOptions{})
+		})
+	})
+	h.panel = newPanel("在左侧选择一个幸福院")
+	split := container.NewHSplit(container.NewBorder(container.NewHBox(add), nil, nil, nil, h.homeList.obj), h.panel.box)
+	split.Offset = 0.22
+	return split
+}
+
+func (h *homesScreen) refresh() {
+	h.u.async(func() {
+		var ids []uuid.UUID
+		err := h.u.st.View(func(r *store.Reader) error {
+			return r.EachID(store.KindHome, h.u.scope(), func(id uuid.UUID, _ string) error {
+				ids = append(ids, id)
+				return nil
+			})
+		})
+		fyne.Do(func() {
+			if err != nil {
+				h.u.showError("读取幸福院失败", err)
+				return
+			}
+			h.homeList.set(ids, len(ids))
+			if h.homeID == uuid.Nil && len(ids) > 0 {
+				h.openHome(ids[0])
+			} else if h.homeID != uuid.Nil && h.editor == nil {
+				h.openHome(h.homeID)
+			}
+		})
+	})
+}
+
+// edit puts a record form in the panel.
+func (h *homesScreen) edit(title string, e store.Entity, opts formOptions) *recordForm {
+	saved := opts.onSaved
+	opts.onSaved = func(f *recordForm, e store.Entity) {
+		if saved != nil {
+			saved(f, e)
+		}
+		h.editor = nil
+		if h.homeID != uuid.Nil {
+			h.openHome(h.homeID)
+		}
+	}
+	f := newRecordForm(h.u, e, opts)
+	h.editor = f
+	back := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
+		h.u.guard("返回", func() {
+			h.editor = nil
+			if h.homeID != uuid.Nil {
+				h.openHome(h.homeID)
+			}
+		})
+	})
+	h.panel.set(scrolled(container.NewVBox(container.NewHBox(back, heading(title)), f.content)))
+	return f
+}
+
+// openHome shows one home: its beds, residents, admissions and
+// assessments.
+func (h *homesScreen) openHome(id uuid.UUID) {
+	h.homeID = id
+	h.editor = nil
+	e, err := h.u.st.Get(id)
+	if err != nil {
+		h.u.showError("读取失败", err)
+		return
+	}
+	home := e.(*store.Home)
+	h.beds = container.NewVBox()
+	h.bedTiles = map[string]*bedTile{}
+	h.residents = widget.NewLabel("")
+	h.residents.Wrapping = fyne.TextWrapWord
+	h.loadBeds(home)
+
+	admissions := newLazyList(h.u, []column{{"老人", 80}, {"登记编号", 190}, {"入住日期", 100}, {"状态", 0}}, func(r *store.Reader, aid uuid.UUID) []string {
+		x, _ := r.Live(aid, store.KindAdmission)
+		a, ok := x.(*store.Admission)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		name := ""
+		if p, _ := r.LiveByString(a.PersonID, store.KindPerson); p != nil {
+			name = p.(*store.Person).Name
+		}
+		return []string{name, a.AdmissionNo, string(a.CheckinDate), a.Status}
+	})
+	admissions.onSelect = h.openAdmission
+	var admIDs []uuid.UUID
+	_ = h.u.st.View(func(r *store.Reader) error {
+		admIDs, _ = r.Refs(id, store.KindAdmission)
+		return nil
+	})
+	admissions.set(admIDs, len(admIDs))
+	newAdm := widget.NewButtonWithIcon("入住登记", theme.ContentAddIcon(), func() { h.admit(home, "") })
+
+	assessments := newLazyList(h.u, []column{{"老人", 80}, {"评估日期", 100}, {"标准", 120}, {"等级", 0}}, func(r *store.Reader, aid uuid.UUID) []string {
+		x, _ := r.Live(aid, store.KindAssessment)
+		a, ok := x.(*store.Assessment)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		name := ""
+		if p, _ := r.LiveByString(a.PersonID, store.KindPerson); p != nil {
+			name = p.(*store.Person).Name
+		}
+		return []string{name, string(a.AssessDate), a.Instrument, a.LevelName}
+	})
+	assessments.onSelect = func(aid uuid.UUID) {
+		x, err := h.u.st.Get(aid)
+		if err != nil {
+			h.u.showError("读取失败", err)
+			return
+		}
+		h.assess(x.(*store.Assessment))
+	}
+	assessments.set(h.residentAssessments(admIDs))
+	newAssess := widget.NewButtonWithIcon("新建能力评估", theme.ContentAddIcon(), func() {
+		h.assess(&store.Assessment{Instrument: store.InstrumentGB, Reason: "首次评估", AssessDate: h.u.today(), Status: "已完成"})
+	})
+
+	addRoom := widget.NewButtonWithIcon("添加房间", theme.ContentAddIcon(), func() {
+		h.edit("添加房间", &store.Room{HomeID: id.String(), RoomType: "双人"}, formOptions{readOnly: []string{"home_id"}})
+	})
+	addBed := widget.NewButtonWithIcon("添加床位", theme.ContentAddIcon(), func() {
+		h.edit("添加床位", &store.Bed{HomeID: id.String(), Status: "空闲"}, formOptions{
+			readOnly: []string{"home_id"},
+			refFilter: map[string]func(r *store.Reader, e store.Entity) bool{
+				"room_id": func(r *store.Reader, e store.Entity) bool { return e.(*store.Room).HomeID == id.String() },
+			},
+		})
+	})
+	editHome := widget.NewButtonWithIcon("修改基本信息", theme.DocumentCreateIcon(), func() {
+		h.edit("修改 "+home.Name, home, formOptions{})
+	})
+
+	legend := container.NewHBox(widget.NewLabel("图例："))
+	for _, st := range []string{"空闲", "预留", "占用", "维修", "停用"} {
+		legend.Add(newBedTile(st, st, "", nil).obj)
+	}
+	h.tabs = container.NewAppTabs(
+		container.NewTabItem("床位", container.NewBorder(container.NewVBox(container.NewHBox(addRoom, addBed), legend), nil, nil, nil, container.NewVScroll(h.beds))),
+		container.NewTabItem("在住老人", container.NewVScroll(h.residents)),
+		container.NewTabItem("入住登记", container.NewBorder(container.NewHBox(newAdm), nil, nil, nil, admissions.obj)),
+		container.NewTabItem("能力评估", container.NewBorder(container.NewHBox(newAssess), nil, nil, nil, assessments.obj)),
+		container.NewTabItem("基本信息", scrolled(container.NewVBox(container.NewHBox(editHome), newDetailView(h.u, home).obj))),
+	)
+	h.panel.set(container.NewBorder(heading(home.Name+"（"+home.HomeType+"，"+home.Status+"）"), nil, nil, nil, h.tabs))
+}
+
+// residentAssessments lists the assessments of the home's residents, newest
+// first.
+func (h *homesScreen) residentAssessments(admIDs []uuid.UUID) ([]uuid.UUID, int) {
+	var out []uuid.UUID
+	seen := map[string]bool{}
+	_ = h.u.st.View(func(r *store.Reader) error {
+		for _, aid := range admIDs {
+			x, _ := r.Live(aid, store.KindAdmission)
+			a, ok := x.(*store.Admission)
+			if !ok || seen[a.PersonID] {
+				continue
+			}
+			seen[a.PersonID] = true
+			pid, err := uuid.Parse(a.PersonID)
+			if err != nil {
+				continue
+			}
+			ids, _ := r.Refs(pid, store.KindAssessment)
+			out = append(out, ids...)
+		}
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].String() > out[j].String() })
+	return out, len(out)
+}
+
+// loadBeds draws the rooms of a home with a tile per bed, and the list of
+// residents.
+func (h *homesScreen) loadBeds(home *store.Home) {
+	type bedInfo struct {
+		bed      *store.Bed
+		state    string
+		resident string
+		adm      *store.Admission
+	}
+	rooms := map[string][]bedInfo{}
+	roomNames := map[string]string{}
+	var residents []string
+	_ = h.u.st.View(func(r *store.Reader) error {
+		beds, _ := r.RefEntities(store.MetaOf(home).ID, store.KindBed)
+		for _, x := range beds {
+			b := x.(*store.Bed)
+			info := bedInfo{bed: b, state: r.BedState(b)}
+			admIDs, _ := r.Refs(store.MetaOf(b).ID, store.KindAdmission)
+			for _, aid := range admIDs {
+				y, _ := r.Live(aid, store.KindAdmission)
+				if a, ok := y.(*store.Admission); ok && oneOf(a.Status, store.ActiveAdmission) {
+					info.adm = a
+					if p, _ := r.LiveByString(a.PersonID, store.KindPerson); p != nil {
+						info.resident = p.(*store.Person).Name
+					}
+					residents = append(residents, fmt.Sprintf("%s  %s  %s入住  %s", info.resident, r.Title(b), a.CheckinDate, a.Status))
+				}
+			}
+			rooms[b.RoomID] = append(rooms[b.RoomID], info)
+			if _, ok := roomNames[b.RoomID]; !ok {
+				if rm, _ := r.LiveByString(b.RoomID, store.KindRoom); rm != nil {
+					room := rm.(*store.Room)
+					roomNames[b.RoomID] = room.RoomNo + "室（" + room.RoomType + "）"
+				}
+			}
+		}
+		return nil
+	})
+	var roomIDs []string
+	for id := range rooms {
+		roomIDs = append(roomIDs, id)
+	}
+	sort.Slice(roomIDs, func(i, j int) bool { return roomNames[roomIDs[i]] < roomNames[roomIDs[j]] })
+	for _, rid := range roomIDs {
+		infos := rooms[rid]
+		sort.Slice(infos, func(i, j int) bool { return infos[i].bed.BedNo < infos[j].bed.BedNo })
+		grid := container.NewGridWrap(fyne.NewSize(150, 84))
+		for _, info := range infos {
+			info := info
+			t := newBedTile(info.bed.BedNo, info.state, info.resident, func() {
+				switch {
+				case info.adm != nil:
+					h.openAdmission(store.MetaOf(info.adm).ID)
+				case info.state == "空闲":
+					h.admit(home, store.MetaOf(info.bed).ID.String())
+				default:
+					h.edit("床位 "+info.bed.BedNo, info.bed, formOptions{readOnly: []string{"home_id", "room_id"}})
+				}
+			})
+			h.bedTiles[info.bed.BedNo] = t
+			grid.Add(t.obj)
+		}
+		h.beds.Add(heading(roomNames[rid]))
+		h.beds.Add(grid)
+	}
+	if len(roomIDs) == 0 {
+		h.beds.Add(widget.NewLabel("还没有房间和床位，请先“添加房间”，再“添加床位”。"))
+	}
+	sort.Strings(residents)
+	if len(residents) == 0 {
+		h.residents.SetText("目前没有在住老人。")
+	} else {
+		h.residents.SetText(fmt.Sprintf("在住/预留 %d 人：\n", len(residents)) + strings.Join(residents, "\n"))
+	}
+}
+
+func oneOf(s string, list []string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// bedTile is one bed in the grid, coloured by state.
+type bedTile struct {
+	obj   fyne.CanvasObject
+	state string
+	tap   func()
+	btn   *widget.Button
+}
+
+var bedColors = map[string]color.NRGBA{
+	"空闲": {R: 0xd8, G: 0xf0, B: 0xdc, A: 0xff},
+	"预留": {R: 0xfd, G: 0xec, B: 0xc8, A: 0xff},
+	"占用": {R: 0xcf, G: 0xe0, B: 0xf7, A: 0xff},
+	"维修": {R: 0xf2, G: 0xd0, B: 0xd0, A: 0xff},
+	"停用": {R: 0xe0, G: 0xe0, B: 0xe0, A: 0xff},
+}
+
+func newBedTile(no, state, resident string, tap func()) *bedTile {
+	bg := canvas.NewRectangle(bedColors[state])
+	bg.CornerRadius = 6
+	bg.StrokeColor = color.NRGBA{R: 0x90, G: 0x90, B: 0x90, A: 0xff}
+	bg.StrokeWidth = 1
+	t := &bedTile{state: state, tap: tap}
+	if tap == nil {
+		// A legend swatch.
+		l := canvas.NewText(state, color.Black)
+		bg.SetMinSize(fyne.NewSize(56, 26))
+		t.obj = container.NewStack(bg, container.NewCenter(l))
+		return t
+	}
+	lines := no + "\n" + state
+	if resident != "" {
+		lines += "\n" + resident
+	}
+	t.btn = widget.NewButton("", tap)
+	t.btn.Importance = widget.LowImportance
+	text := widget.NewLabelWithStyle(lines, fyne.TextAlignCenter, fyne.TextStyle{})
+	t.obj = container.NewStack(bg, t.btn, text)
+	return t
+}
+
+// admit opens the admission form for a home, on a bed when one was tapped.
+func (h *homesScreen) admit(home *store.Home, bedID string) {
+	homeID := store.MetaOf(home).ID.String()
+	today := h.u.today()
+	a := &store.Admission{HomeID: homeID, BedID: bedID, StayType: "长期入住", ApplyDate: today, CheckinDate: today, Status: "在住",
+		AgreementParties: []string{"老人", "赡养人", "村委会", "幸福院"}, AgreementSignedDate: today}
+	var f *recordForm
+	f = h.edit("入住登记 — "+home.Name, a, formOptions{
+		sections: []formSection{
+			{"入住安排", []string{"home_id", "person_id", "bed_id", "stay_type", "apply_date", "checkin_date", "status"}},
+			{"家庭与赡养", []string{"living_before", "supporters", "emergency_contact"}},
+			{"身体与能力", []string{"health_summary", "assessment_id"}},
+			{"费用与协议", []string{"meal_fee_fen", "utility_fee_fen", "own_grain", "fee_terms", "agreement_signed_date", "agreement_parties", "note"}},
+		},
+		readOnly: []string{"home_id"},
+		refFilter: map[string]func(r *store.Reader, e store.Entity) bool{
+			"bed_id": func(r *store.Reader, e store.Entity) bool {
+				b := e.(*store.Bed)
+				return b.HomeID == homeID && r.BedState(b) == "空闲"
+			},
+			"assessment_id": func(r *store.Reader, e store.Entity) bool {
+				return f != nil && e.(*store.Assessment).PersonID == f.str("person_id")
+			},
+		},
+		saveLabel: "办理入住",
+	})
+}
+
+// openAdmission shows an admission with the moves its status allows:
+// discharge, leave, return.
+func (h *homesScreen) openAdmission(id uuid.UUID) {
+	x, err := h.u.st.Get(id)
+	if err != nil {
+		h.u.showError("读取失败", err)
+		return
+	}
+	a := x.(*store.Admission)
+	var actions []fyne.CanvasObject
+	for _, next := range store.NextStatuses(store.KindAdmission, a.Status) {
+		next := next
+		label := "改为“" + next + "”"
+		if next == "已退住" {
+			label = "办理退住"
+		}
+		actions = append(actions, widget.NewButton(label, func() {
+			if next == "已退住" {
+				h.discharge(a)
+				return
+			}
+			a.Status = next
+			if next == "在住" && a.CheckinDate == "" {
+				a.CheckinDate = h.u.today()
+			}
+			if _, err := h.u.st.Save(a, h.u.author()); err != nil {
+				h.u.showError("办理失败", err)
+				return
+			}
+			h.u.changed()
+			h.openAdmission(id)
+		}))
+	}
+	edit := widget.NewButtonWithIcon("修改登记", theme.DocumentCreateIcon(), func() {
+		h.edit("修改入住登记", a, formOptions{readOnly: []string{"home_id", "person_id"}})
+	})
+	back := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() { h.openHome(h.homeID) })
+	actions = append(actions, edit)
+	h.editor = nil
+	h.panel.set(scrolled(container.NewVBox(
+		container.NewHBox(back, heading("入住登记："+h.u.titleOf(id.String()))),
+		container.NewHBox(actions...),
+		newDetailView(h.u, a).obj,
+	)))
+}
+
+// discharge asks for the date and reason and records the discharge.
+func (h *homesScreen) discharge(a *store.Admission) {
+	date := widget.NewEntry()
+	date.SetText(string(h.u.today()))
+	reason := widget.NewSelect(store.CheckoutReason, nil)
+	note := widget.NewEntry()
+	msg := widget.NewLabel("")
+	msg.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{
+		widget.NewFormItem("退住日期", date),
+		widget.NewFormItem("退住原因", reason),
+		widget.NewFormItem("备注", note),
+		widget.NewFormItem("", msg),
+	}
+	var d *dialog.FormDialog
+	d = dialog.NewForm("办理退住", "确定退住", "取消", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		d2, err := store.ParseDate(strings.TrimSpace(date.Text))
+		if err != nil {
+			h.u.showError("退住日期不正确", &store.Error{Code: "DATE_FORMAT", Message: "日期应写成 年-月-日，如 2025-11-20"})
+			return
+		}
+		a.Status = "已退住"
+		a.CheckoutDate = d2
+		a.CheckoutReason = reason.Selected
+		if strings.TrimSpace(note.Text) != "" {
+			a.Note = strings.TrimSpace(note.Text)
+		}
+		if _, err := h.u.st.Save(a, h.u.author()); err != nil {
+			h.u.showError("退住未办理", err)
+			// The record keeps what is stored; reopen it fresh.
+			h.openAdmission(store.MetaOf(a).ID)
+			return
+		}
+		h.u.setStatus("已办理退住")
+		h.u.changed()
+		h.openHome(h.homeID)
+	}, h.u.win)
+	d.Resize(fyne.NewSize(460, 320))
+	d.Show()
+}
+
+// assess opens the assessment form: item scores by domain, with the total,
+// domain scores and the preliminary and final level recomputed by the store
+// as each score is typed.
+func (h *homesScreen) assess(a *store.Assessment) {
+	result := widget.NewLabel("")
+	result.Wrapping = fyne.TextWrapWord
+	h.result = result
+	var items *scoreGrid
+	opts := formOptions{
+		sections: []formSection{
+			{"评估信息", []string{"person_id", "instrument", "reason", "assess_date", "assessors", "informant", "status"}},
+			{"条目评分", []string{"item_scores"}},
+			{"调整因素", []string{"adjustments"}},
+			{"评估结果", []string{"total_score", "level_name", "next_due"}},
+		},
+		custom: map[string]func(f *recordForm, spec store.FieldSpec) *fieldCtl{
+			"item_scores": func(f *recordForm, spec store.FieldSpec) *fieldCtl {
+				items = newScoreGrid(f, f.str("instrument"))
+				h.scores = items
+				return items.ctl(spec)
+			},
+			"adjustments": adjustmentsCtl,
+		},
+		onChange: func(f *recordForm, field string) {
+			if field == "instrument" && items != nil {
+				items.setInstrument(f.str("instrument"))
+			}
+		},
+		onChecked: func(f *recordForm, res *store.CheckResult) {
+			x := res.Record.(*store.Assessment)
+			if items != nil {
+				items.showDomains(x.DomainScores)
+			}
+			if x.LevelName == "" {
+				result.SetText("填完全部条目后显示总分与等级。")
+				return
+			}
+			result.SetText(fmt.Sprintf("总分 %d；初步等级 %d，最终等级 %d：%s；下次评估 %s", x.TotalScore, x.PreliminaryLevel, x.FinalLevel, x.LevelName, x.NextDue))
+		},
+	}
+	f := h.edit("老年人能力评估", a, opts)
+	f.content.(*fyne.Container).Add(card("评估结果（随输入自动计算）", result))
+	f.check()
+}
+
+// scoreGrid enters the item scores of an assessment, one small entry per
+// item, grouped by domain with the domain subtotal.
+type scoreGrid struct {
+	f       *recordForm
+	box     *fyne.Container
+	scores  map[string]int
+	entries map[string]*widget.Entry
+	domains map[string]*widget.Label
+}
+
+func newScoreGrid(f *recordForm, instrument string) *scoreGrid {
+	g := &scoreGrid{f: f, box: container.NewVBox(), scores: map[string]int{}}
+	_ = json.Unmarshal(f.vals["item_scores"], &g.scores)
+	g.setInstrument(instrument)
+	return g
+}
+
+func (g *scoreGrid) ctl(spec store.FieldSpec) *fieldCtl {
+	return &fieldCtl{spec: spec, obj: g.box, set: func(raw json.RawMessage) {
+		g.scores = map[string]int{}
+		_ = json.Unmarshal(raw, &g.scores)
+		for code, e := range g.entries {
+			if v, ok := g.scores[code]; ok {
+				e.SetText(strconv.Itoa(v))
+			}
+		}
+	}}
+}
+
+func (g *scoreGrid) setInstrument(instrument string) {
+	g.box.Objects = nil
+	g.entries = map[string]*widget.Entry{}
+	g.domains = map[string]*widget.Label{}
+	items := store.AssessItems(instrument)
+	if len(items) == 0 {
+		g.box.Add(widget.NewLabel("请先选择评估标准。"))
+		g.box.Refresh()
+		return
+	}
+	var grid *fyne.Container
+	domain := ""
+	for _, it := range items {
+		it := it
+		if it.Domain != domain {
+			domain = it.Domain
+			sub := widget.NewLabel("")
+			g.domains[domain] = sub
+			g.box.Add(container.NewHBox(heading(domain), sub))
+			grid = container.New(layout.NewGridLayout(4))
+			g.box.Add(grid)
+		}
+		e := widget.NewEntry()
+		e.SetPlaceHolder(allowedText(it.Scores))
+		if v, ok := g.scores[it.Code]; ok {
+			e.SetText(strconv.Itoa(v))
+		}
+		e.OnChanged = func(s string) { g.put(it.Code, s) }
+		g.entries[it.Code] = e
+		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(it.Name), nil, e))
+	}
+	g.box.Refresh()
+}
+
+func allowedText(scores []int) string {
+	parts := make([]string, len(scores))
+	for i, s := range scores {
+		parts[i] = strconv.Itoa(s)
+	}
+	if len(parts) > 4 {
+		return parts[0] + "–" + parts[len(parts)-1]
+	}
+	return strings.Join(parts, "/")
+}
+
+func (g *scoreGrid) put(code, s string) {
+	s = strings.TrimSpace(s)
+	delete(g.f.parseErr, "item_scores")
+	if s == "" {
+		delete(g.scores, code)
+	} else if n, err := strconv.Atoi(s); err == nil {
+		g.scores[code] = n
+	} else {
+		g.f.parseErr["item_scores"] = "评分只能填数字"
+		g.f.touched["item_scores"] = true
+		g.f.showProblems()
+		return
+	}
+	b, _ := json.Marshal(g.scores)
+	g.f.put("item_scores", b)
+}
+
+func (g *scoreGrid) showDomains(scores map[string]int) {
+	for d, l := range g.domains {
+		if v, ok := scores[d]; ok {
+			l.SetText(fmt.Sprintf("小计 %d", v))
+		} else {
+			l.SetText("")
+		}
+	}
+}
+
+// adjustmentsCtl enters the conditions that raise the level: coma,
+// dementia, other mental disorders, and risk events in the last 30 days.
+func adjustmentsCtl(f *recordForm, spec store.FieldSpec) *fieldCtl {
+	var adj store.Adjustments
+	_ = json.Unmarshal(f.vals[spec.Name], &adj)
+	write := func() {
+		b, _ := json.Marshal(adj)
+		f.put(spec.Name, b)
+	}
+	coma := widget.NewCheck("昏迷", func(on bool) { adj.Coma = on; write() })
+	coma.SetChecked(adj.Coma)
+	dementia := widget.NewCheck("痴呆", func(on bool) { adj.Dementia = on; write() })
+	dementia.SetChecked(adj.Dementia)
+	mental := widget.NewCheck("其他精神和行为障碍", func(on bool) { adj.MentalDisorder = on; write() })
+	mental.SetChecked(adj.MentalDisorder)
+	events := container.NewHBox(widget.NewLabel("近30天风险事件次数："))
+	for _, k := range store.RiskEventKinds {
+		k := k
+		e := widget.NewEntry()
+		e.SetPlaceHolder("0")
+		if n := adj.RiskEvents[k]; n > 0 {
+			e.SetText(strconv.Itoa(n))
+		}
+		e.OnChanged = func(s string) {
+			n, _ := strconv.Atoi(strings.TrimSpace(s))
+			if adj.RiskEvents == nil {
+				adj.RiskEvents = map[string]int{}
+			}
+			if n > 0 {
+				adj.RiskEvents[k] = n
+			} else {
+				delete(adj.RiskEvents, k)
+			}
+			write()
+		}
+		events.Add(widget.NewLabel(k))
+		events.Add(container.NewGridWrap(fyne.NewSize(50, e.MinSize().Height), e))
+	}
+	return &fieldCtl{spec: spec, obj: container.NewVBox(container.NewHBox(coma, dementia, mental), events)}
+}

@@ -1,0 +1,734 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// loansScreen is 贷款: households, credit ratings, applications with the
+// village → township → county → bank steps, loans with their repayments,
+// and the overdue list.
+type loansScreen struct {
+	u    *UI
+	tabs *container.AppTabs
+
+	hhSearch *searchBox
+	hhList   *lazyList
+	hhPanel  *panel
+
+	ratingList  *lazyList
+	ratingPanel *panel
+
+	appList  *lazyList
+	appPanel *panel
+
+	loanList  *lazyList
+	loanPanel *panel
+
+	overdueList *widget.List
+	overdue     []store.LoanRow
+	overdueNote *widget.Label
+
+	editor *recordForm
+}
+
+func newLoansScreen(u *UI) *loansScreen { return &loansScreen{u: u} }
+
+func (l *loansScreen) form() *recordForm { return l.editor }
+func (l *loansScreen) dirty() bool       { return l.editor.dirty() }
+
+func (l *loansScreen) build() fyne.CanvasObject {
+	l.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("农户", theme.AccountIcon(), l.buildHouseholds()),
+		container.NewTabItemWithIcon("评级授信", theme.ListIcon(), l.buildRatings()),
+		container.NewTabItemWithIcon("贷款申请", theme.DocumentCreateIcon(), l.buildApplications()),
+		container.NewTabItemWithIcon("贷款与还款", theme.StorageIcon(), l.buildLoans()),
+		container.NewTabItemWithIcon("逾期", theme.WarningIcon(), l.buildOverdue()),
+	)
+	l.tabs.OnSelected = func(*container.TabItem) { l.refresh() }
+	return l.tabs
+}
+
+func (l *loansScreen) refresh() {
+	if l.tabs == nil {
+		return
+	}
+	switch l.tabs.SelectedIndex() {
+	case 0:
+		l.hhSearch.search()
+	case 1:
+		l.loadKind(store.KindCreditRating, l.ratingList)
+	case 2:
+		l.loadKind(store.KindLoanApplication, l.appList)
+	case 3:
+		l.loadKind(store.KindLoan, l.loanList)
+	case 4:
+		l.loadOverdue()
+	}
+}
+
+// loadKind fills a list with every record of a kind in scope, newest first.
+func (l *loansScreen) loadKind(k store.Kind, list *lazyList) {
+	l.u.async(func() {
+		var ids []uuid.UUID
+		err := l.u.st.View(func(r *store.Reader) error {
+			return r.EachID(k, l.u.scope(), func(id uuid.UUID, _ string) error {
+				ids = append(ids, id)
+				return nil
+			})
+		})
+		sort.Slice(ids, func(i, j int) bool { return ids[i].String() > ids[j].String() })
+		fyne.Do(func() {
+			if err != nil {
+				l.u.showError("读取失败", err)
+				return
+			}
+			list.set(ids, len(ids))
+		})
+	})
+}
+
+// edit puts a record form into a panel, with a way back.
+func (l *loansScreen) edit(p *panel, title string, e store.Entity, opts formOptions, back func()) *recordForm {
+	saved := opts.onSaved
+	opts.onSaved = func(f *recordForm, e store.Entity) {
+		l.editor = nil
+		if saved != nil {
+			saved(f, e)
+		}
+	}
+	f := newRecordForm(l.u, e, opts)
+	l.editor = f
+	b := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
+		l.u.guard("返回", func() {
+			l.editor = nil
+			back()
+		})
+	})
+	p.set(scrolled(container.NewVBox(container.NewHBox(b, heading(title)), f.content)))
+	return f
+}
+
+// ---- households ----
+
+func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
+	l.hhList = newLazyList(l.u, []column{{"户编号", 150}, {"户主", 80}, {"户类型", 130}, {"小组", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+		e, _ := r.Live(id, store.KindHousehold)
+		h, ok := e.(*store.Household)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		head := ""
+		if p, _ := r.LiveByString(h.HeadPersonID, store.KindPerson); p != nil {
+			head = p.(*store.Person).Name
+		}
+		return []string{h.HouseholdNo, head, h.HouseholdType, h.GroupName}
+	})
+	l.hhSearch = newSearchBox(l.u, "按户编号、户内人员姓名或拼音首字母查找", l.hhList, l.householdQuery)
+	l.hhPanel = newPanel("选择一户查看成员、评级和贷款")
+	l.hhList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他农户", func() { l.openHousehold(id) }) }
+	add := widget.NewButtonWithIcon("新建农户", theme.ContentAddIcon(), func() {
+		l.u.guard("新建", func() {
+			l.edit(l.hhPanel, "新建农户", &store.Household{VillageCode: l.u.scope(), Status: "正常"}, formOptions{
+				onSaved: func(_ *recordForm, e store.Entity) { l.openHousehold(store.MetaOf(e).ID) },
+			}, func() { l.hhPanel.set(widget.NewLabel("")) })
+		})
+	})
+	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, container.NewHBox(add)), nil, nil, nil, l.hhList.obj)
+	split := container.NewHSplit(left, l.hhPanel.box)
+	split.Offset = 0.5
+	return split
+}
+
+func (l *loansScreen) householdQuery(r *store.Reader, q string) ([]uuid.UUID, int, error) {
+	scope := l.u.scope()
+	q = strings.TrimSpace(q)
+	var ids []uuid.UUID
+	if q == "" {
+		err := r.EachID(store.KindHousehold, scope, func(id uuid.UUID, _ string) error {
+			ids = append(ids, id)
+			return nil
+		})
+		return ids, len(ids), err
+	}
+	seen := map[uuid.UUID]bool{}
+	add := func(id uuid.UUID) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if byNo, _ := r.ByNumber(q); len(byNo) > 0 {
+		for _, id := range byNo {
+			if e, _ := r.Live(id, store.KindHousehold); e != nil {
+				add(id)
+			}
+		}
+	}
+	hits, _, err := r.Search(q, scope, 500)
+	for _, h := range hits {
+		if e, _ := r.Live(h.ID, store.KindPerson); e != nil {
+			if hid, err := uuid.Parse(e.(*store.Person).HouseholdID); err == nil {
+				add(hid)
+			}
+		}
+	}
+	return ids, len(ids), err
+}
+
+func (l *loansScreen) openHousehold(id uuid.UUID) {
+	e, err := l.u.st.Get(id)
+	if err != nil {
+		l.u.showError("读取失败", err)
+		return
+	}
+	h := e.(*store.Household)
+	var members, ratings, apps, loans []store.Entity
+	_ = l.u.st.View(func(r *store.Reader) error {
+		members, _ = r.RefEntities(id, store.KindPerson)
+		ratings, _ = r.RefEntities(id, store.KindCreditRating)
+		apps, _ = r.RefEntities(id, store.KindLoanApplication)
+		loans, _ = r.RefEntities(id, store.KindLoan)
+		return nil
+	})
+	back := func() { l.openHousehold(id) }
+	memberBox := container.NewVBox()
+	for _, m := range members {
+		p := m.(*store.Person)
+		line := fmt.Sprintf("%s  %s  %s  %s  %s", p.Name, p.Relation, p.Sex, p.BirthDate, p.Status)
+		memberBox.Add(widget.NewButton(line, func() {
+			x, _ := l.u.st.Get(store.MetaOf(p).ID)
+			l.edit(l.hhPanel, "修改成员 "+p.Name, x, formOptions{readOnly: []string{"household_id"}, onSaved: func(*recordForm, store.Entity) { back() }}, back)
+		}))
+	}
+	recordButtons := func(list []store.Entity, open func(uuid.UUID)) fyne.CanvasObject {
+		box := container.NewVBox()
+		_ = l.u.st.View(func(r *store.Reader) error {
+			for _, x := range list {
+				x := x
+				box.Add(widget.NewButton(r.Title(x), func() { open(store.MetaOf(x).ID) }))
+			}
+			return nil
+		})
+		if len(list) == 0 {
+			box.Add(widget.NewLabel("（无）"))
+		}
+		return box
+	}
+	addMember := widget.NewButtonWithIcon("添加成员", theme.ContentAddIcon(), func() {
+		l.edit(l.hhPanel, "添加成员", &store.Person{HouseholdID: id.String(), Status: "在册"}, formOptions{
+			readOnly: []string{"household_id"},
+			onSaved:  func(*recordForm, store.Entity) { back() },
+		}, back)
+	})
+	editHH := widget.NewButtonWithIcon("修改户信息", theme.DocumentCreateIcon(), func() {
+		l.edit(l.hhPanel, "修改户信息", h, formOptions{onSaved: func(*recordForm, store.Entity) { back() }}, back)
+	})
+	newRating := widget.NewButtonWithIcon("新建评级", theme.ContentAddIcon(), func() {
+		l.tabs.SelectIndex(1)
+		l.editRating(&store.CreditRating{HouseholdID: id.String(), ValidFrom: l.u.today(), Status: "草稿"})
+	})
+	newApp := widget.NewButtonWithIcon("新建贷款申请", theme.ContentAddIcon(), func() {
+		l.tabs.SelectIndex(2)
+		l.editApplication(&store.LoanApplication{HouseholdID: id.String(), ApplyDate: l.u.today(), Mode: store.ModeHuDaiHuYong, TermMonths: 36, Status: "草稿"})
+	})
+	l.editor = nil
+	l.hhPanel.set(scrolled(container.NewVBox(
+		heading(l.u.titleOf(id.String())),
+		container.NewHBox(editHH, addMember, newRating, newApp),
+		newDetailView(l.u, h).obj,
+		heading("家庭成员"), memberBox,
+		heading("评级授信"), recordButtons(ratings, func(x uuid.UUID) { l.tabs.SelectIndex(1); l.openRating(x) }),
+		heading("贷款申请"), recordButtons(apps, func(x uuid.UUID) { l.tabs.SelectIndex(2); l.openApplication(x) }),
+		heading("贷款"), recordButtons(loans, func(x uuid.UUID) { l.tabs.SelectIndex(3); l.openLoan(x) }),
+	)))
+}
+
+// ---- credit ratings ----
+
+func (l *loansScreen) buildRatings() fyne.CanvasObject {
+	l.ratingList = newLazyList(l.u, []column{{"农户", 0}, {"等级", 50}, {"授信额度", 100}, {"有效期至", 100}, {"状态", 70}}, func(r *store.Reader, id uuid.UUID) []string {
+		e, _ := r.Live(id, store.KindCreditRating)
+		x, ok := e.(*store.CreditRating)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		hh := ""
+		if h, _ := r.LiveByString(x.HouseholdID, store.KindHousehold); h != nil {
+			hh = r.Title(h)
+		}
+		return []string{hh, x.Grade, store.Yuan(x.CreditLimitFen), string(x.ValidTo), x.Status}
+	})
+	l.ratingPanel = newPanel("选择一条评级查看；新评级从“农户”页发起")
+	l.ratingList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他评级", func() { l.openRating(id) }) }
+	split := container.NewHSplit(l.ratingList.obj, l.ratingPanel.box)
+	split.Offset = 0.5
+	return split
+}
+
+func (l *loansScreen) openRating(id uuid.UUID) {
+	e, err := l.u.st.Get(id)
+	if err != nil {
+		l.u.showError("读取失败", err)
+		return
+	}
+	x := e.(*store.CreditRating)
+	l.editor = nil
+	edit := widget.NewButtonWithIcon("修改/办理", theme.DocumentCreateIcon(), func() { l.editRating(x) })
+	l.ratingPanel.set(scrolled(container.NewVBox(heading(l.u.titleOf(id.String())), container.NewHBox(edit), newDetailView(l.u, x).obj)))
+}
+
+// editRating enters a rating with the scheme's scored items; the total,
+// grade and credit line follow as the scores are typed.
+func (l *loansScreen) editRating(x *store.CreditRating) {
+	result := widget.NewLabel("")
+	scheme := l.u.st.Policy().RatingScheme
+	var f *recordForm
+	back := func() {
+		if id := store.MetaOf(x).ID; id != uuid.Nil {
+			l.openRating(id)
+		} else {
+			l.ratingPanel.set(widget.NewLabel(""))
+		}
+	}
+	f = l.edit(l.ratingPanel, "评级授信（"+scheme.Name+"）", x, formOptions{
+		sections: []formSection{
+			{"农户与评分", []string{"household_id", "item_scores"}},
+			{"评定结果", []string{"total_score", "grade", "credit_limit_fen", "valid_from", "valid_to"}},
+			{"评议与公示", []string{"panel", "notice_from", "notice_to", "objection"}},
+			{"审定", []string{"bank_name", "approved_at", "approver", "status", "rating_no"}},
+		},
+		hide: []string{"scheme_id"},
+		custom: map[string]func(f *recordForm, spec store.FieldSpec) *fieldCtl{
+			"item_scores": func(f *recordForm, spec store.FieldSpec) *fieldCtl { return ratingScoresCtl(f, spec, scheme) },
+		},
+		onChecked: func(f *recordForm, res *store.CheckResult) {
+			r := res.Record.(*store.CreditRating)
+			result.SetText(fmt.Sprintf("总分 %d → %s级，授信额度 %s 元", r.TotalScore, r.Grade, store.Yuan(r.CreditLimitFen)))
+		},
+		onSaved: func(_ *recordForm, e store.Entity) {
+			l.loadKind(store.KindCreditRating, l.ratingList)
+			l.openRating(store.MetaOf(e).ID)
+		},
+	}, back)
+	f.content.(*fyne.Container).Add(card("评定（随评分自动计算）", result))
+	f.check()
+}
+
+func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingScheme) *fieldCtl {
+	scores := map[string]int{}
+	_ = json.Unmarshal(f.vals[spec.Name], &scores)
+	grid := container.New(layout.NewFormLayout())
+	for _, it := range scheme.Items {
+		it := it
+		e := widget.NewEntry()
+		e.SetPlaceHolder(fmt.Sprintf("0–%d", it.Max))
+		if v, ok := scores[it.Code]; ok {
+			e.SetText(strconv.Itoa(v))
+		}
+		e.OnChanged = func(s string) {
+			delete(f.parseErr, spec.Name)
+			s = strings.TrimSpace(s)
+			if s == "" {
+				delete(scores, it.Code)
+			} else if n, err := strconv.Atoi(s); err == nil {
+				scores[it.Code] = n
+			} else {
+				f.parseErr[spec.Name] = "评分只能填数字"
+				f.touched[spec.Name] = true
+				f.showProblems()
+				return
+			}
+			b, _ := json.Marshal(scores)
+			f.put(spec.Name, b)
+		}
+		grid.Add(widget.NewLabel(fmt.Sprintf("%s（满分%d）", it.Name, it.Max)))
+		grid.Add(e)
+	}
+	return &fieldCtl{spec: spec, obj: grid}
+}
+
+// ---- applications ----
+
+func (l *loansScreen) buildApplications() fyne.CanvasObject {
+	l.appList = newLazyList(l.u, []column{{"申请人", 80}, {"申请编号", 180}, {"金额", 100}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+		e, _ := r.Live(id, store.KindLoanApplication)
+		x, ok := e.(*store.LoanApplication)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		name := ""
+		if p, _ := r.LiveByString(x.ApplicantPersonID, store.KindPerson); p != nil {
+			name = p.(*store.Person).Name
+		}
+		return []string{name, x.ApplicationNo, store.Yuan(x.AmountFen), x.Status}
+	})
+	l.appPanel = newPanel("选择一份申请办理推荐审核；新申请从“农户”页发起")
+	l.appList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他申请", func() { l.openApplication(id) }) }
+	split := container.NewHSplit(l.appList.obj, l.appPanel.box)
+	split.Offset = 0.45
+	return split
+}
+
+// applicationSteps are the recommendation chain with the fields each step
+// fills in.
+var applicationSteps = []struct {
+	status string
+	who    string
+	fields []string
+}{
+	{"村推荐", "村服务点认定推荐", []string{"capacity_declared", "village_opinion", "village_signers", "village_date"}},
+	{"乡镇审核", "乡镇工作站审核", []string{"township_opinion", "township_date"}},
+	{"县推荐", "县金融服务中心推荐", []string{"county_opinion", "county_date"}},
+	{"银行受理", "承贷银行受理", []string{"bank_name"}},
+	{"已批准", "银行审批", []string{"bank_decision_date"}},
+}
+
+func (l *loansScreen) openApplication(id uuid.UUID) {
+	e, err := l.u.st.Get(id)
+	if err != nil {
+		l.u.showError("读取失败", err)
+		return
+	}
+	a := e.(*store.LoanApplication)
+	l.editor = nil
+	steps := container.NewVBox()
+	for i, s := range applicationSteps {
+		mark := "○"
+		if stepDone(a, i) {
+			mark = "●"
+		}
+		text := fmt.Sprintf("%s %d. %s", mark, i+1, s.who)
+		if detail := stepSummary(a, i); detail != "" {
+			text += "：" + detail
+		}
+		lb := widget.NewLabel(text)
+		lb.Wrapping = fyne.TextWrapWord
+		steps.Add(lb)
+	}
+	var actions []fyne.CanvasObject
+	for _, next := range store.NextStatuses(store.KindLoanApplication, a.Status) {
+		next := next
+		actions = append(actions, widget.NewButton("办理："+next, func() { l.advanceApplication(a, next) }))
+	}
+	if a.Status == "已批准" {
+		actions = append(actions, widget.NewButtonWithIcon("登记放款", theme.ContentAddIcon(), func() { l.disburse(a) }))
+	}
+	if a.Status == "草稿" {
+		actions = append(actions, widget.NewButtonWithIcon("修改申请", theme.DocumentCreateIcon(), func() { l.editApplication(a) }))
+	}
+	l.appPanel.set(scrolled(container.NewVBox(
+		heading(l.u.titleOf(id.String())),
+		container.NewHBox(actions...),
+		card("认定推荐流程", steps),
+		newDetailView(l.u, a).obj,
+	)))
+}
+
+// stepDone reports whether step i of the chain has been passed.
+func stepDone(a *store.LoanApplication, i int) bool {
+	order := map[string]int{"草稿": -1, "村推荐": 0, "乡镇审核": 1, "县推荐": 2, "银行受理": 3, "已批准": 4, "已放款": 5}
+	n, ok := order[a.Status]
+	return ok && n >= i
+}
+
+func stepSummary(a *store.LoanApplication, i int) string {
+	switch i {
+	case 0:
+		if a.VillageOpinion != "" {
+			return fmt.Sprintf("%s（%s，%s）", a.VillageOpinion, strings.Join(a.VillageSigners, "、"), a.VillageDate)
+		}
+	case 1:
+		if a.TownshipOpinion != "" {
+			return fmt.Sprintf("%s（%s）", a.TownshipOpinion, a.TownshipDate)
+		}
+	case 2:
+		if a.CountyOpinion != "" {
+			return fmt.Sprintf("%s（%s）", a.CountyOpinion, a.CountyDate)
+		}
+	case 3:
+		return a.BankName
+	case 4:
+		return string(a.BankDecisionDate)
+	}
+	return ""
+}
+
+func (l *loansScreen) editApplication(a *store.LoanApplication) {
+	back := func() {
+		if id := store.MetaOf(a).ID; id != uuid.Nil {
+			l.openApplication(id)
+		} else {
+			l.appPanel.set(widget.NewLabel(""))
+		}
+	}
+	hh := a.HouseholdID
+	l.edit(l.appPanel, "贷款申请", a, formOptions{
+		sections: []formSection{
+			{"申请人", []string{"household_id", "applicant_person_id", "apply_date", "capacity_declared"}},
+			{"申请", []string{"amount_fen", "term_months", "mode", "purpose", "purpose_text", "project_desc", "enterprise_id"}},
+			{"状态", []string{"status", "application_no"}},
+		},
+		readOnly: []string{"household_id"},
+		refFilter: map[string]func(r *store.Reader, e store.Entity) bool{
+			"applicant_person_id": func(r *store.Reader, e store.Entity) bool { return e.(*store.Person).HouseholdID == hh },
+		},
+		onSaved: func(_ *recordForm, e store.Entity) {
+			l.loadKind(store.KindLoanApplication, l.appList)
+			l.openApplication(store.MetaOf(e).ID)
+		},
+	}, back)
+}
+
+// advanceApplication opens the fields of the next step with the status set
+// to it; the store says what is missing.
+func (l *loansScreen) advanceApplication(a *store.LoanApplication, next string) {
+	fields := []string{"reject_reason"}
+	title := "拒绝申请"
+	for _, s := range applicationSteps {
+		if s.status == next {
+			fields, title = s.fields, s.who
+		}
+	}
+	if next == "已放款" {
+		l.disburse(a)
+		return
+	}
+	id := store.MetaOf(a).ID
+	f := l.edit(l.appPanel, title, a, formOptions{
+		sections: []formSection{{"", append(append([]string{}, fields...), "status")}},
+		onSaved:  func(*recordForm, store.Entity) { l.openApplication(id) },
+	}, func() { l.openApplication(id) })
+	f.setValue("status", next)
+	if strings.HasSuffix(fields[len(fields)-1], "_date") {
+		f.setValue(fields[len(fields)-1], l.u.today())
+	}
+}
+
+// disburse enters the loan of an approved application and marks the
+// application 已放款 in the same transaction.
+func (l *loansScreen) disburse(a *store.LoanApplication) {
+	loan := store.LoanFromApplication(a, l.u.today())
+	id := store.MetaOf(a).ID
+	l.edit(l.appPanel, "登记放款", loan, formOptions{
+		sections: []formSection{
+			{"合同", []string{"contract_no", "note_no", "bank_name", "branch", "household_id", "borrower_person_id", "enterprise_id", "application_id"}},
+			{"金额与期限", []string{"principal_fen", "disbursed_on", "due_on", "annual_rate_bp", "rate_basis", "spread_bp", "repay_method", "subsidy_ratio_pct"}},
+			{"用途与管理", []string{"mode", "purpose", "officer", "status"}},
+		},
+		readOnly: []string{"application_id", "household_id"},
+		alsoSave: func(b *store.Batch) error {
+			x, err := b.Reader().Get(id)
+			if err != nil {
+				return err
+			}
+			app := x.(*store.LoanApplication)
+			app.Status = "已放款"
+			_, err = b.Save(app, l.u.author())
+			return err
+		},
+		onSaved: func(_ *recordForm, e store.Entity) {
+			l.tabs.SelectIndex(3)
+			l.openLoan(store.MetaOf(e).ID)
+		},
+	}, func() { l.openApplication(id) })
+}
+
+// ---- loans and repayments ----
+
+func (l *loansScreen) buildLoans() fyne.CanvasObject {
+	l.loanList = newLazyList(l.u, []column{{"借款人", 80}, {"合同号", 170}, {"本金", 90}, {"到期日", 100}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+		e, _ := r.Live(id, store.KindLoan)
+		x, ok := e.(*store.Loan)
+		if !ok {
+			return []string{"（已删除）"}
+		}
+		row, _ := r.LoanRowFor(x, l.u.today())
+		return []string{row.Borrower, x.ContractNo, store.Yuan(x.PrincipalFen), string(x.DueOn), x.Status}
+	})
+	l.loanPanel = newPanel("选择一笔贷款查看余额、还款计划与还款记录")
+	l.loanList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他贷款", func() { l.openLoan(id) }) }
+	split := container.NewHSplit(l.loanList.obj, l.loanPanel.box)
+	split.Offset = 0.45
+	return split
+}
+
+func (l *loansScreen) openLoan(id uuid.UUID) {
+	var loan *store.Loan
+	var row store.LoanRow
+	var reps, visits []store.Entity
+	err := l.u.st.View(func(r *store.Reader) error {
+		e, err := r.Get(id)
+		if err != nil {
+			return err
+		}
+		loan = e.(*store.Loan)
+		row, err = r.LoanRowFor(loan, l.u.today())
+		reps, _ = r.RefEntities(id, store.KindRepayment)
+		visits, _ = r.RefEntities(id, store.KindPostLoanVisit)
+		return err
+	})
+	if err != nil {
+		l.u.showError("读取失败", err)
+		return
+	}
+	l.editor = nil
+	pos := row.Position
+	summary := fmt.Sprintf("余额 %s 元（已还本金 %s 元）", store.Yuan(pos.BalanceFen), store.Yuan(pos.RepaidFen))
+	if pos.DaysOverdue > 0 {
+		summary += fmt.Sprintf("；逾期 %d 天，逾期本金 %s 元（自 %s）", pos.DaysOverdue, store.Yuan(pos.OverdueFen), pos.OverdueSince)
+	} else if pos.NextDue != "" {
+		summary += fmt.Sprintf("；下次应还 %s，%s 元", pos.NextDue, store.Yuan(pos.NextDueFen))
+	}
+	var sched []string
+	for _, in := range loan.Schedule {
+		sched = append(sched, fmt.Sprintf("%s  应还本金 %s 元", in.DueDate, store.Yuan(in.PrincipalFen)))
+	}
+	sort.Slice(reps, func(i, j int) bool { return reps[i].(*store.Repayment).PaidDate < reps[j].(*store.Repayment).PaidDate })
+	repBox := container.NewVBox()
+	for _, x := range reps {
+		rp := x.(*store.Repayment)
+		text := fmt.Sprintf("%s  本金 %s  利息 %s  %s", rp.PaidDate, store.Yuan(rp.PrincipalFen), store.Yuan(rp.InterestFen), rp.Source)
+		if rp.Voided {
+			text += "  （已作废：" + rp.VoidReason + "）"
+			repBox.Add(widget.NewLabel(text))
+			continue
+		}
+		repBox.Add(container.NewBorder(nil, nil, nil, widget.NewButton("作废", func() { l.voidRepayment(rp, id) }), widget.NewLabel(text)))
+	}
+	if len(reps) == 0 {
+		repBox.Add(widget.NewLabel("（尚无还款）"))
+	}
+	var visitLines []string
+	_ = l.u.st.View(func(r *store.Reader) error {
+		for _, x := range visits {
+			v := x.(*store.PostLoanVisit)
+			visitLines = append(visitLines, fmt.Sprintf("%s  %s  %s  %s", v.VisitDate, v.Method, v.RiskFlag, v.Result))
+		}
+		return nil
+	})
+	repay := widget.NewButtonWithIcon("登记还款", theme.ContentAddIcon(), func() {
+		l.edit(l.loanPanel, "登记还款", &store.Repayment{LoanID: id.String(), PaidDate: l.u.today(), Source: "本人"}, formOptions{
+			readOnly: []string{"loan_id"},
+			hide:     []string{"voided", "void_reason"},
+			onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
+		}, func() { l.openLoan(id) })
+	})
+	visit := widget.NewButtonWithIcon("贷后回访/催收", theme.ContentAddIcon(), func() {
+		l.edit(l.loanPanel, "贷后回访", &store.PostLoanVisit{LoanID: id.String(), VisitDate: l.u.today(), Visitor: l.u.operator, Method: "上门", RiskFlag: "正常"}, formOptions{
+			readOnly: []string{"loan_id"},
+			onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
+		}, func() { l.openLoan(id) })
+	})
+	var moves []fyne.CanvasObject
+	moves = append(moves, repay, visit)
+	for _, next := range store.NextStatuses(store.KindLoan, loan.Status) {
+		next := next
+		moves = append(moves, widget.NewButton("改为“"+next+"”", func() {
+			f := l.edit(l.loanPanel, "贷款状态："+next, loan, formOptions{
+				sections: []formSection{{"", []string{"status", "risk_class", "officer"}}},
+				onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
+			}, func() { l.openLoan(id) })
+			f.setValue("status", next)
+		}))
+	}
+	l.loanPanel.set(scrolled(container.NewVBox(
+		heading(l.u.titleOf(id.String())),
+		card("当前状况", widget.NewLabel(summary)),
+		container.NewHBox(moves...),
+		heading("还款记录"), repBox,
+		heading("还款计划"), widget.NewLabel(strings.Join(sched, "\n")),
+		heading("贷后回访"), widget.NewLabel(orNone(visitLines)),
+		heading("合同信息"), newDetailView(l.u, loan, "schedule").obj,
+	)))
+}
+
+func orNone(lines []string) string {
+	if len(lines) == 0 {
+		return "（无）"
+	}
+	return strings.Join(lines, "\n")
+}
+
+// voidRepayment marks a wrong repayment void with a reason; amounts never
+// change.
+func (l *loansScreen) voidRepayment(rp *store.Repayment, loan uuid.UUID) {
+	x, err := l.u.st.Get(store.MetaOf(rp).ID)
+	if err != nil {
+		l.u.showError("读取失败", err)
+		return
+	}
+	f := l.edit(l.loanPanel, "作废还款", x, formOptions{
+		sections: []formSection{{"", []string{"paid_date", "principal_fen", "interest_fen", "voided", "void_reason"}}},
+		readOnly: []string{"paid_date", "principal_fen", "interest_fen", "voided"},
+		onSaved:  func(*recordForm, store.Entity) { l.openLoan(loan) },
+	}, func() { l.openLoan(loan) })
+	f.setValue("voided", true)
+}
+
+// ---- overdue ----
+
+func (l *loansScreen) buildOverdue() fyne.CanvasObject {
+	l.overdueNote = widget.NewLabel("")
+	l.overdueList = widget.NewList(
+		func() int { return len(l.overdue) },
+		func() fyne.CanvasObject {
+			return container.New(columnsLayout{[]column{{"", 80}, {"", 170}, {"", 90}, {"", 110}, {"", 80}, {"", 0}}},
+				widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			lr := l.overdue[i]
+			cells := o.(*fyne.Container).Objects
+			cells[0].(*widget.Label).SetText(lr.Borrower)
+			cells[1].(*widget.Label).SetText(lr.Loan.ContractNo)
+			cells[2].(*widget.Label).SetText(fmt.Sprintf("%d天", lr.Position.DaysOverdue))
+			cells[3].(*widget.Label).SetText(store.OverdueBuckets[store.BucketOf(lr.Position.DaysOverdue)].Label)
+			cells[4].(*widget.Label).SetText(store.Yuan(lr.Position.BalanceFen))
+			cells[5].(*widget.Label).SetText(lr.Loan.Officer)
+		},
+	)
+	l.overdueList.OnSelected = func(i widget.ListItemID) {
+		l.overdueList.UnselectAll()
+		l.tabs.SelectIndex(3)
+		l.openLoan(store.MetaOf(l.overdue[i].Loan).ID)
+	}
+	head := container.New(columnsLayout{[]column{{"", 80}, {"", 170}, {"", 90}, {"", 110}, {"", 80}, {"", 0}}},
+		heading("借款人"), heading("合同号"), heading("逾期"), heading("档次"), heading("余额"), heading("责任人"))
+	return container.NewBorder(container.NewVBox(l.overdueNote, head), nil, nil, nil, l.overdueList)
+}
+
+func (l *loansScreen) loadOverdue() {
+	l.u.async(func() {
+		var rows []store.LoanRow
+		err := l.u.st.View(func(r *store.Reader) error {
+			var err error
+			rows, err = r.Overdue(l.u.scope(), l.u.today())
+			return err
+		})
+		fyne.Do(func() {
+			if err != nil {
+				l.u.showError("读取失败", err)
+				return
+			}
+			l.overdue = rows
+			var sum int64
+			for _, r := range rows {
+				sum += r.Position.BalanceFen
+			}
+			l.overdueNote.SetText(fmt.Sprintf("截至 %s，逾期 %d 笔，余额合计 %s 元（点击一行办理回访或还款）", l.u.today(), len(rows), store.Yuan(sum)))
+			l.overdueList.Refresh()
+		})
+	})
+}

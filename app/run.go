@@ -1,0 +1,250 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cunzhan/cunzhan/assets"
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
+	"github.com/cunzhan/cunzhan/store/ident"
+	csync "github.com/cunzhan/cunzhan/sync"
+)
+
+// Run opens the station's window on the database at dataPath (the default
+// location when empty) and returns when the window is closed. A new
+// database starts with the set-up page: the station's identity, or the demo
+// data set.
+func Run(a fyne.App, dataPath string) error {
+	a.Settings().SetTheme(Theme())
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	w := a.NewWindow("村站")
+	w.Resize(fyne.NewSize(1280, 800))
+	w.SetMaster()
+	defer func() {
+		if st := current; st != nil {
+			st.Close()
+		}
+	}()
+	if err := assets.CheckFont(assets.Font(), assets.Essential); err != nil {
+		showFatal(w, "字体文件损坏", err)
+		w.ShowAndRun()
+		return err
+	}
+	if dataPath == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			showFatal(w, "找不到数据目录", err)
+			w.ShowAndRun()
+			return err
+		}
+		dataPath = p
+	}
+	if err := os.MkdirAll(filepath.Dir(dataPath), 0o700); err != nil {
+		showFatal(w, "无法创建数据目录", &store.Error{Code: "DATA_DIR", Message: "无法创建数据目录：" + filepath.Dir(dataPath), Err: err})
+		w.ShowAndRun()
+		return err
+	}
+	st, err := openForWindow(dataPath)
+	if err != nil {
+		showFatal(w, "无法打开数据文件", err)
+		w.ShowAndRun()
+		return err
+	}
+	current = st
+	if st.Station() == nil {
+		newSetup(a, w, st, func(ready *store.Store) {
+			current = ready
+			New(a, w, ready, windowOptions(ready))
+		})
+	} else {
+		New(a, w, st, windowOptions(st))
+	}
+	w.ShowAndRun()
+	return nil
+}
+
+// current is the store the window has open, closed when it closes.
+var current *store.Store
+
+// openForWindow opens a database; a demo database is reopened with its
+// clock set to the day the data set describes.
+func openForWindow(path string) (*store.Store, error) {
+	st, err := store.Open(path, nil)
+	if err != nil || !demo.IsDemo(st) {
+		return st, err
+	}
+	st.Close()
+	return store.Open(path, &store.Options{Now: demoClock()})
+}
+
+// demoClock runs from demo.AsOf at the speed of the wall clock.
+func demoClock() func() time.Time {
+	start := time.Now()
+	return func() time.Time { return demo.AsOf.Add(time.Since(start)) }
+}
+
+func windowOptions(st *store.Store) Options {
+	if demo.IsDemo(st) {
+		return Options{Now: demoClock()}
+	}
+	return Options{}
+}
+
+// showFatal fills the window with an error the user can act on.
+func showFatal(w fyne.Window, title string, err error) {
+	msg := store.MessageOf(err)
+	if code := store.CodeOf(err); code != "" {
+		msg += "\n\n错误代码：" + code
+	}
+	if store.CodeOf(err) == store.CodeLocked {
+		msg += "\n\n同一个数据文件同时只能由一个村站窗口使用。请先关闭另一个窗口，再打开村站。"
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewPadded(container.NewVBox(heading(title), l, layout.NewSpacer(),
+		container.NewHBox(layout.NewSpacer(), widget.NewButton("关闭", w.Close)))))
+}
+
+// setup is the first-start page: set up the station, enrol it with a
+// credential from the county, or open the demo data set.
+type setup struct {
+	a     fyne.App
+	w     fyne.Window
+	st    *store.Store
+	ready func(*store.Store)
+	// async runs the demo generation (inline in tests).
+	async func(func())
+
+	village *widget.SelectEntry
+	seq     *widget.Entry
+	name    *widget.Entry
+	message *widget.Label
+	demoBar *widget.ProgressBar
+}
+
+func newSetup(a fyne.App, w fyne.Window, st *store.Store, ready func(*store.Store)) *setup {
+	s := &setup{a: a, w: w, st: st, ready: ready, async: func(f func()) { go f() }}
+	w.SetContent(s.build())
+	return s
+}
+
+func (s *setup) build() fyne.CanvasObject {
+	var options []string
+	for _, d := range ident.DivisionsUnder("", 12) {
+		options = append(options, d.Code+" "+d.Name)
+	}
+	for _, d := range ident.DivisionsUnder("", 9) {
+		options = append(options, d.Code+" "+d.Name+"（乡镇工作站）")
+	}
+	s.village = widget.NewSelectEntry(options)
+	s.village.SetPlaceHolder("本村12位区划代码（乡镇工作站填9位）")
+	s.seq = widget.NewEntry()
+	s.seq.SetText("01")
+	s.name = widget.NewEntry()
+	s.name.SetPlaceHolder("如：甲村服务点")
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+	ok := widget.NewButtonWithIcon("确定", theme.ConfirmIcon(), s.submit)
+	ok.Importance = widget.HighImportance
+	form := container.New(layout.NewFormLayout(),
+		widget.NewLabel("区划代码"), s.village,
+		widget.NewLabel("站点序号"), s.seq,
+		widget.NewLabel("站点名称"), s.name)
+	enrol := widget.NewButtonWithIcon("用县级中心的凭证文件设置…", theme.FileIcon(), func() {
+		d := newFileOpen(s.w, func(path string) { s.enrolFrom(path) })
+		d.Show()
+	})
+	s.demoBar = widget.NewProgressBar()
+	s.demoBar.Hide()
+	demoBtn := widget.NewButtonWithIcon("打开演示数据", theme.MediaPlayIcon(), s.openDemo)
+	return container.NewPadded(container.NewVBox(
+		heading("欢迎使用村站"),
+		widget.NewLabel("本机还没有站点数据。请先设置本站，或打开演示数据看看村站能做什么。"),
+		card("设置本站", container.NewVBox(form, container.NewHBox(ok, enrol), s.message)),
+		card("演示数据", container.NewVBox(
+			widget.NewLabel("演示数据全部为虚构（示例镇甲村、乙村等，2025年9–11月），单独存放，不会混入本站数据。"),
+			container.NewHBox(demoBtn), s.demoBar)),
+	))
+}
+
+// submit checks the code and name with the store's rules and sets the
+// station up.
+func (s *setup) submit() {
+	code := strings.TrimSpace(s.village.Text)
+	if i := strings.IndexAny(code, " （"); i > 0 {
+		code = code[:i]
+	}
+	seq := strings.TrimSpace(s.seq.Text)
+	switch len(code) {
+	case 9:
+		code += "000"
+	case 6:
+		code += "000000"
+	}
+	if _, ierr := ident.CheckDivision(code); ierr != nil {
+		s.message.SetText(ierr.Message + "（" + ierr.Code + "）")
+		return
+	}
+	if err := s.st.SetStation(code+"-"+seq, s.name.Text); err != nil {
+		s.message.SetText(store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+		return
+	}
+	s.ready(s.st)
+}
+
+func (s *setup) enrolFrom(path string) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		_, err = csync.Enrol(s.st, b)
+	}
+	if err != nil {
+		s.message.SetText("登记失败：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+		return
+	}
+	s.ready(s.st)
+}
+
+// demoPath is where the demo data set is kept: beside the station's file,
+// never in it.
+func (s *setup) demoPath() string {
+	return filepath.Join(filepath.Dir(s.st.Path()), "demo.db")
+}
+
+// openDemo creates the demo database (once) and opens it in place of the
+// empty station file.
+func (s *setup) openDemo() {
+	path := s.demoPath()
+	s.demoBar.Show()
+	s.async(func() {
+		var err error
+		if _, statErr := os.Stat(path); statErr != nil {
+			_, err = demo.Generate(path, demo.Options{Seed: 1, Progress: func(n int) {
+				fyne.Do(func() { s.demoBar.SetValue(min(float64(n)/700, 1)) })
+			}})
+		}
+		fyne.Do(func() {
+			s.demoBar.Hide()
+			if err != nil {
+				s.message.SetText("演示数据生成失败：" + store.MessageOf(err))
+				return
+			}
+			st, err := openForWindow(path)
+			if err != nil {
+				s.message.SetText("演示数据打不开：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				return
+			}
+			s.st.Close()
+			s.st = st
+			s.ready(st)
+		})
+	})
+}

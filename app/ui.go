@@ -1,0 +1,376 @@
+// Package app is the station's window: a Fyne GUI in Chinese over the
+// store, sync and print packages. Screens hold widgets and call those
+// packages; every rule about records lives in store.
+//
+// Work that can take long (sync, batch printing, roster import, building a
+// demo database) runs off the UI goroutine and touches widgets only through
+// fyne.Do. Tests make that work synchronous (UI.async) so that they can
+// tap, type and then assert without waiting.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cunzhan/cunzhan/store"
+	csync "github.com/cunzhan/cunzhan/sync"
+)
+
+// screen is one page of the main window.
+type screen interface {
+	// build makes the screen's widgets; it is called once, the first time
+	// the screen is shown.
+	build() fyne.CanvasObject
+	// refresh reloads what the screen shows from the store; it is called
+	// each time the screen is shown and after data changed elsewhere.
+	refresh()
+	// dirty reports unsaved edits, so that leaving asks first.
+	dirty() bool
+}
+
+// screenInfo is a screen with its place in the navigation.
+type screenInfo struct {
+	name  string
+	icon  fyne.Resource
+	s     screen
+	built fyne.CanvasObject
+	stale bool
+}
+
+// UI is the main window of a station.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	st  *store.Store
+	// node is the sync identity once the station is enrolled; nil before.
+	node *csync.Node
+
+	operator string
+	// async runs background work: a goroutine normally, inline in tests.
+	async func(func())
+	// debounce delays checks while the user types; zero in tests.
+	debounce time.Duration
+	now      func() time.Time
+	client   *csync.Client
+
+	screens []*screenInfo
+	current int
+	nav     *widget.List
+	body    *fyne.Container
+	status  *widget.Label
+	title   *widget.Label
+
+	home      *homeScreen
+	homes     *homesScreen
+	visits    *visitsScreen
+	loans     *loansScreen
+	conflicts *conflictsScreen
+	syncs     *syncScreen
+	settings  *settingsScreen
+}
+
+// Options tune a UI; tests use them.
+type Options struct {
+	Operator string
+	// Sync makes background work run inline (tests).
+	Sync bool
+	Now  func() time.Time
+	// SyncClient replaces the network client (tests shorten its retries).
+	SyncClient *csync.Client
+}
+
+// New builds the main window's content for an open store into w.
+func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
+	u := &UI{app: a, win: w, st: st, operator: opt.Operator, now: opt.Now, client: opt.SyncClient,
+		async: func(f func()) { go f() }, debounce: 250 * time.Millisecond}
+	if u.client == nil {
+		u.client = &csync.Client{}
+	}
+	if opt.Sync {
+		u.async = func(f func()) { f() }
+		u.debounce = 0
+	}
+	if u.now == nil {
+		u.now = time.Now
+	}
+	if u.operator == "" {
+		u.operator = a.Preferences().StringWithFallback("operator", "")
+	}
+	if n, err := csync.Open(st); err == nil {
+		u.node = n
+	}
+	u.home = newHomeScreen(u)
+	u.homes = newHomesScreen(u)
+	u.visits = newVisitsScreen(u)
+	u.loans = newLoansScreen(u)
+	u.conflicts = newConflictsScreen(u)
+	u.syncs = newSyncScreen(u)
+	u.settings = newSettingsScreen(u)
+	u.screens = []*screenInfo{
+		{name: "首页", icon: theme.HomeIcon(), s: u.home},
+		{name: "幸福院", icon: theme.AccountIcon(), s: u.homes},
+		{name: "探访", icon: theme.VisibilityIcon(), s: u.visits},
+		{name: "贷款", icon: theme.StorageIcon(), s: u.loans},
+		{name: "冲突审核", icon: theme.WarningIcon(), s: u.conflicts},
+		{name: "同步", icon: theme.ViewRefreshIcon(), s: u.syncs},
+		{name: "设置", icon: theme.SettingsIcon(), s: u.settings},
+	}
+	u.buildChrome()
+	u.show(0)
+	w.SetTitle(u.windowTitle())
+	u.installShortcuts()
+	w.SetCloseIntercept(func() {
+		u.guard("关闭村站", func() { w.Close() })
+	})
+	return u
+}
+
+func (u *UI) windowTitle() string {
+	if si := u.st.Station(); si != nil {
+		return "村站 — " + si.Name
+	}
+	return "村站"
+}
+
+func (u *UI) buildChrome() {
+	u.nav = widget.NewList(
+		func() int { return len(u.screens) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("冲突审核 (000)"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon)
+			box.Objects[1].(*widget.Label).SetText(u.navLabel(i))
+		},
+	)
+	u.nav.OnSelected = func(i widget.ListItemID) {
+		if i == u.current {
+			return
+		}
+		u.guard("离开“"+u.screens[u.current].name+"”", func() { u.show(i) })
+		// Keep the highlight on the screen actually shown (the guard may
+		// have said no).
+		u.nav.Select(u.current)
+	}
+	u.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.body = container.NewStack()
+	operator := widget.NewButtonWithIcon(u.operatorLabel(), theme.AccountIcon(), nil)
+	operator.OnTapped = func() { u.askOperator(func() { operator.SetText(u.operatorLabel()) }) }
+	header := container.NewBorder(nil, nil, u.title, operator)
+	bar := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
+	bar.SetMinSize(fyne.NewSize(1, 1))
+	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.nav)
+	content := container.NewBorder(container.NewVBox(header, bar), u.status, left, nil, u.body)
+	u.win.SetContent(content)
+}
+
+func (u *UI) navLabel(i int) string {
+	name := u.screens[i].name
+	if u.screens[i].s == u.conflicts {
+		if n := u.conflicts.count; n > 0 {
+			return fmt.Sprintf("%s (%d)", name, n)
+		}
+	}
+	return name
+}
+
+// show switches to screen i, building it the first time.
+func (u *UI) show(i int) {
+	si := u.screens[i]
+	if si.built == nil {
+		si.built = si.s.build()
+	}
+	u.current = i
+	u.body.Objects = []fyne.CanvasObject{si.built}
+	u.body.Refresh()
+	u.title.SetText(si.name + "  ·  " + u.stationLine())
+	si.s.refresh()
+	si.stale = false
+	u.nav.Select(i)
+}
+
+// showScreen switches to a screen by its value (links between screens).
+func (u *UI) showScreen(s screen) {
+	for i, si := range u.screens {
+		if si.s == s {
+			if i != u.current {
+				u.guard("离开“"+u.screens[u.current].name+"”", func() { u.show(i) })
+			}
+			return
+		}
+	}
+}
+
+func (u *UI) stationLine() string {
+	si := u.st.Station()
+	if si == nil {
+		return "未设置站点"
+	}
+	return fmt.Sprintf("%s（%s）  %s", si.Name, si.Code, u.today())
+}
+
+// today is the calendar date at the station (Asia/Shanghai).
+func (u *UI) today() store.Date { return store.DateOf(u.now().In(store.ChinaTZ)) }
+
+// guard runs next at once when the current screen has no unsaved edits,
+// and otherwise only after the user agrees to drop them.
+func (u *UI) guard(what string, next func()) {
+	if u.current < len(u.screens) && u.screens[u.current].s.dirty() {
+		msg := widget.NewLabel("当前页面有尚未保存的修改。" + what + "将丢弃这些修改，确定吗？")
+		msg.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustomConfirm("有未保存的修改", "放弃修改", "继续编辑", msg, func(ok bool) {
+			if ok {
+				next()
+			}
+		}, u.win)
+		d.Resize(fyne.NewSize(420, 200))
+		d.Show()
+		return
+	}
+	next()
+}
+
+// changed tells every screen that records changed: the one showing reloads
+// now, the others when next shown.
+func (u *UI) changed() {
+	for i, si := range u.screens {
+		if i == u.current {
+			if si.built != nil && !si.s.dirty() {
+				si.s.refresh()
+			}
+		} else {
+			si.stale = true
+		}
+	}
+	u.conflicts.recount()
+	u.nav.Refresh()
+}
+
+// setStatus writes a line into the status bar.
+func (u *UI) setStatus(format string, a ...any) {
+	u.status.SetText(u.now().In(store.ChinaTZ).Format("15:04 ") + fmt.Sprintf(format, a...))
+}
+
+// showError explains a failure in plain words: the store's Chinese message
+// and its code, for the person who phones for help.
+func (u *UI) showError(title string, err error) {
+	if err == nil {
+		return
+	}
+	msg := store.MessageOf(err)
+	if code := store.CodeOf(err); code != "" {
+		msg += "\n\n（错误代码：" + code + "）"
+	}
+	var probs store.Problems
+	if errors.As(err, &probs) {
+		msg = ""
+		for _, p := range probs {
+			msg += "· " + p.Message + "\n"
+		}
+	}
+	d := dialog.NewInformation(title, msg, u.win)
+	d.Show()
+	u.setStatus("%s：%s", title, store.MessageOf(err))
+}
+
+func (u *UI) operatorLabel() string {
+	if u.operator == "" {
+		return "操作员：未填写"
+	}
+	return "操作员：" + u.operator
+}
+
+// author is the name saved with every change.
+func (u *UI) author() string {
+	if u.operator == "" {
+		return "站点操作员"
+	}
+	return u.operator
+}
+
+func (u *UI) askOperator(done func()) {
+	e := widget.NewEntry()
+	e.SetText(u.operator)
+	e.SetPlaceHolder("如：张红梅")
+	dialog.ShowForm("操作员", "确定", "取消", []*widget.FormItem{widget.NewFormItem("姓名", e)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.operator = e.Text
+		u.app.Preferences().SetString("operator", e.Text)
+		if done != nil {
+			done()
+		}
+	}, u.win)
+}
+
+// installShortcuts: Ctrl+S saves the form in front, Ctrl+N starts a new
+// visit, F5 reloads.
+func (u *UI) installShortcuts() {
+	c := u.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if f := u.activeForm(); f != nil {
+			f.save()
+		}
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.showScreen(u.visits)
+		u.visits.startNew(nil)
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF5}, func(fyne.Shortcut) {
+		u.screens[u.current].s.refresh()
+	})
+}
+
+// activeForm is the record form of the screen in front, if it has one open.
+func (u *UI) activeForm() *recordForm {
+	if a, ok := u.screens[u.current].s.(interface{ form() *recordForm }); ok {
+		return a.form()
+	}
+	return nil
+}
+
+// heading is a bold section title.
+func heading(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// card is a titled box on the dashboard and detail pages.
+func card(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = 6
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(heading(title), nil, nil, nil, content)))
+}
+
+// hspace is a fixed horizontal gap.
+func hspace(w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(nil)
+	r.SetMinSize(fyne.NewSize(w, 1))
+	return r
+}
+
+// newFileOpen asks for a file and passes on its path.
+func newFileOpen(w fyne.Window, then func(path string)) dialog.Dialog {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		then(path)
+	}, w)
+	d.Resize(fyne.NewSize(800, 560))
+	return d
+}
