@@ -45,11 +45,11 @@ type homeData struct {
 	// notSeen is the work list: everyone on the register not yet visited
 	// this month, including those enrolled too recently to count in the
 	// rate (marked new).
-	notSeen  []store.DueVisit
-	counted  map[uuid.UUID]bool // in the rate's denominator
-	due      []store.LoanRow
-	overdue  []store.LoanRow
-	beds     map[string]int
+	notSeen []store.DueVisit
+	counted map[uuid.UUID]bool // in the rate's denominator
+	due     []store.LoanRow
+	overdue []store.LoanRow
+	beds    map[string]int
 }
 
 func newHomeScreen(u *UI) *homeScreen { return &homeScreen{u: u} }
