@@ -3,13 +3,14 @@ module github.com/cunzhan/cunzhan
 go 1.25.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	fyne.io/fyne/v2 v2.8.1
 	github.com/google/uuid v1.6.0
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/xuri/excelize/v2 v2.11.0
 	go.etcd.io/bbolt v1.4.3
 	golang.org/x/crypto v0.53.0
-	golang.org/x/image v0.38.0
+	golang.org/x/image v0.40.0
 	golang.org/x/text v0.38.0
 )
 

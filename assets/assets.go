@@ -27,7 +27,7 @@ var font []byte
 var icon []byte
 
 // FontName is the family name the PDF forms register the font under.
-const FontName = "wqy"
+const FontName = "wqymicrohei"
 
 // Font returns the bundled font file. Callers must not modify it.
 func Font() []byte { return font }

@@ -254,3 +254,26 @@ func personSideEffects(w *writeTx, c *checker, old, e Entity) error {
 	}
 	return nil
 }
+
+// Age is the person's age in completed years on a date, -1 when the birth
+// date is unknown.
+func (p *Person) Age(on Date) int { return age(p, on) }
+
+// Statuses lists the benefit statuses the person holds on a date: 低保,
+// 特困, 重点优抚 and 计生特殊家庭, in that order.
+func (p *Person) Statuses(on Date) []string {
+	var out []string
+	if activeOn(p.DibaoFrom, p.DibaoTo, on) {
+		out = append(out, "低保")
+	}
+	if activeOn(p.TekunFrom, p.TekunTo, on) {
+		out = append(out, "特困")
+	}
+	if activeOn(p.YoufuFrom, p.YoufuTo, on) {
+		out = append(out, "重点优抚")
+	}
+	if p.FamilyPlanningSpecial {
+		out = append(out, "计生特殊家庭")
+	}
+	return out
+}

@@ -355,3 +355,11 @@ func TestBankCard(t *testing.T) {
 		t.Errorf("short account accepted: %v", err)
 	}
 }
+
+func TestEthnicityName(t *testing.T) {
+	for code, want := range map[string]string{"01": "汉族", "03": "回族", "56": "基诺族", "97": "其他", "57": "57", "汉族": "汉族", "": ""} {
+		if got := EthnicityName(code); got != want {
+			t.Errorf("EthnicityName(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
