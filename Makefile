@@ -1,12 +1,13 @@
 # 村站 (cunzhan). `make run` and `make test` work on a fresh Debian/Ubuntu
 # machine: they first install what is missing (gcc for cgo and the race
-# detector, the GL/X11/Wayland headers Fyne needs).
+# detector, the GL/X11/Wayland headers Fyne needs, poppler-utils whose
+# pdftotext, pdffonts and pdftoppm check the printed forms).
 
 GO        ?= go
 DATA      ?= demo.db
 BIN       ?= bin/cunzhan
 MONTH     ?= $(shell date +%Y-%m)
-SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev poppler-utils
 
 .PHONY: deps run build county test bench soak fuzz vet fmt clean
 

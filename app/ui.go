@@ -75,6 +75,7 @@ type UI struct {
 	loans     *loansScreen
 	conflicts *conflictsScreen
 	syncs     *syncScreen
+	prints    *printScreen
 	settings  *settingsScreen
 }
 
@@ -114,6 +115,7 @@ func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
 	u.loans = newLoansScreen(u)
 	u.conflicts = newConflictsScreen(u)
 	u.syncs = newSyncScreen(u)
+	u.prints = newPrintScreen(u)
 	u.settings = newSettingsScreen(u)
 	u.screens = []*screenInfo{
 		{name: "首页", icon: theme.HomeIcon(), s: u.home},
@@ -122,6 +124,7 @@ func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
 		{name: "贷款", icon: theme.StorageIcon(), s: u.loans},
 		{name: "冲突审核", icon: theme.WarningIcon(), s: u.conflicts},
 		{name: "同步", icon: theme.ViewRefreshIcon(), s: u.syncs},
+		{name: "打印", icon: theme.DocumentPrintIcon(), s: u.prints},
 		{name: "设置", icon: theme.SettingsIcon(), s: u.settings},
 	}
 	u.buildChrome()

@@ -56,6 +56,7 @@ func init() {
 		{"export", "export --to DIR：把要交给县级中心的数据导出为同步文件（U盘）", cmdExport},
 		{"conflicts", "conflicts：列出待审核的并发修改", cmdConflicts},
 		{"resolve", "resolve ID FIELD --pick N | --value JSON：审核一处并发修改", cmdResolve},
+		{"print", "print FORM --record ID --out FILE.pdf [--unmasked] | print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf：打印表格和报表（PDF）", cmdPrint},
 		{"dump", "dump [--out FILE]：导出全部状态为规范JSON（默认隐去敏感信息）", cmdDump},
 		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
 		{"station", "station show | station set CODE NAME：站点设置", cmdStation},

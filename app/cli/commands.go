@@ -87,27 +87,9 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	p := report.Params{}
-	if p.Scope, err = scopeOf(s, vals["scope"]); err != nil {
+	p, err := periodParams(s, vals)
+	if err != nil {
 		return err
-	}
-	m := vals["month"]
-	if m == "" {
-		m = string(store.MonthOf(s.Today()))
-	}
-	if p.Month, err = store.ParseMonth(m); err != nil {
-		return &store.Error{Code: "BAD_MONTH", Message: "月份应写成 YYYY-MM，如 2025-11"}
-	}
-	p.Year, _ = strconv.Atoi(m[:4])
-	if y := vals["year"]; y != "" {
-		if p.Year, err = strconv.Atoi(y); err != nil || p.Year < 2000 || p.Year > 2100 {
-			return &store.Error{Code: "BAD_YEAR", Message: "年度应为四位数字，如 2025"}
-		}
-	}
-	mo, _ := strconv.Atoi(m[5:7])
-	p.Quarter = fmt.Sprintf("%sQ%d", m[:4], (mo+2)/3)
-	if q := vals["quarter"]; q != "" {
-		p.Quarter = q
 	}
 	var rep *report.Report
 	err = s.View(func(r *store.Reader) error {
@@ -127,6 +109,35 @@ func cmdReport(e *env, args []string) error {
 		return rep.WriteCSV(w)
 	}
 	return rep.WriteText(w)
+}
+
+// periodParams reads --scope, --month, --year and --quarter. The month
+// defaults to the current one; the year and quarter to the month's.
+func periodParams(s *store.Store, vals map[string]string) (report.Params, error) {
+	p := report.Params{}
+	var err error
+	if p.Scope, err = scopeOf(s, vals["scope"]); err != nil {
+		return p, err
+	}
+	m := vals["month"]
+	if m == "" {
+		m = string(store.MonthOf(s.Today()))
+	}
+	if p.Month, err = store.ParseMonth(m); err != nil {
+		return p, &store.Error{Code: "BAD_MONTH", Message: "月份应写成 YYYY-MM，如 2025-11"}
+	}
+	p.Year, _ = strconv.Atoi(m[:4])
+	if y := vals["year"]; y != "" {
+		if p.Year, err = strconv.Atoi(y); err != nil || p.Year < 2000 || p.Year > 2100 {
+			return p, &store.Error{Code: "BAD_YEAR", Message: "年度应为四位数字，如 2025"}
+		}
+	}
+	mo, _ := strconv.Atoi(m[5:7])
+	p.Quarter = fmt.Sprintf("%sQ%d", m[:4], (mo+2)/3)
+	if q := vals["quarter"]; q != "" {
+		p.Quarter = q
+	}
+	return p, nil
 }
 
 // scopeOf checks a --scope division code; without one, the station's scope.

@@ -1,0 +1,284 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/app/print"
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/report"
+	csync "github.com/cunzhan/cunzhan/sync"
+)
+
+// printScreen is 打印: choose a form or report, what it covers, and save
+// the PDF or open it in the system's PDF viewer to print.
+type printScreen struct {
+	u *UI
+
+	list     *widget.List
+	item     print.Item
+	params   *fyne.Container
+	picker   *refPicker
+	record   uuid.UUID
+	scope    *widget.Select
+	scopes   map[string]string
+	period   *widget.Entry
+	unmasked *widget.Check
+	saveBtn  *widget.Button
+	openBtn  *widget.Button
+	cancel   *widget.Button
+	bar      *widget.ProgressBar
+	result   *widget.Label
+	stop     context.CancelFunc
+	running  bool
+}
+
+func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
+
+func (p *printScreen) dirty() bool { return false }
+
+func (p *printScreen) build() fyne.CanvasObject {
+	p.list = widget.NewList(
+		func() int { return len(print.Catalog) },
+		func() fyne.CanvasObject { return widget.NewLabel("C8 贴息资金申报表（按季度）") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			it := print.Catalog[i]
+			label := it.Title
+			if len(it.Code) <= 2 {
+				label = it.Code + " " + label
+			}
+			o.(*widget.Label).SetText(label)
+		},
+	)
+	p.list.OnSelected = func(i widget.ListItemID) { p.choose(print.Catalog[i]) }
+	p.params = container.NewVBox()
+	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等（页面标注“含敏感个人信息”）", nil)
+	p.unmasked.OnChanged = func(on bool) {
+		if !on {
+			return
+		}
+		dialog.ShowConfirm("打印敏感个人信息", "完整的身份证号、电话、银行账号属于敏感个人信息。只有确实需要时才打印完整版本，打印件须妥善保管。确定打印完整版本吗？", func(ok bool) {
+			if !ok {
+				p.unmasked.SetChecked(false)
+			}
+		}, p.u.win)
+	}
+	p.saveBtn = widget.NewButtonWithIcon("保存PDF…", theme.DocumentSaveIcon(), p.askSave)
+	p.saveBtn.Importance = widget.HighImportance
+	p.openBtn = widget.NewButtonWithIcon("生成并打开", theme.DocumentPrintIcon(), p.openPreview)
+	p.cancel = widget.NewButtonWithIcon("取消", theme.CancelIcon(), func() {
+		if p.stop != nil {
+			p.stop()
+		}
+	})
+	p.cancel.Hide()
+	p.bar = widget.NewProgressBar()
+	p.bar.Hide()
+	p.result = widget.NewLabel("")
+	p.result.Wrapping = fyne.TextWrapWord
+	right := container.NewVBox(p.params, p.unmasked, container.NewHBox(p.saveBtn, p.openBtn, p.cancel), p.bar, p.result)
+	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list), scrolled(right))
+	split.Offset = 0.32
+	p.list.Select(0)
+	return split
+}
+
+func (p *printScreen) refresh() {}
+
+// choose shows the parameters an item needs.
+func (p *printScreen) choose(it print.Item) {
+	p.item = it
+	p.record = uuid.Nil
+	p.result.SetText("")
+	p.params.Objects = []fyne.CanvasObject{heading(it.Title)}
+	if it.Record != "" {
+		spec := store.FieldSpec{Name: "record", Label: store.KindLabel(it.Record), Type: store.FieldRef, Ref: it.Record}
+		p.picker = newRefPicker(p.u, spec, nil, nil, func(raw json.RawMessage) {
+			var id string
+			_ = json.Unmarshal(raw, &id)
+			p.record, _ = uuid.Parse(id)
+		})
+		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel("要打印的"+spec.Label), nil, p.picker.ctl().obj))
+	} else {
+		p.picker = nil
+		p.scopes = map[string]string{}
+		var labels []string
+		add := func(code string) {
+			l := ident.DivisionName(code)
+			if l == "" {
+				l = code
+			}
+			l += "（" + code + "）"
+			labels = append(labels, l)
+			p.scopes[l] = code
+		}
+		own := p.u.scope()
+		add(own)
+		for _, n := range []int{9, 12} {
+			if len(own) < n {
+				for _, d := range ident.DivisionsUnder(own, n) {
+					add(d.Code)
+				}
+			}
+		}
+		p.scope = widget.NewSelect(labels, nil)
+		p.scope.SetSelectedIndex(0)
+		p.period = widget.NewEntry()
+		today := p.u.today()
+		label := "月份"
+		switch it.Period {
+		case "quarter":
+			label = "季度"
+			m, _ := strconv.Atoi(string(today)[5:7])
+			p.period.SetText(fmt.Sprintf("%sQ%d", string(today)[:4], (m+2)/3))
+			p.period.SetPlaceHolder("如 2025Q3")
+		case "year":
+			label = "年度"
+			p.period.SetText(string(today)[:4])
+		default:
+			p.period.SetText(string(store.MonthOf(today)))
+			p.period.SetPlaceHolder("如 2025-11")
+		}
+		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel("范围"), nil, p.scope))
+		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, p.period))
+	}
+	p.params.Refresh()
+}
+
+// job reads the screen into a print job, or says what is missing.
+func (p *printScreen) job() (print.Job, error) {
+	j := print.Job{Code: p.item.Code}
+	if p.item.Record != "" {
+		if p.record == uuid.Nil {
+			return j, &store.Error{Code: "PRINT_NEED_RECORD", Message: "请先选择要打印的" + store.KindLabel(p.item.Record)}
+		}
+		j.Record = p.record
+		return j, nil
+	}
+	j.Params.Scope = p.scopes[p.scope.Selected]
+	v := strings.TrimSpace(p.period.Text)
+	switch p.item.Period {
+	case "quarter":
+		if _, _, err := report.ParseQuarter(v); err != nil {
+			return j, &store.Error{Code: "BAD_QUARTER", Message: "季度应写成 年Q季，如 2025Q3"}
+		}
+		j.Params.Quarter = v
+	case "year":
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 2000 || y > 2100 {
+			return j, &store.Error{Code: "BAD_YEAR", Message: "年度应为四位数字，如 2025"}
+		}
+		j.Params.Year = y
+	default:
+		m, err := store.ParseMonth(v)
+		if err != nil {
+			return j, &store.Error{Code: "BAD_MONTH", Message: "月份应写成 年-月，如 2025-11"}
+		}
+		j.Params.Month = m
+	}
+	return j, nil
+}
+
+func (p *printScreen) askSave() {
+	name := p.item.Code + "_" + strings.ReplaceAll(p.item.Title, "/", "_") + ".pdf"
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		p.generate(path, false)
+	}, p.u.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// openPreview writes the PDF into the station's print folder and opens it
+// with the system's viewer, from which it is printed.
+func (p *printScreen) openPreview() {
+	dir := filepath.Join(filepath.Dir(p.u.st.Path()), "打印")
+	name := fmt.Sprintf("%s_%s.pdf", p.item.Code, p.u.now().In(store.ChinaTZ).Format("20060102-150405"))
+	p.generate(filepath.Join(dir, name), true)
+}
+
+// fileURL is a file:// URL for a local path, Windows drive letters too.
+func fileURL(path string) *url.URL {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return &url.URL{Scheme: "file", Path: p}
+}
+
+// generate renders the job off the UI goroutine (batches report progress
+// and can be cancelled) and writes the file atomically.
+func (p *printScreen) generate(path string, open bool) {
+	if p.running {
+		return
+	}
+	job, err := p.job()
+	if err != nil {
+		p.result.SetText(store.MessageOf(err))
+		return
+	}
+	opt := print.Options{Unmasked: p.unmasked.Checked, Operator: p.u.operator, Now: p.u.now()}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.stop, p.running = cancel, true
+	p.saveBtn.Disable()
+	p.openBtn.Disable()
+	p.bar.SetValue(0)
+	p.bar.Show()
+	p.cancel.Show()
+	p.result.SetText("正在生成……")
+	p.u.async(func() {
+		var pdf []byte
+		err := p.u.st.View(func(r *store.Reader) error {
+			var err error
+			pdf, err = print.Render(ctx, r, job, opt, func(done, total int) {
+				fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) })
+			})
+			return err
+		})
+		if err == nil {
+			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+				err = csync.WriteFileAtomic(path, pdf)
+			}
+		}
+		fyne.Do(func() {
+			cancel()
+			p.running, p.stop = false, nil
+			p.saveBtn.Enable()
+			p.openBtn.Enable()
+			p.bar.Hide()
+			p.cancel.Hide()
+			if err != nil {
+				p.result.SetText("没有生成：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				return
+			}
+			p.result.SetText(fmt.Sprintf("已生成 %s（%s）。", path, sizeText(int64(len(pdf)))))
+			p.u.setStatus("已生成%s", p.item.Title)
+			if open {
+				if err := p.u.app.OpenURL(fileURL(path)); err != nil {
+					p.result.SetText(p.result.Text + "\n无法自动打开，请到该文件夹中打开它。")
+				}
+			}
+		})
+	})
+}
