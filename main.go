@@ -13,9 +13,9 @@ import (
 )
 
 func main() {
-	if data, ok := cli.WindowArgs(os.Args[1:]); ok {
+	if w, ok := cli.WindowArgs(os.Args[1:]); ok {
 		a := fyneapp.NewWithID("cn.cunzhan.station")
-		if err := cunzhan.Run(a, data); err != nil {
+		if err := cunzhan.Run(a, w.Data, w.Screenshots); err != nil {
 			os.Exit(1)
 		}
 		return

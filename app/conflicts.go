@@ -41,7 +41,7 @@ func (c *conflictsScreen) dirty() bool { return false }
 
 func (c *conflictsScreen) build() fyne.CanvasObject {
 	c.note = widget.NewLabel("")
-	c.note.Wrapping = fyne.TextWrapWord
+	c.note.Wrapping = fyne.TextWrapBreak
 	c.list = widget.NewList(
 		func() int { return len(c.items) },
 		func() fyne.CanvasObject {
@@ -115,7 +115,7 @@ func (c *conflictsScreen) show(i int) {
 	spec := fieldSpec(it.Kind, it.Field)
 	cols := container.NewGridWithColumns(max(len(it.Siblings), 1))
 	c.picks = nil
-	for _, sib := range it.Siblings {
+	for n, sib := range it.Siblings {
 		sib := sib
 		value := c.u.display(spec, sib.Value, c.revealed)
 		if it.Deleted {
@@ -135,12 +135,12 @@ func (c *conflictsScreen) show(i int) {
 			where = "本站"
 		}
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		v.Wrapping = fyne.TextWrapWord
+		v.Wrapping = fyne.TextWrapBreak
 		info := widget.NewLabel(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), sib.Time.Time().Format("2006-01-02 15:04")))
 		pick := widget.NewButtonWithIcon("采用此值", theme.ConfirmIcon(), func() { c.resolve(it, sib.Value) })
 		pick.Importance = widget.HighImportance
 		c.picks = append(c.picks, pick)
-		cols.Add(card("值", container.NewVBox(v, info, pick)))
+		cols.Add(card(fmt.Sprintf("值 %d", n+1), container.NewVBox(v, info, pick)))
 	}
 	parts := []fyne.CanvasObject{
 		heading(c.titles[i]),
@@ -149,11 +149,13 @@ func (c *conflictsScreen) show(i int) {
 	}
 	if !it.Deleted && (spec.Type == store.FieldText || spec.Type == store.FieldList) {
 		c.merged = widget.NewMultiLineEntry()
-		c.merged.Wrapping = fyne.TextWrapWord
+		c.merged.Wrapping = fyne.TextWrapBreak
 		c.merged.SetMinRowsVisible(2)
-		if len(it.Siblings) > 0 {
+		// A masked value is not copied into the entry in clear.
+		if len(it.Siblings) > 0 && (spec.Mask == "" || c.revealed) {
 			c.merged.SetText(textOf(spec, it.Siblings[0].Value))
 		}
+		c.merged.SetPlaceHolder("输入合并后的值")
 		useMerged := widget.NewButtonWithIcon("采用合并后的值", theme.DocumentSaveIcon(), func() {
 			var v any = c.merged.Text
 			if spec.Type == store.FieldList {

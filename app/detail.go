@@ -60,7 +60,7 @@ func (d *detailView) render() {
 			continue
 		}
 		v := widget.NewLabel(d.u.display(spec, raw, d.revealed))
-		v.Wrapping = fyne.TextWrapWord
+		v.Wrapping = fyne.TextWrapBreak
 		d.grid.Add(widget.NewLabelWithStyle(spec.Label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		d.grid.Add(v)
 	}
@@ -100,7 +100,9 @@ func (p *panel) set(o fyne.CanvasObject) {
 	p.box.Refresh()
 }
 
-// scrolled wraps a long form or detail page.
+// scrolled wraps a long form or detail page. It scrolls vertically only:
+// wrapped text needs a fixed width, so forms are kept narrow enough for
+// the smallest window instead (controls wrap onto more lines).
 func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVScroll(container.NewPadded(o))
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -84,6 +83,17 @@ type formSection struct {
 	fields []string
 }
 
+// errorLabel shows a field's problem in red under it, wrapping as long as
+// the message needs (a canvas.Text would widen the window instead).
+func errorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapBreak
+	l.SizeName = theme.SizeNameCaptionText
+	l.Hide()
+	return l
+}
+
 // fieldCtl is the control of one field.
 type fieldCtl struct {
 	spec store.FieldSpec
@@ -92,7 +102,7 @@ type fieldCtl struct {
 	set     func(raw json.RawMessage)
 	enable  func(bool)
 	focus   fyne.Focusable
-	errText *canvas.Text
+	errText *widget.Label
 	cell    *fyne.Container
 	label   *widget.Label
 }
@@ -279,9 +289,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 			f.ctls[name] = ctl
 			f.order = append(f.order, name)
 			ctl.label = widget.NewLabel(spec.Label)
-			ctl.errText = canvas.NewText("", theme.Color(theme.ColorNameError))
-			ctl.errText.TextSize = theme.CaptionTextSize() + 1
-			ctl.errText.Hide()
+			ctl.errText = errorLabel()
 			ctl.cell = container.NewVBox(ctl.obj, ctl.errText)
 			grid.Add(ctl.label)
 			grid.Add(ctl.cell)
@@ -295,7 +303,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 		parts = append(parts, grid)
 	}
 	f.message = widget.NewLabel("")
-	f.message.Wrapping = fyne.TextWrapWord
+	f.message.Wrapping = fyne.TextWrapBreak
 	label := f.opts.saveLabel
 	if label == "" {
 		label = "保存"
@@ -468,7 +476,7 @@ func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange fun
 	var e *widget.Entry
 	if multi {
 		e = widget.NewMultiLineEntry()
-		e.Wrapping = fyne.TextWrapWord
+		e.Wrapping = fyne.TextWrapBreak
 		e.SetMinRowsVisible(2)
 	} else {
 		e = widget.NewEntry()
@@ -578,7 +586,7 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 	for _, c := range choices {
 		width += len([]rune(c)) + 2
 	}
-	if len(choices) <= 5 && width <= 30 {
+	if len(choices) <= 5 && width <= 24 {
 		rg := widget.NewRadioGroup(choices, nil)
 		rg.Horizontal = true
 		rg.SetSelected(cur)
@@ -610,33 +618,69 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 	}, enable: enabler(sel)}
 }
 
+// choicesCtl offers a list as check boxes that wrap onto as many lines as
+// the width needs.
 func choicesCtl(choices []string, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	selected := map[string]bool{}
 	var cur []string
 	_ = json.Unmarshal(raw, &cur)
-	cg := widget.NewCheckGroup(choices, nil)
-	cg.Horizontal = true
-	cg.SetSelected(cur)
-	onChange := func(sel []string) {
+	for _, c := range cur {
+		selected[c] = true
+	}
+	write := func() {
 		// Keep the order of the list, not the order of clicking.
 		var ordered []string
 		for _, c := range choices {
-			for _, s := range sel {
-				if s == c {
-					ordered = append(ordered, c)
-				}
+			if selected[c] {
+				ordered = append(ordered, c)
 			}
 		}
 		b, _ := json.Marshal(ordered)
 		put(b)
 	}
-	cg.OnChanged = onChange
-	return &fieldCtl{obj: cg, set: func(raw json.RawMessage) {
+	widest := float32(0)
+	checks := make([]*widget.Check, len(choices))
+	for i, c := range choices {
+		c := c
+		checks[i] = widget.NewCheck(c, nil)
+		checks[i].SetChecked(selected[c])
+		checks[i].OnChanged = func(on bool) {
+			selected[c] = on
+			write()
+		}
+		widest = max(widest, checks[i].MinSize().Width)
+	}
+	box := container.NewGridWrap(fyne.NewSize(widest, checks[0].MinSize().Height))
+	for _, c := range checks {
+		box.Add(c)
+	}
+	var focus fyne.Focusable
+	if len(checks) > 0 {
+		focus = checks[0]
+	}
+	return &fieldCtl{obj: box, focus: focus, set: func(raw json.RawMessage) {
 		var xs []string
 		_ = json.Unmarshal(raw, &xs)
-		cg.OnChanged = nil
-		cg.SetSelected(xs)
-		cg.OnChanged = onChange
-	}, enable: enabler(cg)}
+		selected = map[string]bool{}
+		for _, x := range xs {
+			selected[x] = true
+		}
+		for i, c := range choices {
+			cb := checks[i]
+			on := cb.OnChanged
+			cb.OnChanged = nil
+			cb.SetChecked(selected[c])
+			cb.OnChanged = on
+		}
+	}, enable: func(on bool) {
+		for _, c := range checks {
+			if on {
+				c.Enable()
+			} else {
+				c.Disable()
+			}
+		}
+	}}
 }
 
 // statusCtl offers the current status and the moves the workflow allows
@@ -703,7 +747,7 @@ func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
 // displayCtl shows a computed or locked field.
 func (f *recordForm) displayCtl(spec store.FieldSpec) *fieldCtl {
 	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = fyne.TextWrapBreak
 	set := func(raw json.RawMessage) {
 		l.SetText(f.u.display(spec, raw, false))
 	}
@@ -906,14 +950,13 @@ func (f *recordForm) showProblems() {
 		c := f.ctls[name]
 		msgs := perField[name]
 		if len(msgs) > 0 && (f.showAll || f.touched[name]) {
-			c.errText.Text = strings.Join(msgs, "；")
+			c.errText.SetText(strings.Join(msgs, "；"))
 			c.errText.Show()
 			shown++
 		} else {
-			c.errText.Text = ""
+			c.errText.SetText("")
 			c.errText.Hide()
 		}
-		c.errText.Refresh()
 	}
 	switch {
 	case len(general) > 0:

@@ -173,15 +173,5 @@ func topDialog(w fyne.Window) fyne.CanvasObject {
 	return w.Canvas().Overlays().Top()
 }
 
-// screenIndex finds a screen in the navigation.
-func (u *UI) screenIndex(s screen) int {
-	for i, si := range u.screens {
-		if si.s == s {
-			return i
-		}
-	}
-	return -1
-}
-
 // fyneObject is short for the tree nodes find visits.
 type fyneObject = fyne.CanvasObject

@@ -102,7 +102,7 @@ func (h *homeScreen) build() fyne.CanvasObject {
 			container.NewBorder(widget.NewLabel("逾期（按逾期天数）"), nil, nil, nil, h.overdue),
 		)))
 	h.beds = widget.NewLabel("")
-	h.beds.Wrapping = fyne.TextWrapWord
+	h.beds.Wrapping = fyne.TextWrapBreak
 	beds := card("幸福院床位", h.beds)
 
 	left := container.NewVSplit(coverage, beds)
@@ -182,12 +182,24 @@ func (h *homeScreen) show(d homeData) {
 	h.loaded++
 	cov := d.coverage
 	h.chart.Objects = nil
-	rows := cov.Villages
-	if len(cov.Townships) > 1 {
-		rows = append(append([]report.CoverageRow{}, cov.Townships...), rows...)
+	// Each township with its villages under it; a station of one township
+	// shows only the villages (the total line says the rest).
+	placed := map[string]bool{}
+	for _, tw := range cov.Townships {
+		if len(cov.Townships) > 1 {
+			h.chart.Add(newCoverageBar(tw, false))
+		}
+		for _, v := range cov.Villages {
+			if strings.HasPrefix(v.Code, tw.Code) {
+				h.chart.Add(newCoverageBar(v, len(cov.Townships) > 1))
+				placed[v.Code] = true
+			}
+		}
 	}
-	for _, row := range rows {
-		h.chart.Add(newCoverageBar(row))
+	for _, v := range cov.Villages {
+		if !placed[v.Code] {
+			h.chart.Add(newCoverageBar(v, false))
+		}
 	}
 	h.chart.Refresh()
 	h.total.SetText(fmt.Sprintf("合计：应访 %d 人，已访 %d 人，覆盖率 %s（由人数合计计算）", cov.Total.N, cov.Total.V, rateText(cov.Total.Rate)))
@@ -221,7 +233,7 @@ func rateText(r report.Rate) string {
 
 // newCoverageBar draws one village's coverage as a bar with its counts:
 // green at 100%, amber below.
-func newCoverageBar(row report.CoverageRow) fyne.CanvasObject {
+func newCoverageBar(row report.CoverageRow, indent bool) fyne.CanvasObject {
 	frac := float32(0)
 	if row.Rate.Valid {
 		frac = float32(row.Rate.BP) / 10000
@@ -234,6 +246,11 @@ func newCoverageBar(row report.CoverageRow) fyne.CanvasObject {
 	fg := canvas.NewRectangle(fill)
 	bar := container.New(&fractionLayout{frac: frac}, bg, fg)
 	name := widget.NewLabel(row.Name)
+	if indent {
+		name.SetText("　" + row.Name)
+	} else {
+		name.TextStyle = fyne.TextStyle{Bold: true}
+	}
 	name.Truncation = fyne.TextTruncateEllipsis
 	value := widget.NewLabel(fmt.Sprintf("%d/%d  %s", row.V, row.N, rateText(row.Rate)))
 	return container.New(columnsLayout{[]column{{"", 110}, {"", 0}, {"", 150}}}, name, bar, value)

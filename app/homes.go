@@ -132,7 +132,7 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 	h.beds = container.NewVBox()
 	h.bedTiles = map[string]*bedTile{}
 	h.residents = widget.NewLabel("")
-	h.residents.Wrapping = fyne.TextWrapWord
+	h.residents.Wrapping = fyne.TextWrapBreak
 	h.loadBeds(home)
 
 	admissions := newLazyList(h.u, []column{{"老人", 80}, {"登记编号", 190}, {"入住日期", 100}, {"状态", 0}}, func(r *store.Reader, aid uuid.UUID) []string {
@@ -356,8 +356,17 @@ func newBedTile(no, state, resident string, tap func()) *bedTile {
 	}
 	t.btn = widget.NewButton("", tap)
 	t.btn.Importance = widget.LowImportance
-	text := widget.NewLabelWithStyle(lines, fyne.TextAlignCenter, fyne.TextStyle{})
-	t.obj = container.NewStack(bg, t.btn, text)
+	// Dark text on the light state colours, whatever the theme says.
+	text := container.NewVBox()
+	for i, l := range strings.Split(lines, "\n") {
+		ct := canvas.NewText(l, color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0xff})
+		ct.Alignment = fyne.TextAlignCenter
+		if i == 0 {
+			ct.TextStyle.Bold = true
+		}
+		text.Add(ct)
+	}
+	t.obj = container.NewStack(bg, t.btn, container.NewCenter(text))
 	return t
 }
 
@@ -442,7 +451,7 @@ func (h *homesScreen) discharge(a *store.Admission) {
 	reason := widget.NewSelect(store.CheckoutReason, nil)
 	note := widget.NewEntry()
 	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = fyne.TextWrapBreak
 	items := []*widget.FormItem{
 		widget.NewFormItem("退住日期", date),
 		widget.NewFormItem("退住原因", reason),
@@ -484,7 +493,7 @@ func (h *homesScreen) discharge(a *store.Admission) {
 // as each score is typed.
 func (h *homesScreen) assess(a *store.Assessment) {
 	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
+	result.Wrapping = fyne.TextWrapBreak
 	h.result = result
 	var items *scoreGrid
 	opts := formOptions{
@@ -572,7 +581,7 @@ func (g *scoreGrid) setInstrument(instrument string) {
 			sub := widget.NewLabel("")
 			g.domains[domain] = sub
 			g.box.Add(container.NewHBox(heading(domain), sub))
-			grid = container.New(layout.NewGridLayout(4))
+			grid = container.New(layout.NewGridLayout(2))
 			g.box.Add(grid)
 		}
 		e := widget.NewEntry()
@@ -634,13 +643,17 @@ func adjustmentsCtl(f *recordForm, spec store.FieldSpec) *fieldCtl {
 		b, _ := json.Marshal(adj)
 		f.put(spec.Name, b)
 	}
-	coma := widget.NewCheck("昏迷", func(on bool) { adj.Coma = on; write() })
-	coma.SetChecked(adj.Coma)
-	dementia := widget.NewCheck("痴呆", func(on bool) { adj.Dementia = on; write() })
-	dementia.SetChecked(adj.Dementia)
-	mental := widget.NewCheck("其他精神和行为障碍", func(on bool) { adj.MentalDisorder = on; write() })
-	mental.SetChecked(adj.MentalDisorder)
-	events := container.NewHBox(widget.NewLabel("近30天风险事件次数："))
+	// Each box shows the stored value before it starts reporting changes.
+	check := func(label string, v *bool) *widget.Check {
+		c := widget.NewCheck(label, nil)
+		c.SetChecked(*v)
+		c.OnChanged = func(on bool) { *v = on; write() }
+		return c
+	}
+	coma := check("昏迷", &adj.Coma)
+	dementia := check("痴呆", &adj.Dementia)
+	mental := check("其他精神和行为障碍", &adj.MentalDisorder)
+	events := container.NewGridWrap(fyne.NewSize(130, 36))
 	for _, k := range store.RiskEventKinds {
 		k := k
 		e := widget.NewEntry()
@@ -660,8 +673,8 @@ func adjustmentsCtl(f *recordForm, spec store.FieldSpec) *fieldCtl {
 			}
 			write()
 		}
-		events.Add(widget.NewLabel(k))
-		events.Add(container.NewGridWrap(fyne.NewSize(50, e.MinSize().Height), e))
+		events.Add(container.NewBorder(nil, nil, widget.NewLabel(k), nil, e))
 	}
-	return &fieldCtl{spec: spec, obj: container.NewVBox(container.NewHBox(coma, dementia, mental), events)}
+	conditions := container.NewGridWrap(fyne.NewSize(mental.MinSize().Width, mental.MinSize().Height), coma, dementia, mental)
+	return &fieldCtl{spec: spec, obj: container.NewVBox(conditions, widget.NewLabel("近30天风险事件次数："), events)}
 }

@@ -415,7 +415,7 @@ func (l *loansScreen) openApplication(id uuid.UUID) {
 			text += "：" + detail
 		}
 		lb := widget.NewLabel(text)
-		lb.Wrapping = fyne.TextWrapWord
+		lb.Wrapping = fyne.TextWrapBreak
 		steps.Add(lb)
 	}
 	var actions []fyne.CanvasObject

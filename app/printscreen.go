@@ -90,7 +90,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.bar = widget.NewProgressBar()
 	p.bar.Hide()
 	p.result = widget.NewLabel("")
-	p.result.Wrapping = fyne.TextWrapWord
+	p.result.Wrapping = fyne.TextWrapBreak
 	right := container.NewVBox(p.params, p.unmasked, container.NewHBox(p.saveBtn, p.openBtn, p.cancel), p.bar, p.result)
 	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list), scrolled(right))
 	split.Offset = 0.32

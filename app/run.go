@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,8 +23,9 @@ import (
 // Run opens the station's window on the database at dataPath (the default
 // location when empty) and returns when the window is closed. A new
 // database starts with the set-up page: the station's identity, or the demo
-// data set.
-func Run(a fyne.App, dataPath string) error {
+// data set. With a screenshots folder, the window visits every screen,
+// saves a PNG of each there, and closes.
+func Run(a fyne.App, dataPath, screenshots string) error {
 	a.Settings().SetTheme(Theme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("村站")
@@ -66,11 +68,25 @@ func Run(a fyne.App, dataPath string) error {
 			New(a, w, ready, windowOptions(ready))
 		})
 	} else {
-		New(a, w, st, windowOptions(st))
+		u := New(a, w, st, windowOptions(st))
+		if screenshots != "" {
+			a.Lifecycle().SetOnStarted(func() {
+				go func() {
+					if err := tour(u, screenshots); err != nil {
+						fmt.Fprintln(os.Stderr, "screenshots:", err)
+						tourErr = err
+					}
+					fyne.Do(w.Close)
+				}()
+			})
+		}
 	}
 	w.ShowAndRun()
-	return nil
+	return tourErr
 }
+
+// tourErr is a failure of the screenshot tour, returned by Run.
+var tourErr error
 
 // current is the store the window has open, closed when it closes.
 var current *store.Store
@@ -109,7 +125,7 @@ func showFatal(w fyne.Window, title string, err error) {
 		msg += "\n\n同一个数据文件同时只能由一个村站窗口使用。请先关闭另一个窗口，再打开村站。"
 	}
 	l := widget.NewLabel(msg)
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = fyne.TextWrapBreak
 	w.SetContent(container.NewPadded(container.NewVBox(heading(title), l, layout.NewSpacer(),
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("关闭", w.Close)))))
 }
@@ -152,7 +168,7 @@ func (s *setup) build() fyne.CanvasObject {
 	s.name = widget.NewEntry()
 	s.name.SetPlaceHolder("如：甲村服务点")
 	s.message = widget.NewLabel("")
-	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Wrapping = fyne.TextWrapBreak
 	ok := widget.NewButtonWithIcon("确定", theme.ConfirmIcon(), s.submit)
 	ok.Importance = widget.HighImportance
 	form := container.New(layout.NewFormLayout(),

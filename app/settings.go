@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -29,7 +28,7 @@ type settingsScreen struct {
 	policyBox *fyne.Container
 	vals      map[string]json.RawMessage
 	initial   map[string]json.RawMessage
-	errs      map[string]*canvas.Text
+	errs      map[string]*widget.Label
 	setters   map[string]func(json.RawMessage)
 	message   *widget.Label
 	parseErr  map[string]string
@@ -48,7 +47,7 @@ func (s *settingsScreen) dirty() bool {
 
 func (s *settingsScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
-	s.identity.Wrapping = fyne.TextWrapWord
+	s.identity.Wrapping = fyne.TextWrapBreak
 	s.name = widget.NewEntry()
 	rename := widget.NewButton("修改站点名称", func() {
 		si := s.u.st.Station()
@@ -77,7 +76,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 
 	s.policyBox = container.NewVBox()
 	s.message = widget.NewLabel("")
-	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Wrapping = fyne.TextWrapBreak
 	save := widget.NewButtonWithIcon("保存政策参数", theme.DocumentSaveIcon(), s.savePolicy)
 	save.Importance = widget.HighImportance
 	defaults := widget.NewButtonWithIcon("恢复默认值", theme.HistoryIcon(), func() {
@@ -122,15 +121,14 @@ func (s *settingsScreen) load(p store.Policy) {
 	if s.initial == nil || !s.dirty() {
 		s.initial = cloneVals(s.vals)
 	}
-	s.errs = map[string]*canvas.Text{}
+	s.errs = map[string]*widget.Label{}
 	s.setters = map[string]func(json.RawMessage){}
 	s.parseErr = map[string]string{}
 	grid := container.New(layout.NewFormLayout())
 	for _, spec := range store.SchemaOf(store.Policy{}) {
 		spec := spec
 		obj := s.policyControl(spec)
-		errText := canvas.NewText("", theme.Color(theme.ColorNameError))
-		errText.Hide()
+		errText := errorLabel()
 		s.errs[spec.Name] = errText
 		grid.Add(widget.NewLabel(spec.Label))
 		grid.Add(container.NewVBox(obj, errText))
@@ -151,7 +149,7 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 			tiers = append(tiers, fmt.Sprintf("%d分以上%s级（%s元）", t.MinScore, t.Grade, store.Yuan(t.LimitFen)))
 		}
 		l := widget.NewLabel(fmt.Sprintf("%s：%d个评分项，%s；有效期%d个月。\n（评定方案由县级统一制定，用命令 cunzhan policy set 导入。）", rs.Name, len(rs.Items), strings.Join(tiers, "，"), rs.ValidityMonths))
-		l.Wrapping = fyne.TextWrapWord
+		l.Wrapping = fyne.TextWrapBreak
 		return l
 	case name == "homecare_hours":
 		hours := map[string]int{}
@@ -234,15 +232,14 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 // field.
 func (s *settingsScreen) savePolicy() {
 	for _, t := range s.errs {
-		t.Text = ""
+		t.SetText("")
 		t.Hide()
 	}
 	if len(s.parseErr) > 0 {
 		for name, msg := range s.parseErr {
 			if t := s.errs[name]; t != nil {
-				t.Text = msg
+				t.SetText(msg)
 				t.Show()
-				t.Refresh()
 			}
 		}
 		s.message.SetText("有填写不正确的参数，见红字说明。")
@@ -260,9 +257,8 @@ func (s *settingsScreen) savePolicy() {
 	case asProblems(err, &probs):
 		for _, pr := range probs {
 			if t := s.errs[pr.Field]; t != nil {
-				t.Text = pr.Message
+				t.SetText(pr.Message)
 				t.Show()
-				t.Refresh()
 			}
 		}
 		s.message.SetText(fmt.Sprintf("有%d处参数不合理，没有保存。", len(probs)))

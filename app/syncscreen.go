@@ -54,7 +54,7 @@ func (s *syncScreen) dirty() bool { return false }
 
 func (s *syncScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
-	s.identity.Wrapping = fyne.TextWrapWord
+	s.identity.Wrapping = fyne.TextWrapBreak
 	s.enrolBtn = widget.NewButtonWithIcon("用县级中心的凭证文件登记…", theme.FileIcon(), func() {
 		d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 			if err != nil || rc == nil {
@@ -82,7 +82,7 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.progress.Hide()
 	s.stage = widget.NewLabel("")
 	s.result = widget.NewLabel("")
-	s.result.Wrapping = fyne.TextWrapWord
+	s.result.Wrapping = fyne.TextWrapBreak
 
 	s.exportBtn = widget.NewButtonWithIcon("导出到U盘…", theme.UploadIcon(), func() {
 		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
@@ -113,9 +113,9 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	})
 	s.usbCancel.Hide()
 	s.usbResult = widget.NewLabel("")
-	s.usbResult.Wrapping = fyne.TextWrapWord
+	s.usbResult.Wrapping = fyne.TextWrapBreak
 	s.last = widget.NewLabel("")
-	s.last.Wrapping = fyne.TextWrapWord
+	s.last.Wrapping = fyne.TextWrapBreak
 	review := widget.NewButtonWithIcon("去审核并发修改", theme.WarningIcon(), func() { s.u.showScreen(s.u.conflicts) })
 
 	network := container.NewVBox(

@@ -204,6 +204,16 @@ func (u *UI) show(i int) {
 	u.nav.Select(i)
 }
 
+// screenIndex finds a screen in the navigation.
+func (u *UI) screenIndex(s screen) int {
+	for i, si := range u.screens {
+		if si.s == s {
+			return i
+		}
+	}
+	return -1
+}
+
 // showScreen switches to a screen by its value (links between screens).
 func (u *UI) showScreen(s screen) {
 	for i, si := range u.screens {
@@ -232,7 +242,7 @@ func (u *UI) today() store.Date { return store.DateOf(u.now().In(store.ChinaTZ))
 func (u *UI) guard(what string, next func()) {
 	if u.current < len(u.screens) && u.screens[u.current].s.dirty() {
 		msg := widget.NewLabel("当前页面有尚未保存的修改。" + what + "将丢弃这些修改，确定吗？")
-		msg.Wrapping = fyne.TextWrapWord
+		msg.Wrapping = fyne.TextWrapBreak
 		d := dialog.NewCustomConfirm("有未保存的修改", "放弃修改", "继续编辑", msg, func(ok bool) {
 			if ok {
 				next()

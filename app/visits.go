@@ -210,7 +210,7 @@ func (v *visitsScreen) openProfile(id uuid.UUID) {
 		visit.Importance = widget.HighImportance
 		edit := widget.NewButtonWithIcon("修改档案", theme.DocumentCreateIcon(), func() { v.editProfile(ep) })
 		history := widget.NewLabel(v.visitHistory(id))
-		history.Wrapping = fyne.TextWrapWord
+		history.Wrapping = fyne.TextWrapBreak
 		v.regPanel.set(scrolled(container.NewVBox(
 			heading(v.u.titleOf(id.String())),
 			container.NewHBox(visit, edit),
@@ -333,7 +333,7 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 	v.visitForm = newRecordForm(v.u, visit, formOptions{
 		sections: []formSection{
 			{"对象与方式", []string{"elderly_id", "visit_date", "start_time", "end_time", "method", "visitors"}},
-			{"是否见到本人", []string{"saw_elder", "not_seen_reason"}},
+			{"见面情况", []string{"saw_elder", "not_seen_reason"}},
 			{"身体与精神", []string{"health_check", "mental_check", "mental_note"}},
 			{"生活与经济", []string{"living_difficulty", "benefits"}},
 			{"赡养与安全", []string{"support_check", "support_note", "safety_hazards", "safety_action", "hygiene_check"}},

@@ -288,24 +288,35 @@ func sortedStrings(m map[string]bool) []string {
 	return out
 }
 
-// WindowArgs reports whether a command line asks for the window: no command,
-// only the global --data flag. It returns the data file named, "" for the
-// default.
-func WindowArgs(args []string) (data string, window bool) {
+// Window is what a command line asks of the window.
+type Window struct {
+	Data string // the database file; "" for the default
+	// Screenshots, when set, makes the window visit every screen, save one
+	// PNG per screen into this folder and close (make screenshots).
+	Screenshots string
+}
+
+// WindowArgs reports whether a command line asks for the window: no
+// command, only --data FILE (and --screenshots DIR).
+func WindowArgs(args []string) (Window, bool) {
+	var w Window
 	for len(args) > 0 {
 		name, val, hasVal := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
-		if !strings.HasPrefix(args[0], "-") || name != "data" {
-			return "", false
+		if !strings.HasPrefix(args[0], "-") || name != "data" && name != "screenshots" {
+			return Window{}, false
 		}
-		if hasVal {
-			data = val
-			args = args[1:]
-			continue
+		if !hasVal {
+			if len(args) < 2 {
+				return Window{}, false
+			}
+			val, args = args[1], args[1:]
 		}
-		if len(args) < 2 {
-			return "", false
+		args = args[1:]
+		if name == "data" {
+			w.Data = val
+		} else {
+			w.Screenshots = val
 		}
-		data, args = args[1], args[2:]
 	}
-	return data, true
+	return w, true
 }

@@ -227,11 +227,15 @@ func TestWindowArgs(t *testing.T) {
 		{[]string{"demo", "--out", "x.db"}, "", false},
 		{[]string{"--data"}, "", false},
 		{[]string{"--format", "json"}, "", false},
+		{[]string{"--data", "a.db", "--screenshots", "shots"}, "a.db", true},
 	}
 	for _, tc := range tests {
-		data, window := WindowArgs(tc.args)
-		if data != tc.data || window != tc.window {
-			t.Errorf("WindowArgs(%q) = %q, %v; want %q, %v", tc.args, data, window, tc.data, tc.window)
+		w, window := WindowArgs(tc.args)
+		if w.Data != tc.data || window != tc.window {
+			t.Errorf("WindowArgs(%q) = %q, %v; want %q, %v", tc.args, w.Data, window, tc.data, tc.window)
 		}
+	}
+	if w, _ := WindowArgs([]string{"--screenshots=shots"}); w.Screenshots != "shots" {
+		t.Errorf("screenshots folder = %q", w.Screenshots)
 	}
 }

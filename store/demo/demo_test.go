@@ -275,3 +275,27 @@ func TestAssessmentDueAndQuality(t *testing.T) {
 }
 
 func filepathTemp() (string, error) { return mkTemp() }
+
+// The data set holds one field edited at two places at once, for the
+// review screen: the household phone, corrected by 乙村 and by the county.
+func TestDatasetHoldsOneConcurrentEdit(t *testing.T) {
+	s := dataset(t)
+	var cs []store.Conflict
+	if err := s.View(func(r *store.Reader) error {
+		var err error
+		cs, err = r.Conflicts("")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Kind != store.KindHousehold || cs[0].Field != "phone" || len(cs[0].Siblings) != 2 {
+		t.Fatalf("conflicts = %+v", cs)
+	}
+	authors := map[string]bool{}
+	for _, sib := range cs[0].Siblings {
+		authors[sib.Author] = true
+	}
+	if !authors["乙村录入员"] || !authors["县中心录入员"] {
+		t.Errorf("siblings by %v", authors)
+	}
+}

@@ -103,9 +103,11 @@ func (g *gen) rejections(hh map[string][]*store.Household, byKey map[string]*eld
 }
 
 // secondStation lets 乙村's own service point, offline, register again a
-// person the county already holds (same ID number, new record), then merges
-// its changes into the data set: the duplicate is what the data-quality
-// report must find after sync.
+// person the county already holds (same ID number, new record) and correct
+// the household's phone number while the county corrects it too, then
+// merges its changes into the data set: the duplicate is what the
+// data-quality report must find after sync, and the two phone numbers wait
+// side by side on the review list.
 func (g *gen) secondStation(path string) error {
 	dir, err := os.MkdirTemp(filepath.Dir(path), ".cunzhan-demo-")
 	if err != nil {
@@ -142,6 +144,20 @@ func (g *gen) secondStation(path string) error {
 	p := &store.Person{HouseholdID: dup.HouseholdID, Name: dup.Name, IDNumber: dup.IDNumber, Relation: "父母", DibaoFrom: "2020-01-01", Status: "在册"}
 	if _, err := other.Create(p, "乙村录入员"); err != nil {
 		return err
+	}
+	for _, edit := range []struct {
+		s      *store.Store
+		phone  string
+		author string
+	}{{other, "13931110001", "乙村录入员"}, {g.s, "13931110002", "县中心录入员"}} {
+		h, err := store.GetAs[*store.Household](edit.s, hh)
+		if err != nil {
+			return err
+		}
+		h.Phone = edit.phone
+		if _, err := edit.s.Save(h, edit.author); err != nil {
+			return err
+		}
 	}
 	oh, _ := other.Have()
 	cs, err := other.Changes(other.Origin(), 0, oh[other.Origin()])
