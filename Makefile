@@ -8,18 +8,26 @@ DATA      ?= demo.db
 BIN       ?= bin/cunzhan
 MONTH     ?= $(shell date +%Y-%m)
 SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev poppler-utils
+SHOT_PKGS   := xvfb xauth imagemagick
+PACK_PKGS   := gcc-mingw-w64-x86-64
+SHOTS       ?= screenshots
+FYNE        := bin/fyne
 
-.PHONY: deps run build county test bench soak fuzz vet fmt clean
+.PHONY: deps run build county test bench soak fuzz vet fmt clean screenshots package
 
-# deps installs the Debian packages that are missing, and nothing else:
-# apt-get update runs only when something has to be installed.
-deps:
-	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# ensure installs the Debian packages of its argument that are missing, and
+# nothing else: apt-get update runs only when something has to be installed.
+define ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call ensure,$(SYSTEM_PKGS))
 	@command -v $(GO) >/dev/null || { echo "Go 1.24 or later is needed: https://go.dev/dl/"; exit 1; }
 
 build: deps
@@ -62,5 +70,30 @@ bench: deps
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# screenshots: the real window under Xvfb visits every screen with the demo
+# data set and saves one PNG per screen into $(SHOTS)/.
+screenshots: build
+	$(call ensure,$(SHOT_PKGS))
+	@tmp=$$(mktemp -d); \
+	./$(BIN) demo --out $$tmp/demo.db >/dev/null && \
+	rm -rf $(SHOTS) && \
+	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --data $$tmp/demo.db --screenshots $(SHOTS) 2>/dev/null; \
+	status=$$?; rm -rf $$tmp; ls $(SHOTS); exit $$status
+
+# package: the Linux package (binary, icon, desktop file) and the Windows
+# .exe with its icon and version resource, from FyneApp.toml, cross-compiled
+# with mingw-w64; and the county server for both. Everything lands in dist/.
+package: deps
+	$(call ensure,$(PACK_PKGS))
+	$(GO) build -o $(FYNE) fyne.io/tools/cmd/fyne
+	mkdir -p dist
+	./$(FYNE) package --os linux --release
+	mv 村站.tar.xz dist/cunzhan-linux-amd64.tar.xz
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CGO_LDFLAGS=-lssp ./$(FYNE) package --os windows --release --app-id cn.cunzhan.station
+	mv 村站.exe dist/cunzhan-windows-amd64.exe
+	CGO_ENABLED=0 $(GO) build -trimpath -o dist/cunzhan-county-linux-amd64 ./sync/cmd/cunzhan-county
+	CGO_ENABLED=0 GOOS=windows $(GO) build -trimpath -o dist/cunzhan-county-windows-amd64.exe ./sync/cmd/cunzhan-county
+	ls -l dist
+
 clean:
-	rm -rf bin bench.out
+	rm -rf bin bench.out dist $(SHOTS)

@@ -355,9 +355,12 @@ func (u *UI) activeForm() *recordForm {
 	return nil
 }
 
-// heading is a bold section title.
+// heading is a section title, in the theme's green: the bundled font has
+// no bold face, so colour sets titles apart.
 func heading(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = widget.HighImportance
+	return l
 }
 
 // card is a titled box on the dashboard and detail pages.
