@@ -167,6 +167,9 @@ func (h *homeScreen) refresh() {
 			d.beds, err = r.BedCounts(scope)
 			return err
 		})
+		// The coverage figures read every elder of the scope: hand the
+		// pages and the garbage back before the screen waits for the user.
+		h.u.st.ReleaseMemory()
 		fyne.Do(func() {
 			if err != nil {
 				h.total.SetText("读取失败：" + store.MessageOf(err))

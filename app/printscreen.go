@@ -256,6 +256,7 @@ func (p *printScreen) generate(path string, open bool) {
 			})
 			return err
 		})
+		p.u.st.ReleaseMemory()
 		if err == nil {
 			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
 				err = csync.WriteFileAtomic(path, pdf)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 // data set. With a screenshots folder, the window visits every screen,
 // saves a PNG of each there, and closes.
 func Run(a fyne.App, dataPath, screenshots string) error {
+	TuneMemory()
 	a.Settings().SetTheme(Theme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("村站")
@@ -87,6 +89,19 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 
 // tourErr is a failure of the screenshot tour, returned by Run.
 var tourErr error
+
+// memoryLimit is the soft limit of the Go heap for the window: station PCs
+// often have 2–4 GB shared with a browser and office software. Within it
+// the collector works harder instead of letting the heap grow to twice what
+// is live; a GOMEMLIMIT set by the user wins.
+const memoryLimit = 128 << 20
+
+// TuneMemory applies the window's memory limit.
+func TuneMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
 
 // current is the store the window has open, closed when it closes.
 var current *store.Store

@@ -203,7 +203,12 @@ func jsonObject(fields map[string][]byte) []byte {
 
 // entityFromState decodes the displayed values of a record into its typed
 // struct and fills Meta, including the edit context.
-func entityFromState(s *RecordState) (Entity, error) {
+func entityFromState(s *RecordState) (Entity, error) { return decodeEntity(s, true) }
+
+// decodeEntity is entityFromState; without base it skips remembering the
+// values as read, which only an edit needs (it costs a second encoding of
+// every record that a report or a list reads).
+func decodeEntity(s *RecordState, base bool) (Entity, error) {
 	spec, err := specOf(s.Kind)
 	if err != nil {
 		return nil, err
@@ -229,8 +234,10 @@ func entityFromState(s *RecordState) (Entity, error) {
 	m.Conflicts = s.ConflictFields()
 	// The base is the entity re-encoded, not the stored bytes: a value that
 	// does not round-trip byte for byte must not look like a user's edit.
-	if m.base, err = fieldsOf(e); err != nil {
-		return nil, err
+	if base {
+		if m.base, err = fieldsOf(e); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }

@@ -138,6 +138,38 @@ func (r *Reader) DueVisits(scope string, month Month, limit int) ([]DueVisit, in
 	return out, len(out), nil
 }
 
+// VisitMark is what the visit index holds of one visit: enough to count it
+// in a coverage report without reading the visit itself.
+type VisitMark struct {
+	ID     uuid.UUID
+	Status string
+	Method string
+	Date   Date
+}
+
+// VisitMarks lists the visits of a month by elderly profile, from the
+// index: reports over many thousands of visits read a few bytes each.
+func (r *Reader) VisitMarks(month Month) (map[uuid.UUID][]VisitMark, error) {
+	out := map[uuid.UUID][]VisitMark{}
+	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
+	c := r.tx.Bucket(bIxVisit).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != 6+32 {
+			continue
+		}
+		parts := bytes.SplitN(v, zero, 3)
+		if len(parts) != 3 {
+			continue
+		}
+		var ep uuid.UUID
+		copy(ep[:], k[6:22])
+		m := VisitMark{Status: string(parts[0]), Method: string(parts[1]), Date: Date(parts[2])}
+		copy(m.ID[:], k[22:])
+		out[ep] = append(out[ep], m)
+	}
+	return out, nil
+}
+
 // visitedIn returns the profiles with a counted visit in the month.
 func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}

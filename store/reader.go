@@ -66,13 +66,15 @@ func (r *Reader) Get(id uuid.UUID) (Entity, error) {
 	return entityFromState(st)
 }
 
-// Live returns a record of the given kind that is not deleted, or nil.
+// Live returns a record of the given kind that is not deleted, or nil. It
+// is for reading: to edit a record, read it with Get, which remembers the
+// values as read so that Save writes only what the user changed.
 func (r *Reader) Live(id uuid.UUID, kind Kind) (Entity, error) {
 	st, err := r.State(id)
 	if err != nil || st == nil || st.Kind != kind || st.Deleted() {
 		return nil, err
 	}
-	return entityFromState(st)
+	return decodeEntity(st, false)
 }
 
 // LiveByString is Live for an id held in a string field; a malformed or

@@ -75,13 +75,17 @@ func (x *searchIndex) ensure(db *bolt.DB) error {
 	}
 	x.entries, x.pos = nil, map[uuid.UUID]int{}
 	err := db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bIxSearch).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(bIxSearch).ForEach(func(k, v []byte) error {
 			if e, ok := decodeSearch(k, v); ok {
 				x.pos[e.id] = len(x.entries)
 				x.entries = append(x.entries, e)
 			}
 			return nil
 		})
+		// The bucket is read once and then lives in memory: its pages
+		// need not stay in this process's resident set.
+		releaseMapping(db.Info().Data, uintptr(tx.Size()))
+		return err
 	})
 	x.built = err == nil
 	return err
@@ -132,6 +136,11 @@ func (x *searchIndex) invalidate() {
 // one-character query such as "王" over 100,000 people stops there and says
 // there are more.
 const searchCap = 5000
+
+// PreloadSearch reads the name index into memory now rather than at the
+// first search: the window calls it in the background after its first
+// frame, so that the first keystroke answers as fast as the others.
+func (s *Store) PreloadSearch() error { return s.search.ensure(s.db) }
 
 // Search finds people, homes and enterprises by name (any part of it), by
 // pinyin initials (wxl finds 王秀兰) or, when the query is an ID number, by the

@@ -68,7 +68,7 @@ func coverageMember(ep *store.ElderlyProfile, p *store.Person, m store.Month, po
 }
 
 // counted reports whether a visit counts toward coverage.
-func counted(v *store.Visit, pol *store.Policy) bool {
+func counted(v store.VisitMark, pol *store.Policy) bool {
 	return v.Status != "草稿" && v.Status != "" && oneOf(v.Method, pol.VisitCountedMethods)
 }
 
@@ -100,13 +100,11 @@ func isoWeeks(m store.Month) []store.Date {
 // township and total rows are recomputed from the summed counts.
 func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error) {
 	pol := r.Policy()
-	profiles, err := store.All[*store.ElderlyProfile](r, store.KindElderlyProfile, scope)
-	if err != nil {
-		return nil, err
-	}
-	visits := map[uuid.UUID][]*store.Visit{}
+	// The visits come from the index and the profiles one at a time, so
+	// that a county of 100,000 people is counted in little memory.
+	visits := map[uuid.UUID][]store.VisitMark{}
 	for _, mm := range []store.Month{m.Add(-1), m, m.Add(1)} {
-		vs, err := r.MonthVisits(mm)
+		vs, err := r.VisitMarks(mm)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +118,8 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 		rows[d.Code] = &CoverageRow{Code: d.Code, Name: d.Name}
 	}
 	data := &CoverageData{Month: m, Weeks: len(weeks)}
-	for _, ep := range profiles {
+	err := r.Each(store.KindElderlyProfile, scope, func(e store.Entity) error {
+		ep := e.(*store.ElderlyProfile)
 		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
 		p, _ := px.(*store.Person)
 		in, exit := coverageMember(ep, p, m, pol)
@@ -131,7 +130,7 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 			rows[village] = row
 		}
 		if !in {
-			continue
+			return nil
 		}
 		row.N++
 		visited := false
@@ -141,14 +140,14 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 			if !counted(v, pol) {
 				continue
 			}
-			if v.VisitDate.Month() == string(m) {
+			if v.Date.Month() == string(m) {
 				visited = true
 			}
-			if v.VisitDate <= m.Last() && v.VisitDate > last {
-				last = v.VisitDate
+			if v.Date <= m.Last() && v.Date > last {
+				last = v.Date
 			}
-			wd := (int(v.VisitDate.Time().Weekday()) + 6) % 7
-			weekHit[v.VisitDate.AddDays(-wd)] = true
+			wd := (int(v.Date.Time().Weekday()) + 6) % 7
+			weekHit[v.Date.AddDays(-wd)] = true
 		}
 		if visited {
 			row.V++
@@ -181,6 +180,10 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 			}
 			data.NotVisited = append(data.NotVisited, nv)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	towns := map[string]*CoverageRow{}
 	for _, code := range sortedKeys(rows) {

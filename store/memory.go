@@ -1,0 +1,23 @@
+package store
+
+import (
+	"runtime/debug"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ReleaseMemory gives back to the operating system what a large read left
+// behind: the free pages of the Go heap, and the pages of the database file
+// that the read brought into this process (the kernel's file cache keeps
+// them, so reading them again is cheap). The window calls it after a report
+// over many thousands of records, so that a station PC with little memory
+// is not held at the report's peak all day.
+func (s *Store) ReleaseMemory() {
+	debug.FreeOSMemory()
+	// Inside a read transaction bbolt cannot remap the file, so the range
+	// advised is exactly the current mapping.
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		releaseMapping(s.db.Info().Data, uintptr(tx.Size()))
+		return nil
+	})
+}
