@@ -15,10 +15,10 @@ import (
 // starts a line and opening punctuation never ends one.
 
 // noLineStart are characters that must not begin a line.
-const noLineStart = "，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}｝〗〙～%"
+const noLineStart = "，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}｝〗～%"
 
 // noLineEnd are characters that must not end a line.
-const noLineEnd = "（《「『【〔〈“‘([{｛〖〘"
+const noLineEnd = "（《「『【〔〈“‘([{｛〖"
 
 func closing(s string) bool { return s != "" && strings.ContainsRune(noLineStart, firstRune(s)) }
 func opening(s string) bool { return s != "" && strings.ContainsRune(noLineEnd, lastRune(s)) }
