@@ -146,7 +146,8 @@ func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
 			}, func() { l.hhPanel.set(widget.NewLabel("")) })
 		})
 	})
-	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, container.NewHBox(add)), nil, nil, nil, l.hhList.obj)
+	roster := widget.NewButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
+	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, container.NewHBox(add, roster)), nil, nil, nil, l.hhList.obj)
 	split := container.NewHSplit(left, l.hhPanel.box)
 	split.Offset = 0.5
 	return split

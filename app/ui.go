@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/roster"
 	csync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -68,6 +69,11 @@ type UI struct {
 	body    *fyne.Container
 	status  *widget.Label
 	title   *widget.Label
+
+	// lastJob and lastRoster are the latest background job window and
+	// roster result (tests read them).
+	lastJob    *job
+	lastRoster *roster.Result
 
 	home      *homeScreen
 	homes     *homesScreen

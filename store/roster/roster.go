@@ -11,6 +11,7 @@ package roster
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -151,6 +152,14 @@ var errRollback = errors.New("roll back")
 // until a pass refuses nothing; only then (unless it is a dry run) does it
 // run once more and commit. One transaction writes the whole roster.
 func Import(s *store.Store, rows [][]string, author string, dryRun bool) (*Result, error) {
+	return ImportWith(context.Background(), s, rows, author, dryRun, nil)
+}
+
+// ImportWith is Import that reports its progress — the pass it is in
+// ("检查" while rows are checked, "写入" for the writing pass) and the rows
+// done — and stops between rows when ctx is cancelled. A cancelled import
+// writes nothing: the rows are written in one transaction at the end.
+func ImportWith(ctx context.Context, s *store.Store, rows [][]string, author string, dryRun bool, progress func(stage string, done, total int)) (*Result, error) {
 	if len(rows) == 0 {
 		return nil, &store.Error{Code: "ROSTER_EMPTY", Message: "花名册是空的"}
 	}
@@ -171,7 +180,17 @@ func Import(s *store.Store, rows [][]string, author string, dryRun bool) (*Resul
 			households = 0
 			seen := map[string]uuid.UUID{}
 			var kept []int
-			for _, i := range candidates {
+			stage := "检查"
+			if commit {
+				stage = "写入"
+			}
+			for n, i := range candidates {
+				if err := ctx.Err(); err != nil {
+					return &store.Error{Code: "CANCELLED", Message: "花名册导入已取消，没有写入任何内容"}
+				}
+				if progress != nil && n%50 == 0 {
+					progress(stage, n, len(candidates))
+				}
 				rr := importRow(b, col, rows[i], seen, author, &households)
 				rr.Row = i + 1
 				results[rr.Row] = rr

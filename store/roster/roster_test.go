@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -193,4 +194,42 @@ func TestBadFiles(t *testing.T) {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}
+}
+
+// An import cancelled part-way writes nothing; progress is reported by pass.
+func TestImportCancelledWritesNothing(t *testing.T) {
+	s := openStore(t)
+	rows, err := Read(filepath.Join("testdata", "roster.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Many rows, so that the cancellation lands inside the writing pass.
+	header, body := rows[0], rows[1:]
+	big := [][]string{header}
+	for i := 0; i < 120; i++ {
+		big = append(big, body...)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stages := map[string]bool{}
+	_, err = ImportWith(ctx, s, big, "测试员", false, func(stage string, done, total int) {
+		stages[stage] = true
+		if stage == "写入" && done > 0 {
+			cancel()
+		}
+	})
+	if store.CodeOf(err) != "CANCELLED" {
+		t.Fatalf("err = %v, want CANCELLED", err)
+	}
+	if !stages["检查"] || !stages["写入"] {
+		t.Errorf("stages reported: %v", stages)
+	}
+	if n := count(t, s, store.KindPerson); n != 0 {
+		t.Errorf("a cancelled import wrote %d people", n)
+	}
+	// The same rows imported without interruption give the usual result.
+	res, err := Import(s, rows, "测试员", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
 }
