@@ -374,48 +374,45 @@ func (f *recordForm) putText(spec store.FieldSpec, s string) {
 		v = s
 	case store.FieldList:
 		v = splitList(s)
-	case store.FieldInt:
-		if s == "" {
-			v = 0
-			break
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			f.parseErr[spec.Name] = "请输入整数"
+	case store.FieldInt, store.FieldNumber, store.FieldMoney:
+		n, msg := parseNumber(spec.Type, s)
+		if msg != "" {
+			f.parseErr[spec.Name] = msg
 			f.touched[spec.Name] = true
 			f.showProblems()
 			return
 		}
 		v = n
-	case store.FieldNumber:
-		if s == "" {
-			v = 0
-			break
-		}
-		n, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			f.parseErr[spec.Name] = "请输入数字"
-			f.touched[spec.Name] = true
-			f.showProblems()
-			return
-		}
-		v = n
-	case store.FieldMoney:
-		if s == "" {
-			v = 0
-			break
-		}
-		fen, err := store.ParseYuan(s)
-		if err != nil {
-			f.parseErr[spec.Name] = store.MessageOf(err)
-			f.touched[spec.Name] = true
-			f.showProblems()
-			return
-		}
-		v = fen
 	}
 	raw, _ := json.Marshal(v)
 	f.put(spec.Name, raw)
+}
+
+// parseNumber reads a typed whole number, decimal or amount in yuan (fen
+// come back); empty is zero. msg says what is wrong, in Chinese.
+func parseNumber(t store.FieldType, s string) (any, string) {
+	if s == "" {
+		return 0, ""
+	}
+	switch t {
+	case store.FieldInt:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, "请输入整数"
+		}
+		return n, ""
+	case store.FieldNumber:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, "请输入数字"
+		}
+		return n, ""
+	}
+	fen, err := store.ParseYuan(s)
+	if err != nil {
+		return nil, store.MessageOf(err)
+	}
+	return fen, ""
 }
 
 // splitList reads names separated by 、 , ， ; or spaces.
@@ -532,19 +529,7 @@ func (r *revealer) reveal() {
 func (r *revealer) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
 // maskFor masks a value for a screen the way prints mask it.
-func maskFor(how, v string) string {
-	switch how {
-	case "id":
-		return ident.MaskID(v)
-	case "phone":
-		return ident.MaskPhone(v)
-	case "account":
-		return ident.MaskAccount(v)
-	case "text", "address":
-		return ident.MaskText(v)
-	}
-	return v
-}
+func maskFor(how, v string) string { return store.MaskValue(how, v) }
 
 func boolCtl(raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
 	c := widget.NewCheck("是", nil)

@@ -203,17 +203,10 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 		delete(s.parseErr, name)
 		var v any = t
 		switch spec.Type {
-		case store.FieldMoney:
-			fen, err := store.ParseYuan(t)
-			if err != nil {
-				s.parseErr[name] = store.MessageOf(err)
-				return
-			}
-			v = fen
-		case store.FieldInt:
-			n, err := strconv.Atoi(t)
-			if err != nil {
-				s.parseErr[name] = "请输入整数"
+		case store.FieldMoney, store.FieldInt:
+			n, msg := parseNumber(spec.Type, t)
+			if msg != "" {
+				s.parseErr[name] = msg
 				return
 			}
 			v = n

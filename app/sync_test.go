@@ -48,14 +48,7 @@ func county(t *testing.T) (*csync.Node, string, string) {
 // household afterwards.
 func TestEnrolAndSyncWithTheCountyOnLoopback(t *testing.T) {
 	cn, url, cred := county(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), "station.db"), &store.Options{RegistryDir: "-"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := csync.Enrol(st, mustRead(t, cred)); err != nil {
-		t.Fatal(err)
-	}
+	st := newStation(t, cred)
 	u := newTestUI(t, st)
 	u.show(u.screenIndex(u.syncs))
 	s := u.syncs
@@ -100,11 +93,7 @@ func TestEnrolAndSyncWithTheCountyOnLoopback(t *testing.T) {
 // and a code, and the screen is usable again.
 func TestSyncFailureIsExplained(t *testing.T) {
 	_, _, cred := county(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), "station.db"), &store.Options{RegistryDir: "-"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := newStation(t, "")
 	u := newTestUI(t, st)
 	u.show(u.screenIndex(u.syncs))
 	s := u.syncs
@@ -129,14 +118,7 @@ func TestSyncFailureIsExplained(t *testing.T) {
 // that is not a bundle is refused and changes nothing.
 func TestUSBExportAndRefusedImport(t *testing.T) {
 	_, _, cred := county(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), "station.db"), &store.Options{RegistryDir: "-"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := csync.Enrol(st, mustRead(t, cred)); err != nil {
-		t.Fatal(err)
-	}
+	st := newStation(t, cred)
 	u := newTestUI(t, st)
 	u.show(u.screenIndex(u.syncs))
 	s := u.syncs
@@ -157,6 +139,23 @@ func TestUSBExportAndRefusedImport(t *testing.T) {
 	if len(after) != len(have) {
 		t.Error("a refused import changed the store")
 	}
+}
+
+// newStation opens a new station database, enrolled with a credential file
+// unless cred is empty.
+func newStation(t *testing.T, cred string) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "station.db"), &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if cred != "" {
+		if _, err := csync.Enrol(st, mustRead(t, cred)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -8,6 +8,11 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
+// MaskValue masks one value by its kind of sensitivity (the mask tag of a
+// field: id, phone, account, text or address), as screens and prints show
+// it by default.
+func MaskValue(how, v string) string { return maskString(how, v) }
+
 // maskString masks one value by its kind of sensitivity.
 func maskString(how, v string) string {
 	switch how {

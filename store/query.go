@@ -151,6 +151,12 @@ type VisitMark struct {
 // index: reports over many thousands of visits read a few bytes each.
 func (r *Reader) VisitMarks(month Month) (map[uuid.UUID][]VisitMark, error) {
 	out := map[uuid.UUID][]VisitMark{}
+	r.eachVisitMark(month, func(profile uuid.UUID, m VisitMark) { out[profile] = append(out[profile], m) })
+	return out, nil
+}
+
+// eachVisitMark walks the visit index of a month.
+func (r *Reader) eachVisitMark(month Month, fn func(profile uuid.UUID, m VisitMark)) {
 	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
 	c := r.tx.Bucket(bIxVisit).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -165,28 +171,18 @@ func (r *Reader) VisitMarks(month Month) (map[uuid.UUID][]VisitMark, error) {
 		copy(ep[:], k[6:22])
 		m := VisitMark{Status: string(parts[0]), Method: string(parts[1]), Date: Date(parts[2])}
 		copy(m.ID[:], k[22:])
-		out[ep] = append(out[ep], m)
+		fn(ep, m)
 	}
-	return out, nil
 }
 
 // visitedIn returns the profiles with a counted visit in the month.
 func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}
-	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
-	c := r.tx.Bucket(bIxVisit).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(k) != 6+32 {
-			continue
+	r.eachVisitMark(month, func(profile uuid.UUID, m VisitMark) {
+		if m.Status != "草稿" && oneOf(m.Method, methods) {
+			out[profile] = true
 		}
-		parts := bytes.SplitN(v, zero, 3)
-		if len(parts) < 2 || string(parts[0]) == "草稿" || !oneOf(string(parts[1]), methods) {
-			continue
-		}
-		var id uuid.UUID
-		copy(id[:], k[6:22])
-		out[id] = true
-	}
+	})
 	return out, nil
 }
 

@@ -187,29 +187,22 @@ func (d *Doc) table(t report.Table) {
 		}
 		d.row(cells, 7, nil)
 	}
+	// body writes rows of values; totals are shaded like labels.
+	body := func(rows [][]string, shaded bool) {
+		for _, r := range rows {
+			cells := make([]cell, len(t.Columns))
+			for i := range t.Columns {
+				cells[i] = cell{w: widths[i], align: align(i), label: shaded}
+				if i < len(r) {
+					cells[i].text = r[i]
+				}
+			}
+			d.row(cells, 6, head)
+		}
+	}
 	head()
-	for _, r := range t.Rows {
-		var cells []cell
-		for i := range t.Columns {
-			v := ""
-			if i < len(r) {
-				v = r[i]
-			}
-			cells = append(cells, cell{text: v, w: widths[i], align: align(i)})
-		}
-		d.row(cells, 6, head)
-	}
-	for _, r := range t.Totals {
-		var cells []cell
-		for i := range t.Columns {
-			v := ""
-			if i < len(r) {
-				v = r[i]
-			}
-			cells = append(cells, cell{text: v, w: widths[i], align: align(i), label: true})
-		}
-		d.row(cells, 6, head)
-	}
+	body(t.Rows, false)
+	body(t.Totals, true)
 	d.setSize(8.5)
 	for _, n := range t.Notes {
 		d.text(n, 0)
