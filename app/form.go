@@ -183,9 +183,7 @@ func (f *recordForm) entity() store.Entity {
 }
 
 // isNew reports whether the form creates a record.
-func (f *recordForm) isNew() bool {
-	return store.MetaOf(f.orig).ID.String() == "00000000-0000-0000-0000-000000000000"
-}
+func (f *recordForm) isNew() bool { return store.MetaOf(f.orig).ID == uuid.Nil }
 
 // dirty reports edits not yet saved.
 func (f *recordForm) dirty() bool {
