@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
 // Leaving a screen with unsaved edits asks first; "no" keeps the edits and
@@ -146,5 +147,37 @@ func TestFirstStartSetsUpTheStation(t *testing.T) {
 	test.Tap(button(t, w.Content(), "确定"))
 	if ready == nil || st.Station() == nil || st.Station().Code != "130131190201-01" || st.Station().Type != "村级服务点" {
 		t.Fatalf("station = %+v", st.Station())
+	}
+}
+
+// The demo data set opens from the first-start page in a file of its own
+// beside the station's, which stays empty.
+func TestFirstStartOpensTheDemoBeside(t *testing.T) {
+	a := test.NewTempApp(t)
+	test.ApplyTheme(t, Theme())
+	w := a.NewWindow("村站")
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "station.db"), &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready *store.Store
+	s := newSetup(a, w, st, func(x *store.Store) { ready = x })
+	s.async = func(f func()) { f() }
+	test.Tap(button(t, w.Content(), "打开演示数据"))
+	if ready == nil {
+		t.Fatalf("the demo did not open: %q", s.message.Text)
+	}
+	t.Cleanup(func() { ready.Close() })
+	if ready.Path() != filepath.Join(dir, "demo.db") || !demo.IsDemo(ready) {
+		t.Fatalf("opened %s", ready.Path())
+	}
+	again, err := store.Open(filepath.Join(dir, "station.db"), &store.Options{RegistryDir: "-", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if again.Station() != nil {
+		t.Error("the station's own file got the demo's identity")
 	}
 }
