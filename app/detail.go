@@ -1,8 +1,6 @@
 package app
 
 import (
-	"encoding/json"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -76,11 +74,6 @@ func (d *detailView) text(label string) string {
 		}
 	}
 	return ""
-}
-
-// rawOf reads one field of a record as JSON.
-func rawOf(e store.Entity, field string) json.RawMessage {
-	return entityValues(e)[field]
 }
 
 // panel is the right side of a list screen: what is selected, swapped in

@@ -103,8 +103,6 @@ type fieldCtl struct {
 	enable  func(bool)
 	focus   fyne.Focusable
 	errText *widget.Label
-	cell    *fyne.Container
-	label   *widget.Label
 }
 
 // multiLine are the free-text fields that take sentences, not words.
@@ -286,11 +284,9 @@ func (f *recordForm) build() fyne.CanvasObject {
 			}
 			f.ctls[name] = ctl
 			f.order = append(f.order, name)
-			ctl.label = widget.NewLabel(spec.Label)
 			ctl.errText = errorLabel()
-			ctl.cell = container.NewVBox(ctl.obj, ctl.errText)
-			grid.Add(ctl.label)
-			grid.Add(ctl.cell)
+			grid.Add(widget.NewLabel(spec.Label))
+			grid.Add(container.NewVBox(ctl.obj, ctl.errText))
 		}
 		if len(grid.Objects) == 0 {
 			continue
@@ -1037,18 +1033,6 @@ func (f *recordForm) save() {
 			f.u.changed()
 		})
 	})
-}
-
-// focusFirst puts the keyboard focus on the first field that takes it.
-func (f *recordForm) focusFirst() {
-	for _, name := range f.order {
-		if c := f.ctls[name]; c.focus != nil {
-			if w, ok := c.focus.(fyne.Focusable); ok {
-				f.u.win.Canvas().Focus(w)
-				return
-			}
-		}
-	}
 }
 
 // display formats a field value for reading: yuan with separators, 是/否,

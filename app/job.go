@@ -36,7 +36,6 @@ func (u *UI) runJob(title string, work func(ctx context.Context, report func(sta
 	j.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(j.stage, j.bar, container.NewCenter(j.cancel)), u.win)
 	j.dlg.Resize(fyne.NewSize(420, 170))
 	j.dlg.Show()
-	u.lastJob = j
 	u.async(func() {
 		res, err := work(ctx, func(stage string, n, total int) {
 			fyne.Do(func() {

@@ -70,9 +70,7 @@ type UI struct {
 	status  *widget.Label
 	title   *widget.Label
 
-	// lastJob and lastRoster are the latest background job window and
-	// roster result (tests read them).
-	lastJob    *job
+	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result
 
 	home      *homeScreen
@@ -383,13 +381,6 @@ func card(title string, content fyne.CanvasObject) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = 6
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(heading(title), nil, nil, nil, content)))
-}
-
-// hspace is a fixed horizontal gap.
-func hspace(w float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(nil)
-	r.SetMinSize(fyne.NewSize(w, 1))
-	return r
 }
 
 // newFileOpen asks for a file and passes on its path.

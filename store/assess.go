@@ -295,19 +295,3 @@ func MZLevel(adl, mental, sense, social int) int {
 func Disabled(a *Assessment, p *Policy) bool {
 	return a != nil && a.FinalLevel >= p.DisabledMinLevel
 }
-
-// HomecareClassFor proposes the purchased-hours class for a final level:
-// 重度 and 完全丧失 → 重度失能 (60 h), 中度 → 中度失能 (45 h). Membership of
-// the 30-hour "certain groups" is a decision, not a level.
-func HomecareClassFor(a *Assessment) string {
-	if a == nil {
-		return ""
-	}
-	switch {
-	case a.FinalLevel >= 3:
-		return "重度失能"
-	case a.FinalLevel == 2:
-		return "中度失能"
-	}
-	return ""
-}

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -277,15 +276,6 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 		}
 	}
 	return store.Open(path, opt)
-}
-
-func sortedStrings(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Window is what a command line asks of the window.

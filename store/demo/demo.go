@@ -305,5 +305,3 @@ func (g *gen) person(h *store.Household, relation string, birth store.Date, male
 	}
 	return p
 }
-
-func (g *gen) date(s string) store.Date { return store.Date(s) }
