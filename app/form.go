@@ -116,26 +116,12 @@ var multiLine = map[string]bool{
 
 // newRecordForm builds a form for e (new when its id is nil).
 func newRecordForm(u *UI, e store.Entity, opts formOptions) *recordForm {
-	f := &recordForm{u: u, kind: store.MetaOf(e).Kind(), opts: opts, orig: e, ctls: map[string]*fieldCtl{}, touched: map[string]bool{}, parseErr: map[string]string{}}
-	if f.kind == "" {
-		f.kind = kindOfEntity(e)
-	}
+	f := &recordForm{u: u, kind: store.KindOf(e), opts: opts, orig: e, ctls: map[string]*fieldCtl{}, touched: map[string]bool{}, parseErr: map[string]string{}}
 	f.vals = entityValues(e)
 	f.initial = cloneVals(f.vals)
 	f.content = f.build()
 	f.check()
 	return f
-}
-
-// kindOfEntity finds the kind of a new record (its Meta has none yet).
-func kindOfEntity(e store.Entity) store.Kind {
-	for _, k := range store.Kinds() {
-		n, _ := store.NewEntity(k)
-		if fmt.Sprintf("%T", n) == fmt.Sprintf("%T", e) {
-			return k
-		}
-	}
-	return ""
 }
 
 func entityValues(e store.Entity) map[string]json.RawMessage {
@@ -685,7 +671,7 @@ func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
 	var labels []string
 	codes := map[string]string{}
 	for _, d := range ident.DivisionsUnder(scope, 12) {
-		l := d.Name + "（" + d.Code + "）"
+		l := ident.DivisionLabel(d.Code)
 		labels = append(labels, l)
 		codes[l] = d.Code
 	}
@@ -1067,10 +1053,7 @@ func (u *UI) display(spec store.FieldSpec, raw json.RawMessage, revealed bool) s
 	case store.FieldDivision:
 		var code string
 		_ = json.Unmarshal(raw, &code)
-		if n := ident.DivisionName(code); n != "" {
-			return n + "（" + code + "）"
-		}
-		return code
+		return ident.DivisionLabel(code)
 	case store.FieldGroup:
 		obj := map[string]json.RawMessage{}
 		_ = json.Unmarshal(raw, &obj)

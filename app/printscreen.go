@@ -119,11 +119,7 @@ func (p *printScreen) choose(it print.Item) {
 		p.scopes = map[string]string{}
 		var labels []string
 		add := func(code string) {
-			l := ident.DivisionName(code)
-			if l == "" {
-				l = code
-			}
-			l += "（" + code + "）"
+			l := ident.DivisionLabel(code)
 			labels = append(labels, l)
 			p.scopes[l] = code
 		}
@@ -270,7 +266,7 @@ func (p *printScreen) generate(path string, open bool) {
 			p.bar.Hide()
 			p.cancel.Hide()
 			if err != nil {
-				p.result.SetText("没有生成：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				p.result.SetText("没有生成：" + plainError(err))
 				return
 			}
 			p.result.SetText(fmt.Sprintf("已生成 %s（%s）。", path, sizeText(int64(len(pdf)))))

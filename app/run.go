@@ -226,7 +226,7 @@ func (s *setup) submit() {
 		return
 	}
 	if err := s.st.SetStation(code+"-"+seq, s.name.Text); err != nil {
-		s.message.SetText(store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+		s.message.SetText(plainError(err))
 		return
 	}
 	s.ready(s.st)
@@ -238,7 +238,7 @@ func (s *setup) enrolFrom(path string) {
 		_, err = csync.Enrol(s.st, b)
 	}
 	if err != nil {
-		s.message.SetText("登记失败：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+		s.message.SetText("登记失败：" + plainError(err))
 		return
 	}
 	s.ready(s.st)
@@ -270,7 +270,7 @@ func (s *setup) openDemo() {
 			}
 			st, err := openForWindow(path)
 			if err != nil {
-				s.message.SetText("演示数据打不开：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				s.message.SetText("演示数据打不开：" + plainError(err))
 				return
 			}
 			s.st.Close()

@@ -95,8 +95,8 @@ func (s *settingsScreen) refresh() {
 		if s.u.node != nil {
 			enrolled = "已在县级中心登记"
 		}
-		s.identity.SetText(fmt.Sprintf("站点编码：%s\n类型：%s\n管辖范围：%s（%s）\n%s\n数据文件：%s",
-			si.Code, si.Type, ident.DivisionName(si.Scope), si.Scope, enrolled, s.u.st.Path()))
+		s.identity.SetText(fmt.Sprintf("站点编码：%s\n类型：%s\n管辖范围：%s\n%s\n数据文件：%s",
+			si.Code, si.Type, ident.DivisionLabel(si.Scope), enrolled, s.u.st.Path()))
 		s.name.SetText(si.Name)
 	}
 	s.operator.SetText(s.u.operator)

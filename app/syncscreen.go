@@ -264,7 +264,7 @@ func (s *syncScreen) exportTo(dir string) {
 		paths, err := s.u.node.ExportTo(dir, s.u.node.CountyID())
 		fyne.Do(func() {
 			if err != nil {
-				s.usbResult.SetText("导出失败：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				s.usbResult.SetText("导出失败：" + plainError(err))
 				return
 			}
 			var names []string
@@ -307,7 +307,7 @@ func (s *syncScreen) importFrom(path string) {
 			s.usbCancel.Hide()
 			s.setEnabled(true)
 			if err != nil {
-				s.usbResult.SetText("导入没有完成：" + store.MessageOf(err) + "（" + store.CodeOf(err) + "）")
+				s.usbResult.SetText("导入没有完成：" + plainError(err))
 				s.u.setStatus("导入没有完成")
 			} else {
 				s.usbResult.SetText(fmt.Sprintf("已导入（来自%s）：%s。", res.FromName, res.Summary()))

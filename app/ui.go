@@ -289,6 +289,16 @@ func (u *UI) setStatus(format string, a ...any) {
 	u.status.SetText(u.now().In(store.ChinaTZ).Format("15:04 ") + fmt.Sprintf(format, a...))
 }
 
+// plainError is a failure as one line for a screen: the store's Chinese
+// message and, for the person who phones for help, its code.
+func plainError(err error) string {
+	msg := store.MessageOf(err)
+	if code := store.CodeOf(err); code != "" {
+		msg += "（" + code + "）"
+	}
+	return msg
+}
+
 // showError explains a failure in plain words: the store's Chinese message
 // and its code, for the person who phones for help.
 func (u *UI) showError(title string, err error) {

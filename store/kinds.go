@@ -131,6 +131,10 @@ func NewEntity(k Kind) (Entity, error) {
 	return e, nil
 }
 
+// KindOf is the kind of a record, also of a new one whose Meta does not
+// say it yet.
+func KindOf(e Entity) Kind { return kindOf(e) }
+
 // kindOf finds the kind of an entity by its Go type.
 func kindOf(e Entity) Kind {
 	if k := e.meta().kind; k != "" {

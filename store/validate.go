@@ -288,17 +288,11 @@ func (c *checker) scope() string {
 		return ""
 	}
 	if c.w.station != nil && !strings.HasPrefix(scope, c.w.station.Scope) {
-		c.fail(c.spec.scopeField, "OUT_OF_SCOPE", fmt.Sprintf("该记录属于%s，不在本站（%s）的管辖范围内", scopeName(scope), c.w.station.Name))
+		c.fail(c.spec.scopeField, "OUT_OF_SCOPE", fmt.Sprintf("该记录属于%s，不在本站（%s）的管辖范围内", ident.DivisionLabel(scope), c.w.station.Name))
 	}
 	return scope
 }
 
-func scopeName(code string) string {
-	if n := ident.DivisionName(code); n != "" {
-		return n + "（" + code + "）"
-	}
-	return code
-}
 
 // unique fails when another live record already has the number.
 func (c *checker) unique(field, no string) {

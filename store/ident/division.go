@@ -185,3 +185,12 @@ func DivisionsUnder(prefix string, length int) []Division {
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
+
+// DivisionLabel names a division the way screens and reports do:
+// "甲村（130131190201）", or the bare code when the table does not know it.
+func DivisionLabel(code string) string {
+	if n := DivisionName(code); n != "" {
+		return n + "（" + code + "）"
+	}
+	return code
+}

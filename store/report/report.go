@@ -148,10 +148,7 @@ func ScopeTitle(scope string) string {
 	if scope == "" {
 		return "全部"
 	}
-	if n := ident.DivisionName(scope); n != "" {
-		return n + "（" + scope + "）"
-	}
-	return scope
+	return ident.DivisionLabel(scope)
 }
 
 // placeName is the name of a division code, or the code itself.
