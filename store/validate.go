@@ -293,7 +293,6 @@ func (c *checker) scope() string {
 	return scope
 }
 
-
 // unique fails when another live record already has the number.
 func (c *checker) unique(field, no string) {
 	if no == "" {
