@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,14 +20,27 @@ const BundleExt = ".czb"
 // and syncs the directory: a stick pulled out half-way leaves either the
 // old state or the whole file, never a truncated bundle under the real name.
 func WriteFileAtomic(path string, data []byte) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic is WriteFileAtomic for content written as it is produced (a
+// dump of the whole store): the file appears whole, or not at all.
+func WriteAtomic(path string, write func(w io.Writer) error) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return diskError("创建文件", err)
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
+		var se *store.Error
+		if errors.As(err, &se) {
+			return err
+		}
 		return diskError("写入文件", err)
 	}
 	if err := f.Sync(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/report"
 	"github.com/cunzhan/cunzhan/store/roster"
+	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
 func cmdDemo(e *env, args []string) error {
@@ -210,23 +212,7 @@ func cmdDump(e *env, args []string) error {
 	defer s.Close()
 	unmasked := e.unmasked || vals["unmasked"] == "true"
 	if out := vals["out"]; out != "" {
-		tmp := out + ".tmp"
-		f, err := os.Create(tmp)
-		if err != nil {
-			return &store.Error{Code: store.CodeIO, Message: "无法创建文件 " + out, Err: err}
-		}
-		if err := s.Dump(f, unmasked); err != nil {
-			f.Close()
-			os.Remove(tmp)
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			os.Remove(tmp)
-			return &store.Error{Code: store.CodeIO, Message: "写入文件失败", Err: err}
-		}
-		f.Close()
-		return os.Rename(tmp, out)
+		return czsync.WriteAtomic(out, func(w io.Writer) error { return s.Dump(w, unmasked) })
 	}
 	return s.Dump(e.stdout, unmasked)
 }
