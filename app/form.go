@@ -43,6 +43,9 @@ type recordForm struct {
 	parseErr map[string]string
 	showAll  bool
 	checked  *store.CheckResult
+	// quiet is set while code, not the user, puts a value into a control:
+	// the control's change callback then records nothing.
+	quiet bool
 
 	seq     int
 	timer   *time.Timer
@@ -187,6 +190,9 @@ func (f *recordForm) dirty() bool {
 
 // put records a user's edit of a field.
 func (f *recordForm) put(name string, raw json.RawMessage) {
+	if f.quiet {
+		return
+	}
 	if raw == nil || emptyJSON(raw) {
 		delete(f.vals, name)
 	} else {
@@ -209,7 +215,9 @@ func (f *recordForm) setValue(name string, v any) {
 		f.vals[name] = raw
 	}
 	if c := f.ctls[name]; c != nil && c.set != nil {
+		f.quiet = true
 		c.set(raw)
+		f.quiet = false
 	}
 	f.scheduleCheck()
 }
@@ -338,6 +346,9 @@ func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
 // putText turns typed text into the field's JSON value, or a parse error
 // the form shows itself.
 func (f *recordForm) putText(spec store.FieldSpec, s string) {
+	if f.quiet {
+		return
+	}
 	s = strings.TrimSpace(s)
 	delete(f.parseErr, spec.Name)
 	var v any = s
@@ -462,12 +473,7 @@ func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange fun
 	e.SetText(textOf(spec, raw))
 	e.OnChanged = onChange
 	ctl := &fieldCtl{spec: spec, obj: e, focus: e}
-	ctl.set = func(raw json.RawMessage) {
-		// Setting the text from code must not count as the user's edit.
-		e.OnChanged = nil
-		e.SetText(textOf(spec, raw))
-		e.OnChanged = onChange
-	}
+	ctl.set = func(raw json.RawMessage) { e.SetText(textOf(spec, raw)) }
 	ctl.enable = func(on bool) {
 		if on {
 			e.Enable()
@@ -514,12 +520,9 @@ func maskFor(how, v string) string { return store.MaskValue(how, v) }
 func boolCtl(raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
 	c := widget.NewCheck("是", nil)
 	c.SetChecked(string(raw) == "true")
-	onChange := func(on bool) { put(json.RawMessage(strconv.FormatBool(on))) }
-	c.OnChanged = onChange
+	c.OnChanged = func(on bool) { put(json.RawMessage(strconv.FormatBool(on))) }
 	return &fieldCtl{obj: c, focus: c, set: func(raw json.RawMessage) {
-		c.OnChanged = nil
 		c.SetChecked(string(raw) == "true")
-		c.OnChanged = onChange
 	}, enable: enabler(c)}
 }
 
@@ -559,9 +562,7 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 		return &fieldCtl{obj: rg, focus: nil, set: func(raw json.RawMessage) {
 			var s string
 			_ = json.Unmarshal(raw, &s)
-			rg.OnChanged = nil
 			rg.SetSelected(s)
-			rg.OnChanged = onChange
 		}, enable: enabler(rg)}
 	}
 	sel := widget.NewSelect(choices, nil)
@@ -573,13 +574,11 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 	return &fieldCtl{obj: sel, focus: sel, set: func(raw json.RawMessage) {
 		var s string
 		_ = json.Unmarshal(raw, &s)
-		sel.OnChanged = nil
 		if s == "" {
 			sel.ClearSelected()
 		} else {
 			sel.SetSelected(s)
 		}
-		sel.OnChanged = onChange
 	}, enable: enabler(sel)}
 }
 
@@ -631,11 +630,7 @@ func choicesCtl(choices []string, raw json.RawMessage, put func(json.RawMessage)
 			selected[x] = true
 		}
 		for i, c := range choices {
-			cb := checks[i]
-			on := cb.OnChanged
-			cb.OnChanged = nil
-			cb.SetChecked(selected[c])
-			cb.OnChanged = on
+			checks[i].SetChecked(selected[c])
 		}
 	}, enable: func(on bool) {
 		for _, c := range checks {
@@ -693,7 +688,7 @@ func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
 		sel.SetText(code)
 	}
 	show(f.vals[spec.Name])
-	onChange := func(s string) {
+	sel.OnChanged = func(s string) {
 		code := s
 		if c, ok := codes[s]; ok {
 			code = c
@@ -701,12 +696,7 @@ func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
 		b, _ := json.Marshal(strings.TrimSpace(code))
 		f.put(spec.Name, b)
 	}
-	sel.OnChanged = onChange
-	return &fieldCtl{obj: sel, focus: sel, set: func(raw json.RawMessage) {
-		sel.OnChanged = nil
-		show(raw)
-		sel.OnChanged = onChange
-	}, enable: enabler(sel)}
+	return &fieldCtl{obj: sel, focus: sel, set: show, enable: enabler(sel)}
 }
 
 // displayCtl shows a computed or locked field.
