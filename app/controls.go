@@ -1,0 +1,436 @@
+package app
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+)
+
+// errorLabel shows a field's problem in red under it, wrapping as long as
+// the message needs (a canvas.Text would widen the window instead).
+func errorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapBreak
+	l.SizeName = theme.SizeNameCaptionText
+	l.Hide()
+	return l
+}
+
+// fieldCtl is the control of one field.
+type fieldCtl struct {
+	spec store.FieldSpec
+	obj  fyne.CanvasObject
+	// set shows a value (from the record, a default or a computed field).
+	set     func(raw json.RawMessage)
+	enable  func(bool)
+	focus   fyne.Focusable
+	errText *widget.Label
+}
+
+// multiLine are the free-text fields that take sentences, not words.
+var multiLine = map[string]bool{
+	"issues": true, "actions": true, "notes": true, "note": true, "outcome": true, "health_summary": true,
+	"project_desc": true, "fee_terms": true, "purpose_text": true, "safety_action": true, "objection": true,
+	"village_opinion": true, "township_opinion": true, "county_opinion": true, "reject_reason": true,
+	"mental_note": true, "support_note": true, "correction_reason": true, "confirmation_note": true,
+	"result": true, "project_status": true, "pause_reason": true, "risk_override_reason": true, "address": true,
+}
+
+// control makes the widget for one field.
+func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
+	if mk := f.opts.custom[spec.Name]; mk != nil {
+		return mk(f, spec)
+	}
+	if f.readOnly(spec) {
+		return f.displayCtl(spec)
+	}
+	name := spec.Name
+	put := func(raw json.RawMessage) { f.put(name, raw) }
+	switch spec.Type {
+	case store.FieldText, store.FieldClock, store.FieldDate, store.FieldList:
+		return textCtl(spec, f.vals[name], multiLine[name], func(s string) { f.putText(spec, s) })
+	case store.FieldInt, store.FieldNumber, store.FieldMoney:
+		return textCtl(spec, f.vals[name], false, func(s string) { f.putText(spec, s) })
+	case store.FieldBool:
+		return boolCtl(f.vals[name], put)
+	case store.FieldChoice:
+		return choiceCtl(spec.Choices, f.vals[name], put)
+	case store.FieldChoices:
+		return choicesCtl(spec.Choices, f.vals[name], put)
+	case store.FieldStatus:
+		return f.statusCtl(spec)
+	case store.FieldDivision:
+		return f.divisionCtl(spec)
+	case store.FieldRef:
+		p := newRefPicker(f.u, spec, f.vals[name], f.opts.refFilter[name], put)
+		f.pickers = append(f.pickers, p)
+		return p.ctl()
+	case store.FieldGroup:
+		return groupCtl(spec, f.vals[name], put)
+	case store.FieldGroupList:
+		return groupListCtl(spec, f.vals[name], put)
+	}
+	return nil
+}
+
+var placeholders = map[store.FieldType]string{
+	store.FieldDate:   "年-月-日，如 2025-11-20",
+	store.FieldClock:  "时:分，如 09:30",
+	store.FieldList:   "多个用顿号或逗号分开",
+	store.FieldMoney:  "元",
+	store.FieldInt:    "整数",
+	store.FieldNumber: "数字",
+}
+
+// textCtl is an entry; a field holding personal information shows masked
+// until the user asks to see or change it.
+func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange func(string)) *fieldCtl {
+	var e *widget.Entry
+	if multi {
+		e = widget.NewMultiLineEntry()
+		e.Wrapping = fyne.TextWrapBreak
+		e.SetMinRowsVisible(2)
+	} else {
+		e = widget.NewEntry()
+	}
+	e.SetPlaceHolder(placeholders[spec.Type])
+	e.SetText(textOf(spec, raw))
+	e.OnChanged = onChange
+	ctl := &fieldCtl{spec: spec, obj: e, focus: e}
+	ctl.set = func(raw json.RawMessage) { e.SetText(textOf(spec, raw)) }
+	ctl.enable = func(on bool) {
+		if on {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	if spec.Mask != "" && textOf(spec, raw) != "" {
+		ctl.obj = newRevealer(spec.Mask, textOf(spec, raw), e)
+	}
+	return ctl
+}
+
+func boolCtl(raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	c := widget.NewCheck("是", nil)
+	c.SetChecked(string(raw) == "true")
+	c.OnChanged = func(on bool) { put(json.RawMessage(strconv.FormatBool(on))) }
+	return &fieldCtl{obj: c, focus: c, set: func(raw json.RawMessage) {
+		c.SetChecked(string(raw) == "true")
+	}, enable: enabler(c)}
+}
+
+type disableable interface {
+	Enable()
+	Disable()
+}
+
+func enabler(w disableable) func(bool) {
+	return func(on bool) {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// choiceCtl offers a short list as radio buttons on one line (quick to
+// reach with the keyboard), a long one as a drop-down.
+func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	var cur string
+	_ = json.Unmarshal(raw, &cur)
+	onChange := func(s string) {
+		b, _ := json.Marshal(s)
+		put(b)
+	}
+	width := 0
+	for _, c := range choices {
+		width += len([]rune(c)) + 2
+	}
+	if len(choices) <= 5 && width <= 24 {
+		rg := widget.NewRadioGroup(choices, nil)
+		rg.Horizontal = true
+		rg.SetSelected(cur)
+		rg.OnChanged = onChange
+		return &fieldCtl{obj: rg, focus: nil, set: func(raw json.RawMessage) {
+			var s string
+			_ = json.Unmarshal(raw, &s)
+			rg.SetSelected(s)
+		}, enable: enabler(rg)}
+	}
+	sel := widget.NewSelect(choices, nil)
+	sel.PlaceHolder = "（请选择）"
+	if cur != "" {
+		sel.SetSelected(cur)
+	}
+	sel.OnChanged = onChange
+	return &fieldCtl{obj: sel, focus: sel, set: func(raw json.RawMessage) {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		if s == "" {
+			sel.ClearSelected()
+		} else {
+			sel.SetSelected(s)
+		}
+	}, enable: enabler(sel)}
+}
+
+// choicesCtl offers a list as check boxes that wrap onto as many lines as
+// the width needs.
+func choicesCtl(choices []string, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	selected := map[string]bool{}
+	var cur []string
+	_ = json.Unmarshal(raw, &cur)
+	for _, c := range cur {
+		selected[c] = true
+	}
+	write := func() {
+		// Keep the order of the list, not the order of clicking.
+		var ordered []string
+		for _, c := range choices {
+			if selected[c] {
+				ordered = append(ordered, c)
+			}
+		}
+		b, _ := json.Marshal(ordered)
+		put(b)
+	}
+	widest := float32(0)
+	checks := make([]*widget.Check, len(choices))
+	for i, c := range choices {
+		c := c
+		checks[i] = widget.NewCheck(c, nil)
+		checks[i].SetChecked(selected[c])
+		checks[i].OnChanged = func(on bool) {
+			selected[c] = on
+			write()
+		}
+		widest = max(widest, checks[i].MinSize().Width)
+	}
+	box := container.NewGridWrap(fyne.NewSize(widest, checks[0].MinSize().Height))
+	for _, c := range checks {
+		box.Add(c)
+	}
+	var focus fyne.Focusable
+	if len(checks) > 0 {
+		focus = checks[0]
+	}
+	return &fieldCtl{obj: box, focus: focus, set: func(raw json.RawMessage) {
+		var xs []string
+		_ = json.Unmarshal(raw, &xs)
+		selected = map[string]bool{}
+		for _, x := range xs {
+			selected[x] = true
+		}
+		for i, c := range choices {
+			checks[i].SetChecked(selected[c])
+		}
+	}, enable: func(on bool) {
+		for _, c := range checks {
+			if on {
+				c.Enable()
+			} else {
+				c.Disable()
+			}
+		}
+	}}
+}
+
+// statusCtl offers the current status and the moves the workflow allows
+// from it; nothing else can be chosen.
+func (f *recordForm) statusCtl(spec store.FieldSpec) *fieldCtl {
+	var from string
+	if !f.isNew() {
+		_ = json.Unmarshal(f.initial["status"], &from)
+	}
+	opts := store.NextStatuses(f.kind, from)
+	if from != "" {
+		opts = append([]string{from}, opts...)
+	}
+	return choiceCtl(opts, f.vals[spec.Name], func(raw json.RawMessage) { f.put(spec.Name, raw) })
+}
+
+// divisionCtl offers the villages within the station's scope.
+func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
+	scope := ""
+	if si := f.u.st.Station(); si != nil {
+		scope = si.Scope
+	}
+	var labels []string
+	codes := map[string]string{}
+	for _, d := range ident.DivisionsUnder(scope, 12) {
+		l := ident.DivisionLabel(d.Code)
+		labels = append(labels, l)
+		codes[l] = d.Code
+	}
+	if len(scope) == 12 && len(labels) == 0 {
+		l := scope
+		labels, codes[l] = []string{l}, scope
+	}
+	sel := widget.NewSelectEntry(labels)
+	sel.SetPlaceHolder("村级区划代码（12位）")
+	show := func(raw json.RawMessage) {
+		var code string
+		_ = json.Unmarshal(raw, &code)
+		for l, c := range codes {
+			if c == code {
+				sel.SetText(l)
+				return
+			}
+		}
+		sel.SetText(code)
+	}
+	show(f.vals[spec.Name])
+	sel.OnChanged = func(s string) {
+		code := s
+		if c, ok := codes[s]; ok {
+			code = c
+		}
+		b, _ := json.Marshal(strings.TrimSpace(code))
+		f.put(spec.Name, b)
+	}
+	return &fieldCtl{obj: sel, focus: sel, set: show, enable: enabler(sel)}
+}
+
+// displayCtl shows a computed or locked field.
+func (f *recordForm) displayCtl(spec store.FieldSpec) *fieldCtl {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapBreak
+	set := func(raw json.RawMessage) {
+		l.SetText(f.u.display(spec, raw, false))
+	}
+	set(f.vals[spec.Name])
+	return &fieldCtl{spec: spec, obj: l, set: set}
+}
+
+// groupCtl edits nested fields (an emergency contact, the health checks of
+// a visit) in place, one line each.
+func groupCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	obj := map[string]json.RawMessage{}
+	_ = json.Unmarshal(raw, &obj)
+	grid := container.New(layout.NewFormLayout())
+	var setters []func()
+	for _, sub := range spec.Fields {
+		sub := sub
+		write := func(v json.RawMessage) {
+			if v == nil || emptyJSON(v) {
+				delete(obj, sub.Name)
+			} else {
+				obj[sub.Name] = v
+			}
+			b, _ := json.Marshal(obj)
+			put(b)
+		}
+		var c *fieldCtl
+		switch sub.Type {
+		case store.FieldChoice:
+			c = choiceCtl(sub.Choices, obj[sub.Name], write)
+		case store.FieldBool:
+			c = boolCtl(obj[sub.Name], write)
+		case store.FieldText:
+			c = textCtl(sub, obj[sub.Name], false, func(s string) {
+				b, _ := json.Marshal(strings.TrimSpace(s))
+				write(b)
+			})
+			if e, ok := c.focus.(*widget.Entry); ok && e.PlaceHolder == "" {
+				e.SetPlaceHolder(sub.Label)
+			}
+		default:
+			continue
+		}
+		grid.Add(widget.NewLabel(sub.Label))
+		grid.Add(c.obj)
+		setters = append(setters, func() { c.set(obj[sub.Name]) })
+	}
+	return &fieldCtl{spec: spec, obj: grid, set: func(raw json.RawMessage) {
+		obj = map[string]json.RawMessage{}
+		_ = json.Unmarshal(raw, &obj)
+		for _, s := range setters {
+			s()
+		}
+	}}
+}
+
+// groupListCtl edits a list of nested records (the supporters of an elder):
+// one line per entry, a button to add and one to remove.
+func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+	var items []map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &items)
+	rows := container.NewVBox()
+	write := func() {
+		var keep []map[string]json.RawMessage
+		for _, it := range items {
+			if len(it) > 0 {
+				keep = append(keep, it)
+			}
+		}
+		b, _ := json.Marshal(keep)
+		put(b)
+	}
+	var redraw func()
+	redraw = func() {
+		rows.Objects = nil
+		for i := range items {
+			i := i
+			line := container.NewHBox()
+			for _, sub := range spec.Fields {
+				sub := sub
+				switch sub.Type {
+				case store.FieldText:
+					c := textCtl(sub, items[i][sub.Name], false, func(s string) {
+						b, _ := json.Marshal(strings.TrimSpace(s))
+						if emptyJSON(b) {
+							delete(items[i], sub.Name)
+						} else {
+							items[i][sub.Name] = b
+						}
+						write()
+					})
+					if e, ok := c.focus.(*widget.Entry); ok {
+						e.SetPlaceHolder(sub.Label)
+					}
+					line.Add(container.NewGridWrap(fyne.NewSize(150, c.obj.MinSize().Height), c.obj))
+				case store.FieldBool:
+					c := widget.NewCheck(sub.Label, func(on bool) {
+						if on {
+							items[i][sub.Name] = json.RawMessage("true")
+						} else {
+							delete(items[i], sub.Name)
+						}
+						write()
+					})
+					c.SetChecked(string(items[i][sub.Name]) == "true")
+					line.Add(c)
+				}
+			}
+			line.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+				items = append(items[:i], items[i+1:]...)
+				write()
+				redraw()
+			}))
+			rows.Add(line)
+		}
+		rows.Refresh()
+	}
+	redraw()
+	add := widget.NewButtonWithIcon("添加"+spec.Label, theme.ContentAddIcon(), func() {
+		items = append(items, map[string]json.RawMessage{})
+		redraw()
+	})
+	return &fieldCtl{spec: spec, obj: container.NewVBox(rows, container.NewHBox(add)), set: func(raw json.RawMessage) {
+		items = nil
+		_ = json.Unmarshal(raw, &items)
+		redraw()
+	}}
+}

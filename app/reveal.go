@@ -1,0 +1,41 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// revealer shows a sensitive value masked, with a button that swaps in the
+// entry holding the real value (an explicit reveal, §7.4).
+type revealer struct {
+	widget.BaseWidget
+	box    *fyne.Container
+	masked *widget.Label
+	button *widget.Button
+	entry  *widget.Entry
+}
+
+func newRevealer(how, value string, entry *widget.Entry) *revealer {
+	r := &revealer{entry: entry}
+	r.masked = widget.NewLabel(maskFor(how, value))
+	r.button = widget.NewButtonWithIcon("显示/修改", theme.VisibilityIcon(), r.reveal)
+	r.box = container.NewBorder(nil, nil, nil, r.button, r.masked)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *revealer) reveal() {
+	r.box.Objects = []fyne.CanvasObject{r.entry}
+	r.box.Layout = layout.NewStackLayout()
+	r.box.Refresh()
+}
+
+func (r *revealer) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// maskFor masks a value for a screen the way prints mask it.
+func maskFor(how, v string) string { return store.MaskValue(how, v) }
