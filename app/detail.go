@@ -93,6 +93,31 @@ func (p *panel) set(o fyne.CanvasObject) {
 	p.box.Refresh()
 }
 
+// editIn opens a record form in a panel under a 返回 button. slot is the
+// screen's open form (the unsaved-edits guard and Ctrl+S look at it); it is
+// cleared when the form is saved or left. After a save the form's own
+// onSaved runs, or else back.
+func (u *UI) editIn(slot **recordForm, p *panel, title string, e store.Entity, opts formOptions, back func()) *recordForm {
+	saved := opts.onSaved
+	if saved == nil {
+		saved = func(*recordForm, store.Entity) { back() }
+	}
+	opts.onSaved = func(f *recordForm, e store.Entity) {
+		*slot = nil
+		saved(f, e)
+	}
+	f := newRecordForm(u, e, opts)
+	*slot = f
+	b := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
+		u.guard("返回", func() {
+			*slot = nil
+			back()
+		})
+	})
+	p.set(scrolled(container.NewVBox(container.NewHBox(b, heading(title)), f.content)))
+	return f
+}
+
 // scrolled wraps a long form or detail page. It scrolls vertically only:
 // wrapped text needs a fixed width, so forms are kept narrow enough for
 // the smallest window instead (controls wrap onto more lines).

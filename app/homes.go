@@ -92,30 +92,14 @@ func (h *homesScreen) refresh() {
 	})
 }
 
-// edit puts a record form in the panel.
+// edit puts a record form in the panel; saving or going back returns to
+// the home.
 func (h *homesScreen) edit(title string, e store.Entity, opts formOptions) *recordForm {
-	saved := opts.onSaved
-	opts.onSaved = func(f *recordForm, e store.Entity) {
-		if saved != nil {
-			saved(f, e)
-		}
-		h.editor = nil
+	return h.u.editIn(&h.editor, h.panel, title, e, opts, func() {
 		if h.homeID != uuid.Nil {
 			h.openHome(h.homeID)
 		}
-	}
-	f := newRecordForm(h.u, e, opts)
-	h.editor = f
-	back := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
-		h.u.guard("返回", func() {
-			h.editor = nil
-			if h.homeID != uuid.Nil {
-				h.openHome(h.homeID)
-			}
-		})
 	})
-	h.panel.set(scrolled(container.NewVBox(container.NewHBox(back, heading(title)), f.content)))
-	return f
 }
 
 // openHome shows one home: its beds, residents, admissions and

@@ -102,23 +102,7 @@ func (l *loansScreen) loadKind(k store.Kind, list *lazyList) {
 
 // edit puts a record form into a panel, with a way back.
 func (l *loansScreen) edit(p *panel, title string, e store.Entity, opts formOptions, back func()) *recordForm {
-	saved := opts.onSaved
-	opts.onSaved = func(f *recordForm, e store.Entity) {
-		l.editor = nil
-		if saved != nil {
-			saved(f, e)
-		}
-	}
-	f := newRecordForm(l.u, e, opts)
-	l.editor = f
-	b := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
-		l.u.guard("返回", func() {
-			l.editor = nil
-			back()
-		})
-	})
-	p.set(scrolled(container.NewVBox(container.NewHBox(b, heading(title)), f.content)))
-	return f
+	return l.u.editIn(&l.editor, p, title, e, opts, back)
 }
 
 // ---- households ----
