@@ -197,6 +197,12 @@ func bedHolder(r *Reader, bed, except uuid.UUID) *Admission {
 
 func deriveAdmission(c *checker, e Entity) {
 	a := e.(*Admission)
+	// Moving in is done on a day: a resident registered or moved to 在住
+	// without a check-in date moved in today. The window and the command
+	// line both save through here, so neither has to remember it.
+	if a.Status == "在住" && a.CheckinDate == "" {
+		a.CheckinDate = c.today
+	}
 	if a.AdmissionNo != "" || !a.ApplyDate.Valid() {
 		return
 	}
