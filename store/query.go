@@ -217,6 +217,7 @@ type LoanRow struct {
 	Loan     *Loan
 	Borrower string // borrower's name, or the enterprise's
 	Position LoanPosition
+	Status   string // the status a person reads on the row's date (StatusOn)
 }
 
 // loanCandidates walks the instalment-date index between two dates.
@@ -244,6 +245,7 @@ func (r *Reader) LoanRowFor(l *Loan, on Date) (LoanRow, error) {
 		return LoanRow{}, err
 	}
 	row := LoanRow{Loan: l, Position: PositionOn(l, repayments(reps), on)}
+	row.Status = loanStatusOn(l, row.Position)
 	if p, _ := r.LiveByString(l.BorrowerPersonID, KindPerson); p != nil {
 		row.Borrower = p.(*Person).Name
 	} else if e, _ := r.LiveByString(l.EnterpriseID, KindEnterprise); e != nil {

@@ -156,7 +156,7 @@ func (d *Doc) formA2(r *store.Reader, a *store.Admission) {
 	d.kv([][2]string{
 		{"入住类型", a.StayType}, {"房间号/床位号", bed},
 		{"申请日期", string(a.ApplyDate)}, {"入住日期", string(a.CheckinDate)},
-		{"协议签订日期", string(a.AgreementSignedDate)}, {"状态", a.Status},
+		{"协议签订日期", string(a.AgreementSignedDate)}, {"状态", r.StatusOn(a, store.DateOf(d.opt.Now))},
 	}, 2)
 	d.kv([][2]string{{"费用约定", strings.Join(fees, "；")}}, 1)
 
@@ -424,13 +424,8 @@ func (d *Doc) formC6(r *store.Reader, l *store.Loan) {
 	pos := row.Position
 	reps, _ := r.RefEntities(store.MetaOf(l).ID, store.KindRepayment)
 	var rs []*store.Repayment
-	from := l.DisbursedOn
 	for _, x := range reps {
-		rp := x.(*store.Repayment)
-		rs = append(rs, rp)
-		if !rp.Voided && rp.InterestFen > 0 && rp.PaidDate > from {
-			from = rp.PaidDate
-		}
+		rs = append(rs, x.(*store.Repayment))
 	}
 	due := pos.NextDue
 	dueFen := pos.NextDueFen
@@ -440,7 +435,9 @@ func (d *Doc) formC6(r *store.Reader, l *store.Loan) {
 	if due == "" {
 		due = l.DueOn
 	}
-	interest := store.InterestFor(l, rs, from, due, 100, 1<<62).InterestFen
+	// The interest owed when paying on the due date, by the same rule as a
+	// repayment entered that day (store.NewRepayment).
+	_, interest := store.AccruedInterest(l, rs, due)
 	d.beginForm("到期还款提醒通知书", l.ContractNo, false)
 	d.placeLine(store.MetaOf(l).Scope, l.ContractNo)
 	d.pdf.Ln(4)

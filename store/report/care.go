@@ -16,6 +16,7 @@ type HomecareLine struct {
 	EntitlementID uuid.UUID `json:"entitlement_id"`
 	Name          string    `json:"name"`
 	Class         string    `json:"class"`
+	Status        string    `json:"status"` // the entitlement as read on the month's last day
 	ActiveDays    int       `json:"active_days"`
 	Entitled      int       `json:"entitled_half_hours"`
 	Delivered     int       `json:"delivered_half_hours"`
@@ -70,7 +71,7 @@ func HomecareHours(r *store.Reader, scope string, m store.Month) (*Report, error
 		if days == 0 {
 			continue
 		}
-		line := HomecareLine{Village: placeName(e.Scope), EntitlementID: e.ID, Class: e.Class, ActiveDays: days, PriceFen: e.UnitPriceFen}
+		line := HomecareLine{Village: placeName(e.Scope), EntitlementID: e.ID, Class: e.Class, Status: r.StatusOn(e, m.Last()), ActiveDays: days, PriceFen: e.UnitPriceFen}
 		if p, _ := r.LiveByString(e.PersonID, store.KindPerson); p != nil {
 			line.Name = p.(*store.Person).Name
 		}
@@ -104,11 +105,11 @@ func HomecareHours(r *store.Reader, scope string, m store.Month) (*Report, error
 	t := &rep.Table
 	t.Title = "政府购买居家养老服务工时结算表"
 	t.Subtitle = fmt.Sprintf("范围：%s　月份：%s", ScopeTitle(scope), m)
-	t.Columns = cols("村", "姓名", "服务等级", ">应享工时", ">实际工时", ">结算工时", ">未用工时", ">超出工时", ">单价（元/时）", ">金额（元）")
+	t.Columns = cols("村", "姓名", "服务等级", "资格状态", ">应享工时", ">实际工时", ">结算工时", ">未用工时", ">超出工时", ">单价（元/时）", ">金额（元）")
 	for _, l := range data.Lines {
-		t.Rows = append(t.Rows, []string{l.Village, l.Name, l.Class, Hours(l.Entitled), Hours(l.Delivered), Hours(l.Billable), Hours(l.Unused), Hours(l.Excess), store.Yuan(l.PriceFen), store.Yuan(l.AmountFen)})
+		t.Rows = append(t.Rows, []string{l.Village, l.Name, l.Class, l.Status, Hours(l.Entitled), Hours(l.Delivered), Hours(l.Billable), Hours(l.Unused), Hours(l.Excess), store.Yuan(l.PriceFen), store.Yuan(l.AmountFen)})
 	}
-	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", Hours(data.Delivered), Hours(data.Billable), "", "", "", store.Yuan(data.TotalFen)}}
+	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", "", Hours(data.Delivered), Hours(data.Billable), "", "", "", store.Yuan(data.TotalFen)}}
 	t.Notes = []string{"应享工时按资格有效天数折算，向下取整到半小时；结算工时取应享与实际的较小者；未用工时不结转，超出工时不结算。"}
 	return rep, nil
 }

@@ -270,6 +270,7 @@ type OverdueLine struct {
 	DueDate      store.Date `json:"due_date"`
 	DaysOverdue  int        `json:"days_overdue"`
 	Bucket       string     `json:"bucket"`
+	Status       string     `json:"status"` // as read on the day (store.Reader.StatusOn)
 	LastContact  store.Date `json:"last_contact"`
 	LastResult   string     `json:"last_result"`
 	Officer      string     `json:"officer"`
@@ -294,7 +295,7 @@ func OverdueList(r *store.Reader, scope string, m store.Month) (*Report, error) 
 		l := row.Loan
 		line := OverdueLine{Village: placeName(l.Scope), LoanID: l.ID, Borrower: row.Borrower, ContractNo: l.ContractNo, Bank: l.BankName,
 			PrincipalFen: l.PrincipalFen, BalanceFen: row.Position.BalanceFen, OverdueFen: row.Position.OverdueFen,
-			DueDate: row.Position.OverdueSince, DaysOverdue: row.Position.DaysOverdue, Officer: l.Officer}
+			DueDate: row.Position.OverdueSince, DaysOverdue: row.Position.DaysOverdue, Status: row.Status, Officer: l.Officer}
 		if b := store.BucketOf(line.DaysOverdue); b >= 0 {
 			line.Bucket = store.OverdueBuckets[b].Label
 		}
@@ -321,9 +322,9 @@ func OverdueList(r *store.Reader, scope string, m store.Month) (*Report, error) 
 	t := &rep.Table
 	t.Title = "逾期贷款清单"
 	t.Subtitle = fmt.Sprintf("范围：%s　截至：%s　金额单位：元", ScopeTitle(scope), asOf)
-	t.Columns = cols("村", "户编号", "借款人", "身份证号", "合同号", "承贷银行", ">本金", ">余额", ">逾期本金", "应还日期", ">逾期天数", "最近联系", "联系结果", "责任人")
+	t.Columns = cols("村", "户编号", "借款人", "身份证号", "合同号", "承贷银行", ">本金", ">余额", ">逾期本金", "应还日期", ">逾期天数", "状态", "最近联系", "联系结果", "责任人")
 	for _, l := range data.Lines {
-		t.Rows = append(t.Rows, []string{l.Village, l.HouseholdNo, l.Borrower, l.IDMasked, l.ContractNo, l.Bank, store.Yuan(l.PrincipalFen), store.Yuan(l.BalanceFen), store.Yuan(l.OverdueFen), string(l.DueDate), fmt.Sprint(l.DaysOverdue), string(l.LastContact), l.LastResult, l.Officer})
+		t.Rows = append(t.Rows, []string{l.Village, l.HouseholdNo, l.Borrower, l.IDMasked, l.ContractNo, l.Bank, store.Yuan(l.PrincipalFen), store.Yuan(l.BalanceFen), store.Yuan(l.OverdueFen), string(l.DueDate), fmt.Sprint(l.DaysOverdue), l.Status, string(l.LastContact), l.LastResult, l.Officer})
 	}
 	t.Totals = [][]string{{"合计", fmt.Sprintf("%d笔", len(data.Lines)), "", "", "", "", "", store.Yuan(data.BalanceFen)}}
 	return rep, nil
