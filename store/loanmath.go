@@ -196,3 +196,50 @@ func InterestFor(l *Loan, reps []*Repayment, from, to Date, ratioPct int, capFen
 	line.SubsidyFen = RoundDiv(line.CappedDays*int64(l.AnnualRateBP)*int64(ratioPct), 10000*360*100)
 	return line
 }
+
+// DueBy is the principal of a loan that falls due on or before a day and
+// is not yet repaid: what is overdue plus instalments due that day. Only
+// repayments up to the day count, applied to instalments in due-date order
+// as in PositionOn.
+func DueBy(l *Loan, reps []*Repayment, on Date) int64 {
+	var repaid int64
+	for _, r := range reps {
+		if !r.Voided && r.PaidDate <= on && r.LoanID == l.ID.String() {
+			repaid += r.PrincipalFen
+		}
+	}
+	var due int64
+	for _, in := range schedule(l) {
+		unpaid := in.PrincipalFen
+		if repaid >= unpaid {
+			repaid -= unpaid
+			continue
+		}
+		unpaid -= repaid
+		repaid = 0
+		if in.DueDate <= on {
+			due += unpaid
+		}
+	}
+	return due
+}
+
+// AccruedInterest is the interest a borrower owes when paying on a day:
+// interest runs from the last day interest was paid (or from disbursement)
+// to the day before payment, by InterestFor's rule (Σ daily balance × annual
+// rate ÷ 360). Counting the first day and not the last is the banks'
+// 算头不算尾: interest paid on a day covers the days before it, so the next
+// period starts on that day. It returns the first day counted and the
+// interest, rounded half up to the fen.
+func AccruedInterest(l *Loan, reps []*Repayment, on Date) (Date, int64) {
+	from := l.DisbursedOn
+	for _, r := range reps {
+		if !r.Voided && r.InterestFen > 0 && r.PaidDate <= on && r.PaidDate > from && r.LoanID == l.ID.String() {
+			from = r.PaidDate
+		}
+	}
+	if !from.Valid() || !on.Valid() || on <= from {
+		return from, 0
+	}
+	return from, InterestFor(l, reps, from, on.AddDays(-1), 0, 0).InterestFen
+}

@@ -88,3 +88,62 @@ func LoanFromApplication(a *LoanApplication, on Date) *Loan {
 	l.meta().kind = KindLoan
 	return l
 }
+
+// NewRepayment is a repayment form filled in with what is owed on a day:
+// paid that day by the borrower (本人); principal what is due and unpaid by
+// then under the schedule (overdue instalments and those due that day,
+// DueBy), or the next instalment when nothing is due yet; interest what has
+// accrued since interest was last paid, or since disbursement, up to the
+// day before (AccruedInterest, the contract rate; penalty interest on
+// overdue principal is the bank's and is not estimated). A settled loan is
+// refused with LOAN_SETTLED. Nothing is saved: the clerk corrects the
+// figures to what the bank's receipt says.
+func (r *Reader) NewRepayment(loanID uuid.UUID, on Date) (*Repayment, error) {
+	x, err := r.Live(loanID, KindLoan)
+	if err != nil {
+		return nil, err
+	}
+	l, ok := x.(*Loan)
+	if !ok {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到该贷款"}
+	}
+	es, err := r.RefEntities(loanID, KindRepayment)
+	if err != nil {
+		return nil, err
+	}
+	reps := repayments(es)
+	pos := PositionOn(l, reps, on)
+	if on >= l.DisbursedOn && pos.BalanceFen == 0 {
+		return nil, &Error{Code: "LOAN_SETTLED", Message: "该贷款已还清本金，没有应还的款项"}
+	}
+	principal := DueBy(l, reps, on)
+	if principal == 0 {
+		principal = pos.NextDueFen
+	}
+	_, interest := AccruedInterest(l, reps, on)
+	rp := &Repayment{LoanID: loanID.String(), PaidDate: on, PrincipalFen: principal, InterestFen: interest, Source: "本人"}
+	rp.meta().kind = KindRepayment
+	return rp, nil
+}
+
+// NewVisitCorrection starts the record that corrects a visit: visits are
+// events and are never edited once submitted, so a mistake is fixed by a
+// new visit, submitted, that names the one it corrects and copies its
+// content for the person to change. The correction reason is left empty
+// for the person to give (saving requires it).
+func (r *Reader) NewVisitCorrection(visitID uuid.UUID) (*Visit, error) {
+	x, err := r.Live(visitID, KindVisit)
+	if err != nil {
+		return nil, err
+	}
+	old, ok := x.(*Visit)
+	if !ok {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到要更正的探访记录"}
+	}
+	fix := *old
+	fix.Meta = Meta{kind: KindVisit}
+	fix.VisitNo, fix.CorrectionReason = "", ""
+	fix.Status = "已提交"
+	fix.CorrectsVisitID = visitID.String()
+	return &fix, nil
+}
