@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -15,8 +16,10 @@ var ChinaTZ = time.FixedZone("CST", 8*3600)
 type Date string
 
 // ParseDate accepts "YYYY-MM-DD" (and "YYYY/MM/DD" or "YYYYMMDD", as people
-// type) and rejects impossible dates such as 2025-02-29.
+// type, also in full-width digits) and rejects impossible dates such as
+// 2025-02-29.
 func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(halfWidth(s))
 	for _, layout := range []string{"2006-01-02", "2006/01/02", "20060102", "2006-1-2", "2006/1/2"} {
 		t, err := time.Parse(layout, s)
 		if err == nil {

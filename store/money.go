@@ -39,7 +39,7 @@ func ParseYuan(s string) (int64, error) {
 			return r - '０' + '0'
 		case r == '．' || r == '。':
 			return '.'
-		case r == ',' || r == '，' || r == ' ' || r == '¥' || r == '￥' || r == '元':
+		case r == ',' || r == '，' || r == ' ' || r == '\u3000' || r == '¥' || r == '￥' || r == '元':
 			return -1
 		}
 		return r
