@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Policy holds every figure domain.md calls "config": limits, rates and
@@ -200,11 +201,25 @@ func (p *Policy) Check() error {
 	if p.ServiceSubsidyTurn60 != "birthday_month" && p.ServiceSubsidyTurn60 != "next_month" {
 		bad("service_subsidy_turn60", "只能是 birthday_month 或 next_month")
 	}
+	if strings.TrimSpace(p.RatingScheme.ID) == "" || strings.TrimSpace(p.RatingScheme.Name) == "" {
+		bad("rating_scheme", "评级授信方案须有编号（id）和名称（name）")
+	}
+	if len(p.RatingScheme.Tiers) == 0 {
+		bad("rating_scheme", "评级授信方案须有信用等级档次（tiers）")
+	}
+	if p.RatingScheme.ValidityMonths < 0 {
+		bad("rating_scheme", "评级有效期（月）不能为负")
+	}
 	sum := 0
+	codes := map[string]bool{}
 	for _, it := range p.RatingScheme.Items {
 		if it.Code == "" || it.Max <= 0 {
 			bad("rating_scheme", "评级项目须有代码和正的满分")
 		}
+		if codes[it.Code] {
+			bad("rating_scheme", "评级项目代码“"+it.Code+"”重复")
+		}
+		codes[it.Code] = true
 		sum += it.Max
 	}
 	if sum != 100 {
