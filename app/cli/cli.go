@@ -48,18 +48,19 @@ func init() {
 		{"demo", "demo --out FILE [--seed N] [--people N]：生成演示数据（全部为虚构测试数据）", cmdDemo},
 		{"report", "report NAME --month YYYY-MM [--scope CODE] [--year YYYY] [--quarter YYYYQn]：统计报表", cmdReport},
 		{"id", "id check NUMBER：校验公民身份号码", cmdID},
-		{"record", "record get|put|delete|list|search|kinds ...：读写记录（JSON）", cmdRecord},
+		{"record", "record get|put|check|new|step|edit|moves|delete|list|search|kinds ...：读写记录（JSON），按流程办理", cmdRecord},
+		{"loan", "loan disburse --application ID [--file loan.json] [--set 字段=值 …]：登记放款（贷款申请同时改为已放款）", cmdLoan},
 		{"import", "import BUNDLE | import roster FILE [--dry-run]：导入县级中心的同步文件，或导入村花名册（.csv/.xlsx）", cmdImport},
 		{"enroll", "enroll CREDENTIAL_FILE：用县级中心发放的凭证登记本站", cmdEnroll},
 		{"sync", "sync [--server URL]：通过网络与县级中心同步", cmdSync},
 		{"export", "export --to DIR：把要交给县级中心的数据导出为同步文件（U盘）", cmdExport},
 		{"conflicts", "conflicts：列出待审核的并发修改", cmdConflicts},
-		{"resolve", "resolve ID FIELD --pick N | --value JSON：审核一处并发修改", cmdResolve},
+		{"resolve", "resolve ID FIELD --pick N | --value JSON | --undo：审核一处并发修改，或撤销上一次审核", cmdResolve},
 		{"print", "print FORM --record ID --out FILE.pdf [--unmasked] | print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf：打印表格和报表（PDF）", cmdPrint},
 		{"dump", "dump [--out FILE]：导出全部状态为规范JSON（默认隐去敏感信息）", cmdDump},
 		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
 		{"station", "station show | station set CODE NAME：站点设置", cmdStation},
-		{"policy", "policy show | policy set FILE.json：政策参数", cmdPolicy},
+		{"policy", "policy show | policy set FILE.json：政策参数（整份政策、部分参数或评级授信方案）", cmdPolicy},
 		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
 	}
 }
@@ -70,6 +71,12 @@ type usageError struct{ msg string }
 func (u *usageError) Error() string { return u.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// quiet is a failure the command has already reported on standard output
+// (a check with --format json prints its problems in its own object).
+type quiet struct{}
+
+func (quiet) Error() string { return "reported" }
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -137,6 +144,9 @@ func (e *env) usage(w io.Writer) {
 
 // fail prints an error and returns the exit code.
 func (e *env) fail(err error) int {
+	if errors.As(err, new(quiet)) {
+		return 1
+	}
 	var u *usageError
 	if errors.As(err, &u) {
 		fmt.Fprintln(e.stderr, "USAGE: "+u.msg)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -327,17 +326,22 @@ func cmdPolicy(e *env, args []string) error {
 			return err
 		}
 		defer s.Close()
-		p := s.Policy()
-		if err := json.Unmarshal(b, &p); err != nil {
-			return &store.Error{Code: store.CodeBadRequest, Message: "政策参数不是有效的JSON：" + err.Error()}
+		old := s.Policy()
+		p, err := store.ParsePolicyFile(b, old)
+		if err != nil {
+			return err
 		}
 		if err := s.SetPolicy(p); err != nil {
 			return err
 		}
+		if p.RatingScheme.ID != old.RatingScheme.ID {
+			fmt.Fprintf(e.stdout, "政策参数已保存；评级授信方案改为“%s”（%s）\n", p.RatingScheme.Name, p.RatingScheme.ID)
+			return nil
+		}
 		fmt.Fprintln(e.stdout, "政策参数已保存")
 		return nil
 	}
-	return usagef("用法：policy show | policy set FILE.json")
+	return usagef("用法：policy show | policy set FILE.json（整份政策、部分参数，或单独的评级授信方案）")
 }
 
 func readInput(e *env, name string) ([]byte, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -19,7 +20,11 @@ func readAll(r io.Reader) ([]byte, error) {
 }
 
 func cmdRecord(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"file", "scope", "page", "size", "version", "author", "limit"}, []string{"unmasked"})
+	sets, args, err := takeSets(args)
+	if err != nil {
+		return err
+	}
+	vals, pos, err := e.parse(args, []string{"file", "scope", "page", "size", "version", "author", "limit", "to", "on", "for", "operator"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}
@@ -27,12 +32,40 @@ func cmdRecord(e *env, args []string) error {
 		e.unmasked = true
 	}
 	if len(pos) == 0 {
-		return usagef("用法：record get ID | put KIND [--file F] | delete ID | list KIND | search QUERY | kinds")
+		return usagef("用法：record get ID | put KIND [--file F] | check KIND [--file F] | new KIND [--for ID] | step ID --to 状态 | edit ID --set 字段=值 | moves ID | delete ID | list KIND | search QUERY | kinds")
+	}
+	if len(sets) > 0 && pos[0] != "step" && pos[0] != "edit" {
+		return usagef("--set 只用于 record step 和 record edit")
 	}
 	author := orDefault(vals["author"], "命令行")
 	switch pos[0] {
 	case "kinds":
 		return recordKinds(e)
+	case "step":
+		if len(pos) != 2 {
+			return usagef("用法：record step ID --to 状态 [--on 日期] [--operator 姓名] [--set 字段=值 …]")
+		}
+		return recordStep(e, pos[1], vals, sets, author)
+	case "edit":
+		if len(pos) != 2 {
+			return usagef("用法：record edit ID --set 字段=值 [--set 字段=值 …]")
+		}
+		return recordEdit(e, pos[1], sets, author)
+	case "new":
+		if len(pos) != 2 {
+			return usagef("用法：record new KIND [--for ID] [--on 日期]")
+		}
+		return recordNew(e, store.Kind(pos[1]), vals)
+	case "check":
+		if len(pos) != 2 {
+			return usagef("用法：record check KIND [--file F]（默认从标准输入读JSON）")
+		}
+		return recordCheck(e, store.Kind(pos[1]), orDefault(vals["file"], "-"))
+	case "moves":
+		if len(pos) != 2 {
+			return usagef("用法：record moves ID")
+		}
+		return recordMoves(e, pos[1])
 	case "get":
 		if len(pos) != 2 {
 			return usagef("用法：record get ID")
@@ -153,33 +186,104 @@ func recordPut(e *env, kind store.Kind, file, author string) error {
 	if err != nil {
 		return err
 	}
+	s, err := e.open(false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rec, update, err := recordFromJSON(s, kind, b)
+	if err != nil {
+		return err
+	}
+	if update {
+		res, err := s.Save(rec, author)
+		if err != nil {
+			return err
+		}
+		return e.saved(res, false)
+	}
+	res, err := s.Create(rec, author)
+	if err != nil {
+		return err
+	}
+	return e.saved(res, true)
+}
+
+// recordCheck is `record check KIND [--file F]`: what record put would do,
+// without writing — the record as it would be stored (numbers, scores,
+// sex and birth date from the ID number …) and every problem, as the
+// window's form shows them while typing. Problems exit with 1.
+func recordCheck(e *env, kind store.Kind, file string) error {
+	b, err := readInput(e, file)
+	if err != nil {
+		return err
+	}
+	s, err := e.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rec, _, err := recordFromJSON(s, kind, b)
+	if err != nil {
+		return err
+	}
+	res, err := s.Check(rec)
+	if err != nil {
+		return err
+	}
+	out, err := store.RecordJSON(res.Record, e.unmasked)
+	if err != nil {
+		return err
+	}
+	if e.format == "json" {
+		probs := warningList(res.Problems)
+		e.json(map[string]any{"ok": len(res.Problems) == 0, "changed": res.Changed, "record": json.RawMessage(out), "problems": probs, "warnings": warningList(res.Warnings)})
+		if len(res.Problems) > 0 {
+			return quiet{}
+		}
+		return nil
+	}
+	e.stdout.Write(append(out, '\n'))
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stdout, "提示 %s: %s\n", w.Code, w.Message)
+	}
+	if len(res.Problems) > 0 {
+		return res.Problems
+	}
+	return nil
+}
+
+// recordFromJSON reads a record's JSON for put or check: a new record, or
+// the stored one with the fields sent replacing its own (update true).
+func recordFromJSON(s *store.Store, kind store.Kind, b []byte) (store.Entity, bool, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return &store.Error{Code: store.CodeBadRequest, Message: "记录应为一个JSON对象：" + err.Error()}
+		return nil, false, &store.Error{Code: store.CodeBadRequest, Message: "记录应为一个JSON对象：" + err.Error()}
 	}
 	var id uuid.UUID
 	if v, ok := raw["id"]; ok {
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			return &store.Error{Code: store.CodeBadRequest, Field: "id", Message: "id 应为字符串"}
+		var str string
+		if json.Unmarshal(v, &str) != nil {
+			return nil, false, &store.Error{Code: store.CodeBadRequest, Field: "id", Message: "id 应为字符串"}
 		}
-		if id, err = parseID(s); err != nil {
-			return err
+		var err error
+		if id, err = parseID(str); err != nil {
+			return nil, false, err
 		}
 	}
 	if v, ok := raw["kind"]; ok {
 		var k string
 		if json.Unmarshal(v, &k) == nil && store.Kind(k) != kind {
-			return &store.Error{Code: store.CodeBadRequest, Field: "kind", Message: fmt.Sprintf("JSON中的类型“%s”与命令中的“%s”不一致", k, kind)}
+			return nil, false, &store.Error{Code: store.CodeBadRequest, Field: "kind", Message: fmt.Sprintf("JSON中的类型“%s”与命令中的“%s”不一致", k, kind)}
 		}
 	}
 	var version *store.VV
 	if v, ok := raw["_version"]; ok {
-		var s string
-		_ = json.Unmarshal(v, &s)
-		vv, err := store.ParseVV(s)
+		var str string
+		_ = json.Unmarshal(v, &str)
+		vv, err := store.ParseVV(str)
 		if err != nil {
-			return &store.Error{Code: store.CodeBadRequest, Field: "_version", Message: "_version 格式不正确"}
+			return nil, false, &store.Error{Code: store.CodeBadRequest, Field: "_version", Message: "_version 格式不正确"}
 		}
 		version = &vv
 	}
@@ -187,13 +291,8 @@ func recordPut(e *env, kind store.Kind, file, author string) error {
 		delete(raw, k)
 	}
 	clean, _ := json.Marshal(raw)
-	s, err := e.open(false)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-
 	var rec store.Entity
+	var err error
 	update := false
 	if id != uuid.Nil {
 		if cur, err := s.Get(id); err == nil {
@@ -203,44 +302,36 @@ func recordPut(e *env, kind store.Kind, file, author string) error {
 	}
 	if !update {
 		if rec, err = store.NewEntity(kind); err != nil {
-			return err
+			return nil, false, err
 		}
 		store.MetaOf(rec).ID = id
 	}
 	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
-	if update {
-		// Unknown fields are refused before anything is changed; the fields
-		// sent then replace those of the record as held now.
-		check, _ := store.NewEntity(kind)
-		if err := dec.Decode(check); err != nil {
-			return &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
+	if !update {
+		if err := dec.Decode(rec); err != nil {
+			return nil, false, &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
 		}
-		current, err := s.Get(id)
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(clean, rec); err != nil {
-			return &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
-		}
-		store.RestoreMasked(rec, current)
-		if version != nil {
-			store.MetaOf(rec).Context = *version
-		}
-		res, err := s.Save(rec, author)
-		if err != nil {
-			return err
-		}
-		return e.saved(res, false)
+		return rec, false, nil
 	}
-	if err := dec.Decode(rec); err != nil {
-		return &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
+	// Unknown fields are refused before anything is changed; the fields
+	// sent then replace those of the record as held now.
+	check, _ := store.NewEntity(kind)
+	if err := dec.Decode(check); err != nil {
+		return nil, false, &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
 	}
-	res, err := s.Create(rec, author)
+	current, err := s.Get(id)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	return e.saved(res, true)
+	if err := json.Unmarshal(clean, rec); err != nil {
+		return nil, false, &store.Error{Code: store.CodeBadRequest, Message: "记录字段不正确：" + err.Error()}
+	}
+	store.RestoreMasked(rec, current)
+	if version != nil {
+		store.MetaOf(rec).Context = *version
+	}
+	return rec, true, nil
 }
 
 func (e *env) saved(res *store.SaveResult, created bool) error {
@@ -283,6 +374,8 @@ func recordList(e *env, kind store.Kind, vals map[string]string) error {
 	var out []json.RawMessage
 	var lines []string
 	var total int
+	today := s.Today()
+	statusOn := map[string]string{}
 	err = s.View(func(r *store.Reader) error {
 		p, err := r.List(kind, scope, (page-1)*size, size)
 		if err != nil {
@@ -303,7 +396,17 @@ func recordList(e *env, kind store.Kind, vals map[string]string) error {
 			if !e.unmasked {
 				shown = store.Masked(rec)
 			}
-			lines = append(lines, fmt.Sprintf("%s  %s  %s", id, store.MetaOf(rec).Scope, store.Summary(shown)))
+			line := store.Summary(shown)
+			// The list shows the status as read today (a loan past due is
+			// 逾期), the same word as every other list and report.
+			if stored, ok := storedStatus(rec); ok {
+				now := r.StatusOn(rec, today)
+				statusOn[id.String()] = now
+				if now != stored {
+					line = strings.TrimSuffix(line, " "+stored) + " " + now
+				}
+			}
+			lines = append(lines, fmt.Sprintf("%s  %s  %s", id, store.MetaOf(rec).Scope, line))
 		}
 		return nil
 	})
@@ -311,7 +414,7 @@ func recordList(e *env, kind store.Kind, vals map[string]string) error {
 		return err
 	}
 	if e.format == "json" {
-		return e.json(map[string]any{"kind": kind, "total": total, "page": page, "size": size, "records": out})
+		return e.json(map[string]any{"kind": kind, "total": total, "page": page, "size": size, "records": out, "as_of": today, "status_on": statusOn})
 	}
 	fmt.Fprintf(e.stdout, "%s：共 %d 条，第 %d 页\n", store.KindLabel(kind), total, page)
 	for _, l := range lines {
@@ -360,4 +463,17 @@ func recordKinds(e *env) error {
 		}
 	}
 	return nil
+}
+
+// storedStatus is a record's status field, if its kind has one.
+func storedStatus(rec store.Entity) (string, bool) {
+	for _, f := range store.Schema(store.KindOf(rec)) {
+		if f.Name == "status" {
+			raw, _ := json.Marshal(rec)
+			var x struct{ Status string }
+			_ = json.Unmarshal(raw, &x)
+			return x.Status, true
+		}
+	}
+	return "", false
 }

@@ -232,12 +232,19 @@ func cmdConflicts(e *env, args []string) error {
 }
 
 func cmdResolve(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"pick", "value", "author"}, nil)
+	vals, pos, err := e.parse(args, []string{"pick", "value", "author"}, []string{"undo"})
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 || (vals["pick"] == "") == (vals["value"] == "") {
-		return usagef("用法：resolve ID FIELD --pick N | --value JSON（删除冲突的字段写 _deleted：--value true 保留删除，false 恢复记录）")
+	undo := vals["undo"] == "true"
+	given := 0
+	for _, f := range []bool{vals["pick"] != "", vals["value"] != "", undo} {
+		if f {
+			given++
+		}
+	}
+	if len(pos) != 2 || given != 1 {
+		return usagef("用法：resolve ID FIELD --pick N | --value JSON | --undo（删除冲突的字段写 _deleted：--value true 保留删除，false 恢复记录；--undo 撤销上一次审核，各值重新列入待审核）")
 	}
 	id, err := uuid.Parse(pos[0])
 	if err != nil {
@@ -248,6 +255,9 @@ func cmdResolve(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if undo {
+		return undoResolve(e, s, id, pos[1], orDefault(vals["author"], "命令行"))
+	}
 	value := json.RawMessage(vals["value"])
 	if p := vals["pick"]; p != "" {
 		k, err := strconv.Atoi(p)
@@ -278,4 +288,29 @@ func cmdResolve(e *env, args []string) error {
 		return err
 	}
 	return e.result(map[string]any{"id": id, "field": pos[1], "resolved": true}, "已审核："+pos[0]+" "+pos[1])
+}
+
+// undoResolve brings back the values a review replaced, found in the log
+// (the window keeps the values it showed; a script has only the log).
+func undoResolve(e *env, s *store.Store, id uuid.UUID, field, author string) error {
+	var prior []store.Version
+	err := s.View(func(r *store.Reader) error {
+		var err error
+		prior, err = r.ReplacedVersions(id, field)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(prior) == 0 {
+		if rec, err := s.Get(id); err == nil && contains(store.MetaOf(rec).Conflicts, field) {
+			return &store.Error{Code: "UNDO_CHANGED", Field: field, Message: "该栏现有待审核的并发修改，请先审核"}
+		}
+		return &store.Error{Code: "UNDO_NOTHING", Field: field, Message: "该栏当前的值不是对并发修改的审核结果，没有可撤销的审核"}
+	}
+	if err := s.UndoResolve(id, field, prior, author); err != nil {
+		return err
+	}
+	return e.result(map[string]any{"id": id, "field": field, "undone": true, "values": len(prior)},
+		fmt.Sprintf("已撤销审核：%s %s，%d个值重新列入待审核", id, field, len(prior)))
 }
