@@ -34,8 +34,7 @@ func (u *UI) runJob(title string, work func(ctx context.Context, report func(sta
 		j.cancel.Disable()
 	})
 	j.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(j.stage, j.bar, container.NewCenter(j.cancel)), u.win)
-	j.dlg.Resize(fyne.NewSize(420, 170))
-	j.dlg.Show()
+	showDialog(u.win, j.dlg, fyne.NewSize(420, 170))
 	u.async(func() {
 		res, err := work(ctx, func(stage string, n, total int) {
 			fyne.Do(func() {
@@ -55,8 +54,7 @@ func (u *UI) runJob(title string, work func(ctx context.Context, report func(sta
 
 // importRoster asks for a village roster (CSV or XLSX) and imports it.
 func (u *UI) importRoster() {
-	d := newFileOpen(u.win, u.rosterFile)
-	d.Show()
+	openFile(u.win, []string{".csv", ".xlsx", ".CSV", ".XLSX"}, u.rosterFile)
 }
 
 // rosterFile checks a roster without writing, shows what would happen to
@@ -126,7 +124,6 @@ func (u *UI) showRosterResult(res *roster.Result, importNow func()) {
 	} else {
 		d = dialog.NewCustom("花名册", "关闭", content, u.win)
 	}
-	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
+	showDialog(u.win, d, fyne.NewSize(760, 520))
 	u.lastRoster = res
 }

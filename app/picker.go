@@ -96,8 +96,7 @@ func (p *refPicker) open() {
 	})
 	content := container.NewBorder(p.box.entry, nil, nil, nil, p.list.obj)
 	p.dlg = dialog.NewCustom("选择"+p.spec.Label, "取消", content, p.u.win)
-	p.dlg.Resize(fyne.NewSize(720, 520))
-	p.dlg.Show()
+	showDialog(p.u.win, p.dlg, fyne.NewSize(720, 520))
 	p.box.search()
 	p.u.win.Canvas().Focus(p.box.entry)
 }

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -192,18 +191,7 @@ func (p *printScreen) job() (print.Job, error) {
 
 func (p *printScreen) askSave() {
 	name := p.item.Code + "_" + strings.ReplaceAll(p.item.Title, "/", "_") + ".pdf"
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		p.generate(path, false)
-	}, p.u.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	saveFile(p.u.win, name, []string{".pdf"}, func(path string) { p.generate(path, false) })
 }
 
 // openPreview writes the PDF into the station's print folder and opens it

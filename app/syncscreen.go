@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,15 +55,7 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
 	s.identity.Wrapping = fyne.TextWrapBreak
 	s.enrolBtn = widget.NewButtonWithIcon("用县级中心的凭证文件登记…", theme.FileIcon(), func() {
-		d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-			if err != nil || rc == nil {
-				return
-			}
-			path := rc.URI().Path()
-			rc.Close()
-			s.enrolFrom(path)
-		}, s.u.win)
-		d.Show()
+		openFile(s.u.win, nil, s.enrolFrom)
 	})
 
 	s.server = widget.NewEntry()
@@ -85,24 +76,10 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.result.Wrapping = fyne.TextWrapBreak
 
 	s.exportBtn = widget.NewButtonWithIcon("导出到U盘…", theme.UploadIcon(), func() {
-		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err != nil || dir == nil {
-				return
-			}
-			s.exportTo(dir.Path())
-		}, s.u.win)
-		d.Show()
+		openFolder(s.u.win, s.exportTo)
 	})
 	s.importBtn = widget.NewButtonWithIcon("从U盘导入…", theme.DownloadIcon(), func() {
-		d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-			if err != nil || rc == nil {
-				return
-			}
-			path := rc.URI().Path()
-			rc.Close()
-			s.importFrom(path)
-		}, s.u.win)
-		d.Show()
+		openFile(s.u.win, nil, s.importFrom)
 	})
 	s.usbBar = widget.NewProgressBar()
 	s.usbBar.Hide()
