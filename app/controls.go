@@ -15,13 +15,14 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
-// errorLabel shows a field's problem in red under it, wrapping as long as
-// the message needs (a canvas.Text would widen the window instead).
+// errorLabel shows a field's problem in red under it, at the size of the
+// text around it (older cadres could not read the small print it had), and
+// wrapping as long as the message needs (a canvas.Text would widen the
+// window instead).
 func errorLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapBreak
-	l.SizeName = theme.SizeNameCaptionText
 	l.Hide()
 	return l
 }
@@ -31,10 +32,27 @@ type fieldCtl struct {
 	spec store.FieldSpec
 	obj  fyne.CanvasObject
 	// set shows a value (from the record, a default or a computed field).
-	set     func(raw json.RawMessage)
-	enable  func(bool)
-	focus   fyne.Focusable
+	set    func(raw json.RawMessage)
+	enable func(bool)
+	// focus takes the keyboard; ready, when set, says whether it can now
+	// (a masked value's entry only once revealed).
+	focus fyne.Focusable
+	ready func() bool
+	// label is the field's name beside it, red while the value is wrong;
+	// errText is the message under it once a save was tried.
+	label   *widget.Label
 	errText *widget.Label
+}
+
+// canFocus reports whether the control can take the keyboard now.
+func (c *fieldCtl) canFocus() bool {
+	if c.ready != nil && !c.ready() {
+		return false
+	}
+	if d, ok := c.focus.(fyne.Disableable); ok && d.Disabled() {
+		return false
+	}
+	return true
 }
 
 // multiLine are the free-text fields that take sentences, not words.
@@ -95,13 +113,12 @@ var placeholders = map[store.FieldType]string{
 // textCtl is an entry; a field holding personal information shows masked
 // until the user asks to see or change it.
 func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange func(string)) *fieldCtl {
-	var e *widget.Entry
+	var e *keyEntry
 	if multi {
-		e = widget.NewMultiLineEntry()
-		e.Wrapping = fyne.TextWrapBreak
+		e = newKeyMultiLineEntry()
 		e.SetMinRowsVisible(2)
 	} else {
-		e = widget.NewEntry()
+		e = newKeyEntry()
 	}
 	e.SetPlaceHolder(placeholders[spec.Type])
 	e.SetText(textOf(spec, raw))
@@ -116,7 +133,9 @@ func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange fun
 		}
 	}
 	if spec.Mask != "" && textOf(spec, raw) != "" {
-		ctl.obj = newRevealer(spec.Mask, textOf(spec, raw), e)
+		r := newRevealer(spec.Mask, textOf(spec, raw), e)
+		ctl.obj = r
+		ctl.ready = func() bool { return r.revealed }
 	}
 	return ctl
 }
@@ -278,7 +297,7 @@ func (f *recordForm) divisionCtl(spec store.FieldSpec) *fieldCtl {
 		l := scope
 		labels, codes[l] = []string{l}, scope
 	}
-	sel := widget.NewSelectEntry(labels)
+	sel := newKeySelectEntry(labels)
 	sel.SetPlaceHolder("村级区划代码（12位）")
 	show := func(raw json.RawMessage) {
 		var code string
@@ -343,7 +362,7 @@ func groupCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessag
 				b, _ := json.Marshal(strings.TrimSpace(s))
 				write(b)
 			})
-			if e, ok := c.focus.(*widget.Entry); ok && e.PlaceHolder == "" {
+			if e, ok := c.focus.(*keyEntry); ok && e.PlaceHolder == "" {
 				e.SetPlaceHolder(sub.Label)
 			}
 		default:
@@ -397,7 +416,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 						}
 						write()
 					})
-					if e, ok := c.focus.(*widget.Entry); ok {
+					if e, ok := c.focus.(*keyEntry); ok {
 						e.SetPlaceHolder(sub.Label)
 					}
 					line.Add(container.NewGridWrap(fyne.NewSize(150, c.obj.MinSize().Height), c.obj))

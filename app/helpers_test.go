@@ -106,14 +106,16 @@ func entryOf(t *testing.T, f *recordForm, field string) *widget.Entry {
 	if c == nil {
 		t.Fatalf("form has no field %q", field)
 	}
-	e, ok := c.focus.(*widget.Entry)
-	if !ok {
-		if s, ok := c.focus.(*widget.SelectEntry); ok {
-			return &s.Entry
-		}
-		t.Fatalf("field %q is not an entry (%T)", field, c.focus)
+	switch e := c.focus.(type) {
+	case *keyEntry:
+		return &e.Entry
+	case *keySelectEntry:
+		return &e.Entry
+	case *widget.Entry:
+		return e
 	}
-	return e
+	t.Fatalf("field %q is not an entry (%T)", field, c.focus)
+	return nil
 }
 
 // find walks a widget tree for the first object that matches.

@@ -32,13 +32,13 @@ func pick(t *testing.T, f *recordForm, field, query string) {
 func entryByHint(t *testing.T, f *recordForm, field, hint string) *widget.Entry {
 	t.Helper()
 	e := find(f.ctls[field].obj, func(o fyneObject) bool {
-		e, ok := o.(*widget.Entry)
+		e, ok := o.(*keyEntry)
 		return ok && e.PlaceHolder == hint
 	})
 	if e == nil {
 		t.Fatalf("no %q entry in %s", hint, field)
 	}
-	return e.(*widget.Entry)
+	return &e.(*keyEntry).Entry
 }
 
 // An elder is assessed, then admitted on a free bed tapped in the grid: the
@@ -149,7 +149,7 @@ func TestAssessmentShowsScoreAndLevelLive(t *testing.T) {
 	}
 	// A score outside the item's range is flagged under the scores.
 	typeInto(sg.entries[items[0].Code], "9")
-	if f.errorOf("item_scores") == "" {
+	if f.problemOf("item_scores") == "" {
 		t.Error("an impossible item score is not flagged")
 	}
 }

@@ -17,10 +17,13 @@ type revealer struct {
 	box    *fyne.Container
 	masked *widget.Label
 	button *widget.Button
-	entry  *widget.Entry
+	entry  *keyEntry
+	// revealed is set once the real value is shown (it stays shown while
+	// the form is open).
+	revealed bool
 }
 
-func newRevealer(how, value string, entry *widget.Entry) *revealer {
+func newRevealer(how, value string, entry *keyEntry) *revealer {
 	r := &revealer{entry: entry}
 	r.masked = widget.NewLabel(maskFor(how, value))
 	r.button = widget.NewButtonWithIcon("显示/修改", theme.VisibilityIcon(), r.reveal)
@@ -30,12 +33,19 @@ func newRevealer(how, value string, entry *widget.Entry) *revealer {
 }
 
 func (r *revealer) reveal() {
+	r.revealed = true
 	r.box.Objects = []fyne.CanvasObject{r.entry}
 	r.box.Layout = layout.NewStackLayout()
 	r.box.Refresh()
+	if c := fyne.CurrentApp().Driver().CanvasForObject(r); c != nil {
+		c.Focus(r.entry)
+	}
 }
 
 func (r *revealer) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// children lets the window walkthrough look inside.
+func (r *revealer) children() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
 
 // maskFor masks a value for a screen the way prints mask it.
 func maskFor(how, v string) string { return store.MaskValue(how, v) }
