@@ -93,10 +93,10 @@ func (p *panel) set(o fyne.CanvasObject) {
 	p.box.Refresh()
 }
 
-// editIn opens a record form in a panel under a 返回 button. slot is the
-// screen's open form (the unsaved-edits guard and Ctrl+S look at it); it is
-// cleared when the form is saved or left. After a save the form's own
-// onSaved runs, or else back.
+// editIn opens a record form in a panel, its title above and 返回 in its
+// bar. slot is the screen's open form (the unsaved-edits guard and Ctrl+S
+// look at it); it is cleared when the form is saved or left. After a save
+// the form's own onSaved runs, or else back.
 func (u *UI) editIn(slot **recordForm, p *panel, title string, e store.Entity, opts formOptions, back func()) *recordForm {
 	saved := opts.onSaved
 	if saved == nil {
@@ -106,16 +106,21 @@ func (u *UI) editIn(slot **recordForm, p *panel, title string, e store.Entity, o
 		*slot = nil
 		saved(f, e)
 	}
-	f := newRecordForm(u, e, opts)
-	*slot = f
-	b := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() {
+	opts.back = func() {
 		u.guard("返回", func() {
 			*slot = nil
 			back()
 		})
-	})
-	p.set(scrolled(container.NewVBox(container.NewHBox(b, heading(title)), f.content)))
+	}
+	f := newRecordForm(u, e, opts)
+	*slot = f
+	p.set(titled(title, f.content))
 	return f
+}
+
+// titled puts a heading above a page that scrolls or has a bar of its own.
+func titled(title string, page fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(container.NewPadded(heading(title)), nil, nil, nil, page)
 }
 
 // scrolled wraps a long form or detail page. It scrolls vertically only:

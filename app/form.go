@@ -3,9 +3,6 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,8 +35,14 @@ type recordForm struct {
 	// parseErr holds what the form itself could not read (letters in a
 	// number); the store never sees such a value.
 	parseErr map[string]string
-	showAll  bool
-	checked  *store.CheckResult
+	// derived are the empty fields the store filled in (sex and birth date
+	// from an ID number); they are left out of what is checked and saved,
+	// so the store fills them again from the current values.
+	derived map[string]bool
+	// wrong are the fields shown as wrong now, with their messages.
+	wrong   map[string]string
+	showAll bool
+	checked *store.CheckResult
 	// quiet is set while code, not the user, puts a value into a control:
 	// the control's change callback then records nothing.
 	quiet bool
@@ -48,8 +51,18 @@ type recordForm struct {
 	timer   *time.Timer
 	saving  bool
 	pickers []*refPicker
-	message *widget.Label
+	// current is the field the keyboard is in (its problem shows in the
+	// bar while it is being typed).
+	current string
+
+	// The form is its fields in a scroll above a bar that does not move:
+	// the message line and the buttons stay where the hand expects them
+	// while messages come and go above.
+	scroll  *container.Scroll
+	message *widget.Label // the bar's one line
+	general *widget.Label // problems of no single field, after a save was tried
 	saveBtn *widget.Button
+	bar     *fyne.Container
 	content fyne.CanvasObject
 }
 
@@ -68,14 +81,19 @@ type formOptions struct {
 	custom    map[string]func(f *recordForm, spec store.FieldSpec) *fieldCtl
 	saveLabel string
 	extra     []fyne.CanvasObject // more buttons next to save
+	// before and after are shown in the form's scroll above and below the
+	// fields (a record's details, a computed result, a history).
+	before, after []fyne.CanvasObject
+	// back, when set, puts a 返回 button at the end of the bar.
+	back func()
+	// saveWith replaces the plain create or save with a store operation
+	// (disbursement writes the loan and moves its application at once).
+	saveWith func(b *store.Batch, e store.Entity, author string) error
 	// onChange runs after a field changed by the user.
 	onChange func(f *recordForm, field string)
 	// onChecked runs after each check, with the record as it would be saved.
 	onChecked func(f *recordForm, res *store.CheckResult)
 	onSaved   func(f *recordForm, e store.Entity)
-	// alsoSave writes related records in the same transaction as the
-	// form's record (an application marked 已放款 with its loan).
-	alsoSave func(b *store.Batch) error
 }
 
 type formSection struct {
@@ -85,7 +103,8 @@ type formSection struct {
 
 // newRecordForm builds a form for e (new when its id is nil).
 func newRecordForm(u *UI, e store.Entity, opts formOptions) *recordForm {
-	f := &recordForm{u: u, kind: store.KindOf(e), opts: opts, orig: e, ctls: map[string]*fieldCtl{}, touched: map[string]bool{}, parseErr: map[string]string{}}
+	f := &recordForm{u: u, kind: store.KindOf(e), opts: opts, orig: e, ctls: map[string]*fieldCtl{},
+		touched: map[string]bool{}, parseErr: map[string]string{}, derived: map[string]bool{}}
 	f.vals = entityValues(e)
 	f.initial = cloneVals(f.vals)
 	f.content = f.build()
@@ -127,7 +146,9 @@ func (f *recordForm) entity() store.Entity {
 	e, _ := store.NewEntity(f.kind)
 	obj := map[string]json.RawMessage{}
 	for k, v := range f.vals {
-		obj[k] = v
+		if !f.derived[k] {
+			obj[k] = v
+		}
 	}
 	b, _ := json.Marshal(obj)
 	_ = json.Unmarshal(b, e)
@@ -138,16 +159,19 @@ func (f *recordForm) entity() store.Entity {
 // isNew reports whether the form creates a record.
 func (f *recordForm) isNew() bool { return store.MetaOf(f.orig).ID == uuid.Nil }
 
-// dirty reports edits not yet saved.
+// dirty reports edits not yet saved: values the user changed, not what
+// the store filled in.
 func (f *recordForm) dirty() bool {
 	if f == nil {
 		return false
 	}
-	if len(f.vals) != len(f.initial) {
-		return true
-	}
 	for k, v := range f.vals {
-		if !bytes.Equal(f.initial[k], v) {
+		if !f.derived[k] && !bytes.Equal(f.initial[k], v) {
+			return true
+		}
+	}
+	for k := range f.initial {
+		if _, ok := f.vals[k]; !ok {
 			return true
 		}
 	}
@@ -165,6 +189,7 @@ func (f *recordForm) put(name string, raw json.RawMessage) {
 		f.vals[name] = raw
 	}
 	f.touched[name] = true
+	delete(f.derived, name)
 	if f.opts.onChange != nil {
 		f.opts.onChange(f, name)
 	}
@@ -230,7 +255,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 		}
 		sections = []formSection{{fields: names}}
 	}
-	var parts []fyne.CanvasObject
+	parts := append([]fyne.CanvasObject{}, f.opts.before...)
 	for _, sec := range sections {
 		grid := container.New(layout.NewFormLayout())
 		for _, name := range sec.fields {
@@ -242,10 +267,13 @@ func (f *recordForm) build() fyne.CanvasObject {
 			if ctl == nil {
 				continue
 			}
+			ctl.spec = spec
 			f.ctls[name] = ctl
 			f.order = append(f.order, name)
+			ctl.label = widget.NewLabel(spec.Label)
 			ctl.errText = errorLabel()
-			grid.Add(widget.NewLabel(spec.Label))
+			f.hookKeys(name, ctl)
+			grid.Add(ctl.label)
 			grid.Add(container.NewVBox(ctl.obj, ctl.errText))
 		}
 		if len(grid.Objects) == 0 {
@@ -256,8 +284,15 @@ func (f *recordForm) build() fyne.CanvasObject {
 		}
 		parts = append(parts, grid)
 	}
-	f.message = widget.NewLabel("")
-	f.message.Wrapping = fyne.TextWrapBreak
+	f.general = errorLabel()
+	parts = append(parts, f.general)
+	parts = append(parts, f.opts.after...)
+	f.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(parts...)))
+
+	// The bar: one line of message, always there (empty is a space), so
+	// that the buttons under it never move.
+	f.message = widget.NewLabel(" ")
+	f.message.Truncation = fyne.TextTruncateEllipsis
 	label := f.opts.saveLabel
 	if label == "" {
 		label = "保存"
@@ -268,189 +303,58 @@ func (f *recordForm) build() fyne.CanvasObject {
 	for _, x := range f.opts.extra {
 		buttons.Add(x)
 	}
-	parts = append(parts, f.message, buttons)
-	return container.NewVBox(parts...)
+	var right fyne.CanvasObject
+	if f.opts.back != nil {
+		right = widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), f.opts.back)
+	}
+	f.bar = container.NewBorder(widget.NewSeparator(), nil, nil, right, container.NewVBox(f.message, buttons))
+	return container.NewBorder(nil, f.bar, nil, nil, f.scroll)
 }
 
-// scheduleCheck runs store.Check shortly after the user stops typing.
-func (f *recordForm) scheduleCheck() {
-	if f.u.debounce == 0 {
-		f.check()
-		return
-	}
-	if f.timer != nil {
-		f.timer.Stop()
-	}
-	f.timer = time.AfterFunc(f.u.debounce, func() { fyne.Do(f.check) })
-}
-
-// check asks the store what a save would say now. Results of an older
-// check arriving after a newer one are dropped.
-func (f *recordForm) check() {
-	f.seq++
-	seq := f.seq
-	e := f.entity()
-	f.u.async(func() {
-		res, err := f.u.st.Check(e)
-		fyne.Do(func() {
-			if seq != f.seq {
-				return
-			}
-			if err != nil {
-				f.message.SetText(store.MessageOf(err))
-				return
-			}
-			f.checked = res
-			f.showComputed(res.Record)
-			f.showProblems()
-			if f.opts.onChecked != nil {
-				f.opts.onChecked(f, res)
-			}
-		})
-	})
-}
-
-// showComputed fills the read-only fields with what the store computed.
-func (f *recordForm) showComputed(rec store.Entity) {
-	if rec == nil {
-		return
-	}
-	vals := entityValues(rec)
-	for _, name := range f.order {
-		c := f.ctls[name]
-		if f.readOnly(c.spec) && c.set != nil {
-			c.set(vals[name])
-		}
-	}
-}
-
-// showProblems puts each message under its field: only for fields the user
-// has been to, until a save is tried.
-func (f *recordForm) showProblems() {
-	perField := map[string][]string{}
-	var general []string
-	if f.checked != nil {
-		for _, p := range f.checked.Problems {
-			if _, ok := f.ctls[p.Field]; ok {
-				perField[p.Field] = append(perField[p.Field], p.Message)
-			} else if f.showAll {
-				general = append(general, p.Message)
-			}
-		}
-	}
-	for name, msg := range f.parseErr {
-		perField[name] = append([]string{msg}, perField[name]...)
-	}
-	shown := 0
-	for _, name := range f.order {
-		c := f.ctls[name]
-		msgs := perField[name]
-		if len(msgs) > 0 && (f.showAll || f.touched[name]) {
-			c.errText.SetText(strings.Join(msgs, "；"))
-			c.errText.Show()
-			shown++
-		} else {
-			c.errText.SetText("")
-			c.errText.Hide()
-		}
-	}
-	switch {
-	case len(general) > 0:
-		f.message.SetText(strings.Join(general, "\n"))
-	case f.showAll && shown > 0:
-		f.message.SetText(fmt.Sprintf("有%d处需要修改，见各栏下的红字说明。", shown))
-	case f.checked != nil && len(f.checked.Warnings) > 0:
-		var ws []string
-		for _, w := range f.checked.Warnings {
-			ws = append(ws, "提示："+w.Message)
-		}
-		f.message.SetText(strings.Join(ws, "\n"))
-	default:
-		f.message.SetText("")
-	}
-}
-
-// problems lists the messages a save would give now.
-func (f *recordForm) problems() []string {
-	var out []string
-	for _, name := range f.order {
-		if m := f.parseErr[name]; m != "" {
-			out = append(out, m)
-		}
-	}
-	if f.checked != nil {
-		for _, p := range f.checked.Problems {
-			out = append(out, p.Message)
-		}
-	}
-	return out
-}
-
-// errorOf is the message shown under a field now ("" when none).
-func (f *recordForm) errorOf(name string) string {
-	if c := f.ctls[name]; c != nil && c.errText.Visible() {
-		return c.errText.Text
-	}
-	return ""
-}
-
-// save writes the record as one durable transaction, off the UI goroutine.
-func (f *recordForm) save() {
-	if f.saving {
-		return
-	}
-	f.showAll = true
-	if len(f.parseErr) > 0 {
+// hookKeys wires a field's text box to the form: Enter moves to the next
+// field (the quick visit entry is typed field after field), and getting
+// the keyboard scrolls the field into view and makes it the field whose
+// problem the bar shows.
+func (f *recordForm) hookKeys(name string, ctl *fieldCtl) {
+	focused := func() {
+		f.current = name
+		scrollIntoView(f.scroll, ctl.obj)
 		f.showProblems()
-		return
 	}
-	e := f.entity()
-	creating := f.isNew()
-	f.saving = true
-	f.saveBtn.Disable()
-	f.u.async(func() {
-		err := f.u.st.Batch(func(b *store.Batch) error {
-			var err error
-			if creating {
-				_, err = b.Create(e, f.u.author())
-			} else {
-				_, err = b.Save(e, f.u.author())
-			}
-			if err == nil && f.opts.alsoSave != nil {
-				err = f.opts.alsoSave(b)
-			}
-			return err
-		})
-		fyne.Do(func() {
-			f.saving = false
-			f.saveBtn.Enable()
-			var probs store.Problems
-			switch {
-			case asProblems(err, &probs):
-				f.checked = &store.CheckResult{Record: e, Problems: probs}
-				f.showProblems()
-				return
-			case err != nil:
-				f.u.showError("保存失败", err)
-				return
-			}
-			// The saved record (with its new id, numbers and context) is
-			// what the form edits from now on.
-			f.orig = e
-			f.vals = entityValues(e)
-			f.initial = cloneVals(f.vals)
-			f.touched = map[string]bool{}
-			f.showAll = false
-			f.showComputed(e)
-			f.message.SetText("已保存。")
-			f.u.setStatus("已保存%s", store.KindLabel(f.kind))
-			if f.opts.onSaved != nil {
-				f.opts.onSaved(f, e)
-			}
-			f.u.changed()
-		})
-	})
+	switch e := ctl.focus.(type) {
+	case *keyEntry:
+		e.onFocus = focused
+		if !e.MultiLine {
+			e.OnSubmitted = func(string) { f.focusAfter(name) }
+		}
+	case *keySelectEntry:
+		e.onFocus = focused
+		e.OnSubmitted = func(string) { f.focusAfter(name) }
+	}
 }
 
-// display formats a field value for reading: yuan with separators, 是/否,
-func asProblems(err error, p *store.Problems) bool { return err != nil && errors.As(err, p) }
+// focusAfter gives the keyboard to the field after name that can take it,
+// or to the save button after the last.
+func (f *recordForm) focusAfter(name string) {
+	after := false
+	for _, n := range f.order {
+		if after {
+			if c := f.ctls[n]; c.focus != nil && c.canFocus() {
+				f.focus(n)
+				return
+			}
+		}
+		after = after || n == name
+	}
+	f.u.win.Canvas().Focus(f.saveBtn)
+}
+
+// focus gives the keyboard to a field and scrolls it into view.
+func (f *recordForm) focus(name string) {
+	c := f.ctls[name]
+	if c == nil || c.focus == nil {
+		return
+	}
+	scrollIntoView(f.scroll, c.obj)
+	f.u.win.Canvas().Focus(c.focus)
+}

@@ -468,8 +468,7 @@ func (h *homesScreen) discharge(a *store.Admission) {
 		h.u.changed()
 		h.openHome(h.homeID)
 	}, h.u.win)
-	d.Resize(fyne.NewSize(460, 320))
-	d.Show()
+	showDialog(h.u.win, d, fyne.NewSize(460, 320))
 }
 
 // assess opens the assessment form: item scores by domain, with the total,
@@ -512,9 +511,8 @@ func (h *homesScreen) assess(a *store.Assessment) {
 			result.SetText(fmt.Sprintf("总分 %d；初步等级 %d，最终等级 %d：%s；下次评估 %s", x.TotalScore, x.PreliminaryLevel, x.FinalLevel, x.LevelName, x.NextDue))
 		},
 	}
-	f := h.edit("老年人能力评估", a, opts)
-	f.content.(*fyne.Container).Add(card("评估结果（随输入自动计算）", result))
-	f.check()
+	opts.after = []fyne.CanvasObject{card("评估结果（随输入自动计算）", result)}
+	h.edit("老年人能力评估", a, opts)
 }
 
 // scoreGrid enters the item scores of an assessment, one small entry per

@@ -280,7 +280,6 @@ func (l *loansScreen) openRating(id uuid.UUID) {
 func (l *loansScreen) editRating(x *store.CreditRating) {
 	result := widget.NewLabel("")
 	scheme := l.u.st.Policy().RatingScheme
-	var f *recordForm
 	back := func() {
 		if id := store.MetaOf(x).ID; id != uuid.Nil {
 			l.openRating(id)
@@ -288,7 +287,7 @@ func (l *loansScreen) editRating(x *store.CreditRating) {
 			l.ratingPanel.set(widget.NewLabel(""))
 		}
 	}
-	f = l.edit(l.ratingPanel, "评级授信（"+scheme.Name+"）", x, formOptions{
+	l.edit(l.ratingPanel, "评级授信（"+scheme.Name+"）", x, formOptions{
 		sections: []formSection{
 			{"农户与评分", []string{"household_id", "item_scores"}},
 			{"评定结果", []string{"total_score", "grade", "credit_limit_fen", "valid_from", "valid_to"}},
@@ -307,9 +306,8 @@ func (l *loansScreen) editRating(x *store.CreditRating) {
 			l.loadKind(store.KindCreditRating, l.ratingList)
 			l.openRating(store.MetaOf(e).ID)
 		},
+		after: []fyne.CanvasObject{card("评定（随评分自动计算）", result)},
 	}, back)
-	f.content.(*fyne.Container).Add(card("评定（随评分自动计算）", result))
-	f.check()
 }
 
 func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingScheme) *fieldCtl {
@@ -514,14 +512,8 @@ func (l *loansScreen) disburse(a *store.LoanApplication) {
 			{"用途与管理", []string{"mode", "purpose", "officer", "status"}},
 		},
 		readOnly: []string{"application_id", "household_id"},
-		alsoSave: func(b *store.Batch) error {
-			x, err := b.Reader().Get(id)
-			if err != nil {
-				return err
-			}
-			app := x.(*store.LoanApplication)
-			app.Status = "已放款"
-			_, err = b.Save(app, l.u.author())
+		saveWith: func(b *store.Batch, e store.Entity, author string) error {
+			_, err := b.Disburse(e.(*store.Loan), author)
 			return err
 		},
 		onSaved: func(_ *recordForm, e store.Entity) {

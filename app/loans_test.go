@@ -34,7 +34,7 @@ func TestNewMemberWithBadIDIsRefused(t *testing.T) {
 	f := l.editor
 	typeInto(entryOf(t, f, "name"), "杨小梅")
 	typeInto(entryOf(t, f, "id_number"), "130131200001010024")
-	msg := f.errorOf("id_number")
+	msg := f.problemOf("id_number")
 	if !strings.Contains(msg, "校验") {
 		t.Fatalf("message under the ID number = %q", msg)
 	}
@@ -46,7 +46,7 @@ func TestNewMemberWithBadIDIsRefused(t *testing.T) {
 	// The right check digit (by hand: Σ weights×digits = 89, 89 mod 11 = 1 → 0) is accepted, and sex
 	// and birth date are filled from the number.
 	typeInto(entryOf(t, f, "id_number"), "130131200001010020")
-	if msg := f.errorOf("id_number"); msg != "" {
+	if msg := f.problemOf("id_number"); msg != "" {
 		t.Fatalf("valid number still flagged: %q", msg)
 	}
 	test.Tap(f.saveBtn)
@@ -171,7 +171,7 @@ func TestRepaymentOverBalanceIsRefused(t *testing.T) {
 	test.Tap(button(t, l.loanPanel.box, "登记还款"))
 	f := l.editor
 	typeInto(entryOf(t, f, "principal_fen"), "30,000.01")
-	if msg := f.errorOf("principal_fen"); !strings.Contains(msg, "30,000.00") {
+	if msg := f.problemOf("principal_fen"); !strings.Contains(msg, "30,000.00") {
 		t.Fatalf("message = %q", msg)
 	}
 	typeInto(entryOf(t, f, "principal_fen"), "5000")

@@ -256,7 +256,7 @@ func (v *visitsScreen) editProfile(ep *store.ElderlyProfile) {
 	if !v.regForm.isNew() {
 		title = "修改探访档案：" + v.u.titleOf(store.MetaOf(ep).ID.String())
 	}
-	v.regPanel.set(scrolled(container.NewVBox(heading(title), v.regForm.content)))
+	v.regPanel.set(titled(title, v.regForm.content))
 }
 
 // ---- quick entry of a visit ----
@@ -346,7 +346,7 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 		extra:     []fyne.CanvasObject{draft, again},
 		onSaved: func(f *recordForm, e store.Entity) {
 			x := e.(*store.Visit)
-			f.message.SetText(fmt.Sprintf("已保存探访记录 %s。按“再登记一位”继续。", x.VisitNo))
+			f.setMessage(fmt.Sprintf("已保存探访记录 %s。按“再登记一位”继续。", x.VisitNo), false)
 			v.pickBox.entry.SetText("")
 			v.pickBox.search()
 		},
@@ -355,7 +355,7 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 		v.visitForm.setValue("status", "草稿")
 		v.visitForm.save()
 	}
-	v.visitBox.Objects = []fyne.CanvasObject{scrolled(v.visitForm.content)}
+	v.visitBox.Objects = []fyne.CanvasObject{v.visitForm.content}
 	v.visitBox.Refresh()
 	// The keyboard goes to the first thing usually typed: the start time.
 	if c := v.visitForm.ctls["start_time"]; c != nil && c.focus != nil {
@@ -480,9 +480,9 @@ func (v *visitsScreen) startCorrection(old *store.Visit) {
 	v.visitForm = newRecordForm(v.u, &fix, formOptions{
 		readOnly:  []string{"elderly_id", "corrects_visit_id"},
 		saveLabel: "保存更正记录",
-		onSaved:   func(f *recordForm, e store.Entity) { f.message.SetText("已保存更正记录。") },
+		onSaved:   func(f *recordForm, e store.Entity) { f.setMessage("已保存更正记录。", false) },
 	})
-	v.visitBox.Objects = []fyne.CanvasObject{scrolled(container.NewVBox(heading("更正探访记录 "+old.VisitNo), v.visitForm.content))}
+	v.visitBox.Objects = []fyne.CanvasObject{titled("更正探访记录 "+old.VisitNo, v.visitForm.content)}
 	v.visitBox.Refresh()
 }
 
@@ -542,7 +542,7 @@ func (v *visitsScreen) editReferral(ref *store.Referral) {
 		readOnly: []string{"visit_id"},
 		onSaved:  func(*recordForm, store.Entity) { v.loadReferrals() },
 	})
-	v.refPanel.set(scrolled(container.NewVBox(heading("需求转介单"), v.refForm.content)))
+	v.refPanel.set(titled("需求转介单", v.refForm.content))
 }
 
 // ---- home care ----
@@ -566,7 +566,7 @@ func (v *visitsScreen) buildHomecare() fyne.CanvasObject {
 		v.entForm = newRecordForm(v.u, &store.HomecareEntitlement{ValidFrom: v.u.today()}, formOptions{
 			onSaved: func(*recordForm, store.Entity) { v.loadEntitlements() },
 		})
-		v.entPanel.set(scrolled(container.NewVBox(heading("新建购买服务资格"), v.entForm.content)))
+		v.entPanel.set(titled("新建购买服务资格", v.entForm.content))
 	})
 	split := container.NewHSplit(container.NewBorder(container.NewHBox(add), nil, nil, nil, v.entList.obj), v.entPanel.box)
 	split.Offset = 0.5
@@ -623,15 +623,10 @@ func (v *visitsScreen) openEntitlement(id uuid.UUID) {
 		onSaved: func(f *recordForm, _ store.Entity) {
 			v.openEntitlement(id)
 		},
+		before: []fyne.CanvasObject{newDetailView(v.u, h).obj, heading("登记一次服务")},
+		after:  []fyne.CanvasObject{heading("最近服务记录"), history},
 	})
-	v.entPanel.set(scrolled(container.NewVBox(
-		heading(v.u.titleOf(id.String())),
-		newDetailView(v.u, h).obj,
-		heading("登记一次服务"),
-		v.svcForm.content,
-		heading("最近服务记录"),
-		history,
-	)))
+	v.entPanel.set(titled(v.u.titleOf(id.String()), v.svcForm.content))
 }
 
 // hoursText shows half-hours as hours: 3 → "1.5".

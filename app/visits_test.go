@@ -34,8 +34,8 @@ func TestQuickVisitEntryValidatesAndSaves(t *testing.T) {
 
 	typeInto(entryOf(t, f, "start_time"), "0930")
 	typeInto(entryOf(t, f, "end_time"), "0900")
-	if got := f.errorOf("end_time"); got != "结束时间应晚于开始时间" {
-		t.Fatalf("message under end time = %q", got)
+	if got := f.problemOf("end_time"); got != "结束时间应晚于开始时间" {
+		t.Fatalf("problem of end time = %q", got)
 	}
 	test.Tap(f.saveBtn)
 	if !strings.Contains(f.message.Text, "需要修改") {
@@ -54,8 +54,8 @@ func TestQuickVisitEntryValidatesAndSaves(t *testing.T) {
 	visits = countVisits()
 
 	typeInto(entryOf(t, f, "end_time"), "1000")
-	if got := f.errorOf("end_time"); got != "" {
-		t.Fatalf("message still shown after the fix: %q", got)
+	if got := f.problemOf("end_time"); got != "" {
+		t.Fatalf("problem still shown after the fix: %q", got)
 	}
 	typeInto(entryOf(t, f, "issues"), "屋顶漏雨")
 	test.Tap(f.saveBtn)
