@@ -31,7 +31,6 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 	a.Settings().SetTheme(Theme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("村站")
-	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
 	defer func() {
 		if st := current; st != nil {
@@ -63,32 +62,60 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 		w.ShowAndRun()
 		return err
 	}
-	current = st
+	open := func(ready *store.Store) *UI {
+		current = ready
+		return New(a, w, ready, windowOptions(ready))
+	}
+	var first *setup
 	if st.Station() == nil {
-		newSetup(a, w, st, func(ready *store.Store) {
-			current = ready
-			New(a, w, ready, windowOptions(ready))
+		first = newSetup(a, w, st, func(ready *store.Store) { open(ready) })
+	} else {
+		open(st)
+	}
+	if screenshots != "" {
+		drv := newDriver()
+		w.Resize(walkWindowSize(drv))
+		a.Lifecycle().SetOnStarted(func() {
+			go func() {
+				walkErr = runWalk(&walk{win: w, setup: first, dir: screenshots, drv: drv,
+					make: func() *UI { return open(current) }})
+				if walkErr != nil {
+					fmt.Fprintln(os.Stderr, walkErr)
+				}
+				fyne.Do(w.Close)
+			}()
 		})
 	} else {
-		u := New(a, w, st, windowOptions(st))
-		if screenshots != "" {
-			a.Lifecycle().SetOnStarted(func() {
-				go func() {
-					if err := tour(u, screenshots); err != nil {
-						fmt.Fprintln(os.Stderr, "screenshots:", err)
-						tourErr = err
-					}
-					fyne.Do(w.Close)
-				}()
-			})
-		}
+		w.Resize(rememberedSize(a))
+		w.SetOnClosed(func() { rememberSize(a, w) })
 	}
 	w.ShowAndRun()
-	return tourErr
+	return walkErr
 }
 
-// tourErr is a failure of the screenshot tour, returned by Run.
-var tourErr error
+// walkErr is what the window walkthrough found, returned by Run.
+var walkErr error
+
+// defaultSize fits every screen a village PC has, 1024×768 and up, with a
+// taskbar and the title bar: a bigger window's bottom (the status line)
+// was cut off on 1366×768. The user's own size is remembered.
+var defaultSize = fyne.NewSize(1000, 660)
+
+func rememberedSize(a fyne.App) fyne.Size {
+	p := a.Preferences()
+	w, h := p.Float("window_width"), p.Float("window_height")
+	if w < 600 || h < 400 {
+		return defaultSize
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+func rememberSize(a fyne.App, w fyne.Window) {
+	s := w.Canvas().Size()
+	a.Preferences().SetFloat("window_width", float64(s.Width))
+	a.Preferences().SetFloat("window_height", float64(s.Height))
+}
+
 
 // memoryLimit is the soft limit of the Go heap for the window: station PCs
 // often have 2–4 GB shared with a browser and office software. Within it
@@ -191,8 +218,7 @@ func (s *setup) build() fyne.CanvasObject {
 		widget.NewLabel("站点序号"), s.seq,
 		widget.NewLabel("站点名称"), s.name)
 	enrol := widget.NewButtonWithIcon("用县级中心的凭证文件设置…", theme.FileIcon(), func() {
-		d := newFileOpen(s.w, func(path string) { s.enrolFrom(path) })
-		d.Show()
+		openFile(s.w, nil, s.enrolFrom)
 	})
 	s.demoBar = widget.NewProgressBar()
 	s.demoBar.Hide()

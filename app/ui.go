@@ -11,6 +11,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -58,6 +59,9 @@ type UI struct {
 	operator string
 	// async runs background work: a goroutine normally, inline in tests.
 	async func(func())
+	// busy counts background work not yet finished and checks not yet run
+	// (the walkthrough waits for it before it looks at the window).
+	busy atomic.Int32
 	// debounce delays checks while the user types; zero in tests.
 	debounce time.Duration
 	now      func() time.Time
@@ -72,6 +76,9 @@ type UI struct {
 
 	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result
+	// onError, when set, hears of every error the window shows (the
+	// walkthrough checks them).
+	onError func(title, msg string)
 
 	home      *homeScreen
 	homes     *homesScreen
@@ -109,6 +116,14 @@ func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
 	}
 	if opt.Async != nil {
 		u.async = opt.Async
+	}
+	run := u.async
+	u.async = func(f func()) {
+		u.busy.Add(1)
+		run(func() {
+			defer u.busy.Add(-1)
+			f()
+		})
 	}
 	if u.now == nil {
 		u.now = time.Now
@@ -188,8 +203,9 @@ func (u *UI) buildChrome() {
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
 	bar.SetMinSize(fyne.NewSize(1, 1))
 	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.nav)
-	content := container.NewBorder(container.NewVBox(header, bar), u.status, left, nil, u.body)
-	u.win.SetContent(content)
+	// The objects are in the order Tab visits them: the navigation, the
+	// page, the header; the layout places them.
+	u.win.SetContent(container.New(chromeLayout{}, left, u.body, container.NewVBox(header, bar), u.status))
 }
 
 func (u *UI) navLabel(i int) string {
@@ -261,8 +277,7 @@ func (u *UI) guard(what string, next func()) {
 				next()
 			}
 		}, u.win)
-		d.Resize(fyne.NewSize(420, 200))
-		d.Show()
+		showDialog(u.win, d, fyne.NewSize(420, 200))
 		return
 	}
 	next()
@@ -316,6 +331,9 @@ func (u *UI) showError(title string, err error) {
 			msg += "· " + p.Message + "\n"
 		}
 	}
+	if u.onError != nil {
+		u.onError(title, store.MessageOf(err))
+	}
 	d := dialog.NewInformation(title, msg, u.win)
 	d.Show()
 	u.setStatus("%s：%s", title, store.MessageOf(err))
@@ -353,20 +371,24 @@ func (u *UI) askOperator(done func()) {
 }
 
 // installShortcuts: Ctrl+S saves the form in front, Ctrl+N starts a new
-// visit, F5 reloads.
+// visit, F5 reloads; wherever the keyboard is (keys.go).
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func() {
 		if f := u.activeForm(); f != nil {
 			f.save()
 		}
 	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func() {
 		u.showScreen(u.visits)
-		u.visits.startNew(nil)
+		if u.screens[u.current].s == u.visits {
+			u.visits.startNew(nil)
+		}
 	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF5}, func(fyne.Shortcut) {
-		u.screens[u.current].s.refresh()
+	addKey(c, fyne.KeyF5, func() {
+		if !u.screens[u.current].s.dirty() {
+			u.screens[u.current].s.refresh()
+		}
 	})
 }
 
@@ -393,16 +415,26 @@ func card(title string, content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(heading(title), nil, nil, nil, content)))
 }
 
-// newFileOpen asks for a file and passes on its path.
-func newFileOpen(w fyne.Window, then func(path string)) dialog.Dialog {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		then(path)
-	}, w)
-	d.Resize(fyne.NewSize(800, 560))
-	return d
+// chromeLayout places the window's parts: navigation on the left, header
+// on top, status line at the bottom, the page in the middle. Its objects
+// are navigation, page, header, status, in that order.
+type chromeLayout struct{}
+
+func (chromeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	nav, page, header, status := objs[0], objs[1], objs[2], objs[3]
+	hh, sh, nw := header.MinSize().Height, status.MinSize().Height, nav.MinSize().Width
+	header.Move(fyne.NewPos(0, 0))
+	header.Resize(fyne.NewSize(size.Width, hh))
+	status.Move(fyne.NewPos(0, size.Height-sh))
+	status.Resize(fyne.NewSize(size.Width, sh))
+	nav.Move(fyne.NewPos(0, hh))
+	nav.Resize(fyne.NewSize(nw, size.Height-hh-sh))
+	page.Move(fyne.NewPos(nw, hh))
+	page.Resize(fyne.NewSize(size.Width-nw, size.Height-hh-sh))
+}
+
+func (chromeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	nav, page, header, status := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize(), objs[3].MinSize()
+	w := max(header.Width, status.Width, nav.Width+page.Width)
+	return fyne.NewSize(w, header.Height+status.Height+max(nav.Height, page.Height))
 }
