@@ -83,16 +83,22 @@ screenshots: build
 # package: the Linux package (binary, icon, desktop file) and the Windows
 # .exe with its icon and version resource, from FyneApp.toml, cross-compiled
 # with mingw-w64; and the county server for both. Everything lands in dist/.
+# The fyne tool compiles C with -fstack-protector-strong -D_FORTIFY_SOURCE=3,
+# whose __stack_chk_* and __*_chk come from libssp: -static links it, and any
+# other MinGW runtime (libgcc, libwinpthread), into the .exe rather than
+# needing libssp-0.dll beside it; peimports fails the build if a .exe still
+# imports a DLL that Windows 10 does not ship.
 package: deps
 	$(call ensure,$(PACK_PKGS))
 	$(GO) build -o $(FYNE) fyne.io/tools/cmd/fyne
 	mkdir -p dist
 	./$(FYNE) package --os linux --release
 	mv 村站.tar.xz dist/cunzhan-linux-amd64.tar.xz
-	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CGO_LDFLAGS=-lssp ./$(FYNE) package --os windows --release --app-id cn.cunzhan.station
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CGO_LDFLAGS="-static -lssp" ./$(FYNE) package --os windows --release --app-id cn.cunzhan.station
 	mv 村站.exe dist/cunzhan-windows-amd64.exe
 	CGO_ENABLED=0 $(GO) build -trimpath -o dist/cunzhan-county-linux-amd64 ./sync/cmd/cunzhan-county
 	CGO_ENABLED=0 GOOS=windows $(GO) build -trimpath -o dist/cunzhan-county-windows-amd64.exe ./sync/cmd/cunzhan-county
+	$(GO) run ./.ci/peimports dist/cunzhan-windows-amd64.exe dist/cunzhan-county-windows-amd64.exe
 	ls -l dist
 
 clean:
