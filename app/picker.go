@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,8 +18,15 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
-// pickLimit caps how many candidates a picker lists; typing narrows it.
-const pickLimit = 300
+// pickLimit caps how many candidates a picker lists; typing narrows it
+// (a variable for tests).
+var pickLimit = 300
+
+// filterBudget bounds how many candidates a picker with a filter (free beds
+// of one home, assessments of the chosen person) reads per keystroke: the
+// filter needs each record decoded. Up to it the count is exact; beyond it
+// the picker says how far it looked (a variable for tests).
+var filterBudget = 3000
 
 // refPicker chooses the record a reference field points at: it shows the
 // record's title and opens a searchable list of candidates.
@@ -27,11 +37,19 @@ type refPicker struct {
 	label  *widget.Label
 	choose *widget.Button
 	filter func(r *store.Reader, e store.Entity) bool
+	// within, when set, lists the only records the picker may offer (the
+	// rooms of one home, the members of one household), so that a filter
+	// reads a handful of records instead of walking the whole kind.
+	within func(r *store.Reader) ([]uuid.UUID, error)
 	put    func(json.RawMessage)
+	// create, when set, offers to make the record instead of choosing it;
+	// done picks what was made.
+	create func(done func(uuid.UUID))
 	dlg    dialog.Dialog
 	// list is the candidate list of the open dialog (tests pick from it).
 	list *lazyList
 	box  *searchBox
+	seq  int
 }
 
 func newRefPicker(u *UI, spec store.FieldSpec, raw json.RawMessage, filter func(r *store.Reader, e store.Entity) bool, put func(json.RawMessage)) *refPicker {
@@ -87,90 +105,187 @@ func (p *refPicker) pick(id uuid.UUID) {
 
 // open shows the candidates in a dialog with a search box on top.
 func (p *refPicker) open() {
-	p.list = newLazyList(p.u, pickerColumns(p.spec.Ref), func(r *store.Reader, id uuid.UUID) []string {
-		return pickerRow(r, id)
+	k := p.spec.Ref
+	p.list = newLazyList(p.u, pickerColumns(k), func(r *store.Reader, id uuid.UUID) []string {
+		return pickerRow(r, k, id)
 	})
 	p.list.onSelect = func(id uuid.UUID) { p.pick(id) }
-	p.box = newSearchBox(p.u, searchHint(p.spec.Ref), p.list, func(r *store.Reader, q string) ([]uuid.UUID, int, error) {
-		return p.u.candidates(r, p.spec.Ref, q, p.filter)
+	p.box = newSearchBox(p.u, searchHint(k), p.list, func(r *store.Reader, q string) ([]uuid.UUID, int, error) {
+		res, err := p.u.candidates(r, k, q, p.filter, p.within)
+		return res.ids, res.total, err
 	})
-	content := container.NewBorder(p.box.entry, nil, nil, nil, p.list.obj)
+	// The picker runs its own query on each keystroke (search below): a
+	// filtered picker may have to say that it looked at only part of the
+	// records, which the search box's count cannot.
+	p.box.entry.OnChanged = func(string) { p.search() }
+	var bottom fyne.CanvasObject
+	if p.create != nil {
+		bottom = flow(widget.NewButtonWithIcon("找不到，新建"+p.spec.Label+"…", theme.ContentAddIcon(), func() {
+			p.dlg.Hide()
+			p.dlg = nil
+			p.create(p.pick)
+		}))
+	}
+	content := container.NewBorder(p.box.entry, bottom, nil, nil, p.list.obj)
 	p.dlg = dialog.NewCustom("选择"+p.spec.Label, "取消", content, p.u.win)
+	// Searching read index pages of the file (the kernel maps 64 KB around
+	// every page touched): once a record is chosen, or none, they go back,
+	// as after a print.
+	p.dlg.SetOnClosed(func() { p.u.async(p.u.releaseMemory) })
 	showDialog(p.u.win, p.dlg, fyne.NewSize(720, 520))
-	p.box.search()
+	p.search()
 	p.u.win.Canvas().Focus(p.box.entry)
 }
 
-func searchHint(k store.Kind) string {
-	if k == store.KindPerson {
-		return "输入姓名、拼音首字母（如 wxl）或身份证号"
-	}
-	return "输入名称或编号筛选"
+// search runs the query for the entry's text off the UI goroutine and
+// shows only the answer to the latest keystroke.
+func (p *refPicker) search() {
+	p.seq++
+	seq, q := p.seq, p.box.entry.Text
+	p.u.async(func() {
+		var res candidateSet
+		err := p.u.st.View(func(r *store.Reader) error {
+			var err error
+			res, err = p.u.candidates(r, p.spec.Ref, q, p.filter, p.within)
+			return err
+		})
+		fyne.Do(func() {
+			if seq != p.seq {
+				return
+			}
+			if err != nil {
+				p.list.count.SetText("查询失败：" + store.MessageOf(err))
+				return
+			}
+			p.list.set(res.ids, res.total)
+			if res.unread > 0 {
+				p.list.count.SetText(fmt.Sprintf("显示 %d 条：查看了 %d 条记录，其中 %d 条符合，另有 %d 条未查看；请输入姓名或编号缩小范围",
+					len(res.ids), filterBudget, res.total, res.unread))
+			}
+		})
+	})
 }
+
+func searchHint(k store.Kind) string {
+	switch k {
+	case store.KindPerson:
+		return "输入姓名、拼音首字母（如 wxl）或身份证号"
+	case store.KindRoom, store.KindBed, store.KindOrigin:
+		return "输入房间号、床位号或名称筛选"
+	case store.KindHome, store.KindEnterprise:
+		return "输入名称、拼音首字母或编号"
+	}
+	return "输入姓名、拼音首字母（如 wxl）、身份证号或编号"
+}
+
+// Columns of a picker: a person as every person list shows them, any
+// other record by its title and, where it is about a person, that person's
+// village and birth year, which tell two 王秀兰 apart.
+var (
+	colSex    = column{title: "性别", sample: "女"}
+	colIDMask = column{title: "身份证号", sample: "1301**********002X"}
+)
 
 func pickerColumns(k store.Kind) []column {
 	if k == store.KindPerson {
-		return []column{{"姓名", 110}, {"性别", 50}, {"出生日期", 110}, {"身份证号", 190}, {"村", 0}}
+		return []column{colName, colSex, colBorn, colVillage, colIDMask}
 	}
-	return []column{{store.KindLabel(k), 0}}
+	return []column{{title: store.KindLabel(k), grow: true}, colVillage, colBorn}
 }
 
-// pickerRow is one candidate: for a person, what tells two 王秀兰 apart
-// without showing the whole ID number.
-func pickerRow(r *store.Reader, id uuid.UUID) []string {
-	e, err := r.Get(id)
+// pickerRow is one candidate's cells, in the order of pickerColumns.
+func pickerRow(r *store.Reader, k store.Kind, id uuid.UUID) []string {
+	e, err := r.Live(id, k)
 	if err != nil || e == nil {
 		return []string{"（已删除）"}
 	}
 	if p, ok := e.(*store.Person); ok {
-		return []string{p.Name, p.Sex, string(p.BirthDate), ident.MaskID(p.IDNumber), ident.DivisionName(store.MetaOf(p).Scope)}
+		return []string{p.Name, p.Sex, birthYear(p), villageName(store.MetaOf(p).Scope), ident.MaskID(p.IDNumber)}
 	}
-	return []string{r.Title(e)}
+	if p := r.OwnerPerson(e); p != nil {
+		return []string{r.Title(e), villageName(store.MetaOf(p).Scope), birthYear(p)}
+	}
+	return []string{r.Title(e), villageName(store.MetaOf(e).Scope), ""}
 }
 
-// candidates lists records of kind k in the station's scope matching q:
-// people through the name/pinyin/ID index, other kinds by their title.
-func (u *UI) candidates(r *store.Reader, k store.Kind, q string, filter func(r *store.Reader, e store.Entity) bool) ([]uuid.UUID, int, error) {
+func birthYear(p *store.Person) string {
+	if d := string(p.BirthDate); len(d) >= 4 {
+		return d[:4]
+	}
+	return ""
+}
+
+// candidateSet is what a picker lists: ids (at most pickLimit), the true
+// number of matches, and how many records a filtered search left unread.
+type candidateSet struct {
+	ids    []uuid.UUID
+	total  int
+	unread int
+}
+
+// candidates lists records of kind k in the station's scope matching q,
+// through the store's indexes (store.SearchKind: name, pinyin initials, ID
+// number, record number), newest first. A filter decodes records, so it is
+// applied to a set given by within, or to at most filterBudget candidates
+// in order; the count then says how many were left unread.
+func (u *UI) candidates(r *store.Reader, k store.Kind, q string, filter func(r *store.Reader, e store.Entity) bool, within func(r *store.Reader) ([]uuid.UUID, error)) (candidateSet, error) {
 	scope := u.scope()
-	q = strings.TrimSpace(q)
-	var ids []uuid.UUID
-	total := 0
-	keep := func(id uuid.UUID) bool {
-		if filter == nil {
-			return true
-		}
-		e, err := r.Live(id, k)
-		return err == nil && e != nil && filter(r, e)
+	if filter == nil && within == nil {
+		ids, total, err := r.SearchKind(k, q, scope, pickLimit)
+		return candidateSet{ids: ids, total: total}, err
 	}
-	if k == store.KindPerson && q != "" {
-		hits, n, err := r.Search(q, scope, pickLimit)
+	var all []uuid.UUID
+	if within != nil {
+		allowed, err := within(r)
 		if err != nil {
-			return nil, 0, err
+			return candidateSet{}, err
 		}
-		for _, h := range hits {
-			if h.Kind == store.KindPerson && keep(h.ID) {
-				ids = append(ids, h.ID)
+		if strings.TrimSpace(q) == "" {
+			all = append(all, allowed...)
+			sort.Slice(all, func(i, j int) bool { return bytes.Compare(all[i][:], all[j][:]) > 0 })
+		} else {
+			in := make(map[uuid.UUID]bool, len(allowed))
+			for _, id := range allowed {
+				in[id] = true
+			}
+			found, _, err := r.SearchKind(k, q, scope, -1)
+			if err != nil {
+				return candidateSet{}, err
+			}
+			for _, id := range found {
+				if in[id] {
+					all = append(all, id)
+				}
 			}
 		}
-		return ids, max(n, len(ids)), nil
+	} else {
+		found, _, err := r.SearchKind(k, q, scope, -1)
+		if err != nil {
+			return candidateSet{}, err
+		}
+		all = found
 	}
-	err := r.EachID(k, scope, func(id uuid.UUID, _ string) error {
-		if !keep(id) {
-			return nil
-		}
-		if q != "" {
-			e, _ := r.Live(id, k)
-			if e == nil || !strings.Contains(r.Title(e), q) {
-				return nil
+	var out candidateSet
+	for i, id := range all {
+		if filter != nil {
+			if i == filterBudget {
+				out.unread = len(all) - i
+				break
+			}
+			e, err := r.Live(id, k)
+			if err != nil {
+				return candidateSet{}, err
+			}
+			if e == nil || !filter(r, e) {
+				continue
 			}
 		}
-		total++
-		if len(ids) < pickLimit {
-			ids = append(ids, id)
+		out.total++
+		if len(out.ids) < pickLimit {
+			out.ids = append(out.ids, id)
 		}
-		return nil
-	})
-	return ids, total, err
+	}
+	return out, nil
 }
 
 // scope is the station's division scope ("" before set-up).
