@@ -13,6 +13,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/google/uuid"
 )
 
 // errorLabel shows a field's problem in red under it, at the size of the
@@ -91,6 +92,12 @@ func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
 		return f.divisionCtl(spec)
 	case store.FieldRef:
 		p := newRefPicker(f.u, spec, f.vals[name], f.opts.refFilter[name], put)
+		if w := f.opts.refWithin[name]; w != nil {
+			p.within = func(r *store.Reader) ([]uuid.UUID, error) { return w(f, r) }
+		}
+		if c := f.opts.refCreate[name]; c != nil {
+			p.create = func(done func(uuid.UUID)) { c(f, done) }
+		}
 		f.pickers = append(f.pickers, p)
 		return p.ctl()
 	case store.FieldGroup:
@@ -164,8 +171,8 @@ func enabler(w disableable) func(bool) {
 	}
 }
 
-// choiceCtl offers a short list as radio buttons on one line (quick to
-// reach with the keyboard), a long one as a drop-down.
+// choiceCtl offers a short list as chips that wrap (quick to reach with
+// the keyboard and the mouse), a long one as a drop-down.
 func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
 	var cur string
 	_ = json.Unmarshal(raw, &cur)
@@ -177,16 +184,8 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 	for _, c := range choices {
 		width += len([]rune(c)) + 2
 	}
-	if len(choices) <= 5 && width <= 24 {
-		rg := widget.NewRadioGroup(choices, nil)
-		rg.Horizontal = true
-		rg.SetSelected(cur)
-		rg.OnChanged = onChange
-		return &fieldCtl{obj: rg, focus: nil, set: func(raw json.RawMessage) {
-			var s string
-			_ = json.Unmarshal(raw, &s)
-			rg.SetSelected(s)
-		}, enable: enabler(rg)}
+	if len(choices) <= 6 && width <= 30 {
+		return newChoiceChips(choices, cur, onChange).ctl()
 	}
 	sel := widget.NewSelect(choices, nil)
 	sel.PlaceHolder = "（请选择）"
@@ -402,7 +401,8 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 		rows.Objects = nil
 		for i := range items {
 			i := i
-			line := container.NewHBox()
+			// Each entry's fields wrap onto lines on a narrow window.
+			line := flow()
 			for _, sub := range spec.Fields {
 				sub := sub
 				switch sub.Type {
@@ -447,7 +447,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 		items = append(items, map[string]json.RawMessage{})
 		redraw()
 	})
-	return &fieldCtl{spec: spec, obj: container.NewVBox(rows, container.NewHBox(add)), set: func(raw json.RawMessage) {
+	return &fieldCtl{spec: spec, obj: container.NewVBox(rows, flow(add)), set: func(raw json.RawMessage) {
 		items = nil
 		_ = json.Unmarshal(raw, &items)
 		redraw()

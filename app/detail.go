@@ -84,8 +84,16 @@ type panel struct {
 
 func newPanel(empty string) *panel {
 	p := &panel{box: container.NewStack()}
-	p.set(container.NewCenter(widget.NewLabel(empty)))
+	p.set(container.NewPadded(container.NewVBox(para(empty))))
 	return p
+}
+
+// para is a label for a sentence: it wraps at the width it is given
+// instead of making the window as wide as the sentence is long.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func (p *panel) set(o fyne.CanvasObject) {

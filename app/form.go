@@ -76,6 +76,12 @@ type formOptions struct {
 	// refFilter narrows what a reference picker offers (free beds of one
 	// home, assessments of the person).
 	refFilter map[string]func(r *store.Reader, e store.Entity) bool
+	// refWithin lists the only records a picker may offer (the beds of one
+	// home), so that it reads a handful instead of the whole kind.
+	refWithin map[string]func(f *recordForm, r *store.Reader) ([]uuid.UUID, error)
+	// refCreate lets a picker make the record it cannot find (the person
+	// to admit), which it then picks.
+	refCreate map[string]func(f *recordForm, done func(uuid.UUID))
 	// custom builds the control of a field the generic form cannot
 	// (assessment item scores).
 	custom    map[string]func(f *recordForm, spec store.FieldSpec) *fieldCtl
@@ -299,7 +305,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 	}
 	f.saveBtn = widget.NewButtonWithIcon(label+"（Ctrl+S）", theme.DocumentSaveIcon(), f.save)
 	f.saveBtn.Importance = widget.HighImportance
-	buttons := container.NewHBox(f.saveBtn)
+	buttons := flow(f.saveBtn)
 	for _, x := range f.opts.extra {
 		buttons.Add(x)
 	}

@@ -19,8 +19,9 @@ func (f *recordForm) scheduleCheck() {
 		f.check()
 		return
 	}
-	if f.timer != nil {
-		f.timer.Stop()
+	if f.timer != nil && f.timer.Stop() {
+		// The check it would have run is replaced by this one.
+		f.u.busy.Add(-1)
 	}
 	f.u.busy.Add(1)
 	f.timer = time.AfterFunc(f.u.debounce, func() {
@@ -34,6 +35,11 @@ func (f *recordForm) scheduleCheck() {
 // check asks the store what a save would say now. Results of an older
 // check arriving after a newer one are dropped.
 func (f *recordForm) check() {
+	if f.bar == nil {
+		// Still being built: controls report their first values; the
+		// check runs once the form is complete.
+		return
+	}
 	f.seq++
 	seq := f.seq
 	e := f.entity()

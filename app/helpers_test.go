@@ -94,7 +94,10 @@ func newTestUI(t *testing.T, st *store.Store) *UI {
 }
 
 // typeInto replaces an entry's text as a person would: select all, type.
-func typeInto(e *widget.Entry, text string) {
+func typeInto(e interface {
+	fyne.Focusable
+	SetText(string)
+}, text string) {
 	e.SetText("")
 	test.Type(e, text)
 }

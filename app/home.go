@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/report"
 )
 
@@ -25,10 +24,16 @@ type homeScreen struct {
 	month    *widget.Label
 	chart    *fyne.Container
 	total    *widget.Label
-	notSeen  *widget.List
+	notSeen  *focusList
 	notCount *widget.Label
-	due      *widget.List
-	overdue  *widget.List
+	notCols  *colWidths
+	// steps are a new station's first steps, until they are done.
+	steps *fyne.Container
+	// covCols are the columns of the coverage bars: name, bar, counts.
+	covCols *colWidths
+	loanCols *colWidths
+	due      *focusList
+	overdue  *focusList
 	loanNote *widget.Label
 	beds     *widget.Label
 
@@ -50,6 +55,8 @@ type homeData struct {
 	due     []store.LoanRow
 	overdue []store.LoanRow
 	beds    map[string]int
+	// people are the persons of the first rows of the work list.
+	people map[uuid.UUID]person
 }
 
 func newHomeScreen(u *UI) *homeScreen { return &homeScreen{u: u} }
@@ -57,33 +64,21 @@ func newHomeScreen(u *UI) *homeScreen { return &homeScreen{u: u} }
 func (h *homeScreen) dirty() bool { return false }
 
 func (h *homeScreen) build() fyne.CanvasObject {
+	h.covCols = newColWidths([]column{{sample: "　示例社区"}, {sample: "一二三", grow: true}, {sample: "888/888  100.00%"}})
 	h.month = widget.NewLabel("")
 	h.chart = container.NewVBox()
 	h.total = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.total.Wrapping = fyne.TextWrapWord
+	h.month.Wrapping = fyne.TextWrapWord
 	coverage := card("本月探访覆盖率", container.NewBorder(h.month, h.total, nil, nil, container.NewVScroll(h.chart)))
 
 	h.notCount = widget.NewLabel("")
-	h.notSeen = widget.NewList(
+	h.notCount.Wrapping = fyne.TextWrapBreak
+	h.notCols = newColWidths([]column{colName, colVillage, colBorn, {title: "风险", sample: "高风险"}, {title: "上次探访", sample: "从未探访"}})
+	h.notSeen = newFocusList(
 		func() int { return len(h.data.notSeen) },
-		func() fyne.CanvasObject {
-			return container.New(columnsLayout{[]column{{"", 90}, {"", 110}, {"", 70}, {"", 0}}},
-				widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			nv := h.data.notSeen[i]
-			cells := o.(*fyne.Container).Objects
-			cells[0].(*widget.Label).SetText(nv.Name)
-			cells[1].(*widget.Label).SetText(ident.DivisionName(nv.Scope))
-			cells[2].(*widget.Label).SetText(nv.RiskTier)
-			last := "从未探访"
-			if nv.LastVisit != "" {
-				last = fmt.Sprintf("上次 %s（%d天前）", nv.LastVisit, nv.LastVisit.DaysUntil(h.u.today()))
-			}
-			if !h.data.counted[nv.ProfileID] {
-				last += "  新入册"
-			}
-			cells[3].(*widget.Label).SetText(last)
-		},
+		func() fyne.CanvasObject { return tableRow(h.notCols, false) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { setRow(o, h.notSeenRow(i)) },
 	)
 	h.notSeen.OnSelected = func(i widget.ListItemID) {
 		h.notSeen.UnselectAll()
@@ -91,15 +86,16 @@ func (h *homeScreen) build() fyne.CanvasObject {
 		h.u.showScreen(h.u.visits)
 		h.u.visits.startNew(&id)
 	}
-	notSeen := card("本月尚未探访（点击登记探访）", container.NewBorder(h.notCount, nil, nil, nil, h.notSeen))
+	notSeen := card("本月尚未探访（点击登记探访）", container.NewBorder(container.NewVBox(h.notCount, tableRow(h.notCols, true)), nil, nil, nil, h.notSeen.box))
 
-	h.due = loanRowList(func() []store.LoanRow { return h.data.due }, false)
-	h.overdue = loanRowList(func() []store.LoanRow { return h.data.overdue }, true)
+	h.loanCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "应还/逾期", sample: "应还 2025-12-20"}, {title: "余额", sample: "余额 50,000.00"}})
+	h.due = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.due }, false)
+	h.overdue = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.overdue }, true)
 	h.loanNote = widget.NewLabel("")
 	loans := card("贷款：30天内到期与逾期", container.NewBorder(h.loanNote, nil, nil, nil,
 		container.NewVSplit(
-			container.NewBorder(widget.NewLabel("30天内到期"), nil, nil, nil, h.due),
-			container.NewBorder(widget.NewLabel("逾期（按逾期天数）"), nil, nil, nil, h.overdue),
+			container.NewBorder(widget.NewLabel("30天内到期"), nil, nil, nil, h.due.box),
+			container.NewBorder(widget.NewLabel("逾期（按逾期天数）"), nil, nil, nil, h.overdue.box),
 		)))
 	h.beds = widget.NewLabel("")
 	h.beds.Wrapping = fyne.TextWrapBreak
@@ -108,36 +104,50 @@ func (h *homeScreen) build() fyne.CanvasObject {
 	left := container.NewVSplit(coverage, beds)
 	left.Offset = 0.7
 	right := container.NewVSplit(notSeen, loans)
-	return container.NewPadded(container.NewGridWithColumns(2, left, right))
+	h.steps = container.NewVBox()
+	return container.NewPadded(container.NewBorder(h.steps, nil, nil, nil, container.NewGridWithColumns(2, left, right)))
 }
 
 // loanRowList lists loans: borrower, contract, due date or days overdue,
 // balance.
-func loanRowList(rows func() []store.LoanRow, overdue bool) *widget.List {
-	return widget.NewList(
+func loanRowList(cols *colWidths, rows func() []store.LoanRow, overdue bool) *focusList {
+	return newFocusList(
 		func() int { return len(rows()) },
-		func() fyne.CanvasObject {
-			return container.New(columnsLayout{[]column{{"", 80}, {"", 150}, {"", 120}, {"", 0}}},
-				widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			lr := rows()[i]
-			cells := o.(*fyne.Container).Objects
-			cells[0].(*widget.Label).SetText(lr.Borrower)
-			cells[1].(*widget.Label).SetText(lr.Loan.ContractNo)
-			if overdue {
-				cells[2].(*widget.Label).SetText(fmt.Sprintf("逾期%d天", lr.Position.DaysOverdue))
-			} else {
-				cells[2].(*widget.Label).SetText("应还 " + string(lr.Position.NextDue))
-			}
-			cells[3].(*widget.Label).SetText("余额 " + store.Yuan(lr.Position.BalanceFen))
-		},
+		func() fyne.CanvasObject { return tableRow(cols, false) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { setRow(o, loanCells(rows()[i], overdue)) },
 	)
+}
+
+func loanCells(lr store.LoanRow, overdue bool) []string {
+	when := "应还 " + string(lr.Position.NextDue)
+	if overdue {
+		when = fmt.Sprintf("逾期%d天", lr.Position.DaysOverdue)
+	}
+	return []string{lr.Borrower, lr.Loan.ContractNo, when, "余额 " + store.Yuan(lr.Position.BalanceFen)}
+}
+
+// notSeenRow is a row of the not-yet-visited list.
+func (h *homeScreen) notSeenRow(i int) []string {
+	nv := h.data.notSeen[i]
+	p := h.data.people[nv.PersonID]
+	last := "从未探访"
+	if nv.LastVisit != "" {
+		last = fmt.Sprintf("上次 %s（%d天前）", nv.LastVisit, nv.LastVisit.DaysUntil(h.u.today()))
+	}
+	if !h.data.counted[nv.ProfileID] {
+		last += "  新入册"
+	}
+	return []string{nv.Name, villageName(nv.Scope), p.born, nv.RiskTier, last}
 }
 
 // refresh reads the dashboard's figures in the background: the window
 // shows at once and fills in when the numbers are ready.
 func (h *homeScreen) refresh() {
+	h.steps.Objects = nil
+	if c := h.u.firstStepsCard(); c != nil {
+		h.steps.Objects = []fyne.CanvasObject{c}
+	}
+	h.steps.Refresh()
 	today := h.u.today()
 	month := store.MonthOf(today)
 	scope := h.u.scope()
@@ -158,6 +168,13 @@ func (h *homeScreen) refresh() {
 			if d.notSeen, _, err = r.DueVisits(scope, month, 200); err != nil {
 				return err
 			}
+			d.people = map[uuid.UUID]person{}
+			for i, nv := range d.notSeen {
+				if i == 200 {
+					break
+				}
+				d.people[nv.PersonID] = personOf(r, nv.PersonID.String())
+			}
 			if d.due, err = r.LoansDue(scope, today, 30); err != nil {
 				return err
 			}
@@ -169,7 +186,7 @@ func (h *homeScreen) refresh() {
 		})
 		// The coverage figures read every elder of the scope: hand the
 		// pages and the garbage back before the screen waits for the user.
-		h.u.st.ReleaseMemory()
+		h.u.releaseMemory()
 		fyne.Do(func() {
 			if err != nil {
 				h.total.SetText("读取失败：" + store.MessageOf(err))
@@ -190,18 +207,18 @@ func (h *homeScreen) show(d homeData) {
 	placed := map[string]bool{}
 	for _, tw := range cov.Townships {
 		if len(cov.Townships) > 1 {
-			h.chart.Add(newCoverageBar(tw, false))
+			h.chart.Add(newCoverageBar(h.covCols, tw, false))
 		}
 		for _, v := range cov.Villages {
 			if strings.HasPrefix(v.Code, tw.Code) {
-				h.chart.Add(newCoverageBar(v, len(cov.Townships) > 1))
+				h.chart.Add(newCoverageBar(h.covCols, v, len(cov.Townships) > 1))
 				placed[v.Code] = true
 			}
 		}
 	}
 	for _, v := range cov.Villages {
 		if !placed[v.Code] {
-			h.chart.Add(newCoverageBar(v, false))
+			h.chart.Add(newCoverageBar(h.covCols, v, false))
 		}
 	}
 	h.chart.Refresh()
@@ -211,6 +228,22 @@ func (h *homeScreen) show(d homeData) {
 		note += fmt.Sprintf("（其中 %d 人入册不满 %d 天，本月不计入覆盖率）", n, h.u.st.Policy().VisitGraceDays)
 	}
 	h.notCount.SetText(note)
+	var rows [][]string
+	for i := range d.notSeen {
+		if i == measureRows {
+			break
+		}
+		rows = append(rows, h.notSeenRow(i))
+	}
+	h.notCols.fitRows(rows)
+	rows = nil
+	for _, lr := range d.due {
+		rows = append(rows, loanCells(lr, false))
+	}
+	for _, lr := range d.overdue {
+		rows = append(rows, loanCells(lr, true))
+	}
+	h.loanCols.fitRows(rows)
 	h.notSeen.Refresh()
 	var overdueFen int64
 	for _, lr := range d.overdue {
@@ -236,7 +269,7 @@ func rateText(r report.Rate) string {
 
 // newCoverageBar draws one village's coverage as a bar with its counts:
 // green at 100%, amber below.
-func newCoverageBar(row report.CoverageRow, indent bool) fyne.CanvasObject {
+func newCoverageBar(cols *colWidths, row report.CoverageRow, indent bool) fyne.CanvasObject {
 	frac := float32(0)
 	if row.Rate.Valid {
 		frac = float32(row.Rate.BP) / 10000
@@ -256,7 +289,7 @@ func newCoverageBar(row report.CoverageRow, indent bool) fyne.CanvasObject {
 	}
 	name.Truncation = fyne.TextTruncateEllipsis
 	value := widget.NewLabel(fmt.Sprintf("%d/%d  %s", row.V, row.N, rateText(row.Rate)))
-	return container.New(columnsLayout{[]column{{"", 110}, {"", 0}, {"", 150}}}, name, bar, value)
+	return container.New(columnsLayout{cols}, name, bar, value)
 }
 
 // fractionLayout stretches its first object over the whole width and its

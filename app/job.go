@@ -111,9 +111,9 @@ func (u *UI) showRosterResult(res *roster.Result, importNow func()) {
 		}
 		lines = append(lines, fmt.Sprintf("第%d行 %s %s %s：%s", r.Row, r.Name, r.IDMasked, r.Outcome, strings.Join(msgs, "；")))
 	}
-	detail := widget.NewLabel(strings.Join(lines, "\n"))
+	detail := para(strings.Join(lines, "\n"))
 	detail.Wrapping = fyne.TextWrapBreak
-	content := container.NewBorder(widget.NewLabel(summary), nil, nil, nil, container.NewVScroll(detail))
+	content := container.NewBorder(para(summary), nil, nil, nil, container.NewVScroll(detail))
 	var d dialog.Dialog
 	if res.DryRun && res.Imported > 0 {
 		d = dialog.NewCustomConfirm("花名册检查结果", fmt.Sprintf("导入 %d 人", res.Imported), "关闭", content, func(ok bool) {

@@ -12,46 +12,174 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 )
 
-// column is one column of a record list.
+// column is one column of a table. Its width is what its content needs:
+// the title, a sample of the widest content it usually holds (a contract
+// number, a date), and the rows actually shown, measured in the window's
+// font. Columns were cut to "★…" and "1301311…" at fixed widths while half
+// the pane stood empty.
 type column struct {
-	title string
-	width float32 // 0: takes what is left
+	title  string
+	sample string
+	// grow columns take the room left over (a bar); without one the last
+	// column does.
+	grow bool
 }
 
-// columnsLayout places a row's cells at fixed widths, the last one (or the
-// one with width 0) taking the remaining space.
-type columnsLayout struct{ cols []column }
+// colWidths are the widths of a table's columns, shared by its header and
+// every row so that they line up.
+type colWidths struct {
+	cols []column
+	need []float32
+}
+
+func newColWidths(cols []column) *colWidths {
+	c := &colWidths{cols: cols, need: make([]float32, len(cols))}
+	for i, col := range cols {
+		c.need[i] = max(textWidth(col.title), textWidth(col.sample))
+	}
+	return c
+}
+
+// fit widens column i to show text in full, up to a cap (a long note is
+// cut with an ellipsis instead); it reports whether the width changed.
+func (c *colWidths) fit(i int, text string) bool {
+	if i >= len(c.need) {
+		return false
+	}
+	w := min(textWidth(text), maxColumn)
+	if w <= c.need[i] {
+		return false
+	}
+	c.need[i] = w
+	return true
+}
+
+// maxColumn caps a column measured from its rows.
+const maxColumn = 320
+
+// minColumn is what a column keeps when the window is too narrow for
+// every column's need: three characters.
+func minColumn() float32 { return textWidth("一二三") }
+
+// textWidth is the width of a label showing s.
+func textWidth(s string) float32 {
+	if s == "" {
+		return 0
+	}
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+}
+
+// widths lays the columns into a row of the given width: each its need,
+// the room left to the growing column; when the row is narrower than the
+// needs, each column gives up a share of what it has above its minimum.
+func (c *colWidths) widths(total float32) []float32 {
+	n := len(c.need)
+	out := make([]float32, n)
+	avail := total - theme.Padding()*float32(max(n-1, 0))
+	var need, floor float32
+	mins := make([]float32, n)
+	for i, w := range c.need {
+		mins[i] = min(w, minColumn())
+		need += w
+		floor += mins[i]
+	}
+	switch {
+	case avail >= need:
+		copy(out, c.need)
+		grow := -1
+		for i, col := range c.cols {
+			if col.grow {
+				grow = i
+			}
+		}
+		if grow < 0 {
+			grow = n - 1
+		}
+		if grow >= 0 {
+			out[grow] += avail - need
+		}
+	case need > floor:
+		ratio := max(avail-floor, 0) / (need - floor)
+		for i, w := range c.need {
+			out[i] = mins[i] + (w-mins[i])*ratio
+		}
+	default:
+		copy(out, mins)
+	}
+	return out
+}
+
+func (c *colWidths) minWidth() float32 {
+	var w float32
+	for _, x := range c.need {
+		w += min(x, minColumn())
+	}
+	return w + theme.Padding()*float32(max(len(c.need)-1, 0))
+}
+
+// columnsLayout places a row's cells at its table's column widths.
+type columnsLayout struct{ w *colWidths }
 
 func (c columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	fixed := float32(0)
-	for _, col := range c.cols {
-		fixed += col.width
-	}
-	pad := theme.Padding()
+	ws := c.w.widths(size.Width)
 	x := float32(0)
 	for i, o := range objs {
-		if i >= len(c.cols) {
+		if i >= len(ws) {
 			break
 		}
-		w := c.cols[i].width
-		if w == 0 {
-			w = max(size.Width-fixed-pad*float32(len(c.cols)-1), 40)
-		}
 		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + pad
+		o.Resize(fyne.NewSize(ws[i], size.Height))
+		x += ws[i] + theme.Padding()
 	}
 }
 
 func (c columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w, h := float32(0), float32(0)
-	for i, o := range objs {
-		if i < len(c.cols) {
-			w += c.cols[i].width + theme.Padding()
-		}
+	h := float32(0)
+	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(w, h)
+	return fyne.NewSize(c.w.minWidth(), h)
+}
+
+// tableRow makes the cells of one row (or the header) of a table.
+func tableRow(w *colWidths, header bool) *fyne.Container {
+	cells := make([]fyne.CanvasObject, len(w.cols))
+	for i, col := range w.cols {
+		var l *widget.Label
+		if header {
+			l = widget.NewLabelWithStyle(col.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		} else {
+			l = widget.NewLabel("")
+		}
+		l.Truncation = fyne.TextTruncateEllipsis
+		cells[i] = l
+	}
+	return container.New(columnsLayout{w}, cells...)
+}
+
+// setRow shows texts in a row made by tableRow.
+func setRow(o fyne.CanvasObject, texts []string) {
+	for j, c := range o.(*fyne.Container).Objects {
+		text := ""
+		if j < len(texts) {
+			text = texts[j]
+		}
+		c.(*widget.Label).SetText(text)
+	}
+}
+
+// fitRows widens a table's columns to the rows given; it reports whether
+// any width changed (the table must then be refreshed).
+func (c *colWidths) fitRows(rows [][]string) bool {
+	changed := false
+	for _, r := range rows {
+		for j, text := range r {
+			if c.fit(j, text) {
+				changed = true
+			}
+		}
+	}
+	return changed
 }
 
 // lazyList is a virtualized list of records: it holds only their ids and
@@ -59,12 +187,13 @@ func (c columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // that a list of 100,000 people opens at once and scrolls without stutter.
 type lazyList struct {
 	u      *UI
-	cols   []column
+	widths *colWidths
 	ids    []uuid.UUID
 	total  int // may exceed len(ids) when a query was capped
 	cache  map[uuid.UUID][]string
 	load   func(r *store.Reader, id uuid.UUID) []string
-	list   *widget.List
+	list   *focusList
+	header *fyne.Container
 	count  *widget.Label
 	obj    fyne.CanvasObject
 	picked uuid.UUID
@@ -72,29 +201,16 @@ type lazyList struct {
 	onSelect func(id uuid.UUID)
 }
 
+// measureRows is how many rows a list reads when its content changes, to
+// size its columns to what they hold.
+const measureRows = 40
+
 func newLazyList(u *UI, cols []column, load func(r *store.Reader, id uuid.UUID) []string) *lazyList {
-	l := &lazyList{u: u, cols: cols, load: load, cache: map[uuid.UUID][]string{}}
-	l.list = widget.NewList(
+	l := &lazyList{u: u, widths: newColWidths(cols), load: load, cache: map[uuid.UUID][]string{}}
+	l.list = newFocusList(
 		func() int { return len(l.ids) },
-		func() fyne.CanvasObject {
-			cells := make([]fyne.CanvasObject, len(cols))
-			for i := range cells {
-				lb := widget.NewLabel("")
-				lb.Truncation = fyne.TextTruncateEllipsis
-				cells[i] = lb
-			}
-			return container.New(columnsLayout{cols}, cells...)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			row := l.row(i)
-			for j, c := range o.(*fyne.Container).Objects {
-				text := ""
-				if j < len(row) {
-					text = row[j]
-				}
-				c.(*widget.Label).SetText(text)
-			}
-		},
+		func() fyne.CanvasObject { return tableRow(l.widths, false) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { setRow(o, l.row(i)) },
 	)
 	l.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(l.ids) {
@@ -104,13 +220,10 @@ func newLazyList(u *UI, cols []column, load func(r *store.Reader, id uuid.UUID) 
 			}
 		}
 	}
-	headCells := make([]fyne.CanvasObject, len(cols))
-	for i, c := range cols {
-		headCells[i] = widget.NewLabelWithStyle(c.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
 	l.count = widget.NewLabel("")
-	header := container.New(columnsLayout{cols}, headCells...)
-	l.obj = container.NewBorder(header, l.count, nil, nil, l.list)
+	l.count.Truncation = fyne.TextTruncateEllipsis
+	l.header = tableRow(l.widths, true)
+	l.obj = container.NewBorder(l.header, l.count, nil, nil, l.list.box)
 	return l
 }
 
@@ -135,18 +248,32 @@ func (l *lazyList) row(i int) []string {
 	return row
 }
 
-// set replaces the list's ids.
+// set replaces the list's ids; total is how many there are in all (more
+// than the ids when a query stopped early). The columns widen to the
+// first rows.
 func (l *lazyList) set(ids []uuid.UUID, total int) {
 	l.ids = ids
-	l.total = total
+	l.total = max(total, len(ids))
 	l.cache = map[uuid.UUID][]string{}
+	var first [][]string
+	for i := 0; i < len(ids) && i < measureRows; i++ {
+		first = append(first, l.row(i))
+	}
+	if l.widths.fitRows(first) {
+		l.header.Refresh()
+	}
 	l.list.UnselectAll()
 	l.list.Refresh()
-	if total > len(ids) {
-		l.count.SetText(fmt.Sprintf("共 %d 条，显示前 %d 条；请输入更多字缩小范围", total, len(ids)))
-	} else {
-		l.count.SetText(fmt.Sprintf("共 %d 条", total))
+	l.count.SetText(countText(len(ids), l.total))
+}
+
+// countText says how many rows a list shows, never a capped number as the
+// total.
+func countText(shown, total int) string {
+	if total > shown {
+		return fmt.Sprintf("显示前 %d 条，共 %d 条；输入更多字可缩小范围", shown, total)
 	}
+	return fmt.Sprintf("共 %d 条", total)
 }
 
 // cell returns the text shown in row i, column j (tests read lists this way).
@@ -162,7 +289,7 @@ func (l *lazyList) cell(i, j int) string {
 // shows only the answer to the latest one.
 type searchBox struct {
 	u     *UI
-	entry *widget.Entry
+	entry *keyEntry
 	seq   int
 	run   func(r *store.Reader, q string) ([]uuid.UUID, int, error)
 	list  *lazyList
@@ -170,7 +297,7 @@ type searchBox struct {
 
 func newSearchBox(u *UI, placeholder string, list *lazyList, run func(r *store.Reader, q string) ([]uuid.UUID, int, error)) *searchBox {
 	s := &searchBox{u: u, list: list, run: run}
-	s.entry = widget.NewEntry()
+	s.entry = newKeyEntry()
 	s.entry.SetPlaceHolder(placeholder)
 	s.entry.OnChanged = func(string) { s.search() }
 	s.entry.OnSubmitted = func(string) {

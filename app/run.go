@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -123,6 +124,21 @@ func rememberSize(a fyne.App, w fyne.Window) {
 // is live; a GOMEMLIMIT set by the user wins.
 const memoryLimit = 128 << 20
 
+// releaseMemory hands memory back after a large read (the dashboard's
+// coverage reads every elder of the scope), at most every half minute: it
+// forces a full collection, which is the price of a small resident size,
+// not something to pay on every click.
+func (u *UI) releaseMemory() {
+	now := time.Now().UnixNano()
+	last := lastRelease.Load()
+	if now-last < int64(30*time.Second) || !lastRelease.CompareAndSwap(last, now) {
+		return
+	}
+	u.st.ReleaseMemory()
+}
+
+var lastRelease atomic.Int64
+
 // TuneMemory applies the window's memory limit.
 func TuneMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -166,7 +182,7 @@ func showFatal(w fyne.Window, title string, err error) {
 	if store.CodeOf(err) == store.CodeLocked {
 		msg += "\n\n同一个数据文件同时只能由一个村站窗口使用。请先关闭另一个窗口，再打开村站。"
 	}
-	l := widget.NewLabel(msg)
+	l := para(msg)
 	l.Wrapping = fyne.TextWrapBreak
 	w.SetContent(container.NewPadded(container.NewVBox(heading(title), l, layout.NewSpacer(),
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("关闭", w.Close)))))
@@ -225,11 +241,11 @@ func (s *setup) build() fyne.CanvasObject {
 	demoBtn := widget.NewButtonWithIcon("打开演示数据", theme.MediaPlayIcon(), s.openDemo)
 	return container.NewPadded(container.NewVBox(
 		heading("欢迎使用村站"),
-		widget.NewLabel("本机还没有站点数据。请先设置本站，或打开演示数据看看村站能做什么。"),
-		card("设置本站", container.NewVBox(form, container.NewHBox(ok, enrol), s.message)),
+		para("本机还没有站点数据。请先设置本站，或打开演示数据看看村站能做什么。"),
+		card("设置本站", container.NewVBox(form, flow(ok, enrol), s.message)),
 		card("演示数据", container.NewVBox(
-			widget.NewLabel("演示数据全部为虚构（示例镇甲村、乙村等，2025年9–11月），单独存放，不会混入本站数据。"),
-			container.NewHBox(demoBtn), s.demoBar)),
+			para("演示数据全部为虚构（示例镇甲村、乙村等，2025年9–11月），单独存放，不会混入本站数据。"),
+			flow(demoBtn), s.demoBar)),
 	))
 }
 

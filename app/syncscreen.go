@@ -25,7 +25,7 @@ type syncScreen struct {
 	identity *widget.Label
 	enrolBtn *widget.Button
 
-	server   *widget.Entry
+	server   *keyEntry
 	syncBtn  *widget.Button
 	cancel   *widget.Button
 	progress *widget.ProgressBarInfinite
@@ -58,7 +58,7 @@ func (s *syncScreen) build() fyne.CanvasObject {
 		openFile(s.u.win, nil, s.enrolFrom)
 	})
 
-	s.server = widget.NewEntry()
+	s.server = newKeyEntry()
 	s.server.SetPlaceHolder("县级中心地址，如 http://10.1.2.3:8787")
 	s.syncBtn = widget.NewButtonWithIcon("立即同步", theme.ViewRefreshIcon(), s.startSync)
 	s.syncBtn.Importance = widget.HighImportance
@@ -97,19 +97,19 @@ func (s *syncScreen) build() fyne.CanvasObject {
 
 	network := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("县级中心"), nil, s.server),
-		container.NewHBox(s.syncBtn, s.cancel),
+		flow(s.syncBtn, s.cancel),
 		s.progress, s.stage, s.result,
 	)
 	usb := container.NewVBox(
-		widget.NewLabel("没有网络时：导出同步文件，带U盘到乡镇或县级中心导入，再把回传的文件带回本站导入。"),
-		container.NewHBox(s.exportBtn, s.importBtn, s.usbCancel),
+		para("没有网络时：导出同步文件，带U盘到乡镇或县级中心导入，再把回传的文件带回本站导入。"),
+		flow(s.exportBtn, s.importBtn, s.usbCancel),
 		s.usbBar, s.usbResult,
 	)
 	return scrolled(container.NewVBox(
-		card("本站登记", container.NewVBox(s.identity, container.NewHBox(s.enrolBtn))),
+		card("本站登记", container.NewVBox(s.identity, flow(s.enrolBtn))),
 		card("网络同步", network),
 		card("U盘同步", usb),
-		card("上次同步", container.NewVBox(s.last, container.NewHBox(review))),
+		card("上次同步", container.NewVBox(s.last, flow(review))),
 	))
 }
 

@@ -69,13 +69,18 @@ type UI struct {
 
 	screens []*screenInfo
 	current int
-	nav     *widget.List
+	nav     *focusList
 	body    *fyne.Container
 	status  *widget.Label
 	title   *widget.Label
+	// operatorBtn shows who is working, in the header.
+	operatorBtn *widget.Button
 
 	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result
+	// dialogForm is a record form open in a dialog (a new person made from
+	// a picker); Ctrl+S saves it rather than the screen's form.
+	dialogForm *recordForm
 	// onError, when set, hears of every error the window shows (the
 	// walkthrough checks them).
 	onError func(title, msg string)
@@ -173,7 +178,7 @@ func (u *UI) windowTitle() string {
 }
 
 func (u *UI) buildChrome() {
-	u.nav = widget.NewList(
+	u.nav = newFocusList(
 		func() int { return len(u.screens) },
 		func() fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("冲突审核 (000)"))
@@ -198,11 +203,12 @@ func (u *UI) buildChrome() {
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.body = container.NewStack()
 	operator := widget.NewButtonWithIcon(u.operatorLabel(), theme.AccountIcon(), nil)
-	operator.OnTapped = func() { u.askOperator(func() { operator.SetText(u.operatorLabel()) }) }
+	operator.OnTapped = func() { u.askOperator(u.refreshOperator) }
+	u.operatorBtn = operator
 	header := container.NewBorder(nil, nil, u.title, operator)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
 	bar.SetMinSize(fyne.NewSize(1, 1))
-	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.nav)
+	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.nav.box)
 	// The objects are in the order Tab visits them: the navigation, the
 	// page, the header; the layout places them.
 	u.win.SetContent(container.New(chromeLayout{}, left, u.body, container.NewVBox(header, bar), u.status))
@@ -270,13 +276,14 @@ func (u *UI) today() store.Date { return store.DateOf(u.now().In(store.ChinaTZ))
 // and otherwise only after the user agrees to drop them.
 func (u *UI) guard(what string, next func()) {
 	if u.current < len(u.screens) && u.screens[u.current].s.dirty() {
-		msg := widget.NewLabel("当前页面有尚未保存的修改。" + what + "将丢弃这些修改，确定吗？")
+		msg := para("当前页面有尚未保存的修改。" + what + "将丢弃这些修改，确定吗？")
 		msg.Wrapping = fyne.TextWrapBreak
 		d := dialog.NewCustomConfirm("有未保存的修改", "放弃修改", "继续编辑", msg, func(ok bool) {
 			if ok {
 				next()
 			}
 		}, u.win)
+		d.SetConfirmImportance(widget.DangerImportance)
 		showDialog(u.win, d, fyne.NewSize(420, 200))
 		return
 	}
@@ -339,6 +346,15 @@ func (u *UI) showError(title string, err error) {
 	u.setStatus("%s：%s", title, store.MessageOf(err))
 }
 
+// refreshOperator shows a new operator's name in the header and on the
+// page in front.
+func (u *UI) refreshOperator() {
+	u.operatorBtn.SetText(u.operatorLabel())
+	if !u.screens[u.current].s.dirty() {
+		u.screens[u.current].s.refresh()
+	}
+}
+
 func (u *UI) operatorLabel() string {
 	if u.operator == "" {
 		return "操作员：未填写"
@@ -355,7 +371,7 @@ func (u *UI) author() string {
 }
 
 func (u *UI) askOperator(done func()) {
-	e := widget.NewEntry()
+	e := newKeyEntry()
 	e.SetText(u.operator)
 	e.SetPlaceHolder("如：张红梅")
 	dialog.ShowForm("操作员", "确定", "取消", []*widget.FormItem{widget.NewFormItem("姓名", e)}, func(ok bool) {
@@ -392,8 +408,11 @@ func (u *UI) installShortcuts() {
 	})
 }
 
-// activeForm is the record form of the screen in front, if it has one open.
+// activeForm is the record form in front: a dialog's, or else the screen's.
 func (u *UI) activeForm() *recordForm {
+	if u.dialogForm != nil {
+		return u.dialogForm
+	}
 	if a, ok := u.screens[u.current].s.(interface{ form() *recordForm }); ok {
 		return a.form()
 	}
@@ -405,6 +424,7 @@ func (u *UI) activeForm() *recordForm {
 func heading(s string) *widget.Label {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.Importance = widget.HighImportance
+	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 

@@ -18,27 +18,32 @@ func (w *walk) tabs() []found[*container.AppTabs] {
 	return collect[*container.AppTabs](w.u.body, nil)
 }
 
-func (w *walk) lists() []found[*widget.List] {
-	return collect(w.u.body, func(l *widget.List) bool { return l != w.u.nav })
+func (w *walk) lists() []found[*focusList] {
+	return collect(w.u.body, func(l *focusList) bool { return l != w.u.nav })
 }
 
 func (w *walk) buttons(root fyne.CanvasObject) []found[*widget.Button] {
 	return collect(root, func(b *widget.Button) bool { return !b.Disabled() && !destructive(b) })
 }
 
-// actions lists what can be done from the state the window is in: other
-// tabs and the first row of each list while only pages were chosen so
-// far, and the buttons of the page up to two presses deep.
+// actionsFor lists what can be done from the state a path reached: each
+// tab of the screen just shown, the first row of each list until a row was
+// chosen, and the buttons of the page up to w.presses presses deep. A tab
+// is chosen only right after its screen (another tab of the same screen is
+// reached from there, not from this one).
 func (w *walk) actionsFor(path []step) []step {
-	presses := 0
+	presses, rows := 0, 0
 	for _, s := range path {
-		if s.kind == 'b' {
+		switch s.kind {
+		case 'b':
 			presses++
+		case 'r':
+			rows++
 		}
 	}
 	var out []step
 	w.ui(func() {
-		if presses == 0 {
+		if len(path) == 1 {
 			for i, t := range w.tabs() {
 				for n, it := range t.obj.Items {
 					if n != t.obj.SelectedIndex() {
@@ -46,13 +51,15 @@ func (w *walk) actionsFor(path []step) []step {
 					}
 				}
 			}
+		}
+		if presses == 0 && rows == 0 {
 			for i, l := range w.lists() {
 				if l.obj.Length != nil && l.obj.Length() > 0 {
 					out = append(out, step{kind: 'r', a: i})
 				}
 			}
 		}
-		if presses < 2 {
+		if presses < w.presses {
 			seen := map[string]int{}
 			for _, b := range w.buttons(w.u.body) {
 				label := buttonLabel(b.obj)
@@ -131,10 +138,10 @@ func (w *walk) overlayOpen() bool {
 // list (a picker chooses it), then closes what is left open.
 func (w *walk) exploreDialog(path []step) {
 	where := pathString(path) + " 对话框"
-	var list *widget.List
+	var list *focusList
 	w.ui(func() {
 		if top := w.win.Canvas().Overlays().Top(); top != nil {
-			if ls := collect[*widget.List](top, nil); len(ls) > 0 && ls[0].obj.Length() > 0 {
+			if ls := collect[*focusList](top, nil); len(ls) > 0 && ls[0].obj.Length() > 0 {
 				list = ls[0].obj
 			}
 		}
@@ -232,11 +239,13 @@ const usableMargin = 72
 func (w *walk) shoot(name string) {
 	w.shots++
 	file := fmt.Sprintf("%03d %s.png", w.shots, sanitize(name))
-	time.Sleep(50 * time.Millisecond)
+	if w.frames {
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err := w.drv.screenshot(w, filepath.Join(w.dir, file)); err != nil {
 		w.fail("截图失败：%v", err)
 	}
-	w.logf("%s", file)
+	w.logf("%s  %s", time.Since(w.t0).Round(time.Millisecond), file)
 }
 
 func sanitize(s string) string {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -109,7 +110,9 @@ func (d *xdriver) click(w *walk, o fyne.CanvasObject, parents []fyne.CanvasObjec
 		return err
 	}
 	x, y := wx+int(cx*scale), wy+int(cy*scale)
-	if out, err := exec.Command("xdotool", "mousemove", "--sync", strconv.Itoa(x), strconv.Itoa(y), "click", "1").CombinedOutput(); err != nil {
+	// Not --sync: it waits for the pointer to move, which it never does
+	// when it is already there (the same button pressed twice).
+	if out, err := exec.Command("xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "sleep", "0.05", "click", "1").CombinedOutput(); err != nil {
 		return fmt.Errorf("xdotool：%v：%s", err, out)
 	}
 	return nil
@@ -138,10 +141,15 @@ func (d *xdriver) typeText(s string) error {
 // The OpenGL read-back of a canvas comes out black on Xvfb.
 func (d *xdriver) screenshot(w *walk, path string) error {
 	geom := fmt.Sprintf("%dx%d+0+0", int(d.screen.Width), int(d.screen.Height))
-	if out, err := exec.Command("import", "-window", "root", "-crop", geom, "+repage", path).CombinedOutput(); err != nil {
-		return fmt.Errorf("import：%v：%s", err, out)
+	var err error
+	var out []byte
+	for try := 0; try < 3; try++ {
+		if out, err = exec.Command("import", "-window", "root", "-crop", geom, "+repage", path).CombinedOutput(); err == nil {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	return nil
+	return fmt.Errorf("import：%v：%s", err, out)
 }
 
 // tapdriver presses a button by calling its tap handler and saves the

@@ -138,7 +138,7 @@ func describe(o fyne.CanvasObject) string {
 		return "按钮“" + x.Text + "”"
 	case *keyEntry:
 		return "输入框"
-	case *widget.List:
+	case *focusList:
 		return "列表"
 	}
 	return fmt.Sprintf("%T", o)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"reflect"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,15 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 		return out
 	case interface{ children() []fyne.CanvasObject }:
 		return x.children()
+	}
+	// Fyne wraps each dialog in a container of its own, not exported; its
+	// Content field is.
+	if v := reflect.ValueOf(o); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("Content"); f.IsValid() && f.CanInterface() {
+			if c, ok := f.Interface().(fyne.CanvasObject); ok && c != nil {
+				return []fyne.CanvasObject{c}
+			}
+		}
 	}
 	return nil
 }
