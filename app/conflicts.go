@@ -18,7 +18,7 @@ import (
 // replaces all of them on every station after sync.
 type conflictsScreen struct {
 	u        *UI
-	list     *widget.List
+	list     *focusList
 	items    []store.Conflict
 	titles   []string
 	panel    *panel
@@ -27,8 +27,11 @@ type conflictsScreen struct {
 	revealed bool
 	// picks are the buttons of the open conflict, one per value (tests).
 	picks  []*widget.Button
-	merged *widget.Entry
+	merged *keyEntry
 	open   int
+	// undoBox offers to undo the review just made.
+	undoBox *fyne.Container
+	undoBtn *widget.Button
 }
 
 func newConflictsScreen(u *UI) *conflictsScreen {
@@ -42,7 +45,7 @@ func (c *conflictsScreen) dirty() bool { return false }
 func (c *conflictsScreen) build() fyne.CanvasObject {
 	c.note = widget.NewLabel("")
 	c.note.Wrapping = fyne.TextWrapBreak
-	c.list = widget.NewList(
+	c.list = newFocusList(
 		func() int { return len(c.items) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -55,7 +58,9 @@ func (c *conflictsScreen) build() fyne.CanvasObject {
 	)
 	c.list.OnSelected = c.show
 	c.panel = newPanel("选择左侧一处待审核的修改")
-	split := container.NewHSplit(container.NewBorder(c.note, nil, nil, nil, c.list), c.panel.box)
+	c.undoBox = container.NewVBox()
+	c.undoBox.Hide()
+	split := container.NewHSplit(container.NewBorder(container.NewVBox(c.undoBox, c.note), nil, nil, nil, c.list.box), c.panel.box)
 	split.Offset = 0.35
 	return split
 }
@@ -136,7 +141,7 @@ func (c *conflictsScreen) show(i int) {
 		}
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.Wrapping = fyne.TextWrapBreak
-		info := widget.NewLabel(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), sib.Time.Time().Format("2006-01-02 15:04")))
+		info := para(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), sib.Time.Time().Format("2006-01-02 15:04")))
 		pick := widget.NewButtonWithIcon("采用此值", theme.ConfirmIcon(), func() { c.resolve(it, sib.Value) })
 		pick.Importance = widget.HighImportance
 		c.picks = append(c.picks, pick)
@@ -144,12 +149,11 @@ func (c *conflictsScreen) show(i int) {
 	}
 	parts := []fyne.CanvasObject{
 		heading(c.titles[i]),
-		widget.NewLabel("以下各值是在不同地方同时录入的。选定后，其余的值由选定值取代，各站同步后一致。"),
+		para("以下各值是在不同地方同时录入的。选定后，其余的值由选定值取代，各站同步后一致。"),
 		cols,
 	}
 	if !it.Deleted && (spec.Type == store.FieldText || spec.Type == store.FieldList) {
-		c.merged = widget.NewMultiLineEntry()
-		c.merged.Wrapping = fyne.TextWrapBreak
+		c.merged = newKeyMultiLineEntry()
 		c.merged.SetMinRowsVisible(2)
 		// A masked value is not copied into the entry in clear.
 		if len(it.Siblings) > 0 && (spec.Mask == "" || c.revealed) {
@@ -164,7 +168,7 @@ func (c *conflictsScreen) show(i int) {
 			b, _ := json.Marshal(v)
 			c.resolve(it, b)
 		})
-		parts = append(parts, heading("或写一个合并后的值"), c.merged, container.NewHBox(useMerged))
+		parts = append(parts, heading("或写一个合并后的值"), c.merged, flow(useMerged))
 	} else {
 		c.merged = nil
 	}
@@ -173,7 +177,7 @@ func (c *conflictsScreen) show(i int) {
 		if c.revealed {
 			label = "隐去敏感信息"
 		}
-		parts = append(parts, container.NewHBox(widget.NewButtonWithIcon(label, theme.VisibilityIcon(), func() {
+		parts = append(parts, flow(widget.NewButtonWithIcon(label, theme.VisibilityIcon(), func() {
 			c.revealed = !c.revealed
 			c.show(i)
 		})))
@@ -189,21 +193,52 @@ func orDash(s string) string {
 }
 
 // resolve settles a conflict with a value and moves to the next one.
+// Right after a review the screen offers to undo it: the review is an
+// ordinary write, and the undo writes the values it replaced back, side by
+// side, so the field is up for review again (store.UndoResolve).
 func (c *conflictsScreen) resolve(it store.Conflict, value json.RawMessage) {
 	field := it.Field
 	if it.Deleted {
 		field = store.FieldDeleted
 	}
+	prior := it.Versions()
 	if err := c.u.st.Resolve(it.ID, field, value, c.u.author()); err != nil {
 		c.u.showError("未能确认", err)
 		return
 	}
-	c.u.setStatus("已确认「%s」", store.FieldLabel(it.Kind, it.Field))
+	label := store.FieldLabel(it.Kind, it.Field)
+	c.u.setStatus("已确认「%s」", label)
 	c.u.changed()
 	c.refresh()
+	c.offerUndo(fmt.Sprintf("已确认「%s」。", label), func() {
+		if err := c.u.st.UndoResolve(it.ID, field, prior, c.u.author()); err != nil {
+			c.u.showError("未能撤销", err)
+			return
+		}
+		c.u.setStatus("已撤销对「%s」的确认，各值重新列出待审核", label)
+		c.u.changed()
+		c.refresh()
+		for i, x := range c.items {
+			if x.ID == it.ID && x.Field == it.Field {
+				c.list.Select(i)
+			}
+		}
+	})
 	if len(c.items) > 0 {
 		c.list.Select(0)
 	}
+}
+
+// offerUndo shows what was just done with a button that takes it back,
+// until the next review or until the screen is left.
+func (c *conflictsScreen) offerUndo(done string, undo func()) {
+	c.undoBtn = widget.NewButtonWithIcon("撤销", theme.ContentUndoIcon(), func() {
+		c.undoBox.Hide()
+		undo()
+	})
+	c.undoBox.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, c.undoBtn, para(done))}
+	c.undoBox.Show()
+	c.undoBox.Refresh()
 }
 
 // fieldSpec finds a field's description in a kind's schema.

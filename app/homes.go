@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -48,7 +47,7 @@ func (h *homesScreen) form() *recordForm { return h.editor }
 func (h *homesScreen) dirty() bool       { return h.editor.dirty() }
 
 func (h *homesScreen) build() fyne.CanvasObject {
-	h.homeList = newLazyList(h.u, []column{{"幸福院", 0}, {"床位", 60}}, func(r *store.Reader, id uuid.UUID) []string {
+	h.homeList = newLazyList(h.u, []column{{title: "幸福院", sample: "甲村互助幸福院"}, {title: "床位", sample: "88"}}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindHome)
 		home, ok := e.(*store.Home)
 		if !ok {
@@ -63,7 +62,7 @@ func (h *homesScreen) build() fyne.CanvasObject {
 		})
 	})
 	h.panel = newPanel("在左侧选择一个幸福院")
-	split := container.NewHSplit(container.NewBorder(container.NewHBox(add), nil, nil, nil, h.homeList.obj), h.panel.box)
+	split := container.NewHSplit(container.NewBorder(flow(add), nil, nil, nil, h.homeList.obj), h.panel.box)
 	split.Offset = 0.22
 	return split
 }
@@ -119,17 +118,14 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 	h.residents.Wrapping = fyne.TextWrapBreak
 	h.loadBeds(home)
 
-	admissions := newLazyList(h.u, []column{{"老人", 80}, {"登记编号", 190}, {"入住日期", 100}, {"状态", 0}}, func(r *store.Reader, aid uuid.UUID) []string {
+	admissions := newLazyList(h.u, []column{colName, colVillage, colBorn, {title: "登记编号", sample: "RZ-130131190201-2025-001"}, {title: "入住日期", sample: "2025-11-30"}, colStatus}, func(r *store.Reader, aid uuid.UUID) []string {
 		x, _ := r.Live(aid, store.KindAdmission)
 		a, ok := x.(*store.Admission)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		name := ""
-		if p, _ := r.LiveByString(a.PersonID, store.KindPerson); p != nil {
-			name = p.(*store.Person).Name
-		}
-		return []string{name, a.AdmissionNo, string(a.CheckinDate), a.Status}
+		p := personOf(r, a.PersonID)
+		return []string{p.name, p.village, p.born, a.AdmissionNo, string(a.CheckinDate), r.StatusOn(a, h.u.today())}
 	})
 	admissions.onSelect = h.openAdmission
 	var admIDs []uuid.UUID
@@ -140,17 +136,14 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 	admissions.set(admIDs, len(admIDs))
 	newAdm := widget.NewButtonWithIcon("入住登记", theme.ContentAddIcon(), func() { h.admit(home, "") })
 
-	assessments := newLazyList(h.u, []column{{"老人", 80}, {"评估日期", 100}, {"标准", 120}, {"等级", 0}}, func(r *store.Reader, aid uuid.UUID) []string {
+	assessments := newLazyList(h.u, []column{colName, colBorn, {title: "评估日期", sample: "2025-11-30"}, {title: "标准", sample: "GB/T 42195-2022"}, {title: "等级", sample: "中度失能"}}, func(r *store.Reader, aid uuid.UUID) []string {
 		x, _ := r.Live(aid, store.KindAssessment)
 		a, ok := x.(*store.Assessment)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		name := ""
-		if p, _ := r.LiveByString(a.PersonID, store.KindPerson); p != nil {
-			name = p.(*store.Person).Name
-		}
-		return []string{name, string(a.AssessDate), a.Instrument, a.LevelName}
+		p := personOf(r, a.PersonID)
+		return []string{p.name, p.born, string(a.AssessDate), a.Instrument, a.LevelName}
 	})
 	assessments.onSelect = func(aid uuid.UUID) {
 		x, err := h.u.st.Get(aid)
@@ -180,16 +173,16 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 		h.edit("修改 "+home.Name, home, formOptions{})
 	})
 
-	legend := container.NewHBox(widget.NewLabel("图例："))
+	legend := flow(widget.NewLabel("图例："))
 	for _, st := range []string{"空闲", "预留", "占用", "维修", "停用"} {
 		legend.Add(newBedTile(st, st, "", nil).obj)
 	}
 	h.tabs = container.NewAppTabs(
-		container.NewTabItem("床位", container.NewBorder(container.NewVBox(container.NewHBox(addRoom, addBed), legend), nil, nil, nil, container.NewVScroll(h.beds))),
+		container.NewTabItem("床位", container.NewBorder(container.NewVBox(flow(addRoom, addBed), legend), nil, nil, nil, container.NewVScroll(h.beds))),
 		container.NewTabItem("在住老人", container.NewVScroll(h.residents)),
-		container.NewTabItem("入住登记", container.NewBorder(container.NewHBox(newAdm), nil, nil, nil, admissions.obj)),
-		container.NewTabItem("能力评估", container.NewBorder(container.NewHBox(newAssess), nil, nil, nil, assessments.obj)),
-		container.NewTabItem("基本信息", scrolled(container.NewVBox(container.NewHBox(editHome), newDetailView(h.u, home).obj))),
+		container.NewTabItem("入住登记", container.NewBorder(flow(newAdm), nil, nil, nil, admissions.obj)),
+		container.NewTabItem("能力评估", container.NewBorder(flow(newAssess), nil, nil, nil, assessments.obj)),
+		container.NewTabItem("基本信息", scrolled(container.NewVBox(flow(editHome), newDetailView(h.u, home).obj))),
 	)
 	h.panel.set(container.NewBorder(heading(home.Name+"（"+home.HomeType+"，"+home.Status+"）"), nil, nil, nil, h.tabs))
 }
@@ -286,7 +279,7 @@ func (h *homesScreen) loadBeds(home *store.Home) {
 		h.beds.Add(grid)
 	}
 	if len(roomIDs) == 0 {
-		h.beds.Add(widget.NewLabel("还没有房间和床位，请先“添加房间”，再“添加床位”。"))
+		h.beds.Add(para("还没有房间和床位，请先“添加房间”，再“添加床位”。"))
 	}
 	sort.Strings(residents)
 	if len(residents) == 0 {
@@ -356,12 +349,14 @@ func newBedTile(no, state, resident string, tap func()) *bedTile {
 
 // admit opens the admission form for a home, on a bed when one was tapped.
 func (h *homesScreen) admit(home *store.Home, bedID string) {
-	homeID := store.MetaOf(home).ID.String()
+	homeID := store.MetaOf(home).ID
 	today := h.u.today()
-	a := &store.Admission{HomeID: homeID, BedID: bedID, StayType: "长期入住", ApplyDate: today, CheckinDate: today, Status: "在住",
+	a := &store.Admission{HomeID: homeID.String(), BedID: bedID, StayType: "长期入住", ApplyDate: today, Status: "在住",
 		AgreementParties: []string{"老人", "赡养人", "村委会", "幸福院"}, AgreementSignedDate: today}
-	var f *recordForm
-	f = h.edit("入住登记 — "+home.Name, a, formOptions{
+	// What the chosen elder still lacks for moving in is said as soon as
+	// the elder is chosen, with a way to do it.
+	missing := container.NewVBox()
+	h.edit("入住登记 — "+home.Name, a, formOptions{
 		sections: []formSection{
 			{"入住安排", []string{"home_id", "person_id", "bed_id", "stay_type", "apply_date", "checkin_date", "status"}},
 			{"家庭与赡养", []string{"living_before", "supporters", "emergency_contact"}},
@@ -369,17 +364,70 @@ func (h *homesScreen) admit(home *store.Home, bedID string) {
 			{"费用与协议", []string{"meal_fee_fen", "utility_fee_fen", "own_grain", "fee_terms", "agreement_signed_date", "agreement_parties", "note"}},
 		},
 		readOnly: []string{"home_id"},
+		before:   []fyne.CanvasObject{missing},
 		refFilter: map[string]func(r *store.Reader, e store.Entity) bool{
-			"bed_id": func(r *store.Reader, e store.Entity) bool {
-				b := e.(*store.Bed)
-				return b.HomeID == homeID && r.BedState(b) == "空闲"
-			},
+			"bed_id": func(r *store.Reader, e store.Entity) bool { return r.BedState(e.(*store.Bed)) == "空闲" },
 			"assessment_id": func(r *store.Reader, e store.Entity) bool {
-				return f != nil && e.(*store.Assessment).PersonID == f.str("person_id")
+				return e.(*store.Assessment).Status == "已完成"
 			},
+		},
+		refWithin: map[string]func(f *recordForm, r *store.Reader) ([]uuid.UUID, error){
+			"bed_id": func(_ *recordForm, r *store.Reader) ([]uuid.UUID, error) { return r.Refs(homeID, store.KindBed) },
+			"assessment_id": func(f *recordForm, r *store.Reader) ([]uuid.UUID, error) {
+				pid, err := uuid.Parse(f.str("person_id"))
+				if err != nil {
+					return nil, nil
+				}
+				return r.Refs(pid, store.KindAssessment)
+			},
+		},
+		refCreate: map[string]func(f *recordForm, done func(uuid.UUID)){
+			"person_id": func(_ *recordForm, done func(uuid.UUID)) { h.u.createPerson(done) },
+		},
+		onChange: func(f *recordForm, field string) {
+			if field == "person_id" {
+				h.sayMissing(f, missing)
+			}
 		},
 		saveLabel: "办理入住",
 	})
+}
+
+// sayMissing tells, for the elder chosen in an admission, what moving in
+// still needs: a completed ability assessment (the store refuses an
+// admission without one); it picks the latest one when there is.
+func (h *homesScreen) sayMissing(f *recordForm, box *fyne.Container) {
+	box.Objects = nil
+	defer box.Refresh()
+	pid, err := uuid.Parse(f.str("person_id"))
+	if err != nil {
+		return
+	}
+	var latest *store.Assessment
+	_ = h.u.st.View(func(r *store.Reader) error {
+		as, _ := r.RefEntities(pid, store.KindAssessment)
+		for _, x := range as {
+			if a := x.(*store.Assessment); a.Status == "已完成" && (latest == nil || a.AssessDate > latest.AssessDate) {
+				latest = a
+			}
+		}
+		return nil
+	})
+	if latest != nil {
+		if f.str("assessment_id") == "" {
+			f.setValue("assessment_id", store.MetaOf(latest).ID.String())
+		}
+		return
+	}
+	name := h.u.titleOf(pid.String())
+	assess := widget.NewButtonWithIcon("先为"+name+"做能力评估", theme.ContentAddIcon(), func() {
+		h.u.guard("去做能力评估", func() {
+			h.assess(&store.Assessment{PersonID: pid.String(), Instrument: store.InstrumentGB, Reason: "首次评估", AssessDate: h.u.today(), Status: "已完成"})
+		})
+	})
+	note := para(name + "还没有完成的能力评估。入住须有能力评估（评估后再回来办理入住）。")
+	note.Importance = widget.DangerImportance
+	box.Objects = []fyne.CanvasObject{card("还缺什么", container.NewVBox(note, flow(assess)))}
 }
 
 // openAdmission shows an admission with the moves its status allows:
@@ -391,30 +439,18 @@ func (h *homesScreen) openAdmission(id uuid.UUID) {
 		return
 	}
 	a := x.(*store.Admission)
-	var actions []fyne.CanvasObject
-	for _, next := range store.NextStatuses(store.KindAdmission, a.Status) {
-		next := next
-		label := "改为“" + next + "”"
-		if next == "已退住" {
-			label = "办理退住"
-		}
-		actions = append(actions, widget.NewButton(label, func() {
-			if next == "已退住" {
-				h.discharge(a)
+	// Leave, return, move-in and discharge are the store's moves: a
+	// discharge asks for its date, reason and note; moving in fills the
+	// check-in date.
+	actions := h.u.moveButtons(a, func(to string) {
+		h.u.move(&h.editor, h.panel, a, to, func() { h.openAdmission(id) }, func(store.Entity) {
+			if to == "已退住" {
+				h.openHome(h.homeID)
 				return
 			}
-			a.Status = next
-			if next == "在住" && a.CheckinDate == "" {
-				a.CheckinDate = h.u.today()
-			}
-			if _, err := h.u.st.Save(a, h.u.author()); err != nil {
-				h.u.showError("办理失败", err)
-				return
-			}
-			h.u.changed()
 			h.openAdmission(id)
-		}))
-	}
+		})
+	})
 	edit := widget.NewButtonWithIcon("修改登记", theme.DocumentCreateIcon(), func() {
 		h.edit("修改入住登记", a, formOptions{readOnly: []string{"home_id", "person_id"}})
 	})
@@ -423,52 +459,9 @@ func (h *homesScreen) openAdmission(id uuid.UUID) {
 	h.editor = nil
 	h.panel.set(scrolled(container.NewVBox(
 		container.NewHBox(back, heading("入住登记："+h.u.titleOf(id.String()))),
-		container.NewHBox(actions...),
+		flow(actions...),
 		newDetailView(h.u, a).obj,
 	)))
-}
-
-// discharge asks for the date and reason and records the discharge.
-func (h *homesScreen) discharge(a *store.Admission) {
-	date := widget.NewEntry()
-	date.SetText(string(h.u.today()))
-	reason := widget.NewSelect(store.CheckoutReason, nil)
-	note := widget.NewEntry()
-	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapBreak
-	items := []*widget.FormItem{
-		widget.NewFormItem("退住日期", date),
-		widget.NewFormItem("退住原因", reason),
-		widget.NewFormItem("备注", note),
-		widget.NewFormItem("", msg),
-	}
-	var d *dialog.FormDialog
-	d = dialog.NewForm("办理退住", "确定退住", "取消", items, func(ok bool) {
-		if !ok {
-			return
-		}
-		d2, err := store.ParseDate(strings.TrimSpace(date.Text))
-		if err != nil {
-			h.u.showError("退住日期不正确", &store.Error{Code: "DATE_FORMAT", Message: "日期应写成 年-月-日，如 2025-11-20"})
-			return
-		}
-		a.Status = "已退住"
-		a.CheckoutDate = d2
-		a.CheckoutReason = reason.Selected
-		if strings.TrimSpace(note.Text) != "" {
-			a.Note = strings.TrimSpace(note.Text)
-		}
-		if _, err := h.u.st.Save(a, h.u.author()); err != nil {
-			h.u.showError("退住未办理", err)
-			// The record keeps what is stored; reopen it fresh.
-			h.openAdmission(store.MetaOf(a).ID)
-			return
-		}
-		h.u.setStatus("已办理退住")
-		h.u.changed()
-		h.openHome(h.homeID)
-	}, h.u.win)
-	showDialog(h.u.win, d, fyne.NewSize(460, 320))
 }
 
 // assess opens the assessment form: item scores by domain, with the total,
@@ -485,6 +478,9 @@ func (h *homesScreen) assess(a *store.Assessment) {
 			{"条目评分", []string{"item_scores"}},
 			{"调整因素", []string{"adjustments"}},
 			{"评估结果", []string{"total_score", "level_name", "next_due"}},
+		},
+		refCreate: map[string]func(f *recordForm, done func(uuid.UUID)){
+			"person_id": func(_ *recordForm, done func(uuid.UUID)) { h.u.createPerson(done) },
 		},
 		custom: map[string]func(f *recordForm, spec store.FieldSpec) *fieldCtl{
 			"item_scores": func(f *recordForm, spec store.FieldSpec) *fieldCtl {
@@ -521,7 +517,7 @@ type scoreGrid struct {
 	f       *recordForm
 	box     *fyne.Container
 	scores  map[string]int
-	entries map[string]*widget.Entry
+	entries map[string]*keyEntry
 	domains map[string]*widget.Label
 }
 
@@ -546,7 +542,7 @@ func (g *scoreGrid) ctl(spec store.FieldSpec) *fieldCtl {
 
 func (g *scoreGrid) setInstrument(instrument string) {
 	g.box.Objects = nil
-	g.entries = map[string]*widget.Entry{}
+	g.entries = map[string]*keyEntry{}
 	g.domains = map[string]*widget.Label{}
 	items := store.AssessItems(instrument)
 	if len(items) == 0 {
@@ -566,7 +562,7 @@ func (g *scoreGrid) setInstrument(instrument string) {
 			grid = container.New(layout.NewGridLayout(2))
 			g.box.Add(grid)
 		}
-		e := widget.NewEntry()
+		e := newKeyEntry()
 		e.SetPlaceHolder(allowedText(it.Scores))
 		if v, ok := g.scores[it.Code]; ok {
 			e.SetText(strconv.Itoa(v))
@@ -594,10 +590,10 @@ func (g *scoreGrid) put(code, s string) {
 	delete(g.f.parseErr, "item_scores")
 	if s == "" {
 		delete(g.scores, code)
-	} else if n, err := strconv.Atoi(s); err == nil {
+	} else if n, err := store.ParseInt(s); err == nil {
 		g.scores[code] = n
 	} else {
-		g.f.parseErr["item_scores"] = "评分只能填数字"
+		g.f.parseErr["item_scores"] = "评分只能填整数"
 		g.f.touched["item_scores"] = true
 		g.f.showProblems()
 		return
@@ -638,13 +634,13 @@ func adjustmentsCtl(f *recordForm, spec store.FieldSpec) *fieldCtl {
 	events := container.NewGridWrap(fyne.NewSize(130, 36))
 	for _, k := range store.RiskEventKinds {
 		k := k
-		e := widget.NewEntry()
+		e := newKeyEntry()
 		e.SetPlaceHolder("0")
 		if n := adj.RiskEvents[k]; n > 0 {
 			e.SetText(strconv.Itoa(n))
 		}
 		e.OnChanged = func(s string) {
-			n, _ := strconv.Atoi(strings.TrimSpace(s))
+			n, _ := store.ParseInt(s)
 			if adj.RiskEvents == nil {
 				adj.RiskEvents = map[string]int{}
 			}

@@ -94,15 +94,22 @@ func TestAssessAdmitOnAFreeBedAndDischarge(t *testing.T) {
 	// Discharge from the admission page.
 	test.Tap(h.bedTiles["104-1"].btn)
 	test.Tap(button(t, h.panel.box, "办理退住"))
-	d := topDialog(u.win)
-	if d == nil {
-		t.Fatal("no discharge dialog")
+	df := h.editor
+	if df == nil {
+		t.Fatal("no discharge form")
 	}
-	reason := find(d, func(o fyneObject) bool { _, ok := o.(*widget.Select); return ok }).(*widget.Select)
-	reason.SetSelected("回家居住")
-	test.Tap(button(t, d, "确定退住"))
+	// The store's step stamps today's date; the reason is asked for.
+	if got := df.str("checkout_date"); got != "2025-11-30" {
+		t.Errorf("discharge date prefilled as %q", got)
+	}
+	test.Tap(df.saveBtn)
+	if df.errorOf("checkout_reason") == "" {
+		t.Fatal("a discharge without a reason was not refused")
+	}
+	df.ctls["checkout_reason"].obj.(*widget.Select).SetSelected("回家居住")
+	test.Tap(df.saveBtn)
 	if got := h.bedTiles["104-1"].state; got != "空闲" {
-		t.Fatalf("after discharge the bed is %q", got)
+		t.Fatalf("after discharge the bed is %q (%v)", got, df.problems())
 	}
 }
 

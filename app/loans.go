@@ -37,7 +37,8 @@ type loansScreen struct {
 	loanList  *lazyList
 	loanPanel *panel
 
-	overdueList *widget.List
+	overdueList *focusList
+	overdueCols *colWidths
 	overdue     []store.LoanRow
 	overdueNote *widget.Label
 
@@ -108,17 +109,14 @@ func (l *loansScreen) edit(p *panel, title string, e store.Entity, opts formOpti
 // ---- households ----
 
 func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
-	l.hhList = newLazyList(l.u, []column{{"户编号", 150}, {"户主", 80}, {"户类型", 130}, {"小组", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	l.hhList = newLazyList(l.u, []column{{title: "户编号", sample: "130131190201-J001"}, {title: "户主", sample: "欧阳秀兰"}, colVillage, {title: "户类型", sample: "建档立卡脱贫户"}, {title: "小组", sample: "10组"}}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindHousehold)
 		h, ok := e.(*store.Household)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		head := ""
-		if p, _ := r.LiveByString(h.HeadPersonID, store.KindPerson); p != nil {
-			head = p.(*store.Person).Name
-		}
-		return []string{h.HouseholdNo, head, h.HouseholdType, h.GroupName}
+		head := personOf(r, h.HeadPersonID)
+		return []string{h.HouseholdNo, head.name, villageName(h.VillageCode), h.HouseholdType, h.GroupName}
 	})
 	l.hhSearch = newSearchBox(l.u, "按户编号、户内人员姓名或拼音首字母查找", l.hhList, l.householdQuery)
 	l.hhPanel = newPanel("选择一户查看成员、评级和贷款")
@@ -131,7 +129,7 @@ func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
 		})
 	})
 	roster := widget.NewButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
-	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, container.NewHBox(add, roster)), nil, nil, nil, l.hhList.obj)
+	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, flow(add, roster)), nil, nil, nil, l.hhList.obj)
 	split := container.NewHSplit(left, l.hhPanel.box)
 	split.Offset = 0.5
 	return split
@@ -232,7 +230,7 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 	l.editor = nil
 	l.hhPanel.set(scrolled(container.NewVBox(
 		heading(l.u.titleOf(id.String())),
-		container.NewHBox(editHH, addMember, newRating, newApp),
+		flow(editHH, addMember, newRating, newApp),
 		newDetailView(l.u, h).obj,
 		heading("家庭成员"), memberBox,
 		heading("评级授信"), recordButtons(ratings, func(x uuid.UUID) { l.tabs.SelectIndex(1); l.openRating(x) }),
@@ -244,7 +242,7 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 // ---- credit ratings ----
 
 func (l *loansScreen) buildRatings() fyne.CanvasObject {
-	l.ratingList = newLazyList(l.u, []column{{"农户", 0}, {"等级", 50}, {"授信额度", 100}, {"有效期至", 100}, {"状态", 70}}, func(r *store.Reader, id uuid.UUID) []string {
+	l.ratingList = newLazyList(l.u, []column{{title: "农户", sample: "130131190201-J001 欧阳秀兰户"}, {title: "等级", sample: "★★★★★"}, {title: "授信额度", sample: "50,000.00"}, {title: "有效期至", sample: "2025-11-30"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindCreditRating)
 		x, ok := e.(*store.CreditRating)
 		if !ok {
@@ -254,7 +252,7 @@ func (l *loansScreen) buildRatings() fyne.CanvasObject {
 		if h, _ := r.LiveByString(x.HouseholdID, store.KindHousehold); h != nil {
 			hh = r.Title(h)
 		}
-		return []string{hh, x.Grade, store.Yuan(x.CreditLimitFen), string(x.ValidTo), x.Status}
+		return []string{hh, x.Grade, store.Yuan(x.CreditLimitFen), string(x.ValidTo), r.StatusOn(x, l.u.today())}
 	})
 	l.ratingPanel = newPanel("选择一条评级查看；新评级从“农户”页发起")
 	l.ratingList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他评级", func() { l.openRating(id) }) }
@@ -272,7 +270,7 @@ func (l *loansScreen) openRating(id uuid.UUID) {
 	x := e.(*store.CreditRating)
 	l.editor = nil
 	edit := widget.NewButtonWithIcon("修改/办理", theme.DocumentCreateIcon(), func() { l.editRating(x) })
-	l.ratingPanel.set(scrolled(container.NewVBox(heading(l.u.titleOf(id.String())), container.NewHBox(edit), newDetailView(l.u, x).obj)))
+	l.ratingPanel.set(scrolled(container.NewVBox(heading(l.u.titleOf(id.String())), flow(edit), newDetailView(l.u, x).obj)))
 }
 
 // editRating enters a rating with the scheme's scored items; the total,
@@ -316,7 +314,7 @@ func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingSch
 	grid := container.New(layout.NewFormLayout())
 	for _, it := range scheme.Items {
 		it := it
-		e := widget.NewEntry()
+		e := newKeyEntry()
 		e.SetPlaceHolder(fmt.Sprintf("0–%d", it.Max))
 		if v, ok := scores[it.Code]; ok {
 			e.SetText(strconv.Itoa(v))
@@ -326,10 +324,10 @@ func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingSch
 			s = strings.TrimSpace(s)
 			if s == "" {
 				delete(scores, it.Code)
-			} else if n, err := strconv.Atoi(s); err == nil {
+			} else if n, err := store.ParseInt(s); err == nil {
 				scores[it.Code] = n
 			} else {
-				f.parseErr[spec.Name] = "评分只能填数字"
+				f.parseErr[spec.Name] = "评分只能填整数"
 				f.touched[spec.Name] = true
 				f.showProblems()
 				return
@@ -346,37 +344,20 @@ func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingSch
 // ---- applications ----
 
 func (l *loansScreen) buildApplications() fyne.CanvasObject {
-	l.appList = newLazyList(l.u, []column{{"申请人", 80}, {"申请编号", 180}, {"金额", 100}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	l.appList = newLazyList(l.u, []column{colName, colVillage, colBorn, {title: "申请编号", sample: "SQ-130131190201-2025-001"}, {title: "金额", sample: "50,000.00"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindLoanApplication)
 		x, ok := e.(*store.LoanApplication)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		name := ""
-		if p, _ := r.LiveByString(x.ApplicantPersonID, store.KindPerson); p != nil {
-			name = p.(*store.Person).Name
-		}
-		return []string{name, x.ApplicationNo, store.Yuan(x.AmountFen), x.Status}
+		p := personOf(r, x.ApplicantPersonID)
+		return []string{p.name, p.village, p.born, x.ApplicationNo, store.Yuan(x.AmountFen), x.Status}
 	})
 	l.appPanel = newPanel("选择一份申请办理推荐审核；新申请从“农户”页发起")
 	l.appList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他申请", func() { l.openApplication(id) }) }
 	split := container.NewHSplit(l.appList.obj, l.appPanel.box)
 	split.Offset = 0.45
 	return split
-}
-
-// applicationSteps are the recommendation chain with the fields each step
-// fills in.
-var applicationSteps = []struct {
-	status string
-	who    string
-	fields []string
-}{
-	{"村推荐", "村服务点认定推荐", []string{"capacity_declared", "village_opinion", "village_signers", "village_date"}},
-	{"乡镇审核", "乡镇工作站审核", []string{"township_opinion", "township_date"}},
-	{"县推荐", "县金融服务中心推荐", []string{"county_opinion", "county_date"}},
-	{"银行受理", "承贷银行受理", []string{"bank_name"}},
-	{"已批准", "银行审批", []string{"bank_decision_date"}},
 }
 
 func (l *loansScreen) openApplication(id uuid.UUID) {
@@ -387,25 +368,28 @@ func (l *loansScreen) openApplication(id uuid.UUID) {
 	}
 	a := e.(*store.LoanApplication)
 	l.editor = nil
+	// The chain as the store knows it: each step with who does it and
+	// what they wrote.
 	steps := container.NewVBox()
-	for i, s := range applicationSteps {
+	at := store.StepIndex(store.KindLoanApplication, a.Status)
+	for i, s := range store.StepsOf(store.KindLoanApplication) {
 		mark := "○"
-		if stepDone(a, i) {
+		if at >= i {
 			mark = "●"
 		}
-		text := fmt.Sprintf("%s %d. %s", mark, i+1, s.who)
-		if detail := stepSummary(a, i); detail != "" {
+		text := fmt.Sprintf("%s %d. %s", mark, i+1, s.Who)
+		if detail := stepSummary(a, s); detail != "" {
 			text += "：" + detail
 		}
-		lb := widget.NewLabel(text)
-		lb.Wrapping = fyne.TextWrapBreak
-		steps.Add(lb)
+		steps.Add(para(text))
 	}
-	var actions []fyne.CanvasObject
-	for _, next := range store.NextStatuses(store.KindLoanApplication, a.Status) {
-		next := next
-		actions = append(actions, widget.NewButton("办理："+next, func() { l.advanceApplication(a, next) }))
+	if a.Status == "已拒绝" {
+		steps.Add(para("已拒绝：" + a.RejectReason))
 	}
+	back := func() { l.openApplication(id) }
+	actions := l.u.moveButtons(a, func(to string) {
+		l.u.move(&l.editor, l.appPanel, a, to, back, func(store.Entity) { l.openApplication(id) })
+	}, "已放款")
 	if a.Status == "已批准" {
 		actions = append(actions, widget.NewButtonWithIcon("登记放款", theme.ContentAddIcon(), func() { l.disburse(a) }))
 	}
@@ -414,39 +398,28 @@ func (l *loansScreen) openApplication(id uuid.UUID) {
 	}
 	l.appPanel.set(scrolled(container.NewVBox(
 		heading(l.u.titleOf(id.String())),
-		container.NewHBox(actions...),
+		flow(actions...),
 		card("认定推荐流程", steps),
 		newDetailView(l.u, a).obj,
 	)))
 }
 
-// stepDone reports whether step i of the chain has been passed.
-func stepDone(a *store.LoanApplication, i int) bool {
-	order := map[string]int{"草稿": -1, "村推荐": 0, "乡镇审核": 1, "县推荐": 2, "银行受理": 3, "已批准": 4, "已放款": 5}
-	n, ok := order[a.Status]
-	return ok && n >= i
-}
-
-func stepSummary(a *store.LoanApplication, i int) string {
-	switch i {
-	case 0:
-		if a.VillageOpinion != "" {
-			return fmt.Sprintf("%s（%s，%s）", a.VillageOpinion, strings.Join(a.VillageSigners, "、"), a.VillageDate)
+// stepSummary is what a step of the chain recorded: its opinion and
+// signers, and its date in brackets.
+func stepSummary(a *store.LoanApplication, s store.Step) string {
+	vals := entityValues(a)
+	var parts []string
+	for _, f := range s.Fields {
+		if f == "capacity_declared" || f == s.DateField || vals[f] == nil {
+			continue
 		}
-	case 1:
-		if a.TownshipOpinion != "" {
-			return fmt.Sprintf("%s（%s）", a.TownshipOpinion, a.TownshipDate)
-		}
-	case 2:
-		if a.CountyOpinion != "" {
-			return fmt.Sprintf("%s（%s）", a.CountyOpinion, a.CountyDate)
-		}
-	case 3:
-		return a.BankName
-	case 4:
-		return string(a.BankDecisionDate)
+		parts = append(parts, textOf(fieldSpec(store.KindLoanApplication, f), vals[f]))
 	}
-	return ""
+	out := strings.Join(parts, "，")
+	if d := vals[s.DateField]; s.DateField != "" && d != nil {
+		out += "（" + textOf(fieldSpec(store.KindLoanApplication, s.DateField), d) + "）"
+	}
+	return out
 }
 
 func (l *loansScreen) editApplication(a *store.LoanApplication) {
@@ -475,31 +448,6 @@ func (l *loansScreen) editApplication(a *store.LoanApplication) {
 	}, back)
 }
 
-// advanceApplication opens the fields of the next step with the status set
-// to it; the store says what is missing.
-func (l *loansScreen) advanceApplication(a *store.LoanApplication, next string) {
-	fields := []string{"reject_reason"}
-	title := "拒绝申请"
-	for _, s := range applicationSteps {
-		if s.status == next {
-			fields, title = s.fields, s.who
-		}
-	}
-	if next == "已放款" {
-		l.disburse(a)
-		return
-	}
-	id := store.MetaOf(a).ID
-	f := l.edit(l.appPanel, title, a, formOptions{
-		sections: []formSection{{"", append(append([]string{}, fields...), "status")}},
-		onSaved:  func(*recordForm, store.Entity) { l.openApplication(id) },
-	}, func() { l.openApplication(id) })
-	f.setValue("status", next)
-	if strings.HasSuffix(fields[len(fields)-1], "_date") {
-		f.setValue(fields[len(fields)-1], l.u.today())
-	}
-}
-
 // disburse enters the loan of an approved application and marks the
 // application 已放款 in the same transaction.
 func (l *loansScreen) disburse(a *store.LoanApplication) {
@@ -526,14 +474,14 @@ func (l *loansScreen) disburse(a *store.LoanApplication) {
 // ---- loans and repayments ----
 
 func (l *loansScreen) buildLoans() fyne.CanvasObject {
-	l.loanList = newLazyList(l.u, []column{{"借款人", 80}, {"合同号", 170}, {"本金", 90}, {"到期日", 100}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	l.loanList = newLazyList(l.u, []column{{title: "借款人", sample: "欧阳秀兰"}, colVillage, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "本金", sample: "50,000.00"}, {title: "到期日", sample: "2025-11-30"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindLoan)
 		x, ok := e.(*store.Loan)
 		if !ok {
 			return []string{"（已删除）"}
 		}
 		row, _ := r.LoanRowFor(x, l.u.today())
-		return []string{row.Borrower, x.ContractNo, store.Yuan(x.PrincipalFen), string(x.DueOn), x.Status}
+		return []string{row.Borrower, villageName(store.MetaOf(x).Scope), x.ContractNo, store.Yuan(x.PrincipalFen), string(x.DueOn), row.Status}
 	})
 	l.loanPanel = newPanel("选择一笔贷款查看余额、还款计划与还款记录")
 	l.loanList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他贷款", func() { l.openLoan(id) }) }
@@ -580,13 +528,15 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 		text := fmt.Sprintf("%s  本金 %s  利息 %s  %s", rp.PaidDate, store.Yuan(rp.PrincipalFen), store.Yuan(rp.InterestFen), rp.Source)
 		if rp.Voided {
 			text += "  （已作废：" + rp.VoidReason + "）"
-			repBox.Add(widget.NewLabel(text))
+			repBox.Add(para(text))
 			continue
 		}
-		repBox.Add(container.NewBorder(nil, nil, nil, widget.NewButton("作废", func() { l.voidRepayment(rp, id) }), widget.NewLabel(text)))
+		void := widget.NewButtonWithIcon("作废", theme.CancelIcon(), func() { l.voidRepayment(rp, id) })
+		void.Importance = widget.DangerImportance
+		repBox.Add(container.NewBorder(nil, nil, nil, void, para(text)))
 	}
 	if len(reps) == 0 {
-		repBox.Add(widget.NewLabel("（尚无还款）"))
+		repBox.Add(para("（尚无还款）"))
 	}
 	var visitLines []string
 	_ = l.u.st.View(func(r *store.Reader) error {
@@ -597,7 +547,18 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 		return nil
 	})
 	repay := widget.NewButtonWithIcon("登记还款", theme.ContentAddIcon(), func() {
-		l.edit(l.loanPanel, "登记还款", &store.Repayment{LoanID: id.String(), PaidDate: l.u.today(), Source: "本人"}, formOptions{
+		// The store fills in what is due and the interest accrued.
+		var rp *store.Repayment
+		err := l.u.st.View(func(r *store.Reader) error {
+			var err error
+			rp, err = r.NewRepayment(id, l.u.today())
+			return err
+		})
+		if err != nil {
+			l.u.showError("不能登记还款", err)
+			return
+		}
+		l.edit(l.loanPanel, "登记还款", rp, formOptions{
 			readOnly: []string{"loan_id"},
 			hide:     []string{"voided", "void_reason"},
 			onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
@@ -610,24 +571,20 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 		}, func() { l.openLoan(id) })
 	})
 	var moves []fyne.CanvasObject
-	moves = append(moves, repay, visit)
-	for _, next := range store.NextStatuses(store.KindLoan, loan.Status) {
-		next := next
-		moves = append(moves, widget.NewButton("改为“"+next+"”", func() {
-			f := l.edit(l.loanPanel, "贷款状态："+next, loan, formOptions{
-				sections: []formSection{{"", []string{"status", "risk_class", "officer"}}},
-				onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
-			}, func() { l.openLoan(id) })
-			f.setValue("status", next)
-		}))
+	if pos.BalanceFen > 0 {
+		moves = append(moves, repay)
 	}
+	moves = append(moves, visit)
+	moves = append(moves, l.u.moveButtons(loan, func(to string) {
+		l.u.move(&l.editor, l.loanPanel, loan, to, func() { l.openLoan(id) }, func(store.Entity) { l.openLoan(id) })
+	})...)
 	l.loanPanel.set(scrolled(container.NewVBox(
 		heading(l.u.titleOf(id.String())),
-		card("当前状况", widget.NewLabel(summary)),
-		container.NewHBox(moves...),
+		card("当前状况", para(summary)),
+		flow(moves...),
 		heading("还款记录"), repBox,
-		heading("还款计划"), widget.NewLabel(strings.Join(sched, "\n")),
-		heading("贷后回访"), widget.NewLabel(orNone(visitLines)),
+		heading("还款计划"), para(strings.Join(sched, "\n")),
+		heading("贷后回访"), para(orNone(visitLines)),
 		heading("合同信息"), newDetailView(l.u, loan, "schedule").obj,
 	)))
 }
@@ -642,48 +599,47 @@ func orNone(lines []string) string {
 // voidRepayment marks a wrong repayment void with a reason; amounts never
 // change.
 func (l *loansScreen) voidRepayment(rp *store.Repayment, loan uuid.UUID) {
-	x, err := l.u.st.Get(store.MetaOf(rp).ID)
-	if err != nil {
-		l.u.showError("读取失败", err)
-		return
-	}
-	f := l.edit(l.loanPanel, "作废还款", x, formOptions{
-		sections: []formSection{{"", []string{"paid_date", "principal_fen", "interest_fen", "voided", "void_reason"}}},
-		readOnly: []string{"paid_date", "principal_fen", "interest_fen", "voided"},
-		onSaved:  func(*recordForm, store.Entity) { l.openLoan(loan) },
-	}, func() { l.openLoan(loan) })
-	f.setValue("voided", true)
+	l.u.confirmDanger("作废还款", fmt.Sprintf("作废 %s 的这笔还款（本金 %s 元，利息 %s 元）？作废后它不再计入余额，记录仍然保留。", rp.PaidDate, store.Yuan(rp.PrincipalFen), store.Yuan(rp.InterestFen)), func() {
+		x, err := l.u.st.Get(store.MetaOf(rp).ID)
+		if err != nil {
+			l.u.showError("读取失败", err)
+			return
+		}
+		f := l.edit(l.loanPanel, "作废还款", x, formOptions{
+			sections:  []formSection{{"", []string{"paid_date", "principal_fen", "interest_fen", "voided", "void_reason"}}},
+			readOnly:  []string{"paid_date", "principal_fen", "interest_fen", "voided"},
+			saveLabel: "确定作废",
+			onSaved:   func(*recordForm, store.Entity) { l.openLoan(loan) },
+		}, func() { l.openLoan(loan) })
+		f.setValue("voided", true)
+		f.saveBtn.Importance = widget.DangerImportance
+		f.saveBtn.Refresh()
+	})
 }
 
 // ---- overdue ----
 
 func (l *loansScreen) buildOverdue() fyne.CanvasObject {
 	l.overdueNote = widget.NewLabel("")
-	l.overdueList = widget.NewList(
+	l.overdueNote.Wrapping = fyne.TextWrapBreak
+	l.overdueCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, colVillage, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "逾期", sample: "888天"},
+		{title: "档次", sample: "91–180天"}, {title: "余额", sample: "50,000.00"}, {title: "责任人", sample: "欧阳秀兰"}})
+	l.overdueList = newFocusList(
 		func() int { return len(l.overdue) },
-		func() fyne.CanvasObject {
-			return container.New(columnsLayout{[]column{{"", 80}, {"", 170}, {"", 90}, {"", 110}, {"", 80}, {"", 0}}},
-				widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			lr := l.overdue[i]
-			cells := o.(*fyne.Container).Objects
-			cells[0].(*widget.Label).SetText(lr.Borrower)
-			cells[1].(*widget.Label).SetText(lr.Loan.ContractNo)
-			cells[2].(*widget.Label).SetText(fmt.Sprintf("%d天", lr.Position.DaysOverdue))
-			cells[3].(*widget.Label).SetText(store.OverdueBuckets[store.BucketOf(lr.Position.DaysOverdue)].Label)
-			cells[4].(*widget.Label).SetText(store.Yuan(lr.Position.BalanceFen))
-			cells[5].(*widget.Label).SetText(lr.Loan.Officer)
-		},
+		func() fyne.CanvasObject { return tableRow(l.overdueCols, false) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { setRow(o, overdueCells(l.overdue[i])) },
 	)
 	l.overdueList.OnSelected = func(i widget.ListItemID) {
 		l.overdueList.UnselectAll()
 		l.tabs.SelectIndex(3)
 		l.openLoan(store.MetaOf(l.overdue[i].Loan).ID)
 	}
-	head := container.New(columnsLayout{[]column{{"", 80}, {"", 170}, {"", 90}, {"", 110}, {"", 80}, {"", 0}}},
-		heading("借款人"), heading("合同号"), heading("逾期"), heading("档次"), heading("余额"), heading("责任人"))
-	return container.NewBorder(container.NewVBox(l.overdueNote, head), nil, nil, nil, l.overdueList)
+	return container.NewBorder(container.NewVBox(l.overdueNote, tableRow(l.overdueCols, true)), nil, nil, nil, l.overdueList.box)
+}
+
+func overdueCells(lr store.LoanRow) []string {
+	return []string{lr.Borrower, villageName(store.MetaOf(lr.Loan).Scope), lr.Loan.ContractNo, fmt.Sprintf("%d天", lr.Position.DaysOverdue),
+		store.OverdueBuckets[store.BucketOf(lr.Position.DaysOverdue)].Label, store.Yuan(lr.Position.BalanceFen), lr.Loan.Officer}
 }
 
 func (l *loansScreen) loadOverdue() {
@@ -700,6 +656,11 @@ func (l *loansScreen) loadOverdue() {
 				return
 			}
 			l.overdue = rows
+			var cells [][]string
+			for _, lr := range rows {
+				cells = append(cells, overdueCells(lr))
+			}
+			l.overdueCols.fitRows(cells)
 			var sum int64
 			for _, r := range rows {
 				sum += r.Position.BalanceFen

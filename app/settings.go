@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -22,8 +23,8 @@ type settingsScreen struct {
 	u *UI
 
 	identity *widget.Label
-	name     *widget.Entry
-	operator *widget.Entry
+	name     *keyEntry
+	operator *keyEntry
 
 	policyBox *fyne.Container
 	vals      map[string]json.RawMessage
@@ -48,7 +49,7 @@ func (s *settingsScreen) dirty() bool {
 func (s *settingsScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
 	s.identity.Wrapping = fyne.TextWrapBreak
-	s.name = widget.NewEntry()
+	s.name = newKeyEntry()
 	rename := widget.NewButton("修改站点名称", func() {
 		si := s.u.st.Station()
 		if si == nil {
@@ -62,13 +63,12 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.u.setStatus("站点名称已改为%s", s.name.Text)
 		s.refresh()
 	})
-	s.operator = widget.NewEntry()
+	s.operator = newKeyEntry()
 	s.operator.SetPlaceHolder("在本机录入的人的姓名，随每条记录保存")
 	saveOp := widget.NewButton("保存操作员", func() {
 		s.u.operator = strings.TrimSpace(s.operator.Text)
 		s.u.app.Preferences().SetString("operator", s.u.operator)
-		s.u.buildChrome()
-		s.u.show(s.u.current)
+		s.u.refreshOperator()
 	})
 	identity := container.NewVBox(s.identity,
 		container.NewBorder(nil, nil, widget.NewLabel("站点名称"), rename, s.name),
@@ -84,8 +84,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.message.SetText("已填入默认值，按“保存政策参数”后生效。")
 	})
 	policy := container.NewVBox(
-		widget.NewLabel("以下参数用于校验和报表。默认值取自政策文件；如本县另有规定，改后保存。"),
-		s.policyBox, s.message, container.NewHBox(save, defaults))
+		para("以下参数用于校验和报表。默认值取自政策文件；如本县另有规定，改后保存。"),
+		s.policyBox, s.message, flow(save, defaults))
 	return scrolled(container.NewVBox(card("站点", identity), card("政策参数", policy)))
 }
 
@@ -130,7 +130,7 @@ func (s *settingsScreen) load(p store.Policy) {
 		obj := s.policyControl(spec)
 		errText := errorLabel()
 		s.errs[spec.Name] = errText
-		grid.Add(widget.NewLabel(spec.Label))
+		grid.Add(widget.NewLabel(policyLabel(spec)))
 		grid.Add(container.NewVBox(obj, errText))
 	}
 	s.policyBox.Objects = []fyne.CanvasObject{grid}
@@ -142,25 +142,17 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 	put := func(raw json.RawMessage) { s.vals[name] = raw }
 	switch {
 	case name == "rating_scheme":
-		var rs store.RatingScheme
-		_ = json.Unmarshal(s.vals[name], &rs)
-		var tiers []string
-		for _, t := range rs.Tiers {
-			tiers = append(tiers, fmt.Sprintf("%d分以上%s级（%s元）", t.MinScore, t.Grade, store.Yuan(t.LimitFen)))
-		}
-		l := widget.NewLabel(fmt.Sprintf("%s：%d个评分项，%s；有效期%d个月。\n（评定方案由县级统一制定，用命令 cunzhan policy set 导入。）", rs.Name, len(rs.Items), strings.Join(tiers, "，"), rs.ValidityMonths))
-		l.Wrapping = fyne.TextWrapBreak
-		return l
+		return s.schemeControl()
 	case name == "homecare_hours":
 		hours := map[string]int{}
 		_ = json.Unmarshal(s.vals[name], &hours)
-		row := container.NewHBox()
+		row := flow()
 		for _, class := range store.EntitlementClasses {
 			class := class
-			e := widget.NewEntry()
+			e := newKeyEntry()
 			e.SetText(strconv.Itoa(hours[class]))
 			e.OnChanged = func(t string) {
-				n, err := strconv.Atoi(strings.TrimSpace(t))
+				n, err := store.ParseInt(t)
 				if err != nil {
 					s.parseErr[name] = "工时应为整数"
 					return
@@ -170,55 +162,124 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 				b, _ := json.Marshal(hours)
 				put(b)
 			}
-			row.Add(widget.NewLabel(class))
-			row.Add(container.NewGridWrap(fyne.NewSize(60, e.MinSize().Height), e))
+			row.Add(container.NewBorder(nil, nil, widget.NewLabel(class), nil, container.NewGridWrap(fyne.NewSize(70, e.MinSize().Height), e)))
 		}
 		return row
 	case name == "service_subsidy_turn60":
 		var cur string
 		_ = json.Unmarshal(s.vals[name], &cur)
-		rg := widget.NewRadioGroup([]string{turn60["birthday_month"], turn60["next_month"]}, func(sel string) {
+		return newChoiceChips([]string{turn60["birthday_month"], turn60["next_month"]}, turn60[cur], func(sel string) {
 			for k, v := range turn60 {
 				if v == sel {
 					b, _ := json.Marshal(k)
 					put(b)
 				}
 			}
-		})
-		rg.Horizontal = true
-		rg.SetSelected(turn60[cur])
-		return rg
+		}).box
 	case policyChoices[name] != nil:
 		return choicesCtl(policyChoices[name], s.vals[name], put).obj
 	case spec.Type == store.FieldBool:
 		return boolCtl(s.vals[name], put).obj
+	case isBasisPoints(name):
+		return s.percentControl(name, put)
 	}
-	e := widget.NewEntry()
+	e := newKeyEntry()
 	e.SetText(textOf(spec, s.vals[name]))
-	if spec.Type == store.FieldMoney {
-		e.SetText(store.Yuan(func() int64 { var n int64; _ = json.Unmarshal(s.vals[name], &n); return n }()))
-	}
+	e.SetPlaceHolder(placeholders[spec.Type])
 	e.OnChanged = func(t string) {
-		t = strings.TrimSpace(t)
 		delete(s.parseErr, name)
-		var v any = t
-		switch spec.Type {
-		case store.FieldMoney, store.FieldInt:
-			n, msg := parseNumber(spec.Type, t)
-			if msg != "" {
-				s.parseErr[name] = msg
-				return
-			}
-			v = n
-		case store.FieldDate:
-			if d, err := store.ParseDate(t); err == nil {
-				v = d
-			}
+		raw, err := store.ParseField(spec, t)
+		if err != nil {
+			s.parseErr[name] = strings.TrimPrefix(store.MessageOf(err), "「"+spec.Label+"」")
+			return
+		}
+		put(raw)
+	}
+	return e
+}
+
+// isBasisPoints tells the policy figures kept in basis points (1% = 100):
+// the screen shows them in percent, as the policy documents write them.
+func isBasisPoints(name string) bool { return strings.HasSuffix(name, "_bp") }
+
+// policyLabel is a policy figure's name as the screen shows it.
+func policyLabel(spec store.FieldSpec) string {
+	if isBasisPoints(spec.Name) {
+		return strings.ReplaceAll(spec.Label, "（基点）", "（%）")
+	}
+	return spec.Label
+}
+
+// percentControl edits a basis-point figure in percent: 5 or 5% or 5.25.
+func (s *settingsScreen) percentControl(name string, put func(json.RawMessage)) fyne.CanvasObject {
+	var bp int
+	_ = json.Unmarshal(s.vals[name], &bp)
+	e := newKeyEntry()
+	e.SetText(strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0"), "."))
+	e.SetPlaceHolder("百分数，如 5 表示 5%")
+	e.OnChanged = func(t string) {
+		delete(s.parseErr, name)
+		t = strings.TrimSuffix(strings.TrimSpace(t), "%")
+		t = strings.TrimSuffix(t, "％")
+		// Read as yuan: the same two-decimal reading, full-width digits
+		// included; 5.25 (%) → 525 (basis points).
+		v, err := store.ParseYuan(t)
+		if err != nil || v < 0 || v > 10000 {
+			s.parseErr[name] = "应为0到100之间的百分数，如 5 或 5.5"
+			return
 		}
 		b, _ := json.Marshal(v)
 		put(b)
 	}
-	return e
+	return container.NewBorder(nil, nil, nil, widget.NewLabel("%"), e)
+}
+
+// schemeControl shows the county's rating scheme and takes a new one from
+// the file the county sends (the same reading as `cunzhan policy set`).
+func (s *settingsScreen) schemeControl() fyne.CanvasObject {
+	var rs store.RatingScheme
+	_ = json.Unmarshal(s.vals["rating_scheme"], &rs)
+	var tiers []string
+	for _, t := range rs.Tiers {
+		tiers = append(tiers, fmt.Sprintf("%d分以上%s级（%s元）", t.MinScore, t.Grade, store.Yuan(t.LimitFen)))
+	}
+	summary := para(fmt.Sprintf("%s：%d个评分项，%s；有效期%d个月。评定方案由县级统一制定。", rs.Name, len(rs.Items), strings.Join(tiers, "，"), rs.ValidityMonths))
+	load := widget.NewButtonWithIcon("导入县里发的评定方案文件…", theme.FolderOpenIcon(), func() {
+		openFile(s.u.win, []string{".json", ".JSON"}, s.importScheme)
+	})
+	return container.NewVBox(summary, flow(load))
+}
+
+// importScheme reads a rating scheme (or a whole policy) from a file into
+// the form; saving the policy makes it count.
+func (s *settingsScreen) importScheme(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		s.u.showError("文件读不出", &store.Error{Code: "FILE_READ", Message: "读不出文件：" + path, Err: err})
+		return
+	}
+	cur, err := s.current()
+	if err != nil {
+		s.message.SetText(store.MessageOf(err))
+		return
+	}
+	p, err := store.ParsePolicyFile(b, cur)
+	if err != nil {
+		s.u.showError("评定方案没有导入", err)
+		return
+	}
+	s.load(p)
+	s.message.SetText("已读入“" + p.RatingScheme.Name + "”，按“保存政策参数”后生效。")
+}
+
+// current is the policy as the form holds it now.
+func (s *settingsScreen) current() (store.Policy, error) {
+	b, _ := json.Marshal(s.vals)
+	var p store.Policy
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, &store.Error{Code: "POLICY_FORMAT", Message: "参数格式不正确", Err: err}
+	}
+	return p, nil
 }
 
 // savePolicy checks and stores the policy; each problem shows under its

@@ -1,13 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
@@ -87,10 +87,10 @@ func TestPolicySettings(t *testing.T) {
 	u := newTestUI(t, st)
 	u.show(u.screenIndex(u.settings))
 	s := u.settings
-	loanMax := find(s.policyBox, func(o fyne.CanvasObject) bool {
-		e, ok := o.(*widget.Entry)
+	loanMax := &find(s.policyBox, func(o fyne.CanvasObject) bool {
+		e, ok := o.(*keyEntry)
 		return ok && e.Text == "50,000.00"
-	}).(*widget.Entry)
+	}).(*keyEntry).Entry
 	typeInto(loanMax, "五万")
 	test.Tap(button(t, u.win.Content(), "保存政策参数"))
 	if !s.errs["loan_max_fen"].Visible() || st.Policy().LoanMaxFen != 5000000 {
@@ -115,6 +115,36 @@ func TestPolicySettings(t *testing.T) {
 	}
 	if !strings.Contains(s.message.Text, "已保存") {
 		t.Errorf("message = %q", s.message.Text)
+	}
+}
+
+// The non-performing ratios are shown and typed in percent, as the policy
+// documents write them, never in basis points, and nothing on the screen
+// sends the cadre to the command line.
+func TestPolicyPercentAndNoCommandLine(t *testing.T) {
+	st := openDemo(t)
+	u := newTestUI(t, st)
+	u.show(u.screenIndex(u.settings))
+	s := u.settings
+	if hasText(s.policyBox, "基点") || hasText(s.policyBox, "cunzhan") || hasText(s.policyBox, "命令") {
+		t.Fatal("the settings still speak of basis points or send the cadre to the command line")
+	}
+	if !hasText(s.policyBox, "村不良率停贷线（%）") {
+		t.Fatal("no percent label for the village non-performing ratio")
+	}
+	// Default 5% (500 basis points, domain.md §4.1) shows as 5.
+	want := fmt.Sprint(st.Policy().NPLVillageBP / 100)
+	e := find(s.policyBox, func(o fyne.CanvasObject) bool {
+		e, ok := o.(*keyEntry)
+		return ok && e.PlaceHolder == "百分数，如 5 表示 5%" && e.Text == want
+	})
+	if e == nil {
+		t.Fatalf("no percent entry showing %s", want)
+	}
+	typeInto(&e.(*keyEntry).Entry, "４.５%")
+	test.Tap(button(t, u.win.Content(), "保存政策参数"))
+	if got := st.Policy().NPLVillageBP; got != 450 {
+		t.Fatalf("4.5%% saved as %d basis points, want 450", got)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/ident"
 )
 
 // visitsScreen is 探访: the register of elderly to visit, quick entry of a
@@ -22,7 +21,7 @@ type visitsScreen struct {
 	tabs *container.AppTabs
 
 	// register
-	regFilter *widget.RadioGroup
+	regFilter *choiceChips
 	regSearch *searchBox
 	regList   *lazyList
 	regPanel  *panel
@@ -37,9 +36,10 @@ type visitsScreen struct {
 	visitBox  *fyne.Container
 
 	// the month's visits
-	month     *widget.Entry
+	month     *keyEntry
 	visitList *lazyList
 	visitInfo *panel
+	infoForm  *recordForm // a move of the open visit
 
 	// referrals
 	refList  *lazyList
@@ -55,24 +55,31 @@ type visitsScreen struct {
 
 func newVisitsScreen(u *UI) *visitsScreen { return &visitsScreen{u: u} }
 
+// form is the record form of the tab in front (Ctrl+S saves it).
 func (v *visitsScreen) form() *recordForm {
 	if v.tabs == nil {
 		return nil
 	}
-	switch v.tabs.Selected() {
-	case v.newTab:
+	switch v.tabs.SelectedIndex() {
+	case 0:
+		return v.regForm
+	case 1:
 		return v.visitForm
-	}
-	for _, f := range []*recordForm{v.regForm, v.refForm, v.svcForm, v.entForm} {
-		if f != nil && f.dirty() {
-			return f
+	case 2:
+		return v.infoForm
+	case 3:
+		return v.refForm
+	case 4:
+		if v.entForm != nil {
+			return v.entForm
 		}
+		return v.svcForm
 	}
 	return nil
 }
 
 func (v *visitsScreen) dirty() bool {
-	for _, f := range []*recordForm{v.visitForm, v.regForm, v.refForm, v.svcForm, v.entForm} {
+	for _, f := range []*recordForm{v.visitForm, v.regForm, v.refForm, v.svcForm, v.entForm, v.infoForm} {
 		if f.dirty() {
 			return true
 		}
@@ -114,31 +121,31 @@ func (v *visitsScreen) refresh() {
 // ---- register ----
 
 func (v *visitsScreen) buildRegister() fyne.CanvasObject {
-	v.regList = newLazyList(v.u, []column{{"姓名", 90}, {"村", 100}, {"风险分级", 80}, {"频次", 60}, {"上次探访", 110}, {"状态", 0}}, v.registerRow)
-	v.regFilter = widget.NewRadioGroup([]string{"全部", "本月未访", "高风险"}, nil)
-	v.regFilter.Horizontal = true
-	v.regFilter.SetSelected("全部")
+	v.regList = newLazyList(v.u, []column{colName, colVillage, colBorn, {title: "风险分级", sample: "高风险"}, {title: "频次", sample: "每季度"}, {title: "上次探访", sample: "2025-11-30"}, colStatus}, v.registerRow)
 	v.regSearch = newSearchBox(v.u, "按姓名、拼音首字母或身份证号查找", v.regList, v.registerQuery)
-	v.regFilter.OnChanged = func(string) { v.regSearch.search() }
+	v.regFilter = newChoiceChips([]string{"全部", "本月未访", "高风险"}, "全部", func(string) { v.regSearch.search() })
 	v.regPanel = newPanel("在左侧选择一位老人")
 	v.regList.onSelect = v.openProfile
 	add := widget.NewButtonWithIcon("新建探访对象", theme.ContentAddIcon(), func() {
 		v.u.guard("新建", func() { v.editProfile(&store.ElderlyProfile{EnrolDate: v.u.today()}) })
 	})
-	left := container.NewBorder(container.NewVBox(v.regSearch.entry, container.NewHBox(v.regFilter, add)), nil, nil, nil, v.regList.obj)
+	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, add, v.regSearch.entry), v.regFilter.box), nil, nil, nil, v.regList.obj)
 	split := container.NewHSplit(left, v.regPanel.box)
 	split.Offset = 0.55
 	return split
 }
 
+// registerQuery lists the register: everyone, or those a search finds,
+// narrowed by the filter chosen (not yet visited this month, high risk) —
+// the filter holds while a search is typed.
 func (v *visitsScreen) registerQuery(r *store.Reader, q string) ([]uuid.UUID, int, error) {
 	scope := v.u.scope()
 	month := store.MonthOf(v.u.today())
-	filter := v.regFilter.Selected
+	filter := v.regFilter.selected
 	var ids []uuid.UUID
-	switch {
-	case strings.TrimSpace(q) != "":
-		hits, _, err := r.Search(q, scope, 500)
+	if strings.TrimSpace(q) != "" {
+		// Every match, not a first page: the list is virtualized.
+		hits, _, err := r.Search(q, scope, searchAll)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -146,16 +153,7 @@ func (v *visitsScreen) registerQuery(r *store.Reader, q string) ([]uuid.UUID, in
 			refs, _ := r.Refs(h.ID, store.KindElderlyProfile)
 			ids = append(ids, refs...)
 		}
-	case filter == "本月未访":
-		due, _, err := r.DueVisits(scope, month, 0)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, d := range due {
-			ids = append(ids, d.ProfileID)
-		}
-		return ids, len(ids), nil
-	default:
+	} else if filter != "本月未访" {
 		err := r.EachID(store.KindElderlyProfile, scope, func(id uuid.UUID, _ string) error {
 			ids = append(ids, id)
 			return nil
@@ -164,16 +162,43 @@ func (v *visitsScreen) registerQuery(r *store.Reader, q string) ([]uuid.UUID, in
 			return nil, 0, err
 		}
 	}
-	if filter == "高风险" {
-		var keep []uuid.UUID
-		for _, id := range ids {
-			if e, _ := r.Live(id, store.KindElderlyProfile); e != nil && e.(*store.ElderlyProfile).RiskTier == "高风险" {
-				keep = append(keep, id)
-			}
+	switch filter {
+	case "本月未访":
+		due, _, err := r.DueVisits(scope, month, 0)
+		if err != nil {
+			return nil, 0, err
 		}
-		ids = keep
+		if strings.TrimSpace(q) == "" {
+			for _, d := range due {
+				ids = append(ids, d.ProfileID)
+			}
+			break
+		}
+		notYet := map[uuid.UUID]bool{}
+		for _, d := range due {
+			notYet[d.ProfileID] = true
+		}
+		ids = keepIDs(ids, func(id uuid.UUID) bool { return notYet[id] })
+	case "高风险":
+		ids = keepIDs(ids, func(id uuid.UUID) bool {
+			e, _ := r.Live(id, store.KindElderlyProfile)
+			return e != nil && e.(*store.ElderlyProfile).RiskTier == "高风险"
+		})
 	}
 	return ids, len(ids), nil
+}
+
+// searchAll asks a search for every match it can collect.
+const searchAll = 1 << 20
+
+func keepIDs(ids []uuid.UUID, keep func(uuid.UUID) bool) []uuid.UUID {
+	out := ids[:0]
+	for _, id := range ids {
+		if keep(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (v *visitsScreen) registerRow(r *store.Reader, id uuid.UUID) []string {
@@ -182,15 +207,12 @@ func (v *visitsScreen) registerRow(r *store.Reader, id uuid.UUID) []string {
 	if !ok {
 		return []string{"（已删除）"}
 	}
-	name := ""
-	if p, _ := r.LiveByString(ep.PersonID, store.KindPerson); p != nil {
-		name = p.(*store.Person).Name
-	}
+	p := personOf(r, ep.PersonID)
 	last := r.LastVisit(id, store.MonthOf(v.u.today()), 12)
 	if last == "" {
 		last = "—"
 	}
-	return []string{name, ident.DivisionName(store.MetaOf(ep).Scope), ep.RiskTier, ep.RequiredFreq, string(last), ep.Status}
+	return []string{p.name, p.village, p.born, ep.RiskTier, ep.RequiredFreq, string(last), r.StatusOn(ep, v.u.today())}
 }
 
 func (v *visitsScreen) openProfile(id uuid.UUID) {
@@ -209,11 +231,11 @@ func (v *visitsScreen) openProfile(id uuid.UUID) {
 		})
 		visit.Importance = widget.HighImportance
 		edit := widget.NewButtonWithIcon("修改档案", theme.DocumentCreateIcon(), func() { v.editProfile(ep) })
-		history := widget.NewLabel(v.visitHistory(id))
+		history := para(v.visitHistory(id))
 		history.Wrapping = fyne.TextWrapBreak
 		v.regPanel.set(scrolled(container.NewVBox(
 			heading(v.u.titleOf(id.String())),
-			container.NewHBox(visit, edit),
+			flow(visit, edit),
 			d.obj,
 			heading("最近探访"),
 			history,
@@ -262,9 +284,12 @@ func (v *visitsScreen) editProfile(ep *store.ElderlyProfile) {
 // ---- quick entry of a visit ----
 
 func (v *visitsScreen) buildQuickEntry() fyne.CanvasObject {
-	v.pickList = newLazyList(v.u, []column{{"姓名", 90}, {"村", 100}, {"风险分级", 80}, {"上次探访", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	v.pickList = newLazyList(v.u, []column{colName, colVillage, colBorn, {title: "风险分级", sample: "高风险"}, {title: "上次探访", sample: "2025-11-30"}}, func(r *store.Reader, id uuid.UUID) []string {
 		row := v.registerRow(r, id)
-		return []string{row[0], row[1], row[2], row[4]}
+		if len(row) < 6 {
+			return row
+		}
+		return []string{row[0], row[1], row[2], row[3], row[5]}
 	})
 	v.pickBox = newSearchBox(v.u, "① 输入老人姓名或拼音首字母，回车选第一位", v.pickList, func(r *store.Reader, q string) ([]uuid.UUID, int, error) {
 		if strings.TrimSpace(q) == "" {
@@ -366,22 +391,20 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 // ---- the month's visits ----
 
 func (v *visitsScreen) buildVisitList() fyne.CanvasObject {
-	v.month = widget.NewEntry()
+	v.month = newKeyEntry()
 	v.month.SetText(string(store.MonthOf(v.u.today())))
 	v.month.OnSubmitted = func(string) { v.loadVisits() }
-	v.visitList = newLazyList(v.u, []column{{"日期", 100}, {"老人", 80}, {"方式", 80}, {"探访人", 110}, {"研判", 50}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	v.visitList = newLazyList(v.u, []column{colDate, colName, colVillage, {title: "方式", sample: "电话视频"}, {title: "探访人", sample: "张红梅、李建国"}, {title: "研判", sample: "需关注"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindVisit)
 		x, ok := e.(*store.Visit)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		who := ""
+		var p person
 		if ep, _ := r.LiveByString(x.ElderlyID, store.KindElderlyProfile); ep != nil {
-			if p, _ := r.LiveByString(ep.(*store.ElderlyProfile).PersonID, store.KindPerson); p != nil {
-				who = p.(*store.Person).Name
-			}
+			p = personOf(r, ep.(*store.ElderlyProfile).PersonID)
 		}
-		return []string{string(x.VisitDate), who, x.Method, strings.Join(x.Visitors, "、"), x.RiskAfterVisit, x.Status}
+		return []string{string(x.VisitDate), p.name, p.village, x.Method, strings.Join(x.Visitors, "、"), x.RiskAfterVisit, x.Status}
 	})
 	v.visitInfo = newPanel("选择一条探访记录查看")
 	v.visitList.onSelect = v.openVisit
@@ -442,65 +465,59 @@ func (v *visitsScreen) openVisit(id uuid.UUID) {
 		return
 	}
 	x := e.(*store.Visit)
+	v.infoForm = nil
 	d := newDetailView(v.u, x)
-	var actions []fyne.CanvasObject
-	for _, next := range store.NextStatuses(store.KindVisit, x.Status) {
-		next := next
-		actions = append(actions, widget.NewButton("改为“"+next+"”", func() {
-			x.Status = next
-			if _, err := v.u.st.Save(x, v.u.author()); err != nil {
-				v.u.showError("办理失败", err)
-				return
-			}
-			v.u.setStatus("探访记录已改为“%s”", next)
-			v.u.changed()
-			v.openVisit(id)
-		}))
-	}
+	// Submitting a draft asks for what a submitted visit must have (its
+	// times, the checks); review and lock are one click.
+	actions := v.u.moveButtons(x, func(to string) {
+		v.u.move(&v.infoForm, v.visitInfo, x, to, func() { v.openVisit(id) }, func(store.Entity) { v.openVisit(id) })
+	})
 	correct := widget.NewButtonWithIcon("新建更正记录", theme.DocumentCreateIcon(), func() {
-		v.startCorrection(x)
+		v.startCorrection(id)
 	})
 	refer := widget.NewButtonWithIcon("发起转介", theme.MailForwardIcon(), func() {
 		v.tabs.SelectIndex(3)
 		v.editReferral(&store.Referral{VisitID: id.String(), Urgency: "一般", DueDate: v.u.today().AddDays(7)})
 	})
 	actions = append(actions, correct, refer)
-	v.visitInfo.set(scrolled(container.NewVBox(heading(v.u.titleOf(id.String())), container.NewHBox(actions...), d.obj)))
+	v.visitInfo.set(scrolled(container.NewVBox(heading(v.u.titleOf(id.String())), flow(actions...), d.obj)))
 }
 
 // startCorrection opens a new visit that corrects a submitted one: visits
 // are events, so a mistake is fixed by a new record naming the old.
-func (v *visitsScreen) startCorrection(old *store.Visit) {
-	fix := *old
-	fix.Meta = store.Meta{}
-	fix.VisitNo = ""
-	fix.Status = "已提交"
-	fix.CorrectsVisitID = store.MetaOf(old).ID.String()
+func (v *visitsScreen) startCorrection(id uuid.UUID) {
+	var fix *store.Visit
+	err := v.u.st.View(func(r *store.Reader) error {
+		var err error
+		fix, err = r.NewVisitCorrection(id)
+		return err
+	})
+	if err != nil {
+		v.u.showError("不能更正", err)
+		return
+	}
+	old := v.u.titleOf(id.String())
 	v.tabs.Select(v.newTab)
-	v.visitForm = newRecordForm(v.u, &fix, formOptions{
+	v.visitForm = newRecordForm(v.u, fix, formOptions{
 		readOnly:  []string{"elderly_id", "corrects_visit_id"},
 		saveLabel: "保存更正记录",
 		onSaved:   func(f *recordForm, e store.Entity) { f.setMessage("已保存更正记录。", false) },
 	})
-	v.visitBox.Objects = []fyne.CanvasObject{titled("更正探访记录 "+old.VisitNo, v.visitForm.content)}
+	v.visitBox.Objects = []fyne.CanvasObject{titled("更正探访记录："+old, v.visitForm.content)}
 	v.visitBox.Refresh()
 }
 
 // ---- referrals ----
 
 func (v *visitsScreen) buildReferrals() fyne.CanvasObject {
-	v.refList = newLazyList(v.u, []column{{"老人", 80}, {"需求", 90}, {"转介给", 90}, {"紧急", 50}, {"期限", 100}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	v.refList = newLazyList(v.u, []column{colName, colVillage, {title: "需求", sample: "生活照料"}, {title: "转介给", sample: "乡镇卫生院"}, {title: "紧急", sample: "紧急"}, {title: "期限", sample: "2025-11-30"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindReferral)
 		x, ok := e.(*store.Referral)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		who := strings.Fields(r.Title(x))
-		name := ""
-		if len(who) > 0 {
-			name = who[0]
-		}
-		return []string{name, x.NeedType, x.ReferredTo, x.Urgency, string(x.DueDate), x.Status}
+		p := visitPerson(r, x.VisitID)
+		return []string{p.name, p.village, x.NeedType, x.ReferredTo, x.Urgency, string(x.DueDate), x.Status}
 	})
 	v.refPanel = newPanel("选择一条转介查看办理情况；新的转介从探访记录发起")
 	v.refList.onSelect = func(id uuid.UUID) {
@@ -548,27 +565,25 @@ func (v *visitsScreen) editReferral(ref *store.Referral) {
 // ---- home care ----
 
 func (v *visitsScreen) buildHomecare() fyne.CanvasObject {
-	v.entList = newLazyList(v.u, []column{{"老人", 80}, {"等级", 80}, {"工时/月", 70}, {"有效期", 200}, {"状态", 0}}, func(r *store.Reader, id uuid.UUID) []string {
+	v.entList = newLazyList(v.u, []column{colName, colVillage, {title: "等级", sample: "60分以上"}, {title: "工时/月", sample: "88"}, {title: "有效期", sample: "2025-01-01 至 2025-12-31"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		e, _ := r.Live(id, store.KindHomecareEntitlement)
 		h, ok := e.(*store.HomecareEntitlement)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		name := ""
-		if p, _ := r.LiveByString(h.PersonID, store.KindPerson); p != nil {
-			name = p.(*store.Person).Name
-		}
-		return []string{name, h.Class, fmt.Sprint(h.HoursPerMonth), string(h.ValidFrom) + " 至 " + string(h.ValidTo), h.Status}
+		p := personOf(r, h.PersonID)
+		return []string{p.name, p.village, h.Class, fmt.Sprint(h.HoursPerMonth), string(h.ValidFrom) + " 至 " + string(h.ValidTo), r.StatusOn(h, v.u.today())}
 	})
 	v.entPanel = newPanel("选择一位享受购买服务的老人，登记服务记录")
 	v.entList.onSelect = func(id uuid.UUID) { v.u.guard("查看其他老人", func() { v.openEntitlement(id) }) }
 	add := widget.NewButtonWithIcon("新建服务资格", theme.ContentAddIcon(), func() {
+		v.svcForm = nil
 		v.entForm = newRecordForm(v.u, &store.HomecareEntitlement{ValidFrom: v.u.today()}, formOptions{
 			onSaved: func(*recordForm, store.Entity) { v.loadEntitlements() },
 		})
 		v.entPanel.set(titled("新建购买服务资格", v.entForm.content))
 	})
-	split := container.NewHSplit(container.NewBorder(container.NewHBox(add), nil, nil, nil, v.entList.obj), v.entPanel.box)
+	split := container.NewHSplit(container.NewBorder(flow(add), nil, nil, nil, v.entList.obj), v.entPanel.box)
 	split.Offset = 0.5
 	return split
 }
@@ -597,6 +612,7 @@ func (v *visitsScreen) openEntitlement(id uuid.UUID) {
 		return
 	}
 	h := e.(*store.HomecareEntitlement)
+	v.entForm = nil
 	var lines []string
 	_ = v.u.st.View(func(r *store.Reader) error {
 		svcs, _ := r.RefEntities(id, store.KindServiceRecord)
@@ -612,7 +628,7 @@ func (v *visitsScreen) openEntitlement(id uuid.UUID) {
 		}
 		return nil
 	})
-	history := widget.NewLabel(strings.Join(lines, "\n"))
+	history := para(strings.Join(lines, "\n"))
 	if len(lines) == 0 {
 		history.SetText("尚无服务记录")
 	}

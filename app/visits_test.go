@@ -109,13 +109,26 @@ func TestRegisterSearchAsYouType(t *testing.T) {
 		t.Error("pinyin initials ljx do not find 林建秀")
 	}
 	typeInto(v.regSearch.entry, "")
-	v.regFilter.SetSelected("本月未访")
+	v.regFilter.choose("本月未访", true)
 	var names []string
 	for i := range v.regList.ids {
 		names = append(names, v.regList.cell(i, 0))
 	}
 	if strings.Join(names, ",") != "吴华英,林建秀" && strings.Join(names, ",") != "林建秀,吴华英" {
 		t.Errorf("本月未访 shows %v, want 林建秀 and the newly enrolled 吴华英", names)
+	}
+	// The filter holds while a search is typed: "l" matches many names
+	// (林, 刘, 李 …), of whom only 林建秀 is not yet visited.
+	typeInto(v.regSearch.entry, "l")
+	names = nil
+	for i := range v.regList.ids {
+		names = append(names, v.regList.cell(i, 0))
+	}
+	if strings.Join(names, ",") != "林建秀" {
+		t.Errorf("本月未访 with the search l shows %v, want only 林建秀", names)
+	}
+	if got := v.regList.count.Text; got != "共 1 条" {
+		t.Errorf("count line %q", got)
 	}
 }
 

@@ -289,3 +289,19 @@ func (r *Reader) PrepareStep(e Entity, to string, on Date, operator string) (Ent
 	}
 	return cp, nil
 }
+
+// StepOf is the step a move from one status to another is (the chain's
+// step, or the kind's move to that status, with who acts and what it asks
+// for); ok is false when the workflow does not allow the move.
+func StepOf(k Kind, from, to string) (Step, bool) {
+	st, ok := stepFor(k, from, to)
+	st.Fields = append([]string(nil), st.Fields...)
+	return st, ok
+}
+
+// Ending tells the statuses that end a record's course without completing
+// it: a refusal, a cancellation, a voiding, a revocation, a termination. A
+// window shows such a move as dangerous and asks before making it.
+func Ending(status string) bool {
+	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销"})
+}
