@@ -29,14 +29,14 @@ import (
 type printScreen struct {
 	u *UI
 
-	list     *widget.List
+	list     *focusList
 	item     print.Item
 	params   *fyne.Container
 	picker   *refPicker
 	record   uuid.UUID
 	scope    *widget.Select
 	scopes   map[string]string
-	period   *widget.Entry
+	period   *keyEntry
 	unmasked *widget.Check
 	saveBtn  *widget.Button
 	openBtn  *widget.Button
@@ -52,7 +52,7 @@ func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
 func (p *printScreen) dirty() bool { return false }
 
 func (p *printScreen) build() fyne.CanvasObject {
-	p.list = widget.NewList(
+	p.list = newFocusList(
 		func() int { return len(print.Catalog) },
 		func() fyne.CanvasObject { return widget.NewLabel("C8 贴息资金申报表（按季度）") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -66,16 +66,20 @@ func (p *printScreen) build() fyne.CanvasObject {
 	)
 	p.list.OnSelected = func(i widget.ListItemID) { p.choose(print.Catalog[i]) }
 	p.params = container.NewVBox()
-	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等（页面标注“含敏感个人信息”）", nil)
+	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
+	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
 	p.unmasked.OnChanged = func(on bool) {
 		if !on {
 			return
 		}
-		dialog.ShowConfirm("打印敏感个人信息", "完整的身份证号、电话、银行账号属于敏感个人信息。只有确实需要时才打印完整版本，打印件须妥善保管。确定打印完整版本吗？", func(ok bool) {
-			if !ok {
-				p.unmasked.SetChecked(false)
-			}
-		}, p.u.win)
+		d := dialog.NewCustomConfirm("打印敏感个人信息", "打印完整版本", "取消",
+			para("完整的身份证号、电话、银行账号属于敏感个人信息。只有确实需要时才打印完整版本，打印件须妥善保管。确定打印完整版本吗？"), func(ok bool) {
+				if !ok {
+					p.unmasked.SetChecked(false)
+				}
+			}, p.u.win)
+		d.SetConfirmImportance(widget.DangerImportance)
+		showDialog(p.u.win, d, fyne.NewSize(440, 220))
 	}
 	p.saveBtn = widget.NewButtonWithIcon("保存PDF…", theme.DocumentSaveIcon(), p.askSave)
 	p.saveBtn.Importance = widget.HighImportance
@@ -90,8 +94,8 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.bar.Hide()
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapBreak
-	right := container.NewVBox(p.params, p.unmasked, container.NewHBox(p.saveBtn, p.openBtn, p.cancel), p.bar, p.result)
-	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list), scrolled(right))
+	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.cancel), p.bar, p.result)
+	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list.box), scrolled(right))
 	split.Offset = 0.32
 	p.list.Select(0)
 	return split
@@ -133,7 +137,7 @@ func (p *printScreen) choose(it print.Item) {
 		}
 		p.scope = widget.NewSelect(labels, nil)
 		p.scope.SetSelectedIndex(0)
-		p.period = widget.NewEntry()
+		p.period = newKeyEntry()
 		today := p.u.today()
 		label := "月份"
 		switch it.Period {
