@@ -49,13 +49,17 @@ func TestRealWindow(t *testing.T) {
 	if artefacts == "" {
 		artefacts = "screenshots"
 	}
+	// 1024×768 walks everything, two buttons deep; 1366×768 every
+	// screen, tab, list and button once (the wider screen fits what the
+	// narrower one does; its screenshots are what most stations see).
 	cases := []struct {
-		name   string
-		screen string
-		data   string // "" starts on an empty station
+		name    string
+		screen  string
+		data    string // "" starts on an empty station
+		presses string
 	}{
-		{"1024x768", "1024x768", ""},
-		{"1366x768", "1366x768", demo},
+		{"1024x768", "1024x768", "", "2"},
+		{"1366x768", "1366x768", demo, "1"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,16 +70,16 @@ func TestRealWindow(t *testing.T) {
 			if tc.data != "" {
 				copyFile(t, tc.data, data)
 			}
-			walkWindow(t, bin, 90+i, tc.screen, data, dir)
+			walkWindow(t, bin, 90+i, tc.screen, data, dir, tc.presses)
 		})
 	}
 }
 
 // walkWindow runs the program's walkthrough on display :n of a screen size
 // and fails on anything it or the program reports.
-func walkWindow(t *testing.T, bin string, n int, screen, data, dir string) {
+func walkWindow(t *testing.T, bin string, n int, screen, data, dir, presses string) {
 	display := startXvfb(t, n, screen)
-	env := desktopEnv(t, display)
+	env := append(desktopEnv(t, display), "CUNZHAN_WALK_PRESSES="+presses)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "--data", data, "--screenshots", dir)
@@ -106,13 +110,12 @@ func walkWindow(t *testing.T, bin string, n int, screen, data, dir string) {
 // startXvfb starts an X server of the given size on display :n for the
 // test and waits until it takes connections.
 func startXvfb(t *testing.T, n int, screen string) string {
-	display := fmt.Sprintf(":%d", n)
 	for ; n < 200; n++ {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
 			break
 		}
 	}
-	display = fmt.Sprintf(":%d", n)
+	display := fmt.Sprintf(":%d", n)
 	x := exec.Command("Xvfb", display, "-screen", "0", screen+"x24", "-nolisten", "tcp")
 	x.Stdout, x.Stderr = io.Discard, io.Discard
 	if err := x.Start(); err != nil {
@@ -138,6 +141,7 @@ func desktopEnv(t *testing.T, display string) []string {
 		os.MkdirAll(filepath.Join(home, d), 0o755)
 	}
 	os.MkdirAll(filepath.Join(home, ".config"), 0o755)
+	os.MkdirAll(filepath.Join(home, ".cache"), 0o755)
 	dirs := "XDG_DESKTOP_DIR=\"$HOME/Desktop\"\nXDG_DOCUMENTS_DIR=\"$HOME/Documents\"\nXDG_DOWNLOAD_DIR=\"$HOME/Downloads\"\n" +
 		"XDG_MUSIC_DIR=\"$HOME/Music\"\nXDG_PICTURES_DIR=\"$HOME/Pictures\"\nXDG_VIDEOS_DIR=\"$HOME/Videos\"\n"
 	os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte(dirs), 0o644)

@@ -88,11 +88,12 @@ func (h *homeScreen) build() fyne.CanvasObject {
 	}
 	notSeen := card("本月尚未探访（点击登记探访）", container.NewBorder(container.NewVBox(h.notCount, tableRow(h.notCols, true)), nil, nil, nil, h.notSeen.box))
 
-	h.loanCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "应还/逾期", sample: "应还 2025-12-20"}, {title: "余额", sample: "余额 50,000.00"}})
+	h.loanCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "应还日/逾期", sample: "2025-12-20"}, {title: "余额（元）", sample: "50,000.00"}})
 	h.due = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.due }, false)
 	h.overdue = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.overdue }, true)
 	h.loanNote = widget.NewLabel("")
-	loans := card("贷款：30天内到期与逾期", container.NewBorder(h.loanNote, nil, nil, nil,
+	h.loanNote.Wrapping = fyne.TextWrapWord
+	loans := card("贷款：30天内到期与逾期", container.NewBorder(container.NewVBox(h.loanNote, tableRow(h.loanCols, true)), nil, nil, nil,
 		container.NewVSplit(
 			container.NewBorder(widget.NewLabel("30天内到期"), nil, nil, nil, h.due.box),
 			container.NewBorder(widget.NewLabel("逾期（按逾期天数）"), nil, nil, nil, h.overdue.box),
@@ -119,11 +120,11 @@ func loanRowList(cols *colWidths, rows func() []store.LoanRow, overdue bool) *fo
 }
 
 func loanCells(lr store.LoanRow, overdue bool) []string {
-	when := "应还 " + string(lr.Position.NextDue)
+	when := string(lr.Position.NextDue)
 	if overdue {
 		when = fmt.Sprintf("逾期%d天", lr.Position.DaysOverdue)
 	}
-	return []string{lr.Borrower, lr.Loan.ContractNo, when, "余额 " + store.Yuan(lr.Position.BalanceFen)}
+	return []string{lr.Borrower, lr.Loan.ContractNo, when, store.Yuan(lr.Position.BalanceFen)}
 }
 
 // notSeenRow is a row of the not-yet-visited list.

@@ -62,8 +62,7 @@ func (h *homesScreen) build() fyne.CanvasObject {
 		})
 	})
 	h.panel = newPanel("在左侧选择一个幸福院")
-	split := container.NewHSplit(container.NewBorder(flow(add), nil, nil, nil, h.homeList.obj), h.panel.box)
-	split.Offset = 0.22
+	split := listSplit(h.homeList, container.NewBorder(flow(add), nil, nil, nil, h.homeList.obj), h.panel.box)
 	return split
 }
 

@@ -199,6 +199,10 @@ type lazyList struct {
 	picked uuid.UUID
 	// onSelect runs when a row is chosen (click or Enter).
 	onSelect func(id uuid.UUID)
+	// split, when the list is the left side of one, is given the width
+	// the list's columns need once its first rows are known.
+	split  *container.Split
+	fitted bool
 }
 
 // measureRows is how many rows a list reads when its content changes, to
@@ -265,6 +269,34 @@ func (l *lazyList) set(ids []uuid.UUID, total int) {
 	l.list.UnselectAll()
 	l.list.Refresh()
 	l.count.SetText(countText(len(ids), l.total))
+	l.fitSplit()
+}
+
+// listSplit puts a list on the left of a page and what it opens on the
+// right; the divider starts where the list's columns fit (within reason),
+// and the person can still drag it.
+func listSplit(l *lazyList, left, right fyne.CanvasObject) *container.Split {
+	l.split = container.NewHSplit(left, right)
+	l.split.Offset = 0.5
+	return l.split
+}
+
+// fitSplit moves the divider, once, to give the list the width its
+// columns need: between a third and three fifths of the page.
+func (l *lazyList) fitSplit() {
+	if l.split == nil || l.fitted || len(l.ids) == 0 {
+		return
+	}
+	total := l.split.Size().Width
+	if total <= 0 {
+		return
+	}
+	need := theme.Padding()*4 + theme.ScrollBarSize()
+	for _, w := range l.widths.need {
+		need += w + theme.Padding()
+	}
+	l.fitted = true
+	l.split.SetOffset(min(max(float64(need/total), 0.35), 0.62))
 }
 
 // countText says how many rows a list shows, never a capped number as the

@@ -130,8 +130,7 @@ func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
 	})
 	roster := widget.NewButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
 	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, flow(add, roster)), nil, nil, nil, l.hhList.obj)
-	split := container.NewHSplit(left, l.hhPanel.box)
-	split.Offset = 0.5
+	split := listSplit(l.hhList, left, l.hhPanel.box)
 	return split
 }
 
@@ -256,8 +255,7 @@ func (l *loansScreen) buildRatings() fyne.CanvasObject {
 	})
 	l.ratingPanel = newPanel("选择一条评级查看；新评级从“农户”页发起")
 	l.ratingList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他评级", func() { l.openRating(id) }) }
-	split := container.NewHSplit(l.ratingList.obj, l.ratingPanel.box)
-	split.Offset = 0.5
+	split := listSplit(l.ratingList, l.ratingList.obj, l.ratingPanel.box)
 	return split
 }
 
@@ -355,8 +353,7 @@ func (l *loansScreen) buildApplications() fyne.CanvasObject {
 	})
 	l.appPanel = newPanel("选择一份申请办理推荐审核；新申请从“农户”页发起")
 	l.appList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他申请", func() { l.openApplication(id) }) }
-	split := container.NewHSplit(l.appList.obj, l.appPanel.box)
-	split.Offset = 0.45
+	split := listSplit(l.appList, l.appList.obj, l.appPanel.box)
 	return split
 }
 
@@ -485,8 +482,7 @@ func (l *loansScreen) buildLoans() fyne.CanvasObject {
 	})
 	l.loanPanel = newPanel("选择一笔贷款查看余额、还款计划与还款记录")
 	l.loanList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他贷款", func() { l.openLoan(id) }) }
-	split := container.NewHSplit(l.loanList.obj, l.loanPanel.box)
-	split.Offset = 0.45
+	split := listSplit(l.loanList, l.loanList.obj, l.loanPanel.box)
 	return split
 }
 

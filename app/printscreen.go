@@ -194,6 +194,11 @@ func (p *printScreen) job() (print.Job, error) {
 }
 
 func (p *printScreen) askSave() {
+	// What is missing is said before the file is asked for.
+	if _, err := p.job(); err != nil {
+		p.result.SetText(store.MessageOf(err))
+		return
+	}
 	name := p.item.Code + "_" + strings.ReplaceAll(p.item.Title, "/", "_") + ".pdf"
 	saveFile(p.u.win, name, []string{".pdf"}, func(path string) { p.generate(path, false) })
 }

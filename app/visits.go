@@ -130,8 +130,7 @@ func (v *visitsScreen) buildRegister() fyne.CanvasObject {
 		v.u.guard("新建", func() { v.editProfile(&store.ElderlyProfile{EnrolDate: v.u.today()}) })
 	})
 	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, add, v.regSearch.entry), v.regFilter.box), nil, nil, nil, v.regList.obj)
-	split := container.NewHSplit(left, v.regPanel.box)
-	split.Offset = 0.55
+	split := listSplit(v.regList, left, v.regPanel.box)
 	return split
 }
 
@@ -410,8 +409,7 @@ func (v *visitsScreen) buildVisitList() fyne.CanvasObject {
 	v.visitList.onSelect = v.openVisit
 	load := widget.NewButtonWithIcon("查询", theme.SearchIcon(), v.loadVisits)
 	top := container.NewBorder(nil, nil, widget.NewLabel("月份"), load, v.month)
-	split := container.NewHSplit(container.NewBorder(top, nil, nil, nil, v.visitList.obj), v.visitInfo.box)
-	split.Offset = 0.55
+	split := listSplit(v.visitList, container.NewBorder(top, nil, nil, nil, v.visitList.obj), v.visitInfo.box)
 	return split
 }
 
@@ -530,8 +528,7 @@ func (v *visitsScreen) buildReferrals() fyne.CanvasObject {
 			v.editReferral(e.(*store.Referral))
 		})
 	}
-	split := container.NewHSplit(v.refList.obj, v.refPanel.box)
-	split.Offset = 0.55
+	split := listSplit(v.refList, v.refList.obj, v.refPanel.box)
 	return split
 }
 
@@ -583,8 +580,7 @@ func (v *visitsScreen) buildHomecare() fyne.CanvasObject {
 		})
 		v.entPanel.set(titled("新建购买服务资格", v.entForm.content))
 	})
-	split := container.NewHSplit(container.NewBorder(flow(add), nil, nil, nil, v.entList.obj), v.entPanel.box)
-	split.Offset = 0.5
+	split := listSplit(v.entList, container.NewBorder(flow(add), nil, nil, nil, v.entList.obj), v.entPanel.box)
 	return split
 }
 

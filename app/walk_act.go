@@ -60,10 +60,14 @@ func (w *walk) actionsFor(path []step) []step {
 			}
 		}
 		if presses < w.presses {
+			// Buttons of the same name do the same on different records
+			// (a bed tile, a member): two of each are pressed.
 			seen := map[string]int{}
 			for _, b := range w.buttons(w.u.body) {
 				label := buttonLabel(b.obj)
-				out = append(out, step{kind: 'b', label: label, n: seen[label]})
+				if seen[label] < 2 {
+					out = append(out, step{kind: 'b', label: label, n: seen[label]})
+				}
 				seen[label]++
 			}
 		}
