@@ -2,6 +2,7 @@ package app
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -130,5 +131,45 @@ func TestConflictShownSideBySideAndResolved(t *testing.T) {
 	h, _ := store.GetAs[*store.Household](a, hh)
 	if h.Phone != "13931110009" {
 		t.Errorf("household phone = %s", h.Phone)
+	}
+}
+
+// Right after a review the screen offers 撤销; undoing brings the values
+// back side by side for review, on this station and, being ordinary
+// changes, on every other after sync.
+func TestReviewCanBeUndone(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	u.show(u.screenIndex(u.conflicts))
+	c := u.conflicts
+	if len(c.items) != 1 {
+		t.Fatalf("the demo has %d conflicts, want its one household phone", len(c.items))
+	}
+	values := func(cs []store.Conflict) []string {
+		var out []string
+		for _, s := range cs[0].Siblings {
+			out = append(out, string(s.Value))
+		}
+		sort.Strings(out)
+		return out
+	}
+	before := values(c.items)
+	id := c.items[0].ID
+	c.list.Select(0)
+	test.Tap(c.picks[0])
+	if c.count != 0 {
+		t.Fatalf("after the review %d conflicts remain", c.count)
+	}
+	if !c.undoBox.Visible() || c.undoBtn == nil {
+		t.Fatal("no 撤销 offered after the review")
+	}
+	test.Tap(c.undoBtn)
+	if c.count != 1 || c.items[0].ID != id {
+		t.Fatalf("after undo: %d conflicts", c.count)
+	}
+	if after := values(c.items); strings.Join(after, "|") != strings.Join(before, "|") {
+		t.Errorf("undo brought back %v, the review replaced %v", after, before)
+	}
+	if c.undoBox.Visible() {
+		t.Error("撤销 is still offered after undoing")
 	}
 }

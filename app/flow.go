@@ -150,3 +150,35 @@ func (c *choiceChips) ctl() *fieldCtl {
 		c.choose(s, false)
 	}, enable: c.enable}
 }
+
+// keepHeight holds the tallest its content has been laid out at: a
+// message under a field that gets shorter, or is cleared once the field is
+// corrected, keeps its room, so the fields below it do not move while the
+// person is working on them.
+type keepHeight struct{ h float32 }
+
+// keepingHeight wraps one object in a keepHeight container.
+func keepingHeight(o fyne.CanvasObject) *fyne.Container {
+	return container.New(&keepHeight{}, o)
+}
+
+func (k *keepHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+		if o.Visible() {
+			k.h = max(k.h, o.MinSize().Height)
+		}
+	}
+}
+
+func (k *keepHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	s.Height = max(s.Height, k.h)
+	return s
+}

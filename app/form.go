@@ -280,7 +280,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 			ctl.errText = errorLabel()
 			f.hookKeys(name, ctl)
 			grid.Add(ctl.label)
-			grid.Add(container.NewVBox(ctl.obj, ctl.errText))
+			grid.Add(container.NewVBox(ctl.obj, keepingHeight(ctl.errText)))
 		}
 		if len(grid.Objects) == 0 {
 			continue
@@ -291,7 +291,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 		parts = append(parts, grid)
 	}
 	f.general = errorLabel()
-	parts = append(parts, f.general)
+	parts = append(parts, keepingHeight(f.general))
 	parts = append(parts, f.opts.after...)
 	f.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(parts...)))
 

@@ -102,23 +102,19 @@ func typeInto(e interface {
 	test.Type(e, text)
 }
 
-// entryOf is the entry of a form field.
-func entryOf(t *testing.T, f *recordForm, field string) *widget.Entry {
+// entryOf is the text box of a form field: the window's own widget, so
+// that typing into it focuses it as a click would.
+func entryOf(t *testing.T, f *recordForm, field string) *keyEntry {
 	t.Helper()
 	c := f.ctls[field]
 	if c == nil {
 		t.Fatalf("form has no field %q", field)
 	}
-	switch e := c.focus.(type) {
-	case *keyEntry:
-		return &e.Entry
-	case *keySelectEntry:
-		return &e.Entry
-	case *widget.Entry:
-		return e
+	e, ok := c.focus.(*keyEntry)
+	if !ok {
+		t.Fatalf("field %q is not a text box (%T)", field, c.focus)
 	}
-	t.Fatalf("field %q is not an entry (%T)", field, c.focus)
-	return nil
+	return e
 }
 
 // find walks a widget tree for the first object that matches.
