@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -206,8 +207,9 @@ type lazyList struct {
 }
 
 // measureRows is how many rows a list reads when its content changes, to
-// size its columns to what they hold.
-const measureRows = 40
+// size its columns to what they hold: about a screenful, which the list
+// reads to draw them anyway.
+const measureRows = 16
 
 func newLazyList(u *UI, cols []column, load func(r *store.Reader, id uuid.UUID) []string) *lazyList {
 	l := &lazyList{u: u, widths: newColWidths(cols), load: load, cache: map[uuid.UUID][]string{}}
@@ -317,6 +319,22 @@ func (l *lazyList) cell(i, j int) string {
 	return ""
 }
 
+// bigSearch is how many results make a search worth handing its file
+// pages back for.
+const bigSearch = 50
+
+// releasePagesSoon hands the file pages a search walked back to the
+// system once the typing has paused for a moment: not on every keystroke,
+// where the next search would fault them in again.
+func (u *UI) releasePagesSoon() {
+	u.releaseMu.Lock()
+	defer u.releaseMu.Unlock()
+	if u.releaseTimer != nil {
+		u.releaseTimer.Stop()
+	}
+	u.releaseTimer = time.AfterFunc(2*time.Second, u.st.ReleasePages)
+}
+
 // searchBox runs a query on every keystroke, off the UI goroutine, and
 // shows only the answer to the latest one.
 type searchBox struct {
@@ -354,6 +372,9 @@ func (s *searchBox) search() {
 			ids, total, err = s.run(r, q)
 			return err
 		})
+		if len(ids) > bigSearch {
+			s.u.releasePagesSoon()
+		}
 		fyne.Do(func() {
 			if seq != s.seq {
 				return

@@ -149,6 +149,9 @@ func (p *refPicker) search() {
 			res, err = p.u.candidates(r, p.spec.Ref, q, p.filter, p.within)
 			return err
 		})
+		if res.total > bigSearch {
+			p.u.releasePagesSoon()
+		}
 		fyne.Do(func() {
 			if seq != p.seq {
 				return

@@ -122,7 +122,7 @@ func rememberSize(a fyne.App, w fyne.Window) {
 // often have 2–4 GB shared with a browser and office software. Within it
 // the collector works harder instead of letting the heap grow to twice what
 // is live; a GOMEMLIMIT set by the user wins.
-const memoryLimit = 128 << 20
+const memoryLimit = 96 << 20
 
 // releaseMemory hands memory back after a large read (the dashboard's
 // coverage reads every elder of the scope), at most every half minute: it

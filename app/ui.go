@@ -11,6 +11,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,6 +60,9 @@ type UI struct {
 	operator string
 	// async runs background work: a goroutine normally, inline in tests.
 	async func(func())
+	// releaseTimer hands file pages back after a pause in searching.
+	releaseMu    sync.Mutex
+	releaseTimer *time.Timer
 	// busy counts background work not yet finished and checks not yet run
 	// (the walkthrough waits for it before it looks at the window).
 	busy atomic.Int32

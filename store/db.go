@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -110,7 +111,11 @@ type StationInfo struct {
 // Store is one station's database. It is safe for concurrent use; writes are
 // serialised by bbolt.
 type Store struct {
-	db       *bolt.DB
+	db *bolt.DB
+	// closed is set by Close: work that a window schedules for later
+	// (handing memory back after a pause) finds the store gone and does
+	// nothing.
+	closed   atomic.Bool
 	path     string
 	now      func() time.Time
 	registry string
@@ -194,15 +199,13 @@ func Open(path string, opt *Options) (*Store, error) {
 
 // Close closes the database, after recording the sequence number reached.
 func (s *Store) Close() error {
-	if s.db == nil {
+	if s.db == nil || s.closed.Swap(true) {
 		return nil
 	}
 	if !s.readOnly {
 		s.remember()
 	}
-	err := s.db.Close()
-	s.db = nil
-	return err
+	return s.db.Close()
 }
 
 // Path is the database file.

@@ -32,7 +32,7 @@ func openAt(t testing.TB, path, station string) *Store {
 		}
 	}
 	t.Cleanup(func() {
-		if s.db == nil {
+		if s.closed.Load() {
 			return
 		}
 		err := s.db.View(func(tx *bolt.Tx) error {

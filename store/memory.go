@@ -13,7 +13,21 @@ import (
 // over many thousands of records, so that a station PC with little memory
 // is not held at the report's peak all day.
 func (s *Store) ReleaseMemory() {
+	if s.closed.Load() {
+		return
+	}
 	debug.FreeOSMemory()
+	s.ReleasePages()
+}
+
+// ReleasePages gives back only the file's pages a read brought in: cheap
+// (no collection), so the window calls it after every search that walked
+// thousands of index entries, where the kernel had mapped 64 KB around
+// each page touched.
+func (s *Store) ReleasePages() {
+	if s.closed.Load() {
+		return
+	}
 	// Inside a read transaction bbolt cannot remap the file, so the range
 	// advised is exactly the current mapping.
 	_ = s.db.View(func(tx *bolt.Tx) error {
