@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,7 +61,7 @@ func TestRealWindow(t *testing.T) {
 		{"1024x768", "1024x768", "", "2"},
 		{"1366x768", "1366x768", demo, "1"},
 	}
-	for i, tc := range cases {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir, _ := filepath.Abs(filepath.Join(artefacts, "walkthrough-"+tc.name))
@@ -70,15 +70,15 @@ func TestRealWindow(t *testing.T) {
 			if tc.data != "" {
 				copyFile(t, tc.data, data)
 			}
-			walkWindow(t, bin, 90+i, tc.screen, data, dir, tc.presses)
+			walkWindow(t, bin, tc.screen, data, dir, tc.presses)
 		})
 	}
 }
 
 // walkWindow runs the program's walkthrough on display :n of a screen size
 // and fails on anything it or the program reports.
-func walkWindow(t *testing.T, bin string, n int, screen, data, dir, presses string) {
-	display := startXvfb(t, n, screen)
+func walkWindow(t *testing.T, bin, screen, data, dir, presses string) {
+	display := startXvfb(t, screen)
 	env := append(desktopEnv(t, display), "CUNZHAN_WALK_PRESSES="+presses)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
@@ -107,28 +107,40 @@ func walkWindow(t *testing.T, bin string, n int, screen, data, dir, presses stri
 	}
 }
 
-// startXvfb starts an X server of the given size on display :n for the
-// test and waits until it takes connections.
-func startXvfb(t *testing.T, n int, screen string) string {
-	for ; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
-			break
-		}
+// startXvfb starts an X server of the given size for the test on a
+// display it picks itself (-displayfd: two walks side by side, or a lock
+// file left behind, never share a display) and waits until it takes
+// connections; it is stopped with SIGTERM, so that it removes its lock.
+func startXvfb(t *testing.T, screen string) string {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	display := fmt.Sprintf(":%d", n)
-	x := exec.Command("Xvfb", display, "-screen", "0", screen+"x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", screen+"x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
 	x.Stdout, x.Stderr = io.Discard, io.Discard
 	if err := x.Start(); err != nil {
 		t.Fatalf("Xvfb: %v", err)
 	}
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			return display
+	w.Close()
+	t.Cleanup(func() {
+		x.Process.Signal(syscall.SIGTERM)
+		x.Wait()
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			t.Fatal("Xvfb did not start")
 		}
-		time.Sleep(100 * time.Millisecond)
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start within 20 s")
 	}
-	t.Fatalf("Xvfb on %s did not start", display)
 	return ""
 }
 
@@ -156,7 +168,7 @@ func desktopEnv(t *testing.T, display string) []string {
 	if err := bus.Start(); err != nil {
 		t.Fatalf("dbus-daemon: %v", err)
 	}
-	t.Cleanup(func() { bus.Process.Kill(); bus.Wait() })
+	t.Cleanup(func() { bus.Process.Signal(syscall.SIGTERM); bus.Wait() })
 	addr, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		t.Fatalf("dbus-daemon address: %v", err)

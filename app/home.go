@@ -88,7 +88,7 @@ func (h *homeScreen) build() fyne.CanvasObject {
 	}
 	notSeen := card("本月尚未探访（点击登记探访）", container.NewBorder(container.NewVBox(h.notCount, tableRow(h.notCols, true)), nil, nil, nil, h.notSeen.box))
 
-	h.loanCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "应还日/逾期", sample: "2025-12-20"}, {title: "余额（元）", sample: "50,000.00"}})
+	h.loanCols = newColWidths([]column{{title: "借款人", sample: "欧阳秀兰"}, {title: "合同号", sample: "PSXYS-2024-0105"}, {title: "应还/逾期", sample: "2025-12-20"}, {title: "余额（元）", sample: "50,000.00"}})
 	h.due = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.due }, false)
 	h.overdue = loanRowList(h.loanCols, func() []store.LoanRow { return h.data.overdue }, true)
 	h.loanNote = widget.NewLabel("")

@@ -87,3 +87,45 @@ func TestF5InATextBoxReloads(t *testing.T) {
 		t.Fatal("F5 in the search box did not reload the register")
 	}
 }
+
+// Tab moves through a form in its order: field after field as they stand
+// on the page, then the bar's buttons, never back to an earlier field.
+func TestTabFollowsTheForm(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	id := notVisitedProfile(t, u)
+	u.show(u.screenIndex(u.visits))
+	u.visits.startNew(&id)
+	f := u.visits.visitForm
+	c := u.win.Canvas()
+	fieldOf := func(o fyne.CanvasObject) int {
+		for i, name := range f.order {
+			if find(f.ctls[name].obj, func(x fyne.CanvasObject) bool { return x == o }) != nil {
+				return i
+			}
+		}
+		return -1
+	}
+	last := fieldOf(c.Focused().(fyne.CanvasObject))
+	if f.order[last] != "start_time" {
+		t.Fatalf("the form opens with the keyboard in %s", f.order[last])
+	}
+	for step := 0; step < 200; step++ {
+		test.FocusNext(c)
+		o := c.Focused().(fyne.CanvasObject)
+		if o == f.saveBtn {
+			if last < 0 {
+				t.Fatal("Tab came to the save button twice")
+			}
+			return
+		}
+		i := fieldOf(o)
+		if i < 0 {
+			t.Fatalf("after %s Tab went to %T outside the form's fields", f.order[last], o)
+		}
+		if i < last {
+			t.Fatalf("Tab went back from %s to %s", f.order[last], f.order[i])
+		}
+		last = i
+	}
+	t.Fatal("Tab never reached the save button")
+}

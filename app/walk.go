@@ -336,7 +336,7 @@ func (w *walk) walkSetup() bool {
 		w.closeDialogs("首次启动 按"+l, true)
 	}
 	// The demo is generated in the background, then the main window opens.
-	for i := 0; i < 600; i++ {
+	for i := 0; i < 1200; i++ {
 		ready := false
 		w.ui(func() { ready = current != nil && current.Station() != nil })
 		if ready {
