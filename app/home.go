@@ -30,7 +30,7 @@ type homeScreen struct {
 	// steps are a new station's first steps, until they are done.
 	steps *fyne.Container
 	// covCols are the columns of the coverage bars: name, bar, counts.
-	covCols *colWidths
+	covCols  *colWidths
 	loanCols *colWidths
 	due      *focusList
 	overdue  *focusList

@@ -117,7 +117,6 @@ func rememberSize(a fyne.App, w fyne.Window) {
 	a.Preferences().SetFloat("window_height", float64(s.Height))
 }
 
-
 // memoryLimit is the soft limit of the Go heap for the window: station PCs
 // often have 2–4 GB shared with a browser and office software. Within it
 // the collector works harder instead of letting the heap grow to twice what

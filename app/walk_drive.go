@@ -167,8 +167,8 @@ func (tapdriver) click(w *walk, o fyne.CanvasObject, _ []fyne.CanvasObject) erro
 	return nil
 }
 
-func (tapdriver) keys(...string) error   { return errNoKeyboard }
-func (tapdriver) typeText(string) error  { return errNoKeyboard }
+func (tapdriver) keys(...string) error  { return errNoKeyboard }
+func (tapdriver) typeText(string) error { return errNoKeyboard }
 
 var errNoKeyboard = fmt.Errorf("没有 xdotool，无法模拟键盘")
 
