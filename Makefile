@@ -49,6 +49,7 @@ run: build
 
 vet:
 	$(GO) vet ./... ./.ci/peimports
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "not gofmt'ed: $$unformatted"; exit 1; fi
 
 # test: every package under the race detector (the randomized simulations
 # with fewer seeds there), then the simulations in full without it, then the
