@@ -210,3 +210,23 @@ func TestDefaultWindowFitsSmallScreens(t *testing.T) {
 		t.Errorf("default window %v is larger than %v", defaultSize, usable)
 	}
 }
+
+// The size the user left the window at comes back next time; a size too
+// small to use, or none yet, gives the default.
+func TestWindowSizeRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	if got := rememberedSize(a); got != defaultSize {
+		t.Errorf("first start: %v, want %v", got, defaultSize)
+	}
+	w := a.NewWindow("村站")
+	w.Resize(fyne.NewSize(1200, 700))
+	rememberSize(a, w)
+	if got := rememberedSize(a); got != fyne.NewSize(1200, 700) {
+		t.Errorf("after closing at 1200×700: %v", got)
+	}
+	w.Resize(fyne.NewSize(300, 200))
+	rememberSize(a, w)
+	if got := rememberedSize(a); got != defaultSize {
+		t.Errorf("after closing at 300×200: %v, want the default", got)
+	}
+}

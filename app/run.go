@@ -23,7 +23,8 @@ import (
 )
 
 // Run opens the station's window on the database at dataPath (the default
-// location when empty) and returns when the window is closed. A new
+// location when empty). Closing the window ends the process (see
+// endOnStop); Run returns only if the main loop ends some other way. A new
 // database starts with the set-up page: the station's identity, or the demo
 // data set. With a screenshots folder, the window visits every screen,
 // saves a PNG of each there, and closes.
@@ -33,12 +34,18 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("村站")
 	w.SetMaster()
-	defer func() {
+	var failed error
+	endOnStop(a, func() int {
 		if st := current; st != nil {
 			st.Close()
 		}
-	}()
+		if failed != nil || walkErr != nil {
+			return 1
+		}
+		return 0
+	})
 	if err := assets.CheckFont(assets.Font(), assets.Essential); err != nil {
+		failed = err
 		showFatal(w, "字体文件损坏", err)
 		w.ShowAndRun()
 		return err
@@ -46,6 +53,7 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 	if dataPath == "" {
 		p, err := store.DefaultPath()
 		if err != nil {
+			failed = err
 			showFatal(w, "找不到数据目录", err)
 			w.ShowAndRun()
 			return err
@@ -53,12 +61,14 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 		dataPath = p
 	}
 	if err := os.MkdirAll(filepath.Dir(dataPath), 0o700); err != nil {
+		failed = err
 		showFatal(w, "无法创建数据目录", &store.Error{Code: "DATA_DIR", Message: "无法创建数据目录：" + filepath.Dir(dataPath), Err: err})
 		w.ShowAndRun()
 		return err
 	}
 	st, err := openForWindow(dataPath)
 	if err != nil {
+		failed = err
 		showFatal(w, "无法打开数据文件", err)
 		w.ShowAndRun()
 		return err
@@ -103,18 +113,32 @@ var walkErr error
 var defaultSize = fyne.NewSize(1000, 660)
 
 func rememberedSize(a fyne.App) fyne.Size {
-	p := a.Preferences()
-	w, h := p.Float("window_width"), p.Float("window_height")
-	if w < 600 || h < 400 {
+	var w, h float32
+	if _, err := fmt.Sscanf(a.Preferences().String("window_size"), "%fx%f", &w, &h); err != nil || w < 600 || h < 400 {
 		return defaultSize
 	}
-	return fyne.NewSize(float32(w), float32(h))
+	return fyne.NewSize(w, h)
 }
 
+// rememberSize keeps the size as one value: one change is one immediate
+// save, where a second change within Fyne's 100 ms debounce would only be
+// written by the exit save that endOnStop skips.
 func rememberSize(a fyne.App, w fyne.Window) {
 	s := w.Canvas().Size()
-	a.Preferences().SetFloat("window_width", float64(s.Width))
-	a.Preferences().SetFloat("window_height", float64(s.Height))
+	a.Preferences().SetString("window_size", fmt.Sprintf("%.0fx%.0f", s.Width, s.Height))
+}
+
+// endOnStop ends the process as soon as the window's main loop has
+// stopped, with finish's exit code, after finish has closed the store.
+// Fyne would then rewrite preferences.json, and that save races Fyne's own
+// watcher of the file: once the main loop has drained, the watcher reloads
+// on its own goroutine, can read the file the save has just truncated and
+// prints "Preferences load error: EOF" (fyne-io/fyne#2936). Every
+// preference this program sets is saved the moment it changes, so the exit
+// save has nothing to add. The hook must end the process rather than block:
+// Fyne's driver waits for it to return.
+func endOnStop(a fyne.App, finish func() int) {
+	a.Lifecycle().SetOnStopped(func() { os.Exit(finish()) })
 }
 
 // memoryLimit is the soft limit of the Go heap for the window: station PCs
