@@ -102,6 +102,7 @@ func lookup(obj fyne.CanvasObject, pick func(*keymap) func()) func() {
 type keyEntry struct {
 	widget.Entry
 	onFocus func()
+	ime     imeGuard
 }
 
 func newKeyEntry() *keyEntry {
@@ -121,6 +122,7 @@ func newKeyMultiLineEntry() *keyEntry {
 }
 
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	e.ime.reset()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
 	}
@@ -128,13 +130,37 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if e.ime.swallow(ev) {
+		return
+	}
 	if ev.Name == fyne.KeyF5 && windowKey(e, ev.Name) {
 		return
 	}
 	e.Entry.TypedKey(ev)
 }
 
+func (e *keyEntry) TypedRune(r rune) {
+	e.ime.typed()
+	e.Entry.TypedRune(r)
+}
+
+func (e *keyEntry) KeyDown(ev *fyne.KeyEvent) {
+	e.ime.keyDown(ev)
+	e.Entry.KeyDown(ev)
+}
+
+func (e *keyEntry) KeyUp(ev *fyne.KeyEvent) {
+	e.ime.keyUp(ev)
+	e.Entry.KeyUp(ev)
+}
+
+func (e *keyEntry) FocusLost() {
+	e.ime.reset()
+	e.Entry.FocusLost()
+}
+
 func (e *keyEntry) FocusGained() {
+	e.ime.reset()
 	e.Entry.FocusGained()
 	if e.onFocus != nil {
 		e.onFocus()
@@ -146,6 +172,7 @@ func (e *keyEntry) FocusGained() {
 type keySelectEntry struct {
 	widget.SelectEntry
 	onFocus func()
+	ime     imeGuard
 }
 
 func newKeySelectEntry(options []string) *keySelectEntry {
@@ -157,6 +184,7 @@ func newKeySelectEntry(options []string) *keySelectEntry {
 }
 
 func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
+	e.ime.reset()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
 	}
@@ -164,13 +192,37 @@ func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
+	if e.ime.swallow(ev) {
+		return
+	}
 	if ev.Name == fyne.KeyF5 && windowKey(e, ev.Name) {
 		return
 	}
 	e.SelectEntry.TypedKey(ev)
 }
 
+func (e *keySelectEntry) TypedRune(r rune) {
+	e.ime.typed()
+	e.SelectEntry.TypedRune(r)
+}
+
+func (e *keySelectEntry) KeyDown(ev *fyne.KeyEvent) {
+	e.ime.keyDown(ev)
+	e.SelectEntry.KeyDown(ev)
+}
+
+func (e *keySelectEntry) KeyUp(ev *fyne.KeyEvent) {
+	e.ime.keyUp(ev)
+	e.SelectEntry.KeyUp(ev)
+}
+
+func (e *keySelectEntry) FocusLost() {
+	e.ime.reset()
+	e.SelectEntry.FocusLost()
+}
+
 func (e *keySelectEntry) FocusGained() {
+	e.ime.reset()
 	e.SelectEntry.FocusGained()
 	if e.onFocus != nil {
 		e.onFocus()
