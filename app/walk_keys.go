@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -144,8 +145,12 @@ func describe(o fyne.CanvasObject) string {
 	return fmt.Sprintf("%T", o)
 }
 
-// checkQuickVisit records a visit with the keyboard alone: Ctrl+N, Enter
-// on the first elder due, the start time, Enter to the end time, Ctrl+S.
+// checkQuickVisit records a visit with the keyboard alone, typing Chinese
+// as a cadre does: Ctrl+N, the elder's name typed into the finder, Enter on
+// the first match, the start time, Enter to the end time, a note in
+// Chinese with one Backspace, Ctrl+S. The name must filter the finder, the
+// Backspace must take one whole character and the note must be saved as
+// typed.
 func (w *walk) checkQuickVisit() {
 	if !w.fresh(0) {
 		return
@@ -156,11 +161,30 @@ func (w *walk) checkQuickVisit() {
 	}
 	w.settle()
 	ok := false
-	w.ui(func() { ok = w.u.screens[w.u.current].s == w.u.visits })
-	if !ok {
-		w.fail("Ctrl+N 没有打开登记探访")
+	var name string
+	w.ui(func() {
+		v := w.u.visits
+		ok = w.u.screens[w.u.current].s == v
+		if ok && len(v.pickList.ids) > 0 {
+			name = v.pickList.cell(0, 0)
+		}
+	})
+	if !ok || name == "" {
+		w.fail("Ctrl+N 没有打开登记探访，或没有待探访的老人")
 		return
 	}
+	w.must(w.drv.typeText(name))
+	w.settle()
+	w.ui(func() {
+		v := w.u.visits
+		if got := v.pickBox.entry.Text; got != name {
+			w.fail("登记探访：在查找框里打“%s”，框里是“%s”", name, got)
+		}
+		if len(v.pickList.ids) == 0 || v.pickList.cell(0, 0) != name {
+			w.fail("登记探访：打“%s”后，名单第一位不是%s（共%d位）", name, name, len(v.pickList.ids))
+		}
+	})
+	w.shoot("登记探访 打中文姓名")
 	w.must(w.drv.keys("Return"))
 	w.settle()
 	var f *recordForm
@@ -172,10 +196,10 @@ func (w *walk) checkQuickVisit() {
 		}
 	})
 	if f == nil {
-		w.fail("登记探访：在空白查找框按回车没有选中第一位老人")
+		w.fail("登记探访：在查找框按回车没有选中第一位老人")
 		return
 	}
-	before := w.visitsOf(profile)
+	before := w.visitIDs(profile)
 	w.must(w.drv.typeText("0830"))
 	w.must(w.drv.keys("Return"))
 	w.settle()
@@ -186,13 +210,71 @@ func (w *walk) checkQuickVisit() {
 	})
 	w.must(w.drv.typeText("0900"))
 	w.settle()
+	if w.clickField(f, "issues") {
+		w.must(w.drv.typeText(typedNote + "说"))
+		w.must(w.drv.keys("BackSpace"))
+		w.settle()
+	}
 	w.shoot("登记探访 键盘输入")
 	w.must(w.drv.keys("ctrl+s"))
 	w.settle()
 	w.shoot("登记探访 Ctrl+S 之后")
-	if after := w.visitsOf(profile); after != before+1 {
-		w.fail("登记探访：在结束时间栏里按 Ctrl+S 没有保存（探访记录 %d → %d）", before, after)
+	if after := w.visitIDs(profile); len(after) != len(before)+1 {
+		w.fail("登记探访：在输入框里按 Ctrl+S 没有保存（探访记录 %d → %d）", len(before), len(after))
+		return
 	}
+	if got := w.issuesOfNew(profile, before); got != typedNote {
+		w.fail("登记探访：“发现问题”打的是“%s”，存下的是“%s”", typedNote, got)
+	}
+}
+
+// typedNote has full-width punctuation and a character outside the
+// commonest few thousand (龋), as notes do.
+const typedNote = "老人腿脚不便，龋齿疼；需送餐（每周三次）"
+
+// clickField puts the keyboard into a form's field the way a person does,
+// with the mouse.
+func (w *walk) clickField(f *recordForm, field string) bool {
+	var obj fyne.CanvasObject
+	var parents []fyne.CanvasObject
+	w.ui(func() {
+		c := f.ctls[field]
+		if c == nil {
+			return
+		}
+		obj = c.obj
+		for _, x := range collect[fyne.CanvasObject](w.u.body, func(o fyne.CanvasObject) bool { return o == c.obj }) {
+			parents = x.parents
+		}
+	})
+	if obj == nil {
+		w.fail("表单里没有“%s”栏", field)
+		return false
+	}
+	if err := w.drv.click(w, obj, parents); err != nil {
+		w.fail("点“%s”栏：%v", field, err)
+		return false
+	}
+	w.settle()
+	return true
+}
+
+// issuesOfNew is the 发现问题 of the elder's visit that is not among old.
+func (w *walk) issuesOfNew(profile uuid.UUID, old []uuid.UUID) string {
+	var got string
+	_ = w.u.st.View(func(r *store.Reader) error {
+		ids, _ := r.Refs(profile, store.KindVisit)
+		for _, id := range ids {
+			if slices.Contains(old, id) {
+				continue
+			}
+			if e, _ := r.Live(id, store.KindVisit); e != nil {
+				got = e.(*store.Visit).Issues
+			}
+		}
+		return nil
+	})
+	return got
 }
 
 func (w *walk) must(err error) {
@@ -201,15 +283,14 @@ func (w *walk) must(err error) {
 	}
 }
 
-// visitsOf counts an elder's visits in the store.
-func (w *walk) visitsOf(profile uuid.UUID) int {
-	n := 0
+// visitIDs lists an elder's visits in the store.
+func (w *walk) visitIDs(profile uuid.UUID) []uuid.UUID {
+	var ids []uuid.UUID
 	_ = w.u.st.View(func(r *store.Reader) error {
-		ids, _ := r.Refs(profile, store.KindVisit)
-		n = len(ids)
+		ids, _ = r.Refs(profile, store.KindVisit)
 		return nil
 	})
-	return n
+	return ids
 }
 
 // checkRepaymentShortcut opens a repayment for the first loan, puts the
@@ -233,20 +314,9 @@ func (w *walk) checkRepaymentShortcut() {
 		w.fail("登记还款没有打开还款表")
 		return
 	}
-	var amount fyne.CanvasObject
-	var parents []fyne.CanvasObject
-	w.ui(func() {
-		c := f.ctls["principal_fen"]
-		amount = c.obj
-		for _, x := range collect[fyne.CanvasObject](w.u.body, func(o fyne.CanvasObject) bool { return o == c.obj }) {
-			parents = x.parents
-		}
-	})
-	if err := w.drv.click(w, amount, parents); err != nil {
-		w.fail("还款金额栏：%v", err)
+	if !w.clickField(f, "principal_fen") {
 		return
 	}
-	w.settle()
 	before := w.refsOf(loan, store.KindRepayment)
 	w.must(w.drv.keys("ctrl+s"))
 	w.settle()
