@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,6 +99,8 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens the file for reading only (reports on a copy).
 	ReadOnly bool
+	// restored, set by Restore, starts a new origin for this reason.
+	restored string
 }
 
 // StationInfo is the identity of this installation's station.
@@ -120,6 +123,9 @@ type Store struct {
 	now      func() time.Time
 	registry string
 	readOnly bool
+	restored string
+	// backupErr is why today's automatic copy failed (see dailyBackup).
+	backupErr error
 
 	mu      sync.Mutex // guards the fields below
 	origin  OriginID
@@ -152,7 +158,7 @@ func Open(path string, opt *Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	s := &Store{path: path, now: opt.Now, readOnly: opt.ReadOnly}
+	s := &Store{path: path, now: opt.Now, readOnly: opt.ReadOnly, restored: opt.restored}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -173,29 +179,79 @@ func Open(path string, opt *Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, &Error{Code: CodeNotFound, Message: "找不到数据文件", Err: err}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
+	fresh := true
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		fresh = false
+	}
+	if err := checkFile(path); err != nil {
+		return nil, corrupt(path, err)
+	}
+	if err := s.openBolt(timeout); err != nil {
+		return nil, err
+	}
+	if !opt.ReadOnly {
+		s.remember()
+		if !fresh {
+			s.backupErr = s.dailyBackup()
+		}
+	}
+	return s, nil
+}
+
+// openBolt maps the file and reads or initialises it. Faults while bbolt
+// reads the mapped file become errors here: checkFile has looked at the
+// structure, but a page can still be damaged inside.
+func (s *Store) openBolt(timeout time.Duration) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if s.db != nil {
+				s.db.Close()
+				s.db = nil
+			}
+			err = corrupt(s.path, fmt.Errorf("%v", r))
+		}
+	}()
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{
 		Timeout:      timeout,
 		FreelistType: bolt.FreelistMapType,
-		ReadOnly:     opt.ReadOnly,
+		ReadOnly:     s.readOnly,
 	})
 	if err != nil {
-		return nil, ioError("open store", err)
+		return ioError("open store", err)
 	}
 	s.db = db
-	if opt.ReadOnly {
+	if s.readOnly {
 		err = db.View(s.load)
 	} else {
 		err = db.Update(s.init)
 	}
 	if err != nil {
 		db.Close()
-		return nil, ioError("open store", err)
+		s.db = nil
+		return ioError("open store", err)
 	}
-	if !opt.ReadOnly {
-		s.remember()
-	}
-	return s, nil
+	return nil
 }
+
+// corrupt is the error for a damaged file: what is wrong, and where the
+// newest good automatic copy is.
+func corrupt(path string, why error) error {
+	msg := "数据文件已损坏，无法打开：" + path
+	var d errDamaged
+	if errors.As(why, &d) {
+		msg += "（" + string(d) + "）"
+	}
+	if b := LastGoodBackup(path); b != "" {
+		msg += "。最近一份完好的自动备份：" + b + "，可用 restore 命令恢复（cunzhan restore 备份文件），或在窗口的设置页选“从备份恢复”"
+	} else {
+		msg += "。没有找到自动备份；请找县里按本站最后一次同步的数据重建"
+	}
+	return &Error{Code: CodeCorrupt, Message: msg, Err: why}
+}
+
+// BackupProblem is why today's automatic copy could not be taken, or nil.
+func (s *Store) BackupProblem() error { return s.backupErr }
 
 // Close closes the database, after recording the sequence number reached.
 func (s *Store) Close() error {
@@ -263,7 +319,11 @@ func (s *Store) init(tx *bolt.Tx) error {
 	}
 	// A copied or restored file must not go on issuing sequence numbers
 	// that the original may already have used for other content.
-	if reason := s.copiedOrRestored(tx); reason != "" {
+	reason := s.copiedOrRestored(tx)
+	if s.restored != "" {
+		reason = s.restored
+	}
+	if reason != "" {
 		if err := s.mintOrigin(tx, reason); err != nil {
 			return err
 		}

@@ -60,6 +60,8 @@ func init() {
 		{"dump", "dump [--out FILE]：导出全部状态为规范JSON（默认隐去敏感信息）", cmdDump},
 		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
 		{"station", "station show | station set CODE NAME：站点设置", cmdStation},
+		{"backups", "backups：列出自动备份（每天第一次打开数据文件时备份一次，保留最近7天）", cmdBackups},
+		{"restore", "restore 备份文件：用备份恢复本站数据（被替换的文件保留在备份文件夹里）", cmdRestore},
 		{"policy", "policy show | policy set FILE.json：政策参数（整份政策、部分参数或评级授信方案）", cmdPolicy},
 		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
 	}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// CodeRestoreOther refuses a backup of another station.
+const CodeRestoreOther = "RESTORE_OTHER_STATION"
+
+// RestoreResult says what Restore did.
+type RestoreResult struct {
+	From    string // the copy put back
+	Kept    string // where the file it replaced now is ("" when there was none)
+	Station *StationInfo
+	Taken   time.Time // when the copy was written
+}
+
+// Restore puts the copy at from back in place of the database at path. The
+// replaced file is not deleted: it moves into the backup folder, so that a
+// wrong choice can be undone by restoring it in turn. The restored file
+// starts a new origin as it opens: the station may have issued, after the
+// copy was taken, sequence numbers that the county already holds with
+// other content; under a new origin nothing it writes now can collide with
+// them, and the county sends back at the next sync what the station had
+// passed on after the copy was taken.
+func Restore(path, from string, opt *Options) (*RestoreResult, error) {
+	if opt == nil {
+		opt = &Options{}
+	}
+	if err := checkFile(from); err != nil {
+		return nil, &Error{Code: CodeCorrupt, Message: "备份文件本身已损坏，不能用来恢复：" + from, Err: err}
+	}
+	fi, err := os.Stat(from)
+	if err != nil {
+		return nil, &Error{Code: CodeNotFound, Message: "找不到备份文件 " + from, Err: err}
+	}
+	ro := *opt
+	ro.ReadOnly = true
+	b, err := Open(from, &ro)
+	if err != nil {
+		return nil, err
+	}
+	station := b.Station()
+	b.Close()
+	if station == nil {
+		return nil, &Error{Code: CodeRestoreOther, Message: "备份文件里没有站点设置，不是本站的备份"}
+	}
+	if cur, err := Open(path, &ro); err == nil {
+		mine := cur.Station()
+		cur.Close()
+		if mine != nil && mine.Code != station.Code {
+			return nil, &Error{Code: CodeRestoreOther, Message: fmt.Sprintf("备份文件属于%s（%s），不是本站（%s）的，没有恢复", station.Name, station.Code, mine.Name)}
+		}
+	} else if CodeOf(err) == CodeLocked {
+		return nil, err
+	}
+	res := &RestoreResult{From: from, Station: station, Taken: fi.ModTime()}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".restore-*")
+	if err != nil {
+		return nil, ioError("restore", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := copyInto(tmp, from); err != nil {
+		return nil, ioError("restore", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		res.Kept = filepath.Join(BackupDir(path), "恢复前-"+time.Now().In(ChinaTZ).Format("20060102-150405")+".db")
+		if err := os.MkdirAll(BackupDir(path), 0o700); err != nil {
+			return nil, ioError("restore", err)
+		}
+		if err := os.Rename(path, res.Kept); err != nil {
+			return nil, ioError("restore: keep the replaced file", err)
+		}
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return nil, ioError("restore", err)
+	}
+	syncDir(dir)
+	wo := *opt
+	wo.ReadOnly = false
+	wo.restored = "从备份恢复"
+	s, err := Open(path, &wo)
+	if err != nil {
+		return nil, err
+	}
+	return res, s.Close()
+}
+
+// copyInto copies the file at from into f, syncs and closes f.
+func copyInto(f *os.File, from string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	_, err = io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		return err
+	}
+	return nil
+}
