@@ -53,17 +53,20 @@ func (p Problems) Has(code string) bool {
 
 // Codes of store-level failures.
 const (
-	CodeLocked     = "DB_LOCKED"
-	CodeCorrupt    = "DB_CORRUPT"
-	CodeTooNew     = "DB_TOO_NEW"
-	CodeDiskFull   = "DISK_FULL"
-	CodeNotFound   = "NOT_FOUND"
-	CodeStale      = "STALE"
-	CodeDeleted    = "DELETED"
-	CodeNoStation  = "NO_STATION"
-	CodeReadOnly   = "READ_ONLY"
-	CodeIO         = "IO_ERROR"
-	CodeBadRequest = "BAD_REQUEST"
+	CodeLocked  = "DB_LOCKED"
+	CodeCorrupt = "DB_CORRUPT"
+	// CodeContextAhead: an edit's context names a version its writer
+	// cannot have seen.
+	CodeContextAhead = "CONTEXT_AHEAD"
+	CodeTooNew       = "DB_TOO_NEW"
+	CodeDiskFull     = "DISK_FULL"
+	CodeNotFound     = "NOT_FOUND"
+	CodeStale        = "STALE"
+	CodeDeleted      = "DELETED"
+	CodeNoStation    = "NO_STATION"
+	CodeReadOnly     = "READ_ONLY"
+	CodeIO           = "IO_ERROR"
+	CodeBadRequest   = "BAD_REQUEST"
 )
 
 // CodeOf returns the stable code of an error, "INTERNAL" when it has none.

@@ -187,9 +187,13 @@ func (w *writeTx) local(kind Kind, scope string, id uuid.UUID, fields []Field, c
 		Author: author,
 		Schema: SchemaVersion,
 	}
-	// The context can only cover this origin's earlier changes.
-	if c.Ctx.Get(w.origin) >= seq {
-		return nil, fmt.Errorf("local change: context ahead of own sequence")
+	// A context can only cover versions this replica holds: one naming a
+	// version it never saw (a forged or mistyped _version) would silently
+	// overwrite an edit made elsewhere instead of surfacing it for review.
+	for _, d := range c.Ctx {
+		if d.Seq > w.haveOf(d.Origin) {
+			return nil, &Error{Code: CodeContextAhead, Message: fmt.Sprintf("修改所依据的版本（_version）含有本站没有的版本 %s，没有保存。请重新读取记录后再改", d)}
+		}
 	}
 	if err := w.tx.Bucket(bLog).Put(logKey(c.Origin, c.Seq), c.Encode()); err != nil {
 		return nil, err

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"errors"
+	"maps"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// An edit context may only name versions this replica holds. A context
+// naming another station's version that never arrived here (a forged or
+// mistyped _version) would make the edit replace that station's concurrent
+// edit silently; it is refused and nothing is written.
+func TestContextAheadRefused(t *testing.T) {
+	s := openTest(t, "130131190201-01")
+	h := newHousehold(t, s, "H0001")
+	e, err := s.Get(h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := OriginID(uuid.New())
+	forged := e.(*Household).Context.Clone()
+	forged.Raise(other, 999999)
+	cases := []struct {
+		name string
+		ctx  VV
+	}{
+		{"another origin this replica never heard of", forged},
+		{"this origin, beyond what it has issued", VV{{s.Origin(), 999999}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before, _ := s.Have()
+			x := *e.(*Household)
+			x.Context = c.ctx
+			x.GroupName = "九组"
+			_, err := s.Save(&x, "测试员")
+			var se *Error
+			if !errors.As(err, &se) || se.Code != CodeContextAhead {
+				t.Fatalf("want %s, got %v", CodeContextAhead, err)
+			}
+			after, _ := s.Have()
+			if !maps.Equal(before, after) {
+				t.Errorf("the refused save wrote something: have %v → %v", before, after)
+			}
+			got, _ := s.Get(h.ID)
+			if g := got.(*Household).GroupName; g != "一组" {
+				t.Errorf("group name %q after a refused save", g)
+			}
+		})
+	}
+	// The context the record was read with is accepted.
+	x := *e.(*Household)
+	x.GroupName = "九组"
+	if _, err := s.Save(&x, "测试员"); err != nil {
+		t.Fatalf("an honest save: %v", err)
+	}
+}
