@@ -287,7 +287,9 @@ func (c *checker) scope() string {
 	if scope == "" {
 		return ""
 	}
-	if c.w.station != nil && !strings.HasPrefix(scope, c.w.station.Scope) {
+	// Without a write (checking what arrives at the county) every scope is
+	// in reach.
+	if c.w != nil && c.w.station != nil && !strings.HasPrefix(scope, c.w.station.Scope) {
 		c.fail(c.spec.scopeField, "OUT_OF_SCOPE", fmt.Sprintf("该记录属于%s，不在本站（%s）的管辖范围内", ident.DivisionLabel(scope), c.w.station.Name))
 	}
 	return scope
@@ -327,7 +329,7 @@ func (c *checker) nextNumber(prefix string) string {
 }
 
 func (c *checker) stationCode() string {
-	if c.w.station == nil {
+	if c.w == nil || c.w.station == nil {
 		return "000000000000-00"
 	}
 	return c.w.station.Code

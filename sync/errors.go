@@ -21,6 +21,8 @@ const (
 	CodeCorrupt       = "BUNDLE_CORRUPT"
 	CodeScope         = "BUNDLE_OUT_OF_SCOPE"
 	CodeOrigin        = "BUNDLE_FOREIGN_ORIGIN"
+	CodeContext       = "BUNDLE_CONTEXT_AHEAD"
+	CodeInvalid       = "BUNDLE_INVALID_CHANGE"
 	CodeNotEnrolled   = "NOT_ENROLLED"
 	CodeNetwork       = "NETWORK"
 	CodeServer        = "SERVER_ERROR"

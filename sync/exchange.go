@@ -281,6 +281,9 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 	if err != nil {
 		return nil, err
 	}
+	if err := n.checkContexts(peer, h, entries); err != nil {
+		return nil, err
+	}
 	bindings, err := n.checkEntries(peer, entries)
 	if err != nil {
 		return nil, err
@@ -342,9 +345,50 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 				return failf(CodeOrigin, "站点%s发来了其他站点的数据，没有导入", peer.Code)
 			}
 		}
+		valid := r.NewIncomingCheck()
+		for _, c := range e.Changes {
+			if err := valid.Check(c); err != nil {
+				return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, store.MessageOf(err))
+			}
+		}
 		return nil
 	})
 	return bind, err
+}
+
+// checkContexts refuses a bundle whose changes claim to have seen versions
+// their writers cannot have seen: a context names no version above the
+// sender's own declared have vector and, from a station, none of another
+// origin above what the county holds (a station learns other origins'
+// changes only from the county). A forged context would otherwise let one
+// station's edit silently replace another station's concurrent edit
+// everywhere. (A context naming itself or later is refused by the codec.)
+func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
+	declared, err := mapToVV(h.Have)
+	if err != nil {
+		return fail(CodeFormat, "同步文件头的版本记录格式不正确，没有导入")
+	}
+	var held map[store.OriginID]uint64
+	if n.role != RoleStation {
+		if held, err = n.s.Have(); err != nil {
+			return err
+		}
+	}
+	own := map[store.OriginID]bool{}
+	for _, c := range e.Changes {
+		own[c.Origin] = true
+	}
+	for _, c := range e.Changes {
+		for _, d := range c.Ctx {
+			if d.Seq > declared.Get(d.Origin) {
+				return failf(CodeContext, "%s发来的变更 %s 所依据的版本 %s 超出了发送方自己声明持有的数据，没有导入", peer.Name, c.Dot(), d)
+			}
+			if held != nil && !own[d.Origin] && d.Seq > held[d.Origin] {
+				return failf(CodeContext, "%s发来的变更 %s 所依据的版本 %s 县里从未有过，站点不可能见过，没有导入", peer.Name, c.Dot(), d)
+			}
+		}
+	}
+	return nil
 }
 
 // originNames reports whether the origin's identity record, in the bundle

@@ -211,3 +211,104 @@ func TestCredential(t *testing.T) {
 		t.Error("enrolled as a second station")
 	}
 }
+
+// forgeHave is forge with the sender's declared have vector.
+func forgeHave(t *testing.T, from *Node, to PeerKeys, toID string, have store.VV, changes []*store.Change) []byte {
+	t.Helper()
+	e := &Entries{Changes: changes}
+	h := &Header{ID: uuid.NewString(), From: from.ID(), To: toID, Have: vvToMap(have)}
+	for _, c := range changes {
+		h.Ranges = append(h.Ranges, Range{Origin: c.Origin.String(), From: c.Seq, To: c.Seq})
+	}
+	b, err := seal(h, e, from.me, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A change whose context claims a version its writer cannot have seen is
+// refused, signed by a real station key or not: accepted, it would replace
+// the other station's concurrent edit everywhere and nobody would be asked.
+func TestForgedContextRefused(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	b := w.station("130131190", "示例镇社会救助站")
+	h := household(t, a, "130131190201-F01", "130131190201")
+	w.sync(a)
+	w.sync(b)
+	// b edits the group and passes it on; a has not seen that.
+	eb, _ := b.s.Get(h.ID)
+	hb := eb.(*store.Household)
+	hb.GroupName = "二组"
+	if _, err := b.s.Save(hb, "乙"); err != nil {
+		t.Fatal(err)
+	}
+	w.sync(b)
+	bo := b.s.Origin()
+	bHave, _ := b.s.Have()
+	ea, _ := a.s.Get(h.ID)
+	mine := a.s.Origin()
+	aHave, _ := a.s.Have()
+	edit := func(ctx store.VV) *store.Change {
+		return &store.Change{Origin: mine, Seq: aHave[mine] + 1, HLC: 1 << 40, Scope: "130131190201", Kind: store.KindHousehold, Record: h.ID,
+			Fields: []store.Field{{Name: "group_name", Value: []byte(`"三组"`)}}, Ctx: ctx, Author: "甲", Schema: 1}
+	}
+	declared := func(extra ...store.Dot) store.VV {
+		var v store.VV
+		for o, s := range aHave {
+			v.Raise(o, s)
+		}
+		v.Raise(mine, aHave[mine]+1)
+		for _, d := range extra {
+			v.Raise(d.Origin, d.Seq)
+		}
+		return v
+	}
+	withB := func(seq uint64) store.VV {
+		c := ea.(*store.Household).Context.Clone()
+		c.Raise(bo, seq)
+		return c
+	}
+	before := snapshot(t, w.county)
+	cases := []struct {
+		name   string
+		have   store.VV
+		change *store.Change
+	}{
+		{"a sequence number b never issued", declared(store.Dot{Origin: bo, Seq: 999999}), edit(withB(999999))},
+		{"b's edit, which a's own have vector says it has not seen", declared(), edit(withB(bHave[bo]))},
+	}
+	for _, c := range cases {
+		_, err := w.county.Import(forgeHave(t, a, w.county.county.Keys, w.county.ID(), c.have, []*store.Change{c.change}))
+		if store.CodeOf(err) != CodeContext {
+			t.Errorf("%s: want %s, got %v", c.name, CodeContext, err)
+		}
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Fatal("a refused bundle changed the county")
+	}
+	// The same through the store: a's own save with b's version in its
+	// context is refused before it is written.
+	x := *ea.(*store.Household)
+	x.Context = withB(999999)
+	x.GroupName = "三组"
+	if _, err := a.s.Save(&x, "甲"); store.CodeOf(err) != store.CodeContextAhead {
+		t.Errorf("local save with a forged context: %v", err)
+	}
+	// An honest concurrent edit by a still surfaces as a conflict after sync.
+	x.Context = ea.(*store.Household).Context
+	if _, err := a.s.Save(&x, "甲"); err != nil {
+		t.Fatal(err)
+	}
+	w.sync(a)
+	var fields []string
+	w.county.s.View(func(r *store.Reader) error {
+		s, _ := r.State(h.ID)
+		fields = s.ConflictFields()
+		return nil
+	})
+	if len(fields) != 1 || fields[0] != "group_name" {
+		t.Errorf("conflicted fields at the county after honest concurrent edits: %v", fields)
+	}
+}

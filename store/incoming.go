@@ -1,0 +1,165 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// IncomingCheck validates changes that arrive from a station with the rules
+// a station applies to a person's save, before the county stores and
+// relays them. A station program that is buggy, old or tampered with must
+// not put into the county, and through it into every other station, what
+// no form would accept: an unknown kind or field, a value of the wrong
+// type, an option that is not an option, a negative amount, an overlong
+// text, a record whose division field disagrees with the scope it is filed
+// under.
+//
+// Only rules that depend on the record alone refuse a change. Rules that
+// read other records (a referenced person still in the register, a bed
+// still free, a number still unique) can be broken by two honest stations
+// editing at once, and rules that depend on today's date or on the policy
+// figures can differ between two honest programs: refusing those would
+// stop an honest station's sync for good, since every later bundle carries
+// the same change again.
+type IncomingCheck struct {
+	r     *Reader
+	seen  map[uuid.UUID]*incomingRec
+	today Date
+}
+
+// incomingRec is a record as the changes checked so far leave it.
+type incomingRec struct {
+	kind   Kind
+	scope  string
+	fields map[string][]byte
+}
+
+// NewIncomingCheck starts checking a bundle's changes, in their order, on
+// the reader's snapshot.
+func (r *Reader) NewIncomingCheck() *IncomingCheck {
+	return &IncomingCheck{r: r, seen: map[uuid.UUID]*incomingRec{}, today: r.s.Today()}
+}
+
+// CodeInvalidChange marks a received change that breaks a record rule.
+const CodeInvalidChange = "CHANGE_INVALID"
+
+// intrinsicCodes are the problems that depend on nothing but the record's
+// own values: a station never writes them through a form.
+var intrinsicCodes = map[string]bool{
+	"REQUIRED": true, "TOO_LONG": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
+	"INVALID_DATE": true, "INVALID_TIME": true, "NEGATIVE": true, "AMOUNT_POSITIVE": true, "PRICE": true,
+	"NAME_CHARS": true, "DIV_NOT_VILLAGE": true, "REF_INVALID": true, "RATE_RANGE": true, "RATIO_RANGE": true,
+	"RATING_ITEM_UNKNOWN": true, "RATING_ITEM_RANGE": true,
+	"ID_EMPTY": true, "ID_LENGTH": true, "ID_CHARS": true, "ID_CHECKSUM": true, "ID_REGION": true, "ID_BIRTH_INVALID": true,
+	"MOBILE_EMPTY": true, "MOBILE_FORMAT": true, "MOBILE_PREFIX": true, "PHONE_EMPTY": true, "PHONE_FORMAT": true, "LANDLINE_FORMAT": true,
+	"BANK_ACCOUNT_FORMAT": true, "BANK_ACCOUNT_LUHN": true, "USCC_CHARS": true, "USCC_CHECKSUM": true, "USCC_EMPTY": true,
+	"DIV_CHARS": true, "DIV_LENGTH": true, "DIV_PROVINCE": true, "DIV_COUNTY": true, "DIV_TOWNSHIP": true, "DIV_VILLAGE": true,
+}
+
+func invalid(c *Change, field, format string, a ...any) error {
+	return &Error{Code: CodeInvalidChange, Field: field, Message: fmt.Sprintf("变更 %s（%s）：", c.Dot(), KindLabel(c.Kind)) + fmt.Sprintf(format, a...)}
+}
+
+// Check validates one change on top of the record as the snapshot and the
+// changes checked before it leave it.
+func (ic *IncomingCheck) Check(c *Change) error {
+	if c.Schema > SchemaVersion {
+		return &Error{Code: CodeInvalidChange, Message: fmt.Sprintf("变更 %s 来自更新版本的程序（数据格式 %d，县里支持 %d），请先升级县级中心的程序", c.Dot(), c.Schema, SchemaVersion)}
+	}
+	spec, err := specOf(c.Kind)
+	if err != nil {
+		return invalid(c, "", "未知的记录类型“%s”", c.Kind)
+	}
+	rec, err := ic.record(c, spec)
+	if err != nil {
+		return err
+	}
+	if rec.kind != c.Kind || rec.scope != c.Scope {
+		return invalid(c, "", "记录已存在，但类型或所属范围与变更不符")
+	}
+	touched := map[string]bool{}
+	for _, f := range c.Fields {
+		if f.Name == FieldDeleted {
+			if v := string(f.Value); v != "true" && v != "false" && v != "null" {
+				return invalid(c, f.Name, "删除标记的值不正确")
+			}
+			continue
+		}
+		if !spec.hasField(f.Name) {
+			return invalid(c, f.Name, "“%s”不是%s的字段", f.Name, spec.label)
+		}
+		if !json.Valid(f.Value) {
+			return invalid(c, f.Name, "「%s」的值不是有效的数据", FieldLabel(c.Kind, f.Name))
+		}
+		touched[f.Name] = true
+		if string(f.Value) == "null" {
+			delete(rec.fields, f.Name)
+		} else {
+			rec.fields[f.Name] = f.Value
+		}
+	}
+	// Each written value must fit its field's type on its own.
+	for name := range touched {
+		v, ok := rec.fields[name]
+		if !ok {
+			continue
+		}
+		d := json.NewDecoder(bytes.NewReader(jsonObject(map[string][]byte{name: v})))
+		d.DisallowUnknownFields()
+		if err := d.Decode(spec.new()); err != nil {
+			return invalid(c, name, "「%s」的值类型不对", FieldLabel(c.Kind, name))
+		}
+	}
+	e := spec.new()
+	if err := json.Unmarshal(jsonObject(rec.fields), e); err != nil {
+		return invalid(c, "", "记录内容无法识别")
+	}
+	e.meta().ID = c.Record
+	chk := &checker{r: ic.r, spec: spec, e: e, pol: ic.r.Policy(), today: ic.today}
+	if spec.workflow != nil && touched["status"] {
+		if st := statusOf(e); st != "" && !oneOf(st, spec.workflow.states()) {
+			return invalid(c, "status", "“%s”不是%s的状态", st, spec.label)
+		}
+	}
+	if scope := chk.scope(); scope != "" && scope != c.Scope {
+		return invalid(c, spec.scopeField, "记录内容属于%s，却归在%s下", scope, c.Scope)
+	}
+	spec.validate(chk, e)
+	for _, p := range chk.probs {
+		if touched[p.Field] && intrinsicCodes[p.Code] {
+			return invalid(c, p.Field, "%s", p.Message)
+		}
+	}
+	return nil
+}
+
+// record is the record a change applies to, as held or as the bundle's
+// earlier changes created it.
+func (ic *IncomingCheck) record(c *Change, spec *kindSpec) (*incomingRec, error) {
+	if rec := ic.seen[c.Record]; rec != nil {
+		return rec, nil
+	}
+	rec := &incomingRec{kind: c.Kind, scope: c.Scope, fields: map[string][]byte{}}
+	st, err := ic.r.State(c.Record)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		rec.kind, rec.scope, rec.fields = st.Kind, st.Scope, displayed(st)
+	}
+	ic.seen[c.Record] = rec
+	return rec, nil
+}
+
+// hasField reports whether name is one of the kind's fields.
+func (s *kindSpec) hasField(name string) bool {
+	for _, f := range s.fields {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
