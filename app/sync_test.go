@@ -28,7 +28,7 @@ func county(t *testing.T) (*csync.Node, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(n.Handler(nil))
+	srv := httptest.NewServer(n.Handler(nil, ""))
 	t.Cleanup(srv.Close)
 	cred, err := n.EnrolStation("130131190201", "甲村服务点", srv.URL)
 	if err != nil {

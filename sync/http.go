@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -227,7 +226,10 @@ func plainNetError(err error) string {
 // Handler is the county server's HTTP interface: POST /v1/bundle takes a
 // station's bundle and answers with the reply bundle; GET /healthz says the
 // server is up. Logs name stations and counts, never personal data.
-func (n *Node) Handler(log *slog.Logger) http.Handler {
+//
+// adminToken guards the administration endpoints (see admin.go); "" turns
+// them off.
+func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -236,7 +238,7 @@ func (n *Node) Handler(log *slog.Logger) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "ok", "county": n.county.Code, "format": FormatVersion})
 	})
-	mux.HandleFunc("POST /v1/bundle", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /v1/bundle", stationOnly(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, n.limits.MaxBundle))
 		if err != nil {
@@ -290,19 +292,10 @@ func (n *Node) Handler(log *slog.Logger) http.Handler {
 			return
 		}
 		w.Write(out[0])
-	})
+	}))
 	// Administration from the county machine itself while the server holds
-	// the database: loopback only.
-	admin := func(h http.HandlerFunc) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			host, _, err := net.SplitHostPort(r.RemoteAddr)
-			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-				writeError(w, http.StatusForbidden, fail("ADMIN_LOCAL_ONLY", "管理操作只能在县级中心本机进行"))
-				return
-			}
-			h(w, r)
-		}
-	}
+	// the database.
+	admin := func(h http.HandlerFunc) http.HandlerFunc { return admin(adminToken, h) }
 	mux.HandleFunc("GET /v1/admin/stations", admin(func(w http.ResponseWriter, r *http.Request) {
 		list, err := n.Stations()
 		if err != nil {
@@ -387,6 +380,7 @@ func PostFile(ctx context.Context, server string, bundle []byte) ([][]byte, stri
 	if err != nil {
 		return nil, "", fail(CodeNetwork, "县级中心地址不正确")
 	}
+	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, "", fail(CodeNetwork, "数据文件正被县级中心服务占用，且连不上该服务："+plainNetError(err))
@@ -403,8 +397,9 @@ func PostFile(ctx context.Context, server string, bundle []byte) ([][]byte, stri
 	return parts, safeName(resp.Header.Get("X-Cunzhan-Name")), err
 }
 
-// AdminCall calls a loopback administration endpoint of a running server.
-func AdminCall(ctx context.Context, server, method, path string, in, out any) error {
+// AdminCall calls an administration endpoint of a running server on this
+// machine with the token it wrote.
+func AdminCall(ctx context.Context, server, token, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -413,6 +408,10 @@ func AdminCall(ctx context.Context, server, method, path string, in, out any) er
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(server, "/")+path, body)
 	if err != nil {
 		return fail(CodeNetwork, "县级中心地址不正确")
+	}
+	req.Header.Set("Authorization", bearer(token))
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := (&Client{}).defaults().HTTP.Do(req)
 	if err != nil {

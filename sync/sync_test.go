@@ -45,7 +45,7 @@ func newWorld(t testing.TB) *world {
 	if w.county, err = InitCounty(cs, "130131", "平山县级中心"); err != nil {
 		t.Fatal(err)
 	}
-	w.srv = httptest.NewServer(w.county.Handler(nil))
+	w.srv = httptest.NewServer(w.county.Handler(nil, ""))
 	t.Cleanup(w.srv.Close)
 	w.client = &Client{Retries: 2, Backoff: time.Millisecond}
 	return w

@@ -25,7 +25,7 @@ func TestStationSyncCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(county.Handler(nil))
+	srv := httptest.NewServer(county.Handler(nil, ""))
 	defer srv.Close()
 	enrol := func(scope, name string) string {
 		cred, err := county.EnrolStation(scope, name, srv.URL)

@@ -181,7 +181,7 @@ func (a *app) enroll(args []string) error {
 	switch {
 	case locked(err):
 		cred = &czsync.Credential{}
-		err = czsync.AdminCall(context.Background(), a.server, http.MethodPost, "/v1/admin/enroll", map[string]string{"scope": *scope, "name": *name, "server": *server}, cred)
+		err = a.adminCall(http.MethodPost, "/v1/admin/enroll", map[string]string{"scope": *scope, "name": *name, "server": *server}, cred)
 	case err == nil:
 		defer s.Close()
 		cred, err = n.EnrolStation(*scope, *name, *server)
@@ -210,7 +210,7 @@ func (a *app) revoke(args []string) error {
 	switch {
 	case locked(err):
 		p = &czsync.PeerState{}
-		err = czsync.AdminCall(context.Background(), a.server, http.MethodPost, "/v1/admin/revoke", map[string]string{"station": pos[0]}, p)
+		err = a.adminCall(http.MethodPost, "/v1/admin/revoke", map[string]string{"station": pos[0]}, p)
 	case err == nil:
 		defer s.Close()
 		p, err = n.Revoke(pos[0])
@@ -226,7 +226,7 @@ func (a *app) stations(args []string) error {
 	s, n, err := a.open()
 	switch {
 	case locked(err):
-		err = czsync.AdminCall(context.Background(), a.server, http.MethodGet, "/v1/admin/stations", nil, &list)
+		err = a.adminCall(http.MethodGet, "/v1/admin/stations", nil, &list)
 	case err == nil:
 		defer s.Close()
 		list, err = n.Stations()
@@ -315,6 +315,16 @@ func (a *app) importViaServer(path, replyTo string) error {
 	return a.print(map[string]any{"reply": paths}, text)
 }
 
+// adminCall asks the running server holding the database, with the token
+// it wrote beside the database.
+func (a *app) adminCall(method, path string, in, out any) error {
+	tok, err := czsync.ReadAdminToken(czsync.AdminTokenPath(a.data))
+	if err != nil {
+		return err
+	}
+	return czsync.AdminCall(context.Background(), a.server, tok, method, path, in, out)
+}
+
 func (a *app) serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8787", "监听地址")
@@ -327,9 +337,15 @@ func (a *app) serve(args []string) error {
 	}
 	defer s.Close()
 	log := slog.New(slog.NewTextHandler(a.stderr, nil))
+	tokenPath := czsync.AdminTokenPath(a.data)
+	token, err := czsync.NewAdminToken(tokenPath)
+	if err != nil {
+		return &store.Error{Code: store.CodeIO, Message: "无法写入管理口令文件 " + tokenPath, Err: err}
+	}
+	defer os.Remove(tokenPath)
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           n.Handler(log),
+		Handler:           n.Handler(log, token),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		WriteTimeout:      5 * time.Minute,

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -108,7 +110,11 @@ func TestCountyCommandsWhileServing(t *testing.T) {
 	}
 	defer s.Close()
 	n, _ := czsync.Open(s)
-	srv := httptest.NewServer(n.Handler(nil))
+	token, err := czsync.NewAdminToken(czsync.AdminTokenPath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(n.Handler(nil, token))
 	defer srv.Close()
 	cred := filepath.Join(dir, "jia.cred")
 	if out, errOut, code := county(t, "--data", db, "--server", srv.URL, "enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred); code != 0 {
@@ -132,5 +138,89 @@ func TestCountyCommandsWhileServing(t *testing.T) {
 	out, _, _ := county(t, "--data", db, "--server", srv.URL, "--format", "json", "stations")
 	if !strings.Contains(out, "130131190201-01") {
 		t.Errorf("stations while serving: %s", out)
+	}
+}
+
+// The administration endpoints answer the county's own command line only:
+// a web page the clerk opens can reach 127.0.0.1, so loopback proves
+// nothing. Without the token, or looking like a browser's request, enrol,
+// revoke and the station list are refused and nothing changes.
+func TestAdminRefusesWebPages(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "county.db")
+	county(t, "--data", db, "init", "--county", "130131", "--name", "平山县级中心")
+	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n, _ := czsync.Open(s)
+	if _, err := n.EnrolStation("130131190202", "乙村服务点", ""); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := czsync.NewAdminToken(czsync.AdminTokenPath(db))
+	if fi, _ := os.Stat(czsync.AdminTokenPath(db)); fi.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode %v", fi.Mode().Perm())
+	}
+	srv := httptest.NewServer(n.Handler(nil, token))
+	defer srv.Close()
+	enrol := `{"scope":"130131190201","name":"甲村服务点"}`
+	revoke := `{"station":"130131190202-01"}`
+	cases := []struct {
+		name, path, body string
+		header           map[string]string
+	}{
+		{"enrol, no token, text/plain (a page's simple request)", "/v1/admin/enroll", enrol, map[string]string{"Content-Type": "text/plain"}},
+		{"revoke, no token, text/plain", "/v1/admin/revoke", revoke, map[string]string{"Content-Type": "text/plain"}},
+		{"enrol, wrong token", "/v1/admin/enroll", enrol, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer 00"}},
+		{"enrol with the token but text/plain", "/v1/admin/enroll", enrol, map[string]string{"Content-Type": "text/plain", "Authorization": "Bearer " + token}},
+		{"enrol with the token from a page (Origin)", "/v1/admin/enroll", enrol, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token, "Origin": "http://evil.example"}},
+		{"revoke with the token under a rebinding host", "/v1/admin/revoke", revoke, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token, "Host": "evil.example:8787"}},
+		{"station list, no token", "/v1/admin/stations", "", nil},
+	}
+	for _, c := range cases {
+		method := http.MethodPost
+		if c.body == "" {
+			method = http.MethodGet
+		}
+		req, _ := http.NewRequest(method, srv.URL+c.path, strings.NewReader(c.body))
+		for k, v := range c.header {
+			if k == "Host" {
+				req.Host = v
+				continue
+			}
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), czsync.CodeAdminDenied) {
+			t.Errorf("%s: %d %s", c.name, resp.StatusCode, body)
+		}
+		if strings.Contains(string(body), "private") || strings.Contains(string(body), "key") {
+			t.Errorf("%s: the answer carries keys: %s", c.name, body)
+		}
+	}
+	list, _ := n.Stations()
+	if len(list) != 1 || list[0].Revoked {
+		t.Errorf("stations after refused requests: %+v", list)
+	}
+	// A bundle posted as a page could (text/plain) is refused too.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/bundle", strings.NewReader("CZB\x01"))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("text/plain bundle: %d", resp.StatusCode)
+	}
+	// The command line, with the token file, still works.
+	if out, errOut, code := county(t, "--data", db, "--server", srv.URL, "revoke", "130131190202-01"); code != 0 {
+		t.Fatalf("revoke by the command line: %s %s", out, errOut)
 	}
 }
