@@ -166,10 +166,14 @@ func (f *recordForm) entity() store.Entity {
 func (f *recordForm) isNew() bool { return store.MetaOf(f.orig).ID == uuid.Nil }
 
 // dirty reports edits not yet saved: values the user changed, not what
-// the store filled in.
+// the store filled in, and text typed that the form could not read (a time
+// of "x" is still something typed that closing would lose).
 func (f *recordForm) dirty() bool {
 	if f == nil {
 		return false
+	}
+	if len(f.parseErr) > 0 {
+		return true
 	}
 	for k, v := range f.vals {
 		if !f.derived[k] && !bytes.Equal(f.initial[k], v) {

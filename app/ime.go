@@ -1,6 +1,8 @@
 package app
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 )
@@ -13,55 +15,66 @@ import (
 // character already in the box, and an Enter that commits the raw letters
 // also moved to the next field or saved the form.
 //
-// imeGuard notices composition from what arrives: a letter key with no
-// character after it is held by an input method; the committed text (a
+// ime notices composition from what arrives: a letter key with no
+// character after it is held by an input method; committed text (a
 // character) ends the composition. While it lasts, the editing and
-// navigating keys belong to the input method and the text box ignores them.
+// navigating keys belong to the input method and text boxes ignore them.
+//
+// The count errs on the side of too many: one Backspace too many swallowed
+// costs a second press, one too few deletes what the person typed. So a
+// candidate picked for part of the pinyin (a digit or Space with no
+// character after it: 杨 of "yangying") counts as one more key the
+// composition holds, because Backspace first undoes that choice. The state
+// belongs to the window, not to one box: the input method keeps composing
+// when the mouse moves the keyboard to another box.
+var ime imeGuard
+
 type imeGuard struct {
-	composing int  // letters the input method holds, as far as we can tell
-	held      bool // Ctrl, Alt or Super is down: a letter is a shortcut
+	mu        sync.Mutex
+	composing int // keys the input method holds, as far as we can tell
 }
 
-// keyDown and keyUp follow the modifier keys.
-func (g *imeGuard) keyDown(ev *fyne.KeyEvent) {
-	if isModifier(ev.Name) {
-		g.held = true
+// modifiers is what the keyboard holds down now; a test replaces it.
+var modifiers = func() fyne.KeyModifier {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()
 	}
+	return 0
 }
 
-func (g *imeGuard) keyUp(ev *fyne.KeyEvent) {
-	if isModifier(ev.Name) {
-		g.held = false
-	}
-}
+func isLetter(k fyne.KeyName) bool { return len(k) == 1 && k[0] >= 'A' && k[0] <= 'Z' }
 
-func isModifier(k fyne.KeyName) bool {
-	switch k {
-	case desktop.KeyControlLeft, desktop.KeyControlRight, desktop.KeyAltLeft, desktop.KeyAltRight, desktop.KeySuperLeft, desktop.KeySuperRight:
-		return true
-	}
-	return false
-}
+func isDigit(k fyne.KeyName) bool { return len(k) == 1 && k[0] >= '0' && k[0] <= '9' }
 
 // swallow reports whether a typed key belongs to the input method's
 // composition and must not reach the text box.
 func (g *imeGuard) swallow(ev *fyne.KeyEvent) bool {
-	if len(ev.Name) == 1 && ev.Name[0] >= 'A' && ev.Name[0] <= 'Z' {
-		if !g.held {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case isLetter(ev.Name):
+		// With Ctrl, Alt or Super a letter is a shortcut, not pinyin.
+		if modifiers()&(fyne.KeyModifierControl|fyne.KeyModifierAlt|fyne.KeyModifierSuper) == 0 {
 			g.composing++
 		}
 		return false
-	}
-	if g.composing == 0 {
+	case g.composing == 0:
 		return false
+	case ev.Name == fyne.KeyApostrophe, isDigit(ev.Name), ev.Name == fyne.KeySpace:
+		// A syllable separator (xi'an), or a candidate picked: if it
+		// completes the composition a character arrives and ends it.
+		g.composing++
+		return ev.Name == fyne.KeySpace
 	}
 	switch ev.Name {
 	case fyne.KeyBackspace:
 		g.composing--
 		return true
-	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape, fyne.KeySpace:
-		// Enter commits the letters as typed, Space the first candidate,
-		// Escape drops them; what is committed arrives as characters.
+	case fyne.KeyReturn, fyne.KeyEnter:
+		// Enter commits the letters as typed; they arrive as characters.
+		g.composing = 0
+		return true
+	case fyne.KeyEscape:
 		g.composing = 0
 		return true
 	case fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight, fyne.KeyPageUp, fyne.KeyPageDown,
@@ -72,8 +85,11 @@ func (g *imeGuard) swallow(ev *fyne.KeyEvent) bool {
 }
 
 // typed notes a character: normal typing, or the input method's commit.
-func (g *imeGuard) typed() { g.composing = 0 }
+func (g *imeGuard) typed() {
+	g.mu.Lock()
+	g.composing = 0
+	g.mu.Unlock()
+}
 
-// reset forgets the state when the box gains or loses the keyboard or a
-// shortcut is used.
-func (g *imeGuard) reset() { *g = imeGuard{} }
+// shortcut notes a shortcut: whatever was counted was not pinyin.
+func (g *imeGuard) shortcut() { g.typed() }

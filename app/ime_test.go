@@ -1,98 +1,146 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
 // The keys a pinyin input method consumes reach the text box anyway on
-// X11 (GLFW hands them on); this is the order they arrive in, as fcitx5
-// produced it under Xvfb: a letter key with no character while composing,
-// the committed text as characters.
+// X11 (GLFW hands them on). These are the sequences fcitx5 produced under
+// Xvfb: a letter key with no character while composing, the committed text
+// as characters.
 func TestInputMethodKeysStayWithTheInputMethod(t *testing.T) {
 	test.NewTempApp(t)
+	real := modifiers
+	t.Cleanup(func() { modifiers = real })
 	type box interface {
 		fyne.Focusable
 		fyne.Widget
-		desktop.Keyable
 	}
 	for _, c := range []struct {
 		name  string
 		build func() (box, *widget.Entry)
 	}{
 		{"text box", func() (box, *widget.Entry) { e := newKeyEntry(); return e, &e.Entry }},
-		{"text box with suggestions", func() (box, *widget.Entry) {
-			e := newKeySelectEntry([]string{"一组"})
-			return e, &e.SelectEntry.Entry
-		}},
+		{"text box with suggestions", func() (box, *widget.Entry) { e := newKeySelectEntry([]string{"一组"}); return e, &e.SelectEntry.Entry }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			ime.typed()
 			b, entry := c.build()
-			w := test.NewTempWindow(t, b)
+			other, _ := c.build()
+			w := test.NewTempWindow(t, widget.NewForm(widget.NewFormItem("a", b), widget.NewFormItem("b", other)))
 			w.Canvas().Focus(b)
 			submitted := 0
 			entry.OnSubmitted = func(string) { submitted++ }
 			key := func(k fyne.KeyName) { b.TypedKey(&fyne.KeyEvent{Name: k}) }
-			letters := func(s string) {
+			pinyin := func(s string) {
 				for _, r := range s {
-					b.KeyDown(&fyne.KeyEvent{Name: fyne.KeyName(string(r))})
-					key(fyne.KeyName(string(r)))
+					switch {
+					case r == '\'':
+						key(fyne.KeyApostrophe)
+					case r >= '0' && r <= '9':
+						key(fyne.KeyName(string(r)))
+					default:
+						key(fyne.KeyName(string(r - 'a' + 'A')))
+					}
+				}
+			}
+			want := func(step, text string) {
+				t.Helper()
+				if entry.Text != text {
+					t.Fatalf("%s: the box holds %q, want %q", step, entry.Text, text)
 				}
 			}
 			for _, r := range "杨颖" {
 				b.TypedRune(r)
 			}
-			// Composing "zhanx", correcting it with one Backspace.
-			letters("ZHANX")
+			pinyin("zhanx")
 			key(fyne.KeyBackspace)
-			if got := entry.Text; got != "杨颖" {
-				t.Fatalf("a Backspace inside the composition changed the box: %q", got)
-			}
-			// Enter commits the letters as typed: no submit, no next field.
+			want("a Backspace correcting the pinyin", "杨颖")
 			key(fyne.KeyReturn)
 			if submitted != 0 {
-				t.Fatalf("Enter inside the composition submitted the box")
+				t.Fatalf("Enter committing the letters also submitted the box")
 			}
 			for _, r := range "zhan" {
 				b.TypedRune(r)
 			}
-			if got := entry.Text; got != "杨颖zhan" {
-				t.Fatalf("after the commit: %q", got)
-			}
-			// Composing again, Space picks 张.
-			letters("ZHANG")
+			want("the letters Enter committed", "杨颖zhan")
+			// Composing again, Space picks 张: the composition is over.
+			pinyin("zhang")
 			key(fyne.KeySpace)
 			b.TypedRune('张')
-			// Composition over: keys are the box's again.
 			key(fyne.KeyBackspace)
-			if got := entry.Text; got != "杨颖zhan" {
-				t.Fatalf("Backspace after the commit: %q", got)
-			}
+			want("Backspace after the commit", "杨颖zhan")
 			key(fyne.KeyReturn)
 			if submitted != 1 {
 				t.Fatalf("Enter after the commit did not submit (%d)", submitted)
 			}
-			// Typing without an input method: every letter brings its
+			// xi'an cleared with Backspaces: the apostrophe is the method's.
+			pinyin("xi'an")
+			for i := 0; i < 5; i++ {
+				key(fyne.KeyBackspace)
+			}
+			want("clearing xi'an", "杨颖zhan")
+			// 杨 picked for part of "yangying" (digit 4, no character):
+			// Backspace first undoes the choice, then takes 8 letters.
+			pinyin("yangying4")
+			for i := 0; i < 9; i++ {
+				key(fyne.KeyBackspace)
+			}
+			want("undoing a partial pick and clearing the pinyin", "杨颖zhan")
+			// The mouse moves the keyboard to another box mid-pinyin: the
+			// method still composes there.
+			pinyin("zhang")
+			w.Canvas().Focus(other)
+			other.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+			other.TypedRune('张')
+			w.Canvas().Focus(b)
+			want("after composing in the other box", "杨颖zhan")
+			// Typing without an input method: each letter brings its
 			// character, and Backspace works at once.
-			letters("A")
+			key("A")
 			b.TypedRune('a')
 			key(fyne.KeyBackspace)
-			if got := entry.Text; got != "杨颖zhan" {
-				t.Fatalf("Backspace after plain typing: %q", got)
-			}
+			want("Backspace after plain typing", "杨颖zhan")
 			// Ctrl+Q is a shortcut, not pinyin: no character follows it,
-			// and the next Backspace is still the box's.
-			b.KeyDown(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
+			// and the next Backspace is the box's.
+			modifiers = func() fyne.KeyModifier { return fyne.KeyModifierControl }
 			key("Q")
-			b.KeyUp(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
+			modifiers = func() fyne.KeyModifier { return 0 }
 			key(fyne.KeyBackspace)
-			if got := entry.Text; got != "杨颖zha" {
-				t.Fatalf("Backspace after Ctrl+Q: %q", got)
-			}
+			want("Backspace after Ctrl+Q", "杨颖zha")
 		})
+	}
+}
+
+// Every text box of the window is a keyEntry or keySelectEntry, which keep
+// the window's shortcuts and the input method's keys where they belong: a
+// plain Fyne entry on the setup page lost typed Chinese to Backspace.
+func TestEveryTextBoxIsAKeyEntry(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := regexp.MustCompile(`widget\.New(Entry|SelectEntry|MultiLineEntry|PasswordEntry|EntryWithData)\(|&widget\.(Entry|SelectEntry)\{`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if plain.MatchString(line) {
+				t.Errorf("%s:%d: a plain Fyne text box: %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
 	}
 }

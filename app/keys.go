@@ -102,7 +102,6 @@ func lookup(obj fyne.CanvasObject, pick func(*keymap) func()) func() {
 type keyEntry struct {
 	widget.Entry
 	onFocus func()
-	ime     imeGuard
 }
 
 func newKeyEntry() *keyEntry {
@@ -122,7 +121,7 @@ func newKeyMultiLineEntry() *keyEntry {
 }
 
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
-	e.ime.reset()
+	ime.shortcut()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
 	}
@@ -130,7 +129,7 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
-	if e.ime.swallow(ev) {
+	if ime.swallow(ev) {
 		return
 	}
 	if ev.Name == fyne.KeyF5 && windowKey(e, ev.Name) {
@@ -140,27 +139,11 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (e *keyEntry) TypedRune(r rune) {
-	e.ime.typed()
+	ime.typed()
 	e.Entry.TypedRune(r)
 }
 
-func (e *keyEntry) KeyDown(ev *fyne.KeyEvent) {
-	e.ime.keyDown(ev)
-	e.Entry.KeyDown(ev)
-}
-
-func (e *keyEntry) KeyUp(ev *fyne.KeyEvent) {
-	e.ime.keyUp(ev)
-	e.Entry.KeyUp(ev)
-}
-
-func (e *keyEntry) FocusLost() {
-	e.ime.reset()
-	e.Entry.FocusLost()
-}
-
 func (e *keyEntry) FocusGained() {
-	e.ime.reset()
 	e.Entry.FocusGained()
 	if e.onFocus != nil {
 		e.onFocus()
@@ -172,7 +155,6 @@ func (e *keyEntry) FocusGained() {
 type keySelectEntry struct {
 	widget.SelectEntry
 	onFocus func()
-	ime     imeGuard
 }
 
 func newKeySelectEntry(options []string) *keySelectEntry {
@@ -184,7 +166,7 @@ func newKeySelectEntry(options []string) *keySelectEntry {
 }
 
 func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
-	e.ime.reset()
+	ime.shortcut()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
 	}
@@ -192,7 +174,7 @@ func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
-	if e.ime.swallow(ev) {
+	if ime.swallow(ev) {
 		return
 	}
 	if ev.Name == fyne.KeyF5 && windowKey(e, ev.Name) {
@@ -202,27 +184,11 @@ func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (e *keySelectEntry) TypedRune(r rune) {
-	e.ime.typed()
+	ime.typed()
 	e.SelectEntry.TypedRune(r)
 }
 
-func (e *keySelectEntry) KeyDown(ev *fyne.KeyEvent) {
-	e.ime.keyDown(ev)
-	e.SelectEntry.KeyDown(ev)
-}
-
-func (e *keySelectEntry) KeyUp(ev *fyne.KeyEvent) {
-	e.ime.keyUp(ev)
-	e.SelectEntry.KeyUp(ev)
-}
-
-func (e *keySelectEntry) FocusLost() {
-	e.ime.reset()
-	e.SelectEntry.FocusLost()
-}
-
 func (e *keySelectEntry) FocusGained() {
-	e.ime.reset()
 	e.SelectEntry.FocusGained()
 	if e.onFocus != nil {
 		e.onFocus()

@@ -221,9 +221,9 @@ type setup struct {
 	// async runs the demo generation (inline in tests).
 	async func(func())
 
-	village *widget.SelectEntry
-	seq     *widget.Entry
-	name    *widget.Entry
+	village *keySelectEntry
+	seq     *keyEntry
+	name    *keyEntry
 	message *widget.Label
 	demoBar *widget.ProgressBar
 }
@@ -242,11 +242,13 @@ func (s *setup) build() fyne.CanvasObject {
 	for _, d := range ident.DivisionsUnder("", 9) {
 		options = append(options, d.Code+" "+d.Name+"（乡镇工作站）")
 	}
-	s.village = widget.NewSelectEntry(options)
+	// keyEntry boxes, like every text box: a station name is typed with a
+	// pinyin input method (see ime.go).
+	s.village = newKeySelectEntry(options)
 	s.village.SetPlaceHolder("本村12位区划代码（乡镇工作站填9位）")
-	s.seq = widget.NewEntry()
+	s.seq = newKeyEntry()
 	s.seq.SetText("01")
-	s.name = widget.NewEntry()
+	s.name = newKeyEntry()
 	s.name.SetPlaceHolder("如：甲村服务点")
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapBreak

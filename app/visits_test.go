@@ -155,3 +155,19 @@ func TestProfileDetailMasksUntilRevealed(t *testing.T) {
 		t.Errorf("after hiding again: %q", dv.text("紧急联系人"))
 	}
 }
+
+// Text the form cannot read is still something typed: leaving asks first.
+func TestUnreadableTextCountsAsUnsaved(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	id := notVisitedProfile(t, u)
+	u.show(u.screenIndex(u.visits))
+	u.visits.startNew(&id)
+	f := u.visits.visitForm
+	if f.dirty() {
+		t.Fatal("a fresh visit form counts as edited")
+	}
+	typeInto(entryOf(t, f, "start_time"), "x")
+	if !f.dirty() {
+		t.Error("a start time of “x” is not counted as an unsaved edit: closing would lose it without asking")
+	}
+}
