@@ -29,7 +29,10 @@ func TestInputMethodKeysStayWithTheInputMethod(t *testing.T) {
 		build func() (box, *widget.Entry)
 	}{
 		{"text box", func() (box, *widget.Entry) { e := newKeyEntry(); return e, &e.Entry }},
-		{"text box with suggestions", func() (box, *widget.Entry) { e := newKeySelectEntry([]string{"一组"}); return e, &e.SelectEntry.Entry }},
+		{"text box with suggestions", func() (box, *widget.Entry) {
+			e := newKeySelectEntry([]string{"一组"})
+			return e, &e.SelectEntry.Entry
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ime.typed()
