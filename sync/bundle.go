@@ -30,17 +30,20 @@ const (
 // Limits bound what a bundle may carry. The defaults suit a USB stick and a
 // slow link; tests lower them to exercise continuation.
 type Limits struct {
-	MaxBundle  int64 // bytes of a whole bundle accepted (default 64 MiB)
-	MaxBody    int   // bytes of a decompressed body accepted (default 256 MiB)
+	MaxBundle  int64 // bytes of a whole bundle accepted (default 24 MiB)
+	MaxBody    int   // bytes of a decompressed body accepted (default 16 MiB)
 	TargetBody int   // an outgoing body stops growing past this (default 8 MiB)
 }
 
 func (l Limits) withDefaults() Limits {
+	// Twice the target: a body stops growing past the target with the
+	// entry that crossed it. The limits bound what a hostile bundle costs
+	// the county (see ReadBundle).
 	if l.MaxBundle == 0 {
-		l.MaxBundle = 64 << 20
+		l.MaxBundle = 24 << 20
 	}
 	if l.MaxBody == 0 {
-		l.MaxBody = 256 << 20
+		l.MaxBody = 16 << 20
 	}
 	if l.TargetBody == 0 {
 		l.TargetBody = 8 << 20
@@ -103,9 +106,15 @@ func bodyKey(shared, ephemeral, recipient []byte, bundleID string) ([]byte, erro
 // seal compresses, encrypts and signs a bundle.
 func seal(h *Header, e *Entries, sender *Identity, to PeerKeys) ([]byte, error) {
 	plain := encodeBody(e)
-	h.Format = FormatVersion
 	h.BodyBytes = len(plain)
 	h.Entries = e.Len()
+	return sealBody(h, plain, sender, to)
+}
+
+// sealBody compresses, encrypts and signs a body under a header whose
+// BodyBytes and Entries the caller has set.
+func sealBody(h *Header, plain []byte, sender *Identity, to PeerKeys) ([]byte, error) {
+	h.Format = FormatVersion
 	var zbuf bytes.Buffer
 	zw, _ := flate.NewWriter(&zbuf, flate.DefaultCompression)
 	zw.Write(plain)
@@ -252,11 +261,17 @@ func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
 	if err != nil {
 		return nil, fail(CodeDecrypt, "同步文件无法解密：不是发给本站密钥的，或已损坏")
 	}
+	// Exactly the declared size, allocated once: never more than the
+	// limit, whatever the compressed stream would expand to.
 	zr := flate.NewReader(bytes.NewReader(zipped))
-	plain, err := io.ReadAll(io.LimitReader(zr, int64(e.h.BodyBytes)+1))
-	if err != nil || len(plain) != e.h.BodyBytes {
+	plain := make([]byte, e.h.BodyBytes)
+	if _, err := io.ReadFull(zr, plain); err != nil {
 		return nil, fail(CodeCorrupt, "同步文件内容解压失败，文件已损坏")
 	}
+	if n, _ := zr.Read(make([]byte, 1)); n > 0 {
+		return nil, fail(CodeCorrupt, "同步文件内容比文件头声明的长，文件已损坏")
+	}
+	zipped = nil
 	entries, err := decodeBody(plain)
 	if err != nil || entries.Len() != e.h.Entries {
 		return nil, fail(CodeCorrupt, "同步文件内容无法识别，文件已损坏")

@@ -125,11 +125,7 @@ func (n *Node) ReadBundleFile(path string) ([]byte, error) {
 	if st.Size() > n.limits.MaxBundle {
 		return nil, failf(CodeTooLarge, "同步文件太大（%d字节，上限%d字节）", st.Size(), n.limits.MaxBundle)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, n.limits.MaxBundle+1))
-	if err != nil {
-		return nil, &store.Error{Code: "FILE_READ", Message: "读取同步文件时出错（U盘可能已拔出）", Err: err}
-	}
-	return b, nil
+	return ReadBundle(f, n.limits)
 }
 
 // ImportFile copies a bundle from the stick into the station's inbox first

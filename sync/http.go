@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -223,6 +222,14 @@ func plainNetError(err error) string {
 	return "网络错误"
 }
 
+// importSlots is how many bundles the county imports at once; busyWait is
+// how long a station's request waits for a slot before it is told to come
+// back (its client retries).
+const (
+	importSlots = 2
+	busyWait    = 60 * time.Second
+)
+
 // Handler is the county server's HTTP interface: POST /v1/bundle takes a
 // station's bundle and answers with the reply bundle; GET /healthz says the
 // server is up. Logs name stations and counts, never personal data.
@@ -234,20 +241,32 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	mux := http.NewServeMux()
+	slots := make(chan struct{}, importSlots)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "ok", "county": n.county.Code, "format": FormatVersion})
 	})
 	mux.HandleFunc("POST /v1/bundle", stationOnly(func(w http.ResponseWriter, r *http.Request) {
+		// A few imports at a time: each holds its bundle and decoded
+		// entries in memory, and 200 stations may call at once.
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-time.After(busyWait):
+			writeError(w, http.StatusServiceUnavailable, fail(CodeServer, "县级中心正忙，稍后会自动重试"))
+			return
+		case <-r.Context().Done():
+			return
+		}
 		start := time.Now()
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, n.limits.MaxBundle))
+		body, err := ReadBundle(r.Body, n.limits)
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				writeError(w, http.StatusRequestEntityTooLarge, failf(CodeTooLarge, "同步文件太大（上限%d字节）", n.limits.MaxBundle))
-				return
+			status := http.StatusBadRequest
+			if store.CodeOf(err) == CodeTooLarge {
+				status = http.StatusRequestEntityTooLarge
 			}
-			writeError(w, http.StatusBadRequest, fail(CodeTruncated, "没有收完整的同步文件"))
+			log.Warn("bundle refused", "code", store.CodeOf(err), "remote", r.RemoteAddr)
+			writeError(w, status, err)
 			return
 		}
 		res, err := n.Import(body)
