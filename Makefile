@@ -11,7 +11,7 @@ SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev popp
 # The real window is tested in an X server of its own (Xvfb), driven with
 # the real mouse and keyboard (xdotool), photographed with ImageMagick, with
 # a session bus as a desktop has (dbus).
-SHOT_PKGS   := xvfb xdotool imagemagick dbus
+SHOT_PKGS   := xvfb xdotool x11-xserver-utils imagemagick dbus
 PACK_PKGS   := gcc-mingw-w64-x86-64
 SHOTS       ?= screenshots
 FYNE        := bin/fyne

@@ -32,7 +32,7 @@ func TestRealWindow(t *testing.T) {
 	if os.Getenv("CUNZHAN_REAL_WINDOW") == "" {
 		t.Skip("the real window runs under make test (CUNZHAN_REAL_WINDOW=1)")
 	}
-	for _, tool := range []string{"Xvfb", "xdotool", "import", "dbus-daemon"} {
+	for _, tool := range []string{"Xvfb", "xdotool", "xmodmap", "import", "dbus-daemon"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is needed (make test installs it): %v", tool, err)
 		}

@@ -129,12 +129,53 @@ func (d *xdriver) keys(keys ...string) error {
 	return nil
 }
 
+// typeText types s as key presses. ASCII goes through xdotool type. For
+// Chinese, xdotool would remap one spare key code to each character just
+// before pressing it, and under load the window reads some presses with
+// the next character's mapping (characters lost or doubled); so every
+// character gets its own key code first (xmodmap), and xdotool presses
+// keys that are already there, as a keyboard would.
 func (d *xdriver) typeText(s string) error {
-	if out, err := exec.Command("xdotool", "type", "--delay", "40", s).CombinedOutput(); err != nil {
-		return fmt.Errorf("xdotool type：%v：%s", err, out)
+	ascii := true
+	for _, r := range s {
+		if r > 0x7e {
+			ascii = false
+		}
 	}
-	return nil
+	if ascii {
+		if out, err := exec.Command("xdotool", "type", "--delay", "40", s).CombinedOutput(); err != nil {
+			return fmt.Errorf("xdotool type：%v：%s", err, out)
+		}
+		return nil
+	}
+	code := map[rune]bool{}
+	var mapping, keys []string
+	for _, r := range s {
+		sym := fmt.Sprintf("U%04X", r)
+		if r < 0x7f {
+			sym = fmt.Sprintf("0x%x", r) // Latin-1 keysyms are the code points
+		}
+		keys = append(keys, sym)
+		if !code[r] {
+			code[r] = true
+			if len(code) > spareKeycodes {
+				return fmt.Errorf("typeText：一次最多 %d 个不同的字", spareKeycodes)
+			}
+			mapping = append(mapping, "-e", fmt.Sprintf("keycode %d = %s", firstSpareKeycode+len(code)-1, sym))
+		}
+	}
+	if out, err := exec.Command("xmodmap", mapping...).CombinedOutput(); err != nil {
+		return fmt.Errorf("xmodmap：%v：%s", err, out)
+	}
+	return d.keys(keys...)
 }
+
+// The key codes 208–255 carry media keys on Xvfb's keyboard, none of them
+// a modifier; the walk binds characters to them.
+const (
+	firstSpareKeycode = 208
+	spareKeycodes     = 48
+)
 
 // screenshot asks the X server for the screen's pixels (ImageMagick's
 // import): what a person sees, including anything past the window's edge.
