@@ -148,3 +148,10 @@ func (t *WriteTx) SetStation(info StationInfo) error {
 	}
 	return t.w.publishOrigin("")
 }
+
+// SameAsLogged reports whether the log holds exactly this change under its
+// origin and sequence number (false when it holds another content or
+// nothing there).
+func (r *Reader) SameAsLogged(c *Change) bool {
+	return bytes.Equal(r.tx.Bucket(bLog).Get(logKey(c.Origin, c.Seq)), c.Encode())
+}

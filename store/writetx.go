@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -402,15 +401,5 @@ func (w *writeTx) publishOrigin(reason string) error {
 // sequence number arriving with two different contents. No personal data:
 // only ids.
 func (w *writeTx) alarm(what string, d Dot) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return err
-	}
-	b, _ := json.Marshal(map[string]string{
-		"time":   w.s.now().In(ChinaTZ).Format("2006-01-02 15:04:05"),
-		"what":   what,
-		"origin": d.Origin.String(),
-		"seq":    fmt.Sprint(d.Seq),
-	})
-	return w.tx.Bucket(bAlarm).Put(id[:], b)
+	return w.putAlarm(Alarm{What: what, Origin: d.Origin.String(), Seq: fmt.Sprint(d.Seq)})
 }

@@ -71,6 +71,9 @@ type Header struct {
 	Ranges    []Range           `json:"ranges"`
 	More      bool              `json:"more"`
 	Sums      map[string]string `json:"sums,omitempty"`
+	// Forks (county to station): the station's origins the county found
+	// reused, with the first sequence number that differs (PeerState.Forked).
+	Forks     map[string]uint64 `json:"forks,omitempty"`
 	Entries   int               `json:"entries"`
 	BodyBytes int               `json:"body_bytes"`
 	Ephemeral string            `json:"ephemeral"`

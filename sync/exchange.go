@@ -49,6 +49,7 @@ func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
 			}
 			h.Assumes = peer.Acked
 			h.AckBundle = peer.LastIn
+			h.Forks = peer.Forked
 			b, err := seal(h, entries, n.me, peer.Keys)
 			if err != nil {
 				return err
@@ -218,6 +219,18 @@ type Result struct {
 	// per-scope checksums were compared.
 	ChecksumsMatch *bool    `json:"checksums_match,omitempty"`
 	Warnings       []string `json:"warnings,omitempty"`
+	// Alarms are what a person must know and act on (a station found
+	// restored from an old copy, checksums that disagree): each is also
+	// kept in the store until seen, and a command that meets one ends
+	// with a non-zero status.
+	Alarms []string `json:"alarms,omitempty"`
+	// Repaired: the station moved reused sequence numbers to a new origin;
+	// another exchange sends them.
+	Repaired bool `json:"repaired,omitempty"`
+
+	// forked (at the county): the sender's origins whose content from the
+	// given number on differs from the county's.
+	forked map[store.OriginID]uint64
 }
 
 // Summary says in plain words what came in.
@@ -284,11 +297,23 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 	if err := n.checkContexts(peer, h, entries); err != nil {
 		return nil, err
 	}
+	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
+	if n.role != RoleStation {
+		// Set aside what a restored station sent under reused numbers
+		// before anything else looks at it.
+		if res.forked, err = n.setAsideForks(peer, entries); err != nil {
+			return nil, err
+		}
+	}
 	bindings, err := n.checkEntries(peer, entries)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
+	if n.role == RoleStation {
+		if err := n.recoverFromRestore(h, res); err != nil {
+			return nil, err
+		}
+	}
 	conflicted := map[uuid.UUID]bool{}
 	if err := n.apply(ctx, peer, h, entries, bindings, res, conflicted, progress); err != nil {
 		return res, err
@@ -504,6 +529,9 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 		cur.Acked = h.Have
 		cur.LastIn = h.ID
 	}
+	if n.role != RoleStation {
+		noteForks(&cur, h, res.forked, now)
+	}
 	cur.LastSync = now
 	cur.LastResult = res.Summary()
 	return putJSON(peers, peer.ID, &cur)
@@ -512,6 +540,13 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 // afterImport lists the fields the bundle left in conflict and compares
 // per-scope checksums when both sides now hold the same changes.
 func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result) {
+	before := len(res.Alarms)
+	defer func() {
+		// Kept until a person has seen them (the window, station show).
+		for _, a := range res.Alarms[before:] {
+			_ = n.s.RaiseAlarm(a)
+		}
+	}()
 	_ = n.s.View(func(r *store.Reader) error {
 		for id := range conflicted {
 			st, err := r.State(id)
@@ -552,7 +587,7 @@ func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result
 			want, _ := hex.DecodeString(v)
 			if !bytes.Equal(local[k], want) {
 				ok = false
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s的数据校验和与对方不一致，请联系县级中心", k))
+				res.Alarms = append(res.Alarms, fmt.Sprintf("%s的数据与%s核对不一致（双方持有相同的修改，结果却不同），请联系县级中心", k, res.FromName))
 			}
 		}
 		res.ChecksumsMatch = &ok

@@ -42,6 +42,7 @@ type SyncResult struct {
 	Received  Result   `json:"received"`
 	Conflicts int      `json:"conflicts"`
 	Warnings  []string `json:"warnings,omitempty"`
+	Alarms    []string `json:"alarms,omitempty"`
 	// ChecksumsMatch says, when the sync ended with both sides holding the
 	// same changes, whether the per-scope checksums agreed.
 	ChecksumsMatch *bool `json:"checksums_match,omitempty"`
@@ -52,6 +53,9 @@ func (s *SyncResult) Summary() string {
 	msg := fmt.Sprintf("同步完成：发出%d条，收到%d条（新增%d条）", s.EntriesSent, s.Received.Entries, s.Received.Applied)
 	if s.Conflicts > 0 {
 		msg += fmt.Sprintf("，%d处并发修改待审核", s.Conflicts)
+	}
+	for _, a := range s.Alarms {
+		msg += "\n！" + a
 	}
 	return msg
 }
@@ -136,8 +140,10 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 		res.Received.Queued += r.Queued
 		res.Conflicts += len(r.Conflicts)
 		res.Warnings = append(res.Warnings, r.Warnings...)
+		res.Alarms = append(res.Alarms, r.Alarms...)
 		res.ChecksumsMatch = r.ChecksumsMatch
-		if !env.h.More && !r.More {
+		// After a repair the moved changes still have to go up.
+		if !env.h.More && !r.More && !r.Repaired {
 			break
 		}
 		if round >= 10000 {

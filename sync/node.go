@@ -44,6 +44,15 @@ type PeerState struct {
 	LastIn     string            `json:"last_in,omitempty"`   // id of the last bundle applied from the peer
 	LastSync   string            `json:"last_sync,omitempty"` // time of the last exchange
 	LastResult string            `json:"last_result,omitempty"`
+
+	// Forked (at the county) names, per origin of the station, the first
+	// sequence number at which the station sent other content than the
+	// county holds: the station was restored from an old copy and reused
+	// numbers. Changes from there on are not taken; the station is told
+	// (Header.Forks) and moves them to a new origin. Cleared once the
+	// station's have vector falls below it.
+	Forked   map[string]uint64 `json:"forked,omitempty"`
+	ForkedAt string            `json:"forked_at,omitempty"`
 }
 
 // Node is one party of the protocol over a store: a station or the county.

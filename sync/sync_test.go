@@ -203,8 +203,13 @@ func TestChecksumsCatchDivergence(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = w.sync(a)
-	if res.ChecksumsMatch == nil || *res.ChecksumsMatch || len(res.Warnings) == 0 {
-		t.Fatalf("divergence not reported: %v %v", res.ChecksumsMatch, res.Warnings)
+	if res.ChecksumsMatch == nil || *res.ChecksumsMatch || len(res.Alarms) == 0 {
+		t.Fatalf("divergence not reported: %v %v", res.ChecksumsMatch, res.Alarms)
+	}
+	// The alarm is kept for the person, not only printed once.
+	open, err := a.s.Alarms(false)
+	if err != nil || len(open) == 0 || !strings.Contains(open[0].What, "核对不一致") {
+		t.Fatalf("open alarms after the divergence: %v %v", open, err)
 	}
 }
 

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A station restored from an old copy without the registry of issued
+// sequence numbers (another Windows account, a reinstalled profile) cannot
+// tell by itself: it goes on writing under its origin from the copy's
+// sequence number, and the county already holds other changes under the
+// same numbers. The county notices when the two contents differ and tells
+// the station from which number its changes are not the county's. The
+// station then repairs the fork: its own changes from that number on leave
+// the log, a new origin is started, and each of them is written again under
+// the new origin, with the same values and author; the county's changes
+// under the old numbers come back at the next exchange. Where both sides
+// changed the same field, the two values surface for review, as for any
+// concurrent edit. Nothing typed on either side is lost.
+
+// ForkRepair says what RepairFork did.
+type ForkRepair struct {
+	Rewritten int      // own changes written again under the new origin
+	NewOrigin OriginID // the origin they now carry
+}
+
+// RepairFork moves this station's changes of origin o from sequence number
+// from on to a new origin, in one transaction.
+func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
+	if s.readOnly {
+		return nil, &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
+	}
+	if from < 1 {
+		return nil, fmt.Errorf("repair fork: from %d", from)
+	}
+	res := &ForkRepair{}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		forked, err := takeForked(tx, o, from)
+		if err != nil {
+			return err
+		}
+		have := getU64(tx.Bucket(bHave).Get(o[:]))
+		if have >= from {
+			if err := tx.Bucket(bHave).Put(append([]byte(nil), o[:]...), u64(from-1)); err != nil {
+				return err
+			}
+		}
+		if err := rebuildTx(tx); err != nil {
+			return fmt.Errorf("repair fork: rebuild: %w", err)
+		}
+		if err := s.mintOrigin(tx, "本站数据文件曾从旧备份恢复，改用新的来源编号"); err != nil {
+			return err
+		}
+		w := s.newWriteTx(tx)
+		for _, c := range forked {
+			if c.Kind == KindOrigin {
+				continue // the old origin's identity; the new one has its own
+			}
+			ctx := VV{}
+			for _, d := range c.Ctx {
+				if d.Origin == o && d.Seq >= from {
+					d.Seq = from - 1
+				}
+				if d.Seq > 0 {
+					ctx.Raise(d.Origin, d.Seq)
+				}
+			}
+			if _, err := w.local(c.Kind, c.Scope, c.Record, append([]Field(nil), c.Fields...), ctx, c.Author); err != nil {
+				return fmt.Errorf("repair fork: rewrite %s: %w", c.Dot(), err)
+			}
+			res.Rewritten++
+		}
+		res.NewOrigin = w.origin
+		msg := fmt.Sprintf("本站数据文件曾从旧备份恢复：本机在恢复后录入的 %d 条修改与县里已有的本站数据编号重复。"+
+			"这些修改已改用新的来源编号重新提交，县里保存的本站数据也会送回本站；两边改过同一处的，会出现在冲突审核里。", res.Rewritten)
+		if err := w.raise(msg); err != nil {
+			return err
+		}
+		if err := w.finish(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.seq, s.clk.last = w.seq, w.clk.last
+		s.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		_ = s.db.View(s.load) // the origin in memory follows the file
+		return nil, ioError("repair fork", err)
+	}
+	s.search.invalidate()
+	s.remember()
+	return res, nil
+}
+
+// takeForked removes origin o's log entries from sequence number from on,
+// and its pending ones, and returns the changes among them in order.
+func takeForked(tx *bolt.Tx, o OriginID, from uint64) ([]*Change, error) {
+	var out []*Change
+	for _, name := range [][]byte{bLog, bPending} {
+		b := tx.Bucket(name)
+		var keys [][]byte
+		c := b.Cursor()
+		for k, v := c.Seek(logKey(o, from)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
+			if bytes.Equal(name, bLog) && len(v) > 0 && v[0] != skipFormat {
+				ch, err := DecodeChange(v)
+				if err != nil {
+					return nil, fmt.Errorf("repair fork: read %x: %w", k, err)
+				}
+				out = append(out, ch)
+			}
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// NewOrigin starts a new origin for a reason a person should know of (a
+// station that finds the county holding more of its own data than it
+// does: restored from an old copy). The alarm says so.
+func (s *Store) NewOrigin(why string) error {
+	if s.readOnly {
+		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := s.mintOrigin(tx, "改用新的来源编号"); err != nil {
+			return err
+		}
+		w := s.newWriteTx(tx)
+		if err := w.raise(why); err != nil {
+			return err
+		}
+		if err := w.finish(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.seq, s.clk.last = w.seq, w.clk.last
+		s.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		_ = s.db.View(s.load)
+		return ioError("new origin", err)
+	}
+	s.remember()
+	return nil
+}
