@@ -144,9 +144,9 @@ func (h *homeScreen) notSeenRow(i int) []string {
 // refresh reads the dashboard's figures in the background: the window
 // shows at once and fills in when the numbers are ready.
 func (h *homeScreen) refresh() {
-	h.steps.Objects = nil
+	h.steps.Objects = h.u.alarmCards()
 	if c := h.u.firstStepsCard(); c != nil {
-		h.steps.Objects = []fyne.CanvasObject{c}
+		h.steps.Objects = append(h.steps.Objects, c)
 	}
 	h.steps.Refresh()
 	today := h.u.today()

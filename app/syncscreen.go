@@ -225,6 +225,7 @@ func (s *syncScreen) startSync() {
 					s.result.SetText(s.result.Text + "\n注意：" + w)
 				}
 				s.u.setStatus("%s", res.Summary())
+				s.u.tellAlarms(res.Alarms)
 			}
 			s.u.changed()
 			s.refresh()
@@ -289,6 +290,7 @@ func (s *syncScreen) importFrom(path string) {
 			} else {
 				s.usbResult.SetText(fmt.Sprintf("已导入（来自%s）：%s。", res.FromName, res.Summary()))
 				s.u.setStatus("已导入同步文件")
+				s.u.tellAlarms(res.Alarms)
 			}
 			s.u.changed()
 			s.refresh()

@@ -304,6 +304,11 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 		if res.forked, err = n.setAsideForks(peer, entries); err != nil {
 			return nil, err
 		}
+		for o, d := range res.forked {
+			if peer.Forked[o.String()] != d {
+				res.Alarms = append(res.Alarms, fmt.Sprintf("站点%s（%s）发来的数据从编号%d起与县里已有的不同：该站的数据文件曾从旧备份恢复。这部分没有导入；该站下次同步时会自动改用新的来源编号重新提交", peer.Name, peer.Code, d))
+			}
+		}
 	}
 	bindings, err := n.checkEntries(peer, entries)
 	if err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 )
 
@@ -84,5 +86,60 @@ func cmdRestore(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "本站已改用新的数据来源编号。下次同步时，县里会把本站在备份之后交给县里的数据送回来；"+
 		"备份之后录入、但还没有同步到县里的内容无法找回，需要重新录入。")
+	return nil
+}
+
+// cmdAlarms lists the alarms a person has not seen yet (all with --all),
+// or marks one seen.
+func cmdAlarms(e *env, args []string) error {
+	vals, pos, err := e.parse(args, []string{"author"}, []string{"all"})
+	if err != nil {
+		return err
+	}
+	if len(pos) == 2 && pos[0] == "ack" {
+		id, err := uuid.Parse(pos[1])
+		if err != nil {
+			return usagef("提醒编号不正确：%s", pos[1])
+		}
+		s, err := e.open(false)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := s.AckAlarm(id, orDefault(vals["author"], "命令行")); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, "已标记为已阅")
+		return nil
+	}
+	if len(pos) != 0 {
+		return usagef("用法：alarms [--all] | alarms ack ID")
+	}
+	s, err := e.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := s.Alarms(vals["all"] != "")
+	if err != nil {
+		return err
+	}
+	if e.format == "json" {
+		if list == nil {
+			list = []store.Alarm{}
+		}
+		return e.json(map[string]any{"alarms": list})
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "没有待处理的提醒")
+		return nil
+	}
+	for _, a := range list {
+		state := "未阅"
+		if a.Acked != "" {
+			state = "已阅 " + a.Acked
+		}
+		fmt.Fprintf(e.stdout, "%s  %s  [%s]\n  %s\n", a.ID, a.Time, state, a.What)
+	}
 	return nil
 }

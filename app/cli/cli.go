@@ -4,7 +4,8 @@
 // Global flags come before the command (--data FILE, --format
 // text|json|csv, --unmasked); each command takes its own flags after its
 // name, in any order with its arguments. A failure prints "CODE: message"
-// lines on standard error and exits with 1 (2 for a usage mistake); with
+// lines on standard error and exits with 1 (2 for a usage mistake, 3 for
+// work done with alarms a person must read: "ALARM: message" lines); with
 // --format json the error is also written to standard output as
 // {"error": {...}}.
 package cli
@@ -61,10 +62,29 @@ func init() {
 		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
 		{"station", "station show | station set CODE NAME：站点设置", cmdStation},
 		{"backups", "backups：列出自动备份（每天第一次打开数据文件时备份一次，保留最近7天）", cmdBackups},
+		{"alarms", "alarms [--all] | alarms ack ID：需要人知道并处理的提醒（如从旧备份恢复、数据核对不一致）", cmdAlarms},
 		{"restore", "restore 备份文件：用备份恢复本站数据（被替换的文件保留在备份文件夹里）", cmdRestore},
 		{"policy", "policy show | policy set FILE.json：政策参数（整份政策、部分参数或评级授信方案）", cmdPolicy},
 		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
 	}
+}
+
+// exitAlarm is the status of a command that did its work but met
+// something a person must act on (an alarm; see store.Alarm): scripts
+// and schedulers must not take it for a plain success.
+const exitAlarm = 3
+
+// alarmed ends a command that did its work with alarms.
+type alarmed struct{ alarms []string }
+
+func (a *alarmed) Error() string { return strings.Join(a.alarms, "；") }
+
+// raised is nil without alarms.
+func raised(alarms []string) error {
+	if len(alarms) == 0 {
+		return nil
+	}
+	return &alarmed{alarms}
 }
 
 // usageError is a mistake in how the command was called.
@@ -148,6 +168,13 @@ func (e *env) usage(w io.Writer) {
 func (e *env) fail(err error) int {
 	if errors.As(err, new(quiet)) {
 		return 1
+	}
+	var a *alarmed
+	if errors.As(err, &a) {
+		for _, msg := range a.alarms {
+			fmt.Fprintln(e.stderr, "ALARM: "+msg)
+		}
+		return exitAlarm
 	}
 	var u *usageError
 	if errors.As(err, &u) {

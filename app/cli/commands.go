@@ -287,6 +287,12 @@ func cmdStation(e *env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(e.stdout, "站点：%s（%s）\n类型：%s\n管辖范围：%s\n来源编号：%s\n", st.Name, st.Code, st.Type, report.ScopeTitle(st.Scope), s.Origin())
+		if open, err := s.Alarms(false); err == nil && len(open) > 0 {
+			fmt.Fprintf(e.stdout, "待处理的提醒：%d 条（运行 cunzhan alarms 查看）\n", len(open))
+		}
+		if err := s.BackupProblem(); err != nil {
+			fmt.Fprintln(e.stdout, "今天的自动备份没有完成："+store.MessageOf(err))
+		}
 		return nil
 	case len(pos) == 3 && pos[0] == "set":
 		s, err := e.open(false)

@@ -81,13 +81,16 @@ func cmdSync(e *env, args []string) error {
 		return err
 	}
 	if e.format == "json" {
-		return e.json(res)
+		if err := e.json(res); err != nil {
+			return err
+		}
+		return raised(res.Alarms)
 	}
 	fmt.Fprintln(e.stdout, res.Summary())
 	for _, w := range res.Warnings {
 		fmt.Fprintln(e.stdout, "注意："+w)
 	}
-	return nil
+	return raised(res.Alarms)
 }
 
 func cmdExport(e *env, args []string) error {
@@ -128,7 +131,10 @@ func importBundle(e *env, path string) error {
 		return err
 	}
 	if e.format == "json" {
-		return e.json(res)
+		if err := e.json(res); err != nil {
+			return err
+		}
+		return raised(res.Alarms)
 	}
 	fmt.Fprintln(e.stdout, res.Summary())
 	for _, c := range res.Conflicts {
@@ -140,7 +146,7 @@ func importBundle(e *env, path string) error {
 	if res.More {
 		fmt.Fprintln(e.stdout, "县级中心还有数据未发完，请导入其余的同步文件或再同步一次。")
 	}
-	return nil
+	return raised(res.Alarms)
 }
 
 type siblingView struct {

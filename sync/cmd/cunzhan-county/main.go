@@ -71,6 +71,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cmd(rest[1:]); err != nil {
+		if errors.Is(err, errAlarm) {
+			return 3
+		}
 		var u usage
 		if errors.As(err, &u) {
 			fmt.Fprintln(stderr, "USAGE: "+string(u))
@@ -246,6 +249,11 @@ func (a *app) stations(args []string) error {
 		if p.Revoked {
 			state = "已吊销 " + p.RevokedAt
 		}
+		if len(p.Forked) > 0 {
+			// The station reused sequence numbers (restored from an old
+			// copy); it repairs itself at its next exchange.
+			state = "！曾从旧备份恢复，编号重复（" + p.ForkedAt + "），待其下次同步时自动修复"
+		}
 		last := p.LastSync
 		if last == "" {
 			last = "从未同步"
@@ -285,8 +293,21 @@ func (a *app) importBundle(args []string) error {
 	for _, p := range paths {
 		text += "\n回复文件：" + p
 	}
-	return a.print(map[string]any{"result": res, "reply": paths}, text)
+	for _, al := range res.Alarms {
+		text += "\n！" + al
+	}
+	if err := a.print(map[string]any{"result": res, "reply": paths}, text); err != nil {
+		return err
+	}
+	if len(res.Alarms) > 0 {
+		return errAlarm
+	}
+	return nil
 }
+
+// errAlarm ends a command that did its work but met something a person
+// must act on (exit status 3).
+var errAlarm = errors.New("alarm")
 
 // importViaServer hands a bundle from a stick to the running server and
 // writes its reply parts for the station.
