@@ -1,9 +1,13 @@
 package app
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/cunzhan/cunzhan/store"
 )
 
 // An alarm the store holds is on the home page, in front of everything
@@ -27,5 +31,39 @@ func TestAlarmShownUntilSeen(t *testing.T) {
 	all, _ := st.Alarms(true)
 	if len(open) != 0 || len(all) != 1 || all[0].Acked == "" {
 		t.Errorf("after 知道了: open %v, all %v", open, all)
+	}
+}
+
+// 设置 → 从备份恢复: the backup is put back, the window runs on it under a
+// new origin, and the replaced file is kept.
+func TestRestoreFromTheWindow(t *testing.T) {
+	st := openDemo(t)
+	path := st.Path()
+	if err := st.SnapshotTo(filepath.Join(store.BackupDir(path), "2025-11-29.db")); err != nil {
+		t.Fatal(err)
+	}
+	origin := st.Origin()
+	u := newTestUI(t, st)
+	var reopened *store.Store
+	u.opts.Reopened = func(s *store.Store) { reopened = s; t.Cleanup(func() { s.Close() }) }
+	u.chooseBackup()
+	test.Tap(button(t, topDialog(u.win), "用这份恢复"))
+	test.Tap(button(t, topDialog(u.win), "恢复"))
+	if reopened == nil {
+		t.Fatal("the window did not switch to the restored file")
+	}
+	if reopened.Origin() == origin {
+		t.Error("the restored file writes under the old origin")
+	}
+	if !hasText(topDialog(u.win), "已用") {
+		t.Error("the window does not say what the restore did")
+	}
+	bs, _ := store.Backups(path)
+	kept := false
+	for _, b := range bs {
+		kept = kept || strings.HasPrefix(filepath.Base(b.Path), "恢复前-")
+	}
+	if !kept {
+		t.Errorf("the replaced file is not kept: %v", bs)
 	}
 }

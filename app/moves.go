@@ -163,11 +163,17 @@ func (u *UI) move(slot **recordForm, p *panel, e store.Entity, to string, back f
 // confirmDanger asks before an action that cannot be taken back, with the
 // action's own name on a red button and 取消 beside it.
 func (u *UI) confirmDanger(action, question string, yes func()) {
+	confirmDangerIn(u.win, action, question, yes)
+}
+
+// confirmDangerIn is confirmDanger on a window without a UI (the page a
+// damaged file opens on).
+func confirmDangerIn(w fyne.Window, action, question string, yes func()) {
 	d := dialog.NewCustomConfirm(action, action, "取消", para(question), func(ok bool) {
 		if ok {
 			yes()
 		}
-	}, u.win)
+	}, w)
 	d.SetConfirmImportance(widget.DangerImportance)
-	showDialog(u.win, d, fyne.NewSize(440, 200))
+	showDialog(w, d, fyne.NewSize(480, 240))
 }

@@ -66,16 +66,29 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 		w.ShowAndRun()
 		return err
 	}
+	open := func(ready *store.Store) *UI {
+		current = ready
+		opt := windowOptions(ready)
+		opt.Reopened = func(st *store.Store) { current = st }
+		return New(a, w, ready, opt)
+	}
 	st, err := openForWindow(dataPath)
+	if store.CodeOf(err) == store.CodeCorrupt {
+		// A damaged file opens on its backups, not on a dead end.
+		failed = err
+		showCorrupt(w, dataPath, err, func(st *store.Store, res *store.RestoreResult) {
+			failed = nil
+			open(st).tellRestored(res)
+		})
+		w.Resize(rememberedSize(a))
+		w.ShowAndRun()
+		return nil
+	}
 	if err != nil {
 		failed = err
 		showFatal(w, "无法打开数据文件", err)
 		w.ShowAndRun()
 		return err
-	}
-	open := func(ready *store.Store) *UI {
-		current = ready
-		return New(a, w, ready, windowOptions(ready))
 	}
 	var first *setup
 	if st.Station() == nil {

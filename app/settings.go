@@ -86,7 +86,10 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	policy := container.NewVBox(
 		para("以下参数用于校验和报表。默认值取自政策文件；如本县另有规定，改后保存。"),
 		s.policyBox, s.message, flow(save, defaults))
-	return scrolled(container.NewVBox(card("站点", identity), card("政策参数", policy)))
+	backups := container.NewVBox(
+		para("村站每天第一次打开数据文件时自动备份一次，保存在数据文件旁的“备份”文件夹里，保留最近7天。数据文件损坏或误删误改时，可以用备份恢复。"),
+		container.NewHBox(widget.NewButton("从备份恢复…", s.u.chooseBackup)))
+	return scrolled(container.NewVBox(card("站点", identity), card("政策参数", policy), card("备份", backups)))
 }
 
 func (s *settingsScreen) refresh() {

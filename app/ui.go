@@ -51,9 +51,10 @@ type screenInfo struct {
 
 // UI is the main window of a station.
 type UI struct {
-	app fyne.App
-	win fyne.Window
-	st  *store.Store
+	app  fyne.App
+	win  fyne.Window
+	st   *store.Store
+	opts Options // as New was given them, for a rebuild after a restore
 	// node is the sync identity once the station is enrolled; nil before.
 	node *csync.Node
 
@@ -110,11 +111,14 @@ type Options struct {
 	// Async replaces how background work is started (benchmarks measure
 	// the first frame without it).
 	Async func(func())
+	// Reopened is told of the store the window switched to after a
+	// restore (Run closes it at exit).
+	Reopened func(*store.Store)
 }
 
 // New builds the main window's content for an open store into w.
 func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
-	u := &UI{app: a, win: w, st: st, operator: opt.Operator, now: opt.Now, client: opt.SyncClient,
+	u := &UI{app: a, win: w, st: st, opts: opt, operator: opt.Operator, now: opt.Now, client: opt.SyncClient,
 		async: func(f func()) { go f() }, debounce: 250 * time.Millisecond}
 	if u.client == nil {
 		u.client = &csync.Client{}

@@ -250,6 +250,16 @@ func corrupt(path string, why error) error {
 	return &Error{Code: CodeCorrupt, Message: msg, Err: why}
 }
 
+// OpenOptions are the options to open the same file again as this store
+// was opened (after a restore).
+func (s *Store) OpenOptions() *Options {
+	reg := s.registry
+	if reg == "" {
+		reg = "-"
+	}
+	return &Options{RegistryDir: reg, Now: s.now}
+}
+
 // BackupProblem is why today's automatic copy could not be taken, or nil.
 func (s *Store) BackupProblem() error { return s.backupErr }
 
