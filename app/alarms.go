@@ -26,6 +26,9 @@ func (u *UI) alarmCards() []fyne.CanvasObject {
 	if err := u.st.BackupProblem(); err != nil {
 		out = append(out, alarmCard("今天的自动备份没有完成："+store.MessageOf(err)+"。请检查磁盘空间；数据本身没有受影响。", nil))
 	}
+	if err := u.st.RegistryProblem(); err != nil {
+		out = append(out, alarmCard("本机记不下已用过的数据编号（"+store.MessageOf(err)+"）：万一数据文件被旧备份覆盖，本机将无法自己发现。请检查磁盘和用户目录的权限。", nil))
+	}
 	list, err := u.st.Alarms(false)
 	if err != nil {
 		return append(out, alarmCard("读不出提醒："+store.MessageOf(err), nil))

@@ -57,3 +57,37 @@ func TestContextAheadRefused(t *testing.T) {
 		t.Fatalf("an honest save: %v", err)
 	}
 }
+
+// A save carries the context the form was opened with, not what the
+// replica holds when the button is pressed: an edit of the same field that
+// arrived in between stays, as a sibling for review.
+func TestSaveUsesTheContextTheFormOpenedWith(t *testing.T) {
+	s := openTest(t, "130131190201-01")
+	h := newHousehold(t, s, "H0001")
+	form, err := s.Get(h.ID) // the form opens
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := OriginID(uuid.New())
+	arrived := &Change{Origin: other, Seq: 1, HLC: HLC(1) << 50, Scope: "130131190201", Kind: KindHousehold, Record: h.ID,
+		Fields: []Field{{Name: "group_name", Value: []byte(`"二组"`)}}, Ctx: form.(*Household).Context.Clone(), Author: "乙村", Schema: SchemaVersion}
+	if _, err := s.Apply([]*Change{arrived}); err != nil {
+		t.Fatal(err)
+	}
+	x := form.(*Household)
+	x.GroupName = "三组"
+	if _, err := s.Save(x, "测试员"); err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	s.View(func(r *Reader) error {
+		st, _ := r.State(h.ID)
+		for _, v := range st.Register("group_name").Versions {
+			values = append(values, string(v.Value))
+		}
+		return nil
+	})
+	if len(values) != 2 {
+		t.Fatalf("after saving a form opened before 乙村's edit arrived, the group holds %v; want both 二组 and 三组 for review", values)
+	}
+}

@@ -126,6 +126,8 @@ type Store struct {
 	restored string
 	// backupErr is why today's automatic copy failed (see dailyBackup).
 	backupErr error
+	// registryErr is why the registry could not be written (see remember).
+	registryErr error
 
 	mu      sync.Mutex // guards the fields below
 	origin  OriginID
@@ -448,8 +450,12 @@ func (s *Store) mintOrigin(tx *bolt.Tx, reason string) error {
 	return nil
 }
 
-// remember writes the sequence number reached to the registry. It is a hint
-// for noticing restored files, so failures are ignored and nothing is synced.
+// remember writes the sequence number reached to the registry, durably (a
+// temporary file, synced, renamed): it is what tells a file put back from
+// an old copy on this machine, before it issues a number twice. A failure
+// does not stop the save that came before it (that is already durable),
+// but it is kept for the person (RegistryProblem): without the registry
+// only the county can notice a restored file.
 func (s *Store) remember() {
 	if s.registry == "" {
 		return
@@ -460,10 +466,46 @@ func (s *Store) remember() {
 	if seq == 0 {
 		return
 	}
-	if err := os.MkdirAll(s.registry, 0o700); err != nil {
-		return
+	err := writeSynced(filepath.Join(s.registry, o.String()), []byte(strconv.FormatUint(seq, 10)))
+	s.mu.Lock()
+	s.registryErr = err
+	s.mu.Unlock()
+}
+
+// writeSynced replaces path's content durably.
+func writeSynced(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ioError("registry", err)
 	}
-	_ = os.WriteFile(filepath.Join(s.registry, o.String()), []byte(strconv.FormatUint(seq, 10)), 0o600)
+	f, err := os.CreateTemp(dir, ".seq-*")
+	if err != nil {
+		return ioError("registry", err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return ioError("registry", err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// RegistryProblem is why the last sequence number could not be recorded
+// outside the file, or nil.
+func (s *Store) RegistryProblem() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.registryErr
 }
 
 // SetStation records the station identity on first start. The code can not

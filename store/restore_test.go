@@ -1,9 +1,11 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Restoring a copy keeps the replaced file, brings the copy's records
@@ -65,5 +67,36 @@ func TestRestoreRefusesAnotherStation(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(dir, "a.db"))
 	if string(before) != string(after) {
 		t.Error("a refused restore changed the file")
+	}
+}
+
+// The registry of issued numbers is written as saves go; a registry that
+// cannot be written does not stop a save but is reported.
+func TestRegistryWrittenAndItsFailureReported(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "origins")
+	s, err := Open(filepath.Join(dir, "station.db"), &Options{RegistryDir: reg, Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetStation("130131190201-01", "测试站"); err != nil {
+		t.Fatal(err)
+	}
+	newHousehold(t, s, "H0001")
+	b, err := os.ReadFile(filepath.Join(reg, s.Origin().String()))
+	have, _ := s.Have()
+	if err != nil || string(b) != fmt.Sprint(have[s.Origin()]) {
+		t.Fatalf("registry holds %q (%v), want %d", b, err, have[s.Origin()])
+	}
+	if s.RegistryProblem() != nil {
+		t.Fatalf("a healthy registry reports %v", s.RegistryProblem())
+	}
+	// The registry's folder becomes a file: the next save still works.
+	os.RemoveAll(reg)
+	os.WriteFile(reg, nil, 0o600)
+	newHousehold(t, s, "H0002")
+	if s.RegistryProblem() == nil {
+		t.Error("a registry that cannot be written is not reported")
 	}
 }

@@ -312,3 +312,48 @@ func TestForgedContextRefused(t *testing.T) {
 		t.Errorf("conflicted fields at the county after honest concurrent edits: %v", fields)
 	}
 }
+
+// A bundle's entries must lie inside the ranges its signed header declares:
+// the receiver trusts the ranges to know what the sender covered (skips,
+// acknowledgements). Entries outside, ranges overlapping or running
+// backwards are refused whole.
+func TestBundleRangesMustMatchEntries(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	w.sync(a)
+	mine := a.s.Origin()
+	have, _ := a.s.Have()
+	next := have[mine] + 1
+	change := &store.Change{Origin: mine, Seq: next, HLC: 1 << 40, Scope: "130131190201", Kind: store.KindHousehold, Record: uuid.New(),
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"130131190201-G1"`)}, {Name: "household_type", Value: []byte(`"一般农户"`)}, {Name: "village_code", Value: []byte(`"130131190201"`)}}, Author: "甲", Schema: 1}
+	o := mine.String()
+	cases := []struct {
+		name   string
+		ranges []Range
+	}{
+		{"an entry above its range", []Range{{Origin: o, From: next - 1, To: next - 1}}},
+		{"an entry below its range", []Range{{Origin: o, From: next + 1, To: next + 5}}},
+		{"no range for the origin", nil},
+		{"overlapping ranges", []Range{{Origin: o, From: 1, To: next}, {Origin: o, From: next, To: next}}},
+		{"a range running backwards", []Range{{Origin: o, From: next, To: next - 1}}},
+	}
+	before := snapshot(t, w.county)
+	for _, c := range cases {
+		decl := store.VV{}
+		for k, v := range have {
+			decl.Raise(k, v)
+		}
+		decl.Raise(mine, next)
+		h := &Header{ID: uuid.NewString(), From: a.ID(), To: w.county.ID(), Have: vvToMap(decl), Ranges: c.ranges}
+		b, err := seal(h, &Entries{Changes: []*store.Change{change}}, a.me, w.county.county.Keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.county.Import(b); store.CodeOf(err) != CodeCorrupt {
+			t.Errorf("%s: want %s, got %v", c.name, CodeCorrupt, err)
+		}
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Fatal("a refused bundle changed the county")
+	}
+}

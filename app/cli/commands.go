@@ -293,6 +293,9 @@ func cmdStation(e *env, args []string) error {
 		if err := s.BackupProblem(); err != nil {
 			fmt.Fprintln(e.stdout, "今天的自动备份没有完成："+store.MessageOf(err))
 		}
+		if err := s.RegistryProblem(); err != nil {
+			fmt.Fprintln(e.stdout, "本机记不下已用过的数据编号："+store.MessageOf(err))
+		}
 		return nil
 	case len(pos) == 3 && pos[0] == "set":
 		s, err := e.open(false)
