@@ -70,8 +70,9 @@ soak:
 # fuzz: each fuzz target for FUZZTIME (default 1m).
 FUZZTIME ?= 1m
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime $(FUZZTIME) ./sync/
-	$(GO) test -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBody$$' -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz '^FuzzImportSigned$$' -fuzztime $(FUZZTIME) ./sync/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.out
