@@ -56,16 +56,22 @@ vet:
 # real window: the program itself under Xvfb at 1024x768 and 1366x768,
 # walking every screen, dialog and button with the real mouse and keyboard
 # (its screenshots stay in $(SHOTS)/walkthrough-*/), after the cgo-free
-# county build. Fuzz targets run their seed corpus as tests.
+# county build, and a short run of the real binaries as separate processes
+# under random SIGKILLs (TestProcessesSurviveKills). Fuzz targets run their
+# seed corpus as tests.
 test: deps vet county
 	$(call ensure,$(SHOT_PKGS))
 	$(GO) test -race -count=1 -short ./... ./.ci/peimports
 	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./sync/
+	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run TestProcessesSurviveKills -v .
 	CUNZHAN_REAL_WINDOW=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -timeout 45m -run TestRealWindow -v .
 
-# soak: thousands of simulated histories.
+# soak: thousands of simulated histories, then the real binaries as
+# separate processes (a county and three stations) for 150 rounds of saves,
+# syncs and SIGKILLs, with one station's file restored in place.
 soak:
 	$(GO) test -count=1 -timeout 4h -run TestSimulation ./sync/ -sim.seeds=3000
+	CUNZHAN_SOAK_ROUNDS=150 $(GO) test -count=1 -timeout 2h -run TestProcessesSurviveKills -v .
 
 # fuzz: each fuzz target for FUZZTIME (default 1m).
 FUZZTIME ?= 1m

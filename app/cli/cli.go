@@ -58,7 +58,7 @@ func init() {
 		{"conflicts", "conflicts：列出待审核的并发修改", cmdConflicts},
 		{"resolve", "resolve ID FIELD --pick N | --value JSON | --undo：审核一处并发修改，或撤销上一次审核", cmdResolve},
 		{"print", "print FORM --record ID --out FILE.pdf [--unmasked] | print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf：打印表格和报表（PDF）", cmdPrint},
-		{"dump", "dump [--out FILE]：导出全部状态为规范JSON（默认隐去敏感信息）", cmdDump},
+		{"dump", "dump [--out FILE] [--scope CODE]：导出全部状态为规范JSON（默认隐去敏感信息）；--scope 只导出该范围的站点持有的记录，便于与县里核对", cmdDump},
 		{"due", "due visits|loans|overdue [--month YYYY-MM] [--days N]：待办名单", cmdDue},
 		{"station", "station show | station set CODE NAME：站点设置", cmdStation},
 		{"backups", "backups：列出自动备份（每天第一次打开数据文件时备份一次，保留最近7天）", cmdBackups},

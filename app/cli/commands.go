@@ -197,7 +197,7 @@ func cmdID(e *env, args []string) error {
 }
 
 func cmdDump(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"out"}, []string{"unmasked"})
+	vals, pos, err := flags(args, []string{"out", "scope"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}
@@ -210,10 +210,16 @@ func cmdDump(e *env, args []string) error {
 	}
 	defer s.Close()
 	unmasked := e.unmasked || vals["unmasked"] == "true"
-	if out := vals["out"]; out != "" {
-		return czsync.WriteAtomic(out, func(w io.Writer) error { return s.Dump(w, unmasked) })
+	// --scope: what a station of that scope holds, without the have
+	// vector, so that a station and the county compare byte for byte.
+	dump := func(w io.Writer) error { return s.Dump(w, unmasked) }
+	if scope := vals["scope"]; scope != "" {
+		dump = func(w io.Writer) error { return s.DumpScope(w, scope, unmasked) }
 	}
-	return s.Dump(e.stdout, unmasked)
+	if out := vals["out"]; out != "" {
+		return czsync.WriteAtomic(out, dump)
+	}
+	return dump(e.stdout)
 }
 
 func cmdImport(e *env, args []string) error {
