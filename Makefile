@@ -81,7 +81,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImportSigned$$' -fuzztime $(FUZZTIME) ./sync/
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.out
+	CUNZHAN_BENCH=1 $(GO) test -run '^$$|TestCountyMemoryRefusingHostileBundles' -v -bench . -benchmem -count=1 ./... | tee bench.out
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

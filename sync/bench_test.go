@@ -1,12 +1,15 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	stdsync "sync"
 	"testing"
 	"time"
@@ -15,33 +18,83 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
-// villageChanges makes n person-like records of a village as one origin
-// would have written them.
-func villageChanges(origin store.OriginID, village string, n int) []*store.Change {
-	household := uuid.Must(uuid.NewV7())
+// villageChanges makes n person records of a village as one origin would
+// have written them, with the values of the demonstration data set scaled
+// to 100,000 people (names, sexes, births, identifiers, education,
+// relations, statuses as they vary in a real county): identical values
+// everywhere would flatter the bytes on the wire.
+func villageChanges(tb testing.TB, origin store.OriginID, village string, n int) []*store.Change {
+	people := realisticPeople(tb)
 	out := make([]*store.Change, n)
 	hlc := store.MakeHLC(time.Date(2025, 11, 1, 8, 0, 0, 0, store.ChinaTZ).UnixMilli(), 0)
+	var household uuid.UUID
 	for i := range out {
-		birth := time.Date(1930, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/900)
-		first := fmt.Sprintf("130131%s%03d", birth.Format("20060102"), i%900+1)
-		id := first + string(ident.IDCheckChar(first))
+		if i%4 == 0 {
+			household = uuid.Must(uuid.NewV7())
+		}
+		src := people[i%len(people)]
+		fields := make([]store.Field, 0, len(src))
+		for _, f := range src {
+			if f.Name == "household_id" {
+				f.Value = []byte(`"` + household.String() + `"`)
+			}
+			fields = append(fields, f)
+		}
 		out[i] = &store.Change{Origin: origin, Seq: uint64(i + 1), HLC: hlc + store.HLC(i), Scope: village, Kind: store.KindPerson,
-			Record: uuid.Must(uuid.NewV7()), Author: "录入员", Schema: store.SchemaVersion, Fields: []store.Field{
-				{Name: "birth_date", Value: []byte(`"` + birth.Format("2006-01-02") + `"`)},
-				{Name: "education", Value: []byte(`"初中"`)},
-				{Name: "household_id", Value: []byte(`"` + household.String() + `"`)},
-				{Name: "id_number", Value: []byte(`"` + id + `"`)},
-				{Name: "mobile", Value: []byte(fmt.Sprintf(`"138%08d"`, i))},
-				{Name: "name", Value: []byte(`"王秀兰"`)},
-				{Name: "relation", Value: []byte(`"子"`)},
-				{Name: "sex", Value: []byte(`"女"`)},
-				{Name: "status", Value: []byte(`"在册"`)},
-			}}
+			Record: uuid.Must(uuid.NewV7()), Author: "录入员", Schema: store.SchemaVersion, Fields: fields}
 	}
 	return out
+}
+
+// realisticPeople are the field sets the demonstration generator writes
+// when it creates 100,000 people (generated once per run, about a minute).
+var realistic struct {
+	once   stdsync.Once
+	people [][]store.Field
+}
+
+func realisticPeople(tb testing.TB) [][]store.Field {
+	realistic.once.Do(func() {
+		dir, err := os.MkdirTemp("", "cunzhan-bench-")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "demo.db")
+		if _, err := demo.Generate(path, demo.Options{Seed: 1, People: 100_000, Store: &store.Options{RegistryDir: "-"}}); err != nil {
+			tb.Fatal(err)
+		}
+		s, err := store.Open(path, &store.Options{RegistryDir: "-", ReadOnly: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer s.Close()
+		have, _ := s.Have()
+		s.View(func(r *store.Reader) error {
+			for o, upto := range have {
+				r.EachLogged(o, 0, upto, func(le store.LogEntry) error {
+					if c := le.Change; c != nil && c.Kind == store.KindPerson && len(c.Fields) > 5 {
+						// Copied: the change's bytes live in the file's
+						// memory map, gone once the store is closed.
+						fs := make([]store.Field, len(c.Fields))
+						for i, f := range c.Fields {
+							fs[i] = store.Field{Name: strings.Clone(f.Name), Value: bytes.Clone(f.Value)}
+						}
+						realistic.people = append(realistic.people, fs)
+					}
+					return nil
+				})
+			}
+			return nil
+		})
+	})
+	if len(realistic.people) == 0 {
+		tb.Fatal("no people in the demonstration data set")
+	}
+	return realistic.people
 }
 
 // BenchmarkExportImport100k: the county holds 100,000 changes of a
@@ -57,7 +110,7 @@ func BenchmarkExportImport100k(b *testing.B) {
 		w := newWorld(b)
 		a := w.station("130131190201", "甲村服务点")
 		origin := store.OriginID(uuid.New())
-		changes := villageChanges(origin, "130131190201", n)
+		changes := villageChanges(b, origin, "130131190201", n)
 		if _, err := w.county.s.Apply(changes); err != nil {
 			b.Fatal(err)
 		}
@@ -179,7 +232,7 @@ func BenchmarkIncrementalSync(b *testing.B) {
 		w := newWorld(b)
 		if background > 0 {
 			other := store.OriginID(uuid.New())
-			if _, err := w.county.s.Apply(villageChanges(other, "130131190202", background)); err != nil {
+			if _, err := w.county.s.Apply(villageChanges(b, other, "130131190202", background)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -284,7 +337,7 @@ func BenchmarkFullReplicationHTTP(b *testing.B) {
 	const n = 100_000
 	for i := 0; i < b.N; i++ {
 		w := newWorld(b)
-		if _, err := w.county.s.Apply(villageChanges(store.OriginID(uuid.New()), "130131190201", n)); err != nil {
+		if _, err := w.county.s.Apply(villageChanges(b, store.OriginID(uuid.New()), "130131190201", n)); err != nil {
 			b.Fatal(err)
 		}
 		a := w.station("130131190201", "甲村服务点")
