@@ -96,7 +96,7 @@ func checkFile(path string) error {
 	if m.hwm < 2 || uint64(size/ps) < m.hwm {
 		return damaged("文件只有 %d 字节，但其中的数据要到第 %d 页（%d 字节）才结束：文件被截断了", size, m.hwm, int64(m.hwm)*ps)
 	}
-	c := &treeCheck{f: f, pageSize: ps, hwm: m.hwm, seen: map[uint64]bool{}}
+	c := &treeCheck{f: f, pageSize: ps, hwm: m.hwm, seen: make([]uint64, m.hwm/64+1)}
 	if m.freelist != noFreelist {
 		if err := c.freelist(m.freelist); err != nil {
 			return err
@@ -153,44 +153,49 @@ type treeCheck struct {
 	f        io.ReaderAt
 	pageSize int64
 	hwm      uint64
-	seen     map[uint64]bool
-	buf      []byte
+	seen     []uint64 // bit set of pages reached
+	bufs     [][]byte // one buffer per depth of the walk
 }
 
-// page reads page id and its overflow pages.
-func (c *treeCheck) page(id uint64, want uint16) ([]byte, error) {
+// page reads page id and its overflow pages into the buffer of depth.
+func (c *treeCheck) page(id uint64, want uint16, depth int) ([]byte, error) {
 	if id < 2 || id >= c.hwm {
 		return nil, damaged("第 %d 页不在文件的范围内（共 %d 页）", id, c.hwm)
 	}
-	if c.seen[id] {
+	if c.seen[id/64]&(1<<(id%64)) != 0 {
 		return nil, damaged("第 %d 页被引用了两次", id)
 	}
-	c.seen[id] = true
-	head := make([]byte, pageHeaderSize)
-	if _, err := c.f.ReadAt(head, int64(id)*c.pageSize); err != nil {
+	c.seen[id/64] |= 1 << (id % 64)
+	for len(c.bufs) <= depth {
+		c.bufs = append(c.bufs, make([]byte, c.pageSize))
+	}
+	buf := c.bufs[depth][:c.pageSize]
+	if _, err := c.f.ReadAt(buf, int64(id)*c.pageSize); err != nil {
 		return nil, damaged("读不出第 %d 页：%v", id, err)
 	}
 	le := binary.LittleEndian
-	flags, overflow := le.Uint16(head[8:]), uint64(le.Uint32(head[12:]))
-	if le.Uint64(head) != id || flags&want == 0 {
+	flags, overflow := le.Uint16(buf[8:]), uint64(le.Uint32(buf[12:]))
+	if le.Uint64(buf) != id || flags&want == 0 {
 		return nil, damaged("第 %d 页的页头不对", id)
 	}
 	if id+overflow >= c.hwm {
 		return nil, damaged("第 %d 页延续到文件范围之外", id)
 	}
-	n := int64(overflow+1) * c.pageSize
-	if int64(cap(c.buf)) < n {
-		c.buf = make([]byte, n)
+	if overflow > 0 {
+		n := int64(overflow+1) * c.pageSize
+		if int64(cap(c.bufs[depth])) < n {
+			c.bufs[depth] = make([]byte, n)
+		}
+		buf = c.bufs[depth][:n]
+		if _, err := c.f.ReadAt(buf, int64(id)*c.pageSize); err != nil {
+			return nil, damaged("读不出第 %d 页：%v", id, err)
+		}
 	}
-	buf := c.buf[:n]
-	if _, err := c.f.ReadAt(buf, int64(id)*c.pageSize); err != nil {
-		return nil, damaged("读不出第 %d 页：%v", id, err)
-	}
-	return append([]byte(nil), buf...), nil
+	return buf, nil
 }
 
 func (c *treeCheck) freelist(id uint64) error {
-	_, err := c.page(id, flagFreelist)
+	_, err := c.page(id, flagFreelist, 0)
 	return err
 }
 
@@ -200,7 +205,7 @@ func (c *treeCheck) walk(id uint64, depth int) error {
 	if depth > 64 {
 		return damaged("数据树嵌套过深（第 %d 页）", id)
 	}
-	p, err := c.page(id, flagBranch|flagLeaf)
+	p, err := c.page(id, flagBranch|flagLeaf, depth)
 	if err != nil {
 		return err
 	}
