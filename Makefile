@@ -63,7 +63,7 @@ test: deps vet county
 	$(call ensure,$(SHOT_PKGS))
 	$(GO) test -race -count=1 -short ./... ./.ci/peimports
 	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./sync/
-	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run TestProcessesSurviveKills -v .
+	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run 'TestProcessesSurviveKills|TestBinary' -v .
 	CUNZHAN_REAL_WINDOW=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -timeout 45m -run TestRealWindow -v .
 
 # soak: thousands of simulated histories, then the real binaries as

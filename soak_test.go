@@ -2,17 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -31,11 +26,10 @@ import (
 // make test runs a short version, make soak a long one
 // (CUNZHAN_SOAK_ROUNDS, CUNZHAN_SOAK_SEED).
 func TestProcessesSurviveKills(t *testing.T) {
+	needBinaries(t)
 	rounds := 4
 	if v := os.Getenv("CUNZHAN_SOAK_ROUNDS"); v != "" {
 		rounds, _ = strconv.Atoi(v)
-	} else if testing.Short() || os.Getenv("CUNZHAN_SOAK") == "" {
-		t.Skip("multi-process soak: make test runs it (CUNZHAN_SOAK=1), make soak longer")
 	}
 	seed := uint64(time.Now().UnixNano())
 	if v := os.Getenv("CUNZHAN_SOAK_SEED"); v != "" {
@@ -178,164 +172,4 @@ func (k *kit) restoreInPlace(t *testing.T, s *soakStation) {
 		t.Fatal(err)
 	}
 	k.envOf[s.db] = []string{"XDG_CONFIG_HOME=" + filepath.Join(k.dir, "other-account")}
-}
-
-// kit builds the two binaries once and runs them.
-type kit struct {
-	t                   *testing.T
-	dir, bin, countyBin string
-	countyDB, url       string
-	addr                string
-	server              *exec.Cmd
-	serverLog           *bytes.Buffer
-	env                 []string
-	envOf               map[string][]string // per database file, after env
-	killed              atomic.Int32
-}
-
-func newKit(t *testing.T) *kit {
-	t.Helper()
-	k := &kit{t: t, dir: t.TempDir(), envOf: map[string][]string{}}
-	bins := t.TempDir()
-	k.bin, k.countyBin = filepath.Join(bins, "cunzhan"), filepath.Join(bins, "cunzhan-county")
-	for _, b := range [][2]string{{k.bin, "."}, {k.countyBin, "./sync/cmd/cunzhan-county"}} {
-		if out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", b[1], err, out)
-		}
-	}
-	k.countyDB = filepath.Join(k.dir, "county.db")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.addr = l.Addr().String()
-	l.Close()
-	k.url = "http://" + k.addr
-	// Every process sees its own config dir: the registry of issued
-	// numbers lives there, as on a real machine.
-	k.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(k.dir, "config"), "HOME="+k.dir)
-	return k
-}
-
-// proc is one run of a binary.
-type proc struct {
-	cmd            *exec.Cmd
-	stdout, stderr bytes.Buffer
-	k              *kit
-	done           chan int
-}
-
-func (k *kit) run(bin, stdin string, args ...string) *proc {
-	p := &proc{k: k, done: make(chan int, 1)}
-	p.cmd = exec.Command(bin, args...)
-	p.cmd.Env = k.env
-	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
-	if stdin != "" {
-		p.cmd.Stdin = strings.NewReader(stdin)
-	}
-	return p
-}
-
-func (k *kit) county(args ...string) *proc {
-	return k.run(k.countyBin, "", append([]string{"--data", k.countyDB, "--server", k.url}, args...)...)
-}
-
-func (k *kit) station(db string, args ...string) *proc {
-	return k.stationIn(db, "", args...)
-}
-
-func (k *kit) stationIn(db, stdin string, args ...string) *proc {
-	p := k.run(k.bin, stdin, append([]string{"--data", db, "--format", "json"}, args...)...)
-	p.cmd.Env = append(append([]string(nil), k.env...), k.envOf[db]...)
-	return p
-}
-
-func (p *proc) start() *proc {
-	if err := p.cmd.Start(); err != nil {
-		p.k.t.Fatalf("start %v: %v", p.cmd.Args, err)
-	}
-	go func() {
-		err := p.cmd.Wait()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			code = -1
-		}
-		p.done <- code
-	}()
-	return p
-}
-
-// killAfter starts the process and SIGKILLs it after d (if it still runs).
-func (p *proc) killAfter(d time.Duration) {
-	p.start()
-	go func() {
-		time.Sleep(d)
-		if p.cmd.Process.Signal(syscall.SIGKILL) == nil {
-			p.k.killed.Add(1)
-		}
-	}()
-}
-
-// wait runs the process if it was not started and returns its status.
-func (p *proc) wait() int {
-	if p.cmd.Process == nil {
-		p.start()
-	}
-	return <-p.done
-}
-
-// ok runs the process, fails the test unless it succeeds, and returns its
-// output.
-func (p *proc) ok(t *testing.T) []byte {
-	t.Helper()
-	if code := p.wait(); code != 0 {
-		t.Fatalf("%v: status %d\n%s%s", p.cmd.Args[1:], code, p.stdout.String(), p.stderr.String())
-	}
-	return p.stdout.Bytes()
-}
-
-// field reads a top-level string field of the JSON output.
-func (p *proc) field(name string) string {
-	var m map[string]any
-	if json.Unmarshal(p.stdout.Bytes(), &m) != nil {
-		return ""
-	}
-	s, _ := m[name].(string)
-	return s
-}
-
-func (k *kit) startCounty(t *testing.T) {
-	t.Helper()
-	p := k.county("serve", "--addr", k.addr)
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	k.server, k.serverLog = p.cmd, &p.stderr
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", k.addr); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("county server did not start: %s", p.stderr.String())
-}
-
-func (k *kit) killCounty() {
-	if k.server != nil {
-		k.server.Process.Signal(syscall.SIGKILL)
-		k.server.Wait()
-		k.server = nil
-		k.killed.Add(1)
-	}
-}
-
-func (k *kit) stopCounty() {
-	if k.server != nil {
-		k.server.Process.Signal(syscall.SIGTERM)
-		k.server.Wait()
-		k.server = nil
-	}
 }

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The findings of the independent run, through the binaries they came
+// through.
+
+// A forged edit context in record put: the _version names another
+// station's sequence number that never arrived here. Refused, nothing
+// written.
+func TestBinaryRefusesForgedVersion(t *testing.T) {
+	needBinaries(t)
+	k := newKit(t)
+	db := filepath.Join(k.dir, "a.db")
+	k.station(db, "station", "set", "130131190201-01", "甲村服务点").ok(t)
+	out := k.stationIn(db, `{"household_no":"130131190201-V1","village_code":"130131190201","household_type":"一般农户","group_name":"一组"}`, "record", "put", "household").ok(t)
+	var created struct{ ID string }
+	json.Unmarshal(out, &created)
+	got := k.station(db, "record", "get", created.ID).ok(t)
+	var rec map[string]any
+	if err := json.Unmarshal(got, &rec); err != nil {
+		t.Fatalf("record get: %v\n%s", err, got)
+	}
+	rec["_version"] = rec["_version"].(string) + ",01a22c00-0000-7000-8000-00000000beef:999999"
+	rec["group_name"] = "三组"
+	b, _ := json.Marshal(rec)
+	before := k.station(db, "dump").ok(t)
+	r := k.stationIn(db, string(b), "record", "put", "household")
+	if code := r.wait(); code != 1 || !strings.Contains(r.stderr.String()+r.stdout.String(), "CONTEXT_AHEAD") {
+		t.Fatalf("forged _version: status %d\n%s%s", code, r.stdout.String(), r.stderr.String())
+	}
+	if after := k.station(db, "dump").ok(t); !bytes.Equal(before, after) {
+		t.Error("the refused put changed the file")
+	}
+}
+
+// A truncated database file: the program answers DB_CORRUPT with the
+// newest sound backup, with status 1, at every size; it never panics.
+func TestBinaryRefusesTruncatedFile(t *testing.T) {
+	needBinaries(t)
+	k := newKit(t)
+	db := filepath.Join(k.dir, "d.db")
+	k.station("", "demo", "--out", db).ok(t)
+	k.station(db, "alarms").ok(t)                                            // reading opens read-only: no backup
+	k.station(db, "station", "set", "130131000000-01", "平山县级中心（演示数据）").ok(t) // the day's first write takes one
+	full, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{8192, len(full) / 4, len(full) / 2} {
+		if err := os.WriteFile(db, full[:size], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := k.station(db, "station", "show")
+		code := r.wait()
+		msg := r.stderr.String() + r.stdout.String()
+		if code != 1 || !strings.Contains(msg, "DB_CORRUPT") || !strings.Contains(msg, "-备份") || strings.Contains(msg, "goroutine") {
+			t.Errorf("cut to %d bytes: status %d\n%s", size, code, msg)
+		}
+	}
+}
+
+// The county server's administration cannot be driven from a web page: a
+// simple cross-site POST to the real server revokes nothing and enrols
+// nothing; the county's own command line, with the token, still can.
+func TestBinaryCountyAdminRefusesWebPages(t *testing.T) {
+	needBinaries(t)
+	k := newKit(t)
+	k.county("init", "--county", "130131", "--name", "平山县级中心").ok(t)
+	k.county("enroll", "--scope", "130131190202", "--name", "乙村服务点", "--out", filepath.Join(k.dir, "b.cred")).ok(t)
+	k.startCounty(t)
+	defer k.stopCounty()
+	for _, c := range []struct{ path, body string }{
+		{"/v1/admin/revoke", `{"station":"130131190202-01"}`},
+		{"/v1/admin/enroll", `{"scope":"130131190201","name":"冒名站"}`},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, k.url+c.path, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("Origin", "http://evil.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s from a page: %d", c.path, resp.StatusCode)
+		}
+	}
+	out := string(k.county("--format", "json", "stations").ok(t))
+	if strings.Contains(out, `"revoked":true`) || strings.Contains(out, "冒名站") {
+		t.Errorf("a web page changed the stations: %s", out)
+	}
+	k.county("revoke", "130131190202-01").ok(t)
+}
