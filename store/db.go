@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -466,38 +467,13 @@ func (s *Store) remember() {
 	if seq == 0 {
 		return
 	}
-	err := writeSynced(filepath.Join(s.registry, o.String()), []byte(strconv.FormatUint(seq, 10)))
+	err := writeSynced(filepath.Join(s.registry, o.String()), func(w io.Writer) error {
+		_, err := io.WriteString(w, strconv.FormatUint(seq, 10))
+		return err
+	})
 	s.mu.Lock()
 	s.registryErr = err
 	s.mu.Unlock()
-}
-
-// writeSynced replaces path's content durably.
-func writeSynced(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return ioError("registry", err)
-	}
-	f, err := os.CreateTemp(dir, ".seq-*")
-	if err != nil {
-		return ioError("registry", err)
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return ioError("registry", err)
-	}
-	syncDir(dir)
-	return nil
 }
 
 // RegistryProblem is why the last sequence number could not be recorded

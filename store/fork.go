@@ -50,41 +50,9 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 		if err := rebuildTx(tx); err != nil {
 			return fmt.Errorf("repair fork: rebuild: %w", err)
 		}
-		if err := s.mintOrigin(tx, "本站数据文件曾从旧备份恢复，改用新的来源编号"); err != nil {
-			return err
-		}
-		w := s.newWriteTx(tx)
-		for _, c := range forked {
-			if c.Kind == KindOrigin {
-				continue // the old origin's identity; the new one has its own
-			}
-			ctx := VV{}
-			for _, d := range c.Ctx {
-				if d.Origin == o && d.Seq >= from {
-					d.Seq = from - 1
-				}
-				if d.Seq > 0 {
-					ctx.Raise(d.Origin, d.Seq)
-				}
-			}
-			if _, err := w.local(c.Kind, c.Scope, c.Record, append([]Field(nil), c.Fields...), ctx, c.Author); err != nil {
-				return fmt.Errorf("repair fork: rewrite %s: %w", c.Dot(), err)
-			}
-			res.Rewritten++
-		}
-		res.NewOrigin = w.origin
-		msg := fmt.Sprintf("本站数据文件曾从旧备份恢复：本机在恢复后录入的 %d 条修改与县里已有的本站数据编号重复。"+
-			"这些修改已改用新的来源编号重新提交，县里保存的本站数据也会送回本站；两边改过同一处的，会出现在冲突审核里。", res.Rewritten)
-		if err := w.raise(msg); err != nil {
-			return err
-		}
-		if err := w.finish(); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		s.seq, s.clk.last = w.seq, w.clk.last
-		s.mu.Unlock()
-		return nil
+		return s.underNewOrigin(tx, "本站数据文件曾从旧备份恢复，改用新的来源编号", func(w *writeTx) error {
+			return rewrite(w, forked, o, from, res)
+		})
 	})
 	if err != nil {
 		_ = s.db.View(s.load) // the origin in memory follows the file
@@ -93,6 +61,49 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 	s.search.invalidate()
 	s.remember()
 	return res, nil
+}
+
+// rewrite writes the forked changes again under w's (new) origin.
+func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRepair) error {
+	for _, c := range forked {
+		if c.Kind == KindOrigin {
+			continue // the old origin's identity; the new one has its own
+		}
+		ctx := VV{}
+		for _, d := range c.Ctx {
+			if d.Origin == o && d.Seq >= from {
+				d.Seq = from - 1
+			}
+			if d.Seq > 0 {
+				ctx.Raise(d.Origin, d.Seq)
+			}
+		}
+		if _, err := w.local(c.Kind, c.Scope, c.Record, append([]Field(nil), c.Fields...), ctx, c.Author); err != nil {
+			return fmt.Errorf("repair fork: rewrite %s: %w", c.Dot(), err)
+		}
+		res.Rewritten++
+	}
+	res.NewOrigin = w.origin
+	return w.raise(fmt.Sprintf("本站数据文件曾从旧备份恢复：本机在恢复后录入的 %d 条修改与县里已有的本站数据编号重复。"+
+		"这些修改已改用新的来源编号重新提交，县里保存的本站数据也会送回本站；两边改过同一处的，会出现在冲突审核里。", res.Rewritten))
+}
+
+// underNewOrigin starts a new origin in tx and runs fn in a write under it.
+func (s *Store) underNewOrigin(tx *bolt.Tx, reason string, fn func(w *writeTx) error) error {
+	if err := s.mintOrigin(tx, reason); err != nil {
+		return err
+	}
+	w := s.newWriteTx(tx)
+	if err := fn(w); err != nil {
+		return err
+	}
+	if err := w.finish(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.seq, s.clk.last = w.seq, w.clk.last
+	s.mu.Unlock()
+	return nil
 }
 
 // takeForked removes origin o's log entries from sequence number from on,
@@ -130,20 +141,7 @@ func (s *Store) NewOrigin(why string) error {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		if err := s.mintOrigin(tx, "改用新的来源编号"); err != nil {
-			return err
-		}
-		w := s.newWriteTx(tx)
-		if err := w.raise(why); err != nil {
-			return err
-		}
-		if err := w.finish(); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		s.seq, s.clk.last = w.seq, w.clk.last
-		s.mu.Unlock()
-		return nil
+		return s.underNewOrigin(tx, "改用新的来源编号", func(w *writeTx) error { return w.raise(why) })
 	})
 	if err != nil {
 		_ = s.db.View(s.load)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -96,31 +97,41 @@ func (s *Store) dailyBackup() error {
 // SnapshotTo writes a consistent copy of the database to path (atomically:
 // a temporary file, synced, renamed).
 func (s *Store) SnapshotTo(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return ioError("create backup dir", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".copy-*")
-	if err != nil {
-		return ioError("create backup", err)
-	}
-	defer os.Remove(tmp.Name())
-	err = s.db.View(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(tmp)
-		return err
+	return writeSynced(path, func(w io.Writer) error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			_, err := tx.WriteTo(w)
+			return err
+		})
 	})
-	if err == nil {
-		err = tmp.Sync()
+}
+
+// writeSynced replaces path's content durably: a temporary file beside it,
+// written by write and synced, renamed over it, the folder synced. A power
+// cut leaves either the old content or the new.
+func writeSynced(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ioError("write "+filepath.Base(path), err)
 	}
-	if cerr := tmp.Close(); err == nil {
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return ioError("write "+filepath.Base(path), err)
+	}
+	defer os.Remove(f.Name())
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
-		return ioError("write backup", err)
+		return ioError("write "+filepath.Base(path), err)
 	}
-	syncDir(filepath.Dir(path))
+	syncDir(dir)
 	return nil
 }
 

@@ -59,16 +59,7 @@ func TestTruncatedAndFlippedBundles(t *testing.T) {
 // sender's choosing, as a tampered station program could.
 func forge(t *testing.T, from *Node, to PeerKeys, toID string, changes []*store.Change) []byte {
 	t.Helper()
-	e := &Entries{Changes: changes}
-	h := &Header{ID: uuid.NewString(), From: from.ID(), To: toID, Have: map[string]uint64{}}
-	for _, c := range changes {
-		h.Ranges = append(h.Ranges, Range{Origin: c.Origin.String(), From: c.Seq, To: c.Seq})
-	}
-	b, err := seal(h, e, from.me, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return forgeHave(t, from, to, toID, nil, changes)
 }
 
 func TestCountyRefusesWhatAStationMayNotSend(t *testing.T) {
