@@ -62,7 +62,15 @@ func (u *UI) chooseBackup() {
 			u.confirmDanger("恢复", restoreWarning(b), func() { u.restoreFrom(b.Path) })
 		})
 	})
-	d = dialog.NewCustom("从备份恢复", "取消", container.NewVScroll(list), u.win)
+	other := widget.NewButton("选择其他备份文件…（如县里从U盘加密备份恢复出的文件）", func() {
+		d.Hide()
+		openFile(u.win, []string{".db"}, func(path string) {
+			u.guard("从备份恢复", func() {
+				u.confirmDanger("恢复", "用这个文件恢复本站数据？\n"+path+"\n\n现在的数据文件不会删除，保留在备份文件夹里。", func() { u.restoreFrom(path) })
+			})
+		})
+	})
+	d = dialog.NewCustom("从备份恢复", "取消", container.NewBorder(nil, other, nil, nil, container.NewVScroll(list)), u.win)
 	showDialog(u.win, d, fyne.NewSize(720, 420))
 }
 

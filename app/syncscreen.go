@@ -240,6 +240,12 @@ func (s *syncScreen) exportTo(dir string) {
 	}
 	s.u.async(func() {
 		paths, err := s.u.node.ExportTo(dir, s.u.node.CountyID())
+		snap := ""
+		if err == nil {
+			// The whole file, sealed for the county: if this computer is
+			// lost, the county can give the station its data back.
+			snap, err = s.u.node.ExportSnapshot(dir)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				s.usbResult.SetText("导出失败：" + plainError(err))
@@ -249,7 +255,7 @@ func (s *syncScreen) exportTo(dir string) {
 			for _, p := range paths {
 				names = append(names, filepath.Base(p))
 			}
-			s.usbResult.SetText(fmt.Sprintf("已导出 %d 个同步文件到 %s：\n%s\n请把U盘带到乡镇或县级中心导入。", len(paths), dir, strings.Join(names, "\n")))
+			s.usbResult.SetText(fmt.Sprintf("已导出 %d 个同步文件到 %s：\n%s\n另有本站数据的加密备份（只有县级中心能打开）：%s\n请把U盘带到乡镇或县级中心导入。", len(paths), dir, strings.Join(names, "\n"), filepath.Base(snap)))
 			s.u.setStatus("已导出同步文件")
 		})
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -155,3 +156,7 @@ func (t *WriteTx) SetStation(info StationInfo) error {
 func (r *Reader) SameAsLogged(c *Change) bool {
 	return bytes.Equal(r.tx.Bucket(bLog).Get(logKey(c.Origin, c.Seq)), c.Encode())
 }
+
+// WriteCopy writes a consistent copy of the whole file, as of this read,
+// to w (bbolt's online copy) and returns its size.
+func (r *Reader) WriteCopy(w io.Writer) (int64, error) { return r.tx.WriteTo(w) }

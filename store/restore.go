@@ -61,6 +61,10 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	}
 	res := &RestoreResult{From: from, Station: station, Taken: fi.ModTime()}
 	dir := filepath.Dir(path)
+	// A new computer has no data folder yet.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, ioError("restore", err)
+	}
 	tmp, err := os.CreateTemp(dir, ".restore-*")
 	if err != nil {
 		return nil, ioError("restore", err)

@@ -110,12 +110,19 @@ func cmdExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A sealed copy of the whole file goes along: if this computer is
+	// lost, the county can give the station its data back as of today.
+	snap, err := n.ExportSnapshot(vals["to"])
+	if err != nil {
+		return err
+	}
 	if e.format == "json" {
-		return e.json(map[string]any{"files": paths})
+		return e.json(map[string]any{"files": paths, "sealed_backup": snap})
 	}
 	for _, p := range paths {
 		fmt.Fprintln(e.stdout, p)
 	}
+	fmt.Fprintln(e.stdout, "加密备份（只有县级中心能打开）："+snap)
 	return nil
 }
 

@@ -9,6 +9,7 @@
 //	cunzhan-county --data county.db stations
 //	cunzhan-county --data county.db revoke 130131190201-01
 //	cunzhan-county --data county.db import BUNDLE --reply-to DIR
+//	cunzhan-county --data county.db recover STATION_加密备份_….czs --out station.db
 package main
 
 import (
@@ -51,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
 		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import")
+		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -63,6 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string) error{
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
+		"recover": a.recoverSnapshot,
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
@@ -308,6 +310,35 @@ func (a *app) importBundle(args []string) error {
 // errAlarm ends a command that did its work but met something a person
 // must act on (exit status 3).
 var errAlarm = errors.New("alarm")
+
+// recoverSnapshot opens a station's sealed copy from the stick and writes
+// the station's file, for a station whose computer or file was lost.
+func (a *app) recoverSnapshot(args []string) error {
+	fs := flag.NewFlagSet("recover", flag.ContinueOnError)
+	out := fs.String("out", "", "恢复出的站点数据文件")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *out == "" {
+		return usage("用法：recover 加密备份.czs --out 站点数据文件")
+	}
+	b, err := os.ReadFile(pos[0])
+	if err != nil {
+		return &store.Error{Code: "FILE_READ", Message: "无法读取加密备份：" + pos[0], Err: err}
+	}
+	s, n, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	h, err := n.RecoverSnapshot(b, *out)
+	if err != nil {
+		return err
+	}
+	return a.print(h, fmt.Sprintf("已恢复%s在 %s 的数据文件：%s\n请交给站点，在站点电脑上运行 cunzhan restore %s（或在窗口的设置页选“从备份恢复”后选择该文件）。该文件含有个人信息和站点密钥，请当面交付，用后删除副本。",
+		h.Station, h.Created, *out, filepath.Base(*out)))
+}
 
 // importViaServer hands a bundle from a stick to the running server and
 // writes its reply parts for the station.
