@@ -17,13 +17,16 @@ import (
 // text, a record whose division field disagrees with the scope it is filed
 // under.
 //
-// Only rules that depend on the record alone refuse a change. Rules that
-// read other records (a referenced person still in the register, a bed
-// still free, a number still unique) can be broken by two honest stations
-// editing at once, and rules that depend on today's date or on the policy
-// figures can differ between two honest programs: refusing those would
-// stop an honest station's sync for good, since every later bundle carries
-// the same change again.
+// Only a written value's own faults refuse a change: its type, its option,
+// its length, its format, its range. Each written field is checked alone,
+// in an otherwise empty record. Rules that tie a field to another (a
+// clinic required once the mode says so), that read other records (a bed
+// still free, a number still unique), or that depend on today's date or on
+// the policy figures can be broken by two honest stations editing at once,
+// or differ between two honest programs: refusing those would stop an
+// honest station's sync for good, since every later bundle carries the
+// same change again. The review list and the reports show what such
+// concurrent edits leave.
 type IncomingCheck struct {
 	r     *Reader
 	seen  map[uuid.UUID]*incomingRec
@@ -46,11 +49,13 @@ func (r *Reader) NewIncomingCheck() *IncomingCheck {
 // CodeInvalidChange marks a received change that breaks a record rule.
 const CodeInvalidChange = "CHANGE_INVALID"
 
-// intrinsicCodes are the problems that depend on nothing but the record's
-// own values: a station never writes them through a form.
+// intrinsicCodes are the problems of one value on its own: a station never
+// writes them through a form. (Not REQUIRED: a field may be emptied once
+// another no longer asks for it; not AMOUNT_POSITIVE: it weighs principal
+// against interest.)
 var intrinsicCodes = map[string]bool{
-	"REQUIRED": true, "TOO_LONG": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
-	"INVALID_DATE": true, "INVALID_TIME": true, "NEGATIVE": true, "AMOUNT_POSITIVE": true, "PRICE": true,
+	"TOO_LONG": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
+	"INVALID_DATE": true, "INVALID_TIME": true, "NEGATIVE": true, "PRICE": true,
 	"NAME_CHARS": true, "DIV_NOT_VILLAGE": true, "REF_INVALID": true, "RATE_RANGE": true, "RATIO_RANGE": true,
 	"RATING_ITEM_UNKNOWN": true, "RATING_ITEM_RANGE": true,
 	"ID_EMPTY": true, "ID_LENGTH": true, "ID_CHARS": true, "ID_CHECKSUM": true, "ID_REGION": true, "ID_BIRTH_INVALID": true,
@@ -127,10 +132,23 @@ func (ic *IncomingCheck) Check(c *Change) error {
 	if scope := chk.scope(); scope != "" && scope != c.Scope {
 		return invalid(c, spec.scopeField, "记录内容属于%s，却归在%s下", scope, c.Scope)
 	}
-	spec.validate(chk, e)
-	for _, p := range chk.probs {
-		if touched[p.Field] && intrinsicCodes[p.Code] {
-			return invalid(c, p.Field, "%s", p.Message)
+	// Each written value alone, in an otherwise empty record.
+	for name := range touched {
+		v, ok := rec.fields[name]
+		if !ok {
+			continue
+		}
+		alone := spec.new()
+		if err := json.Unmarshal(jsonObject(map[string][]byte{name: v}), alone); err != nil {
+			return invalid(c, name, "「%s」的值类型不对", FieldLabel(c.Kind, name))
+		}
+		alone.meta().ID = c.Record
+		one := &checker{r: ic.r, spec: spec, e: alone, pol: ic.r.Policy(), today: ic.today}
+		spec.validate(one, alone)
+		for _, p := range one.probs {
+			if p.Field == name && intrinsicCodes[p.Code] {
+				return invalid(c, p.Field, "%s", p.Message)
+			}
 		}
 	}
 	return nil

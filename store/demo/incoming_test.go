@@ -53,7 +53,7 @@ func TestEveryChangeOfTheDemoPassesTheCountysCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 1000 {
+	if n < 500 {
 		t.Fatalf("only %d changes checked", n)
 	}
 	t.Logf("%d changes checked", n)
