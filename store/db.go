@@ -187,6 +187,10 @@ func Open(path string, opt *Options) (*Store, error) {
 		fresh = false
 	}
 	if err := checkFile(path); err != nil {
+		if lockedElsewhere(path) {
+			// Another program is writing it: not damaged, busy.
+			return nil, &Error{Code: CodeLocked, Message: "数据库正被另一个程序使用（可能已经打开了一个村站窗口）。请关闭另一个窗口后重试", Err: err}
+		}
 		return nil, corrupt(path, err)
 	}
 	if err := s.openBolt(timeout); err != nil {

@@ -194,9 +194,30 @@ func (c *treeCheck) page(id uint64, want uint16, depth int) ([]byte, error) {
 	return buf, nil
 }
 
+// freelist checks the free-page list: bbolt reads its count and every id
+// as it opens, so a wild count or id would fault or exhaust memory there.
 func (c *treeCheck) freelist(id uint64) error {
-	_, err := c.page(id, flagFreelist, 0)
-	return err
+	p, err := c.page(id, flagFreelist, 0)
+	if err != nil {
+		return err
+	}
+	le := binary.LittleEndian
+	count, at := uint64(le.Uint16(p[10:])), pageHeaderSize
+	if count == 0xFFFF { // the real count is the first element
+		if len(p) < pageHeaderSize+8 {
+			return damaged("空闲页表（第 %d 页）太短", id)
+		}
+		count, at = le.Uint64(p[pageHeaderSize:]), pageHeaderSize+8
+	}
+	if count > uint64(len(p)-at)/8 {
+		return damaged("空闲页表（第 %d 页）的条目数 %d 超出页面", id, count)
+	}
+	for i := uint64(0); i < count; i++ {
+		if free := le.Uint64(p[at+int(i)*8:]); free < 2 || free >= c.hwm {
+			return damaged("空闲页表（第 %d 页）里有文件范围外的页号 %d", id, free)
+		}
+	}
+	return nil
 }
 
 // walk checks the page of a bucket's tree and, below it, every page and

@@ -159,3 +159,49 @@ func TestCorruptNamesLastGoodBackup(t *testing.T) {
 		t.Fatalf("want the message to name %s and not %s, got %v", bs[0].Path, broken, err)
 	}
 }
+
+// A free-page list whose count or ids run wild is refused before bbolt
+// reads it: bbolt would fault, or try to allocate terabytes, while
+// opening.
+func TestWildFreelistRefused(t *testing.T) {
+	path, b := damagedFixture(t)
+	le := binary.LittleEndian
+	var free uint64
+	txid := uint64(0)
+	for _, off := range []int{0, 4096} {
+		m := b[off+16:]
+		if tx := le.Uint64(m[48:]); tx >= txid {
+			txid, free = tx, le.Uint64(m[32:])
+		}
+	}
+	if free == 0 || free == ^uint64(0) {
+		t.Skip("the fixture has no free-page list")
+	}
+	for _, c := range []struct {
+		name  string
+		count uint64
+		first uint64
+	}{
+		{"a count beyond the page", 1 << 22, 3},
+		{"a count of 2^36", 1 << 36, 3},
+		{"an id beyond the file", 1, 1 << 40},
+	} {
+		d := append([]byte(nil), b...)
+		p := d[int(free)*4096:]
+		le.PutUint16(p[10:], 0xFFFF)
+		le.PutUint64(p[16:], c.count)
+		le.PutUint64(p[24:], c.first)
+		if err := os.WriteFile(path, d, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := openDamaged(path)
+		if err == nil {
+			s.Close()
+			t.Errorf("%s: opened", c.name)
+			continue
+		}
+		if CodeOf(err) != CodeCorrupt {
+			t.Errorf("%s: want %s, got %v", c.name, CodeCorrupt, err)
+		}
+	}
+}
