@@ -79,7 +79,17 @@ func (s *Store) AckAlarm(id uuid.UUID, who string) error {
 }
 
 // RaiseAlarm records an alarm found outside a write (a sync's checksum
-// comparison).
+// comparison), unless the same one is open already: a disagreement found at
+// every sync is one alarm until a person has seen it.
 func (s *Store) RaiseAlarm(what string) error {
+	open, err := s.Alarms(false)
+	if err != nil {
+		return err
+	}
+	for _, a := range open {
+		if a.What == what {
+			return nil
+		}
+	}
 	return s.update(func(w *writeTx) error { return w.raise(what) })
 }

@@ -549,7 +549,9 @@ func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result
 	defer func() {
 		// Kept until a person has seen them (the window, station show).
 		for _, a := range res.Alarms[before:] {
-			_ = n.s.RaiseAlarm(a)
+			if err := n.s.RaiseAlarm(a); err != nil {
+				res.Warnings = append(res.Warnings, "提醒没能记下："+store.MessageOf(err))
+			}
 		}
 	}()
 	_ = n.s.View(func(r *store.Reader) error {

@@ -253,17 +253,6 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		json.NewEncoder(w).Encode(map[string]any{"status": "ok", "county": n.county.Code, "format": FormatVersion})
 	})
 	mux.HandleFunc("POST /v1/bundle", stationOnly(func(w http.ResponseWriter, r *http.Request) {
-		// A few imports at a time: each holds its bundle and decoded
-		// entries in memory, and 200 stations may call at once.
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-		case <-time.After(busyWait):
-			writeError(w, http.StatusServiceUnavailable, fail(CodeServer, "县级中心正忙，稍后会自动重试"))
-			return
-		case <-r.Context().Done():
-			return
-		}
 		start := time.Now()
 		body, err := ReadBundle(r.Body, n.limits)
 		if err != nil {
@@ -273,6 +262,19 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 			}
 			log.Warn("bundle refused", "code", store.CodeOf(err), "remote", r.RemoteAddr)
 			writeError(w, status, err)
+			return
+		}
+		// A few imports at a time: each holds its decoded entries in
+		// memory, and 200 stations may call at once. The slot is taken
+		// after the bundle is read (within the limits), so that slow
+		// uploads over a village's 2G link do not hold it.
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-time.After(busyWait):
+			writeError(w, http.StatusServiceUnavailable, fail(CodeServer, "县级中心正忙，稍后会自动重试"))
+			return
+		case <-r.Context().Done():
 			return
 		}
 		res, err := n.Import(body)

@@ -211,6 +211,11 @@ func TestChecksumsCatchDivergence(t *testing.T) {
 	if err != nil || len(open) == 0 || !strings.Contains(open[0].What, "核对不一致") {
 		t.Fatalf("open alarms after the divergence: %v %v", open, err)
 	}
+	// Found again at the next sync, it is still one alarm to read.
+	w.sync(a)
+	if again, _ := a.s.Alarms(false); len(again) != len(open) {
+		t.Errorf("open alarms after a second sync: %d, was %d", len(again), len(open))
+	}
 }
 
 // A station put back from an old copy gets a new origin, is told that the
