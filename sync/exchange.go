@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -64,7 +66,44 @@ func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
 			}
 		}
 	})
+	if err == nil && n.role == RoleStation {
+		err = n.noteSent(out)
+	}
 	return out, err
+}
+
+// keepSent is how many bundle ids a station remembers having made.
+const keepSent = 500
+
+// noteSent remembers, at a station, the ids of the bundles it made. A
+// county bundle acknowledging a bundle this file never made means the file
+// was put back from an older copy (see recordReceipt).
+func (n *Node) noteSent(bundles [][]byte) error {
+	return n.s.Update(func(t *store.WriteTx) error {
+		b, err := t.SyncBucket(bucketSent)
+		if err != nil {
+			return err
+		}
+		now := []byte(n.now().UTC().Format(time.RFC3339))
+		for _, raw := range bundles {
+			if env, err := parseEnvelope(raw, n.limits); err == nil {
+				if err := b.Put([]byte(env.h.ID), now); err != nil {
+					return err
+				}
+			}
+		}
+		// Ids are UUIDv7: the first keys are the oldest.
+		for c := b.Stats().KeyN; c > keepSent; c-- {
+			k, _ := b.Cursor().First()
+			if k == nil {
+				break
+			}
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ownOrigins are, at a station, the origins whose identity record names
@@ -531,8 +570,12 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 	if !res.Replayed {
 		// The newest bundle's have vector is what the peer holds, even if it
 		// went down (the peer was restored from a backup): then we resend.
+		prev := cur.Acked
 		cur.Acked = h.Have
 		cur.LastIn = h.ID
+		if n.role == RoleStation {
+			cur.Acked = n.ownAcked(t, h, prev)
+		}
 	}
 	if n.role != RoleStation {
 		noteForks(&cur, h, res.forked, now)
@@ -540,6 +583,38 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 	cur.LastSync = now
 	cur.LastResult = res.Summary()
 	return putJSON(peers, peer.ID, &cur)
+}
+
+// ownAcked is the county's acknowledgement as a station records it. For the
+// station's own origins the county can never rightly hold more than the
+// station; if it claims to, or acknowledges a bundle this file never made,
+// the file was put back from an older copy and may have written other
+// content under numbers the county holds: the acknowledgement of its own
+// origins then stays where it was, so that its changes go up again and the
+// county compares them (see setAsideForks).
+func (n *Node) ownAcked(t *store.WriteTx, h *Header, prev map[string]uint64) map[string]uint64 {
+	r := t.Reader()
+	have, err := r.Have()
+	if err != nil {
+		return h.Have
+	}
+	lost := false
+	if h.AckBundle != "" {
+		if b := r.SyncBucket(bucketSent); b == nil || b.Get([]byte(h.AckBundle)) == nil {
+			lost = true
+		}
+	}
+	out := maps.Clone(h.Have)
+	if out == nil {
+		out = map[string]uint64{}
+	}
+	for o := range n.ownOrigins(r) {
+		k, mine := o.String(), have.Get(o)
+		if lost || out[k] > mine {
+			out[k] = min(prev[k], mine)
+		}
+	}
+	return out
 }
 
 // afterImport lists the fields the bundle left in conflict and compares

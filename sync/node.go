@@ -16,6 +16,7 @@ const (
 	bucketPeers   = "sync_peers"   // peer id -> PeerState
 	bucketSeen    = "sync_seen"    // peer id "/" bundle id -> time applied
 	bucketOrigins = "sync_origins" // origin -> station id (county only)
+	bucketSent    = "sync_sent"    // bundle id -> time made (station only; see noteSent)
 )
 
 // Role says which side of the star a node is.
