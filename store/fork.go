@@ -63,8 +63,22 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 	return res, nil
 }
 
-// rewrite writes the forked changes again under w's (new) origin.
+// rewrite writes the forked changes again under w's (new) origin, in
+// their order, with their clock readings. A context that named one of the
+// forked changes names its new number instead: three edits in a row stay
+// three edits in a row, not three concurrent values.
 func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRepair) error {
+	moved := map[uint64]uint64{} // old sequence number -> new one
+	var lastOld uint64
+	newOf := func(x uint64) uint64 {
+		// The newest rewritten change at or below x.
+		for s := min(x, lastOld); s >= from; s-- {
+			if n, ok := moved[s]; ok {
+				return n
+			}
+		}
+		return 0
+	}
 	for _, c := range forked {
 		if c.Kind == KindOrigin {
 			continue // the old origin's identity; the new one has its own
@@ -72,14 +86,21 @@ func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRep
 		ctx := VV{}
 		for _, d := range c.Ctx {
 			if d.Origin == o && d.Seq >= from {
+				if n := newOf(d.Seq); n > 0 {
+					ctx.Raise(w.origin, n)
+				}
 				d.Seq = from - 1
 			}
 			if d.Seq > 0 {
 				ctx.Raise(d.Origin, d.Seq)
 			}
 		}
-		if _, err := w.local(c.Kind, c.Scope, c.Record, append([]Field(nil), c.Fields...), ctx, c.Author); err != nil {
+		nc, err := w.localAt(c.Kind, c.Scope, c.Record, append([]Field(nil), c.Fields...), ctx, c.Author, c.HLC)
+		if err != nil {
 			return fmt.Errorf("repair fork: rewrite %s: %w", c.Dot(), err)
+		}
+		if nc != nil {
+			moved[c.Seq], lastOld = nc.Seq, c.Seq
 		}
 		res.Rewritten++
 	}

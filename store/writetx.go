@@ -167,6 +167,13 @@ func (w *writeTx) applyChange(c *Change) error {
 // local writes a change made on this station: next sequence number, a fresh
 // clock reading, into the log and applied, all in this transaction.
 func (w *writeTx) local(kind Kind, scope string, id uuid.UUID, fields []Field, ctx VV, author string) (*Change, error) {
+	return w.localAt(kind, scope, id, fields, ctx, author, w.clk.next())
+}
+
+// localAt is local with the clock reading given: a change written again
+// under a new origin (RepairFork) keeps the time it was first made, so that
+// among concurrent values the later edit is still shown.
+func (w *writeTx) localAt(kind Kind, scope string, id uuid.UUID, fields []Field, ctx VV, author string, hlc HLC) (*Change, error) {
 	if len(fields) == 0 {
 		return nil, nil
 	}
@@ -177,7 +184,7 @@ func (w *writeTx) local(kind Kind, scope string, id uuid.UUID, fields []Field, c
 	c := &Change{
 		Origin: w.origin,
 		Seq:    seq,
-		HLC:    w.clk.next(),
+		HLC:    hlc,
 		Scope:  scope,
 		Kind:   kind,
 		Record: id,
