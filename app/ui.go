@@ -175,7 +175,30 @@ func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
 	w.SetCloseIntercept(func() {
 		u.guard("关闭村站", func() { w.Close() })
 	})
+	if !opt.Sync {
+		go u.backupDaily(st)
+	}
 	return u
+}
+
+// backupDaily takes the day's automatic copy while the window stays open
+// for days (the first is taken as the file opens); a failure shows on the
+// home page.
+func (u *UI) backupDaily(st *store.Store) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for range t.C {
+		if st.Closed() {
+			return
+		}
+		if err := st.BackupIfDue(); err != nil {
+			fyne.Do(func() {
+				if u.st == st {
+					u.home.refresh()
+				}
+			})
+		}
+	}
 }
 
 func (u *UI) windowTitle() string {

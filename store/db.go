@@ -257,6 +257,9 @@ func corrupt(path string, why error) error {
 	return &Error{Code: CodeCorrupt, Message: msg, Err: why}
 }
 
+// Closed reports whether Close has been called.
+func (s *Store) Closed() bool { return s.closed.Load() }
+
 // OpenOptions are the options to open the same file again as this store
 // was opened (after a restore).
 func (s *Store) OpenOptions() *Options {
@@ -268,7 +271,11 @@ func (s *Store) OpenOptions() *Options {
 }
 
 // BackupProblem is why today's automatic copy could not be taken, or nil.
-func (s *Store) BackupProblem() error { return s.backupErr }
+func (s *Store) BackupProblem() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.backupErr
+}
 
 // Close closes the database, after recording the sequence number reached.
 func (s *Store) Close() error {

@@ -79,6 +79,20 @@ func snapshotName(t time.Time, kind string) string {
 	return t.In(ChinaTZ).Format("2006-01-02") + kind + ".db"
 }
 
+// BackupIfDue takes today's copy if there is none yet: a window or a county
+// server left running for days calls it now and then, not only at opening.
+// The outcome is what BackupProblem reports.
+func (s *Store) BackupIfDue() error {
+	if s.readOnly || s.closed.Load() {
+		return nil
+	}
+	err := s.dailyBackup()
+	s.mu.Lock()
+	s.backupErr = err
+	s.mu.Unlock()
+	return err
+}
+
 // dailyBackup takes today's copy if there is none yet and prunes old ones.
 // A failure to back up must never stop the station from working: it is
 // reported to the caller, who tells the person.

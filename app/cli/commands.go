@@ -296,11 +296,10 @@ func cmdStation(e *env, args []string) error {
 		if open, err := s.Alarms(false); err == nil && len(open) > 0 {
 			fmt.Fprintf(e.stdout, "待处理的提醒：%d 条（运行 cunzhan alarms 查看）\n", len(open))
 		}
-		if err := s.BackupProblem(); err != nil {
-			fmt.Fprintln(e.stdout, "今天的自动备份没有完成："+store.MessageOf(err))
-		}
-		if err := s.RegistryProblem(); err != nil {
-			fmt.Fprintln(e.stdout, "本机记不下已用过的数据编号："+store.MessageOf(err))
+		if bs, _ := store.Backups(s.Path()); len(bs) > 0 {
+			fmt.Fprintf(e.stdout, "最近的自动备份：%s（%s）\n", bs[0].Taken.In(store.ChinaTZ).Format("2006-01-02 15:04"), bs[0].Path)
+		} else {
+			fmt.Fprintln(e.stdout, "还没有自动备份（每天第一次打开数据文件写入时自动备份）")
 		}
 		return nil
 	case len(pos) == 3 && pos[0] == "set":

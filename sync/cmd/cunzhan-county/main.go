@@ -409,10 +409,25 @@ func (a *app) serve(args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("county server listening", "addr", *addr, "county", s.Station().Code)
-	select {
-	case err := <-errc:
-		return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
-	case <-ctx.Done():
+	if err := s.BackupProblem(); err != nil {
+		log.Error("automatic backup failed", "code", store.CodeOf(err), "message", store.MessageOf(err))
+	}
+	// The day's automatic copy of the county's file, while it serves for
+	// weeks (the first is taken as the file opens).
+	daily := time.NewTicker(time.Hour)
+	defer daily.Stop()
+wait:
+	for {
+		select {
+		case err := <-errc:
+			return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
+		case <-ctx.Done():
+			break wait
+		case <-daily.C:
+			if err := s.BackupIfDue(); err != nil {
+				log.Error("automatic backup failed", "code", store.CodeOf(err), "message", store.MessageOf(err))
+			}
+		}
 	}
 	log.Info("shutting down")
 	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
