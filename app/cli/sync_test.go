@@ -60,10 +60,11 @@ func TestStationSyncCommands(t *testing.T) {
 	run(t, `{"id":"`+created.ID+`","group_name":"三组"}`, "--data", town, "record", "put", "household")
 	stick := t.TempDir()
 	out, errOut, code := run(t, "", "--data", jia, "export", "--to", stick)
-	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), ".czb") {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || !strings.HasSuffix(lines[0], ".czb") || !strings.HasSuffix(lines[len(lines)-1], ".czs") {
 		t.Fatalf("export: %s %s", out, errOut)
 	}
-	res, err := county.ImportFile(strings.TrimSpace(out), "")
+	res, err := county.ImportFile(lines[0], "")
 	if err != nil || res.Applied == 0 {
 		t.Fatalf("county import: %+v %v", res, err)
 	}
