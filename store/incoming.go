@@ -78,10 +78,14 @@ func (ic *IncomingCheck) Check(c *Change) error {
 	if err != nil {
 		return invalid(c, "", "未知的记录类型“%s”", c.Kind)
 	}
+	if c.Kind == KindOrigin && c.Record != uuid.UUID(c.Origin) {
+		return invalid(c, "", "站点只能写自己来源的站点信息")
+	}
 	rec, err := ic.record(c, spec)
 	if err != nil {
 		return err
 	}
+	fresh := len(rec.fields) == 0
 	if rec.kind != c.Kind || rec.scope != c.Scope {
 		return invalid(c, "", "记录已存在，但类型或所属范围与变更不符")
 	}
@@ -105,6 +109,11 @@ func (ic *IncomingCheck) Check(c *Change) error {
 		} else {
 			rec.fields[f.Name] = f.Value
 		}
+	}
+	if fresh && len(touched) == 0 {
+		// Only a deletion mark on a record nobody has: it would make an
+		// empty record of any kind.
+		return invalid(c, FieldDeleted, "新记录没有任何内容")
 	}
 	// Each written value must fit its field's type on its own.
 	for name := range touched {

@@ -40,6 +40,18 @@ func TestIncomingCheckTakesConcurrentCrossFieldBreaks(t *testing.T) {
 		if err := check.Check(bad); CodeOf(err) != CodeInvalidChange {
 			t.Errorf("a negative number of beds: %v", err)
 		}
+		// Another origin's identity record, or a record made of nothing
+		// but a deletion mark.
+		other := &Change{Origin: village, Seq: 3, HLC: 1 << 50, Scope: "130131190201", Kind: KindOrigin, Record: uuid.UUID(township), Schema: SchemaVersion,
+			Fields: []Field{{Name: "station_name", Value: []byte(`"冒名"`)}}}
+		if err := check.Check(other); CodeOf(err) != CodeInvalidChange {
+			t.Errorf("rewriting another origin's identity: %v", err)
+		}
+		empty := &Change{Origin: village, Seq: 4, HLC: 1 << 50, Scope: "130131190201", Kind: KindHome, Record: uuid.New(), Schema: SchemaVersion,
+			Fields: []Field{{Name: FieldDeleted, Value: []byte(`false`)}}}
+		if err := check.Check(empty); CodeOf(err) != CodeInvalidChange {
+			t.Errorf("a record of nothing but a deletion mark: %v", err)
+		}
 		return nil
 	})
 	if err != nil {
