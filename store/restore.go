@@ -91,7 +91,13 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	wo.restored = "从备份恢复"
 	s, err := Open(path, &wo)
 	if err != nil {
-		return nil, err
+		// The copy is in place already: say so, and where the replaced
+		// file is, rather than "not restored".
+		msg := "备份已放回原处，但打开它时出错：" + MessageOf(err)
+		if res.Kept != "" {
+			msg += "。被替换的文件保存在 " + res.Kept
+		}
+		return res, &Error{Code: CodeOf(err), Message: msg, Err: err}
 	}
 	return res, s.Close()
 }

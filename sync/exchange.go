@@ -443,9 +443,24 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 			return err
 		}
 	}
+	// The sender's own origins: those in the bundle and those the county
+	// has bound to it (a part of its backlog may still be on its way).
 	own := map[store.OriginID]bool{}
 	for _, c := range e.Changes {
 		own[c.Origin] = true
+	}
+	if n.role != RoleStation {
+		_ = n.s.View(func(r *store.Reader) error {
+			if b := r.SyncBucket(bucketOrigins); b != nil {
+				return b.ForEach(func(k, v []byte) error {
+					if string(v) == peer.ID && len(k) == 16 {
+						own[store.OriginID(k)] = true
+					}
+					return nil
+				})
+			}
+			return nil
+		})
 	}
 	for _, c := range e.Changes {
 		for _, d := range c.Ctx {
