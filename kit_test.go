@@ -25,6 +25,15 @@ var built struct {
 	err         error
 }
 
+// TestMain removes the binaries built for the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.bin != "" {
+		os.RemoveAll(filepath.Dir(built.bin))
+	}
+	os.Exit(code)
+}
+
 // needBinaries skips a test of the real binaries unless asked for: make
 // test sets CUNZHAN_SOAK=1.
 func needBinaries(t *testing.T) {
