@@ -3,14 +3,12 @@ package sync
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/hkdf"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -124,45 +122,18 @@ func sealBody(h *Header, plain []byte, sender *Identity, to PeerKeys) ([]byte, e
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("compress bundle: %w", err)
 	}
-	recipient, err := ecdh.X25519().NewPublicKey(to.BoxPub)
-	if err != nil {
-		return nil, fmt.Errorf("recipient key: %w", err)
-	}
-	eph, err := ecdh.X25519().GenerateKey(rand.Reader)
+	b, err := boxTo(to.BoxPub, func(shared, eph, recipient []byte) ([]byte, error) {
+		return bodyKey(shared, eph, recipient, h.ID)
+	})
 	if err != nil {
 		return nil, err
 	}
-	shared, err := eph.ECDH(recipient)
-	if err != nil {
-		return nil, err
-	}
-	key, err := bodyKey(shared, eph.PublicKey().Bytes(), to.BoxPub, h.ID)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := chacha20poly1305.NewX(key)
-	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	h.Ephemeral = base64.StdEncoding.EncodeToString(eph.PublicKey().Bytes())
-	h.Nonce = base64.StdEncoding.EncodeToString(nonce)
+	h.Ephemeral, h.Nonce = b.Ephemeral(), b.Nonce()
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
 	}
-	ct := aead.Seal(nil, nonce, zbuf.Bytes(), hdr)
-	out := make([]byte, 0, len(magic)+len(hdr)+len(ct)+80)
-	out = append(out, magic...)
-	out = binary.AppendUvarint(out, uint64(len(hdr)))
-	out = append(out, hdr...)
-	out = binary.AppendUvarint(out, uint64(len(ct)))
-	out = append(out, ct...)
-	sig := ed25519.Sign(sender.signKey(), signed(out))
-	return append(out, sig...), nil
+	return frameSigned(magic, sigContext, hdr, b.aead.Seal(nil, b.nonce, zbuf.Bytes(), hdr), sender), nil
 }
 
 // signed is what the signature covers: the context string and every byte
@@ -238,29 +209,16 @@ func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
 	if e.h.BodyBytes < 0 || e.h.BodyBytes > lim.MaxBody {
 		return nil, failf(CodeTooLarge, "同步文件解压后太大（%d字节，上限%d字节）", e.h.BodyBytes, lim.MaxBody)
 	}
-	priv, err := me.boxKey()
-	if err != nil {
-		return nil, fmt.Errorf("own key: %w", err)
-	}
-	ephBytes, err1 := base64.StdEncoding.DecodeString(e.h.Ephemeral)
-	nonce, err2 := base64.StdEncoding.DecodeString(e.h.Nonce)
-	eph, err3 := ecdh.X25519().NewPublicKey(ephBytes)
-	if err1 != nil || err2 != nil || err3 != nil || len(nonce) != chacha20poly1305.NonceSizeX {
+	b, err := openBox(me, e.h.Ephemeral, e.h.Nonce, func(shared, eph, recipient []byte) ([]byte, error) {
+		return bodyKey(shared, eph, recipient, e.h.ID)
+	})
+	if errors.Is(err, errBoxHeader) {
 		return nil, fail(CodeDecrypt, "同步文件无法解密：文件头中的密钥信息损坏")
 	}
-	shared, err := priv.ECDH(eph)
-	if err != nil {
-		return nil, fail(CodeDecrypt, "同步文件无法解密")
-	}
-	key, err := bodyKey(shared, ephBytes, priv.PublicKey().Bytes(), e.h.ID)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := chacha20poly1305.NewX(key)
-	if err != nil {
-		return nil, err
-	}
-	zipped, err := aead.Open(nil, nonce, e.body, e.header)
+	zipped, err := b.aead.Open(nil, b.nonce, e.body, e.header)
 	if err != nil {
 		return nil, fail(CodeDecrypt, "同步文件无法解密：不是发给本站密钥的，或已损坏")
 	}

@@ -3,14 +3,12 @@ package sync
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/hkdf"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -107,45 +105,16 @@ func (n *Node) ExportSnapshot(dir string) (string, error) {
 }
 
 func sealSnapshot(h *SnapshotHeader, zipped []byte, sender *Identity, to PeerKeys) ([]byte, error) {
-	recipient, err := ecdh.X25519().NewPublicKey(to.BoxPub)
-	if err != nil {
-		return nil, fmt.Errorf("county key: %w", err)
-	}
-	eph, err := ecdh.X25519().GenerateKey(rand.Reader)
+	b, err := boxTo(to.BoxPub, snapshotKey)
 	if err != nil {
 		return nil, err
 	}
-	shared, err := eph.ECDH(recipient)
-	if err != nil {
-		return nil, err
-	}
-	key, err := snapshotKey(shared, eph.PublicKey().Bytes(), to.BoxPub)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := chacha20poly1305.NewX(key)
-	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	h.Ephemeral = base64.StdEncoding.EncodeToString(eph.PublicKey().Bytes())
-	h.Nonce = base64.StdEncoding.EncodeToString(nonce)
+	h.Ephemeral, h.Nonce = b.Ephemeral(), b.Nonce()
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
 	}
-	ct := aead.Seal(nil, nonce, zipped, hdr)
-	out := make([]byte, 0, len(snapMagic)+len(hdr)+len(ct)+80)
-	out = append(out, snapMagic...)
-	out = binary.AppendUvarint(out, uint64(len(hdr)))
-	out = append(out, hdr...)
-	out = binary.AppendUvarint(out, uint64(len(ct)))
-	out = append(out, ct...)
-	sig := ed25519.Sign(sender.signKey(), append([]byte(snapContext), out...))
-	return append(out, sig...), nil
+	return frameSigned(snapMagic, snapContext, hdr, b.aead.Seal(nil, b.nonce, zipped, hdr), sender), nil
 }
 
 // CodeSnapshot refuses a sealed copy that is damaged, forged or not meant
@@ -195,29 +164,14 @@ func (n *Node) RecoverSnapshot(sealed []byte, out string) (*SnapshotHeader, erro
 	if !ed25519.Verify(peer.Keys.SignPub, append([]byte(snapContext), signedPart...), sealed[len(sealed)-ed25519.SignatureSize:]) {
 		return nil, bad("加密备份的签名校验失败：文件已损坏或被改动")
 	}
-	priv, err := n.me.boxKey()
-	if err != nil {
-		return nil, err
-	}
-	ephBytes, err1 := base64.StdEncoding.DecodeString(h.Ephemeral)
-	nonce, err2 := base64.StdEncoding.DecodeString(h.Nonce)
-	eph, err3 := ecdh.X25519().NewPublicKey(ephBytes)
-	if err1 != nil || err2 != nil || err3 != nil || len(nonce) != chacha20poly1305.NonceSizeX {
+	b, err := openBox(n.me, h.Ephemeral, h.Nonce, snapshotKey)
+	if errors.Is(err, errBoxHeader) {
 		return nil, bad("加密备份无法解密：文件头中的密钥信息损坏")
 	}
-	shared, err := priv.ECDH(eph)
-	if err != nil {
-		return nil, bad("加密备份无法解密")
-	}
-	key, err := snapshotKey(shared, ephBytes, priv.PublicKey().Bytes())
 	if err != nil {
 		return nil, err
 	}
-	aead, err := chacha20poly1305.NewX(key)
-	if err != nil {
-		return nil, err
-	}
-	zipped, err := aead.Open(nil, nonce, body, hdr)
+	zipped, err := b.aead.Open(nil, b.nonce, body, hdr)
 	if err != nil {
 		return nil, bad("加密备份无法解密：不是发给本县的，或已损坏")
 	}
