@@ -328,6 +328,11 @@ func (a *app) recoverSnapshot(args []string) error {
 		return &store.Error{Code: "FILE_READ", Message: "无法读取加密备份：" + pos[0], Err: err}
 	}
 	s, n, err := a.open()
+	if locked(err) {
+		// A rare step, done by hand: it reads the county's keys from its
+		// file, which the running server holds.
+		return &store.Error{Code: store.CodeLocked, Message: "县级中心服务（serve）正在使用数据文件：请先停止服务，恢复加密备份后再启动"}
+	}
 	if err != nil {
 		return err
 	}
