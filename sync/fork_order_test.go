@@ -22,11 +22,8 @@ func TestForkRepairKeepsTheStationsOwnOrder(t *testing.T) {
 	e.GroupName = "二组"
 	a.s.Save(e, "x")
 	w.sync(a)
-	path := a.s.Path()
-	a.s.Close()
-	os.WriteFile(path, backup, 0o600)
-	s := openStore(t, path)
-	n, _ := Open(s)
+	n := restoreInPlace(t, a, backup)
+	s := n.s
 	r3 := household(t, n, "130131190201-B3", "130131190201")
 	for _, g := range []string{"一组", "五组", "六组"} {
 		h, _ := store.GetAs[*store.Household](s, r3.ID)

@@ -33,11 +33,8 @@ func TestRestoredStationImportsAStaleCountyBundleFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := a.s.Path()
-	a.s.Close()
-	os.WriteFile(path, backup, 0o600)
-	s := openStore(t, path)
-	n, _ := Open(s)
+	n := restoreInPlace(t, a, backup)
+	s := n.s
 	r3 := household(t, n, "130131190201-B3", "130131190201")
 	if _, err := n.ImportFile(y[0], filepath.Join(t.TempDir(), "inbox")); err != nil {
 		t.Fatal(err)

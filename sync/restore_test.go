@@ -42,19 +42,8 @@ func TestBackupCopiedBackInPlaceConverges(t *testing.T) {
 	r2 := household(t, a, "130131190201-B2", "130131190201")
 	w.sync(a)
 	origin := a.s.Origin()
-	path := a.s.Path()
-	a.s.Close()
-	if err := os.WriteFile(path, backup, 0o600); err != nil { // in place
-		t.Fatal(err)
-	}
-	s := openStore(t, path)
-	if s.Origin() != origin {
-		t.Fatal("the copy was noticed locally; this test is about the case where it cannot be")
-	}
-	n, err := Open(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := restoreInPlace(t, a, backup)
+	s := n.s
 	edit(s, "三组") // R3, under numbers the county holds with R2
 	r3 := household(t, n, "130131190201-B3", "130131190201")
 
@@ -113,4 +102,25 @@ func TestBackupCopiedBackInPlaceConverges(t *testing.T) {
 			t.Errorf("the county still lists the station as forked after the repair: %v", p.Forked)
 		}
 	}
+}
+
+// restoreInPlace closes the station, writes backup over its file in place
+// (the file keeps its identity) and opens it again without a registry of
+// issued numbers: a restore the station cannot notice by itself.
+func restoreInPlace(t *testing.T, a *Node, backup []byte) *Node {
+	t.Helper()
+	origin, path := a.s.Origin(), a.s.Path()
+	a.s.Close()
+	if err := os.WriteFile(path, backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, path)
+	if s.Origin() != origin {
+		t.Fatal("the copy was noticed locally; these tests are about the case where it cannot be")
+	}
+	n, err := Open(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

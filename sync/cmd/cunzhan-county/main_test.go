@@ -98,24 +98,31 @@ func TestCountyCommands(t *testing.T) {
 	ss.Close()
 }
 
-// While the server holds the database, the county's own commands go through
-// its loopback administration endpoints.
-func TestCountyCommandsWhileServing(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "county.db")
+// serving is a county initialised by the command line and served over
+// loopback with its administration token, as `serve` does.
+func serving(t *testing.T) (dir, db string, n *czsync.Node, srv *httptest.Server, token string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "county.db")
 	county(t, "--data", db, "init", "--county", "130131", "--name", "平山县级中心")
 	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	n, _ := czsync.Open(s)
-	token, err := czsync.NewAdminToken(czsync.AdminTokenPath(db))
-	if err != nil {
+	t.Cleanup(func() { s.Close() })
+	n, _ = czsync.Open(s)
+	if token, err = czsync.NewAdminToken(czsync.AdminTokenPath(db)); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(n.Handler(nil, token))
-	defer srv.Close()
+	srv = httptest.NewServer(n.Handler(nil, token))
+	t.Cleanup(srv.Close)
+	return dir, db, n, srv, token
+}
+
+// While the server holds the database, the county's own commands go through
+// its loopback administration endpoints.
+func TestCountyCommandsWhileServing(t *testing.T) {
+	dir, db, _, srv, _ := serving(t)
 	cred := filepath.Join(dir, "jia.cred")
 	if out, errOut, code := county(t, "--data", db, "--server", srv.URL, "enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred); code != 0 {
 		t.Fatalf("enroll while serving: %s %s", out, errOut)
@@ -146,24 +153,13 @@ func TestCountyCommandsWhileServing(t *testing.T) {
 // nothing. Without the token, or looking like a browser's request, enrol,
 // revoke and the station list are refused and nothing changes.
 func TestAdminRefusesWebPages(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "county.db")
-	county(t, "--data", db, "init", "--county", "130131", "--name", "平山县级中心")
-	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	n, _ := czsync.Open(s)
+	_, db, n, srv, token := serving(t)
 	if _, err := n.EnrolStation("130131190202", "乙村服务点", ""); err != nil {
 		t.Fatal(err)
 	}
-	token, _ := czsync.NewAdminToken(czsync.AdminTokenPath(db))
 	if fi, _ := os.Stat(czsync.AdminTokenPath(db)); fi.Mode().Perm() != 0o600 {
 		t.Errorf("token file mode %v", fi.Mode().Perm())
 	}
-	srv := httptest.NewServer(n.Handler(nil, token))
-	defer srv.Close()
 	enrol := `{"scope":"130131190201","name":"甲村服务点"}`
 	revoke := `{"station":"130131190202-01"}`
 	cases := []struct {
