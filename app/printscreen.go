@@ -19,9 +19,9 @@ import (
 
 	"github.com/cunzhan/cunzhan/app/print"
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/report"
-	csync "github.com/cunzhan/cunzhan/sync"
 )
 
 // printScreen is 打印: choose a form or report, what it covers, and save
@@ -252,7 +252,7 @@ func (p *printScreen) generate(path string, open bool) {
 		p.u.st.ReleaseMemory()
 		if err == nil {
 			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
-				err = csync.WriteFileAtomic(path, pdf)
+				err = store.FileError(atomicfile.Write(path, pdf))
 			}
 		}
 		fyne.Do(func() {

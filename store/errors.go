@@ -8,6 +8,7 @@ import (
 
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
@@ -110,6 +111,16 @@ func MessageOf(err error) string {
 // ioError turns an error from bbolt or the file system into an *Error a
 // clerk can understand; what disk failure means for the save is that nothing
 // was written.
+// FileError gives a failed file write (package atomicfile) the stable code
+// IO_ERROR and its message for a person; other errors pass unchanged.
+func FileError(err error) error {
+	var e *atomicfile.Error
+	if errors.As(err, &e) {
+		return &Error{Code: CodeIO, Message: e.Error(), Err: err}
+	}
+	return err
+}
+
 func ioError(op string, err error) error {
 	if err == nil {
 		return nil

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // CodeRestoreOther refuses a backup of another station.
@@ -85,7 +87,7 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return nil, ioError("restore", err)
 	}
-	syncDir(dir)
+	atomicfile.SyncDir(dir)
 	wo := *opt
 	wo.ReadOnly = false
 	wo.restored = "从备份恢复"

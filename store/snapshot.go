@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // Automatic backups. A village PC loses power, its disk fails, someone
@@ -119,33 +121,15 @@ func (s *Store) SnapshotTo(path string) error {
 	})
 }
 
-// writeSynced replaces path's content durably: a temporary file beside it,
-// written by write and synced, renamed over it, the folder synced. A power
-// cut leaves either the old content or the new.
+// writeSynced replaces path's content durably (package atomicfile),
+// creating its folder first.
 func writeSynced(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return ioError("write "+filepath.Base(path), err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFunc(path, write); err != nil {
 		return ioError("write "+filepath.Base(path), err)
 	}
-	defer os.Remove(f.Name())
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return ioError("write "+filepath.Base(path), err)
-	}
-	syncDir(dir)
 	return nil
 }
 
@@ -174,9 +158,3 @@ func pruneBackups(path string) error {
 
 // syncDir makes a rename in dir durable; where a directory cannot be
 // opened for sync (Windows), the rename is already durable.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-}

@@ -36,7 +36,7 @@ func NewAdminToken(path string) (string, error) {
 		return "", err
 	}
 	tok := hex.EncodeToString(b)
-	if err := WriteFileAtomic(path, []byte(tok+"\n")); err != nil {
+	if err := writeFile(path, []byte(tok+"\n")); err != nil {
 		return "", err
 	}
 	return tok, nil

@@ -2,74 +2,30 @@ package sync
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // BundleExt is the file extension of bundles on a stick.
 const BundleExt = ".czb"
 
-// WriteFileAtomic writes data as name.tmp, syncs it, renames it into place
-// and syncs the directory: a stick pulled out half-way leaves either the
-// old state or the whole file, never a truncated bundle under the real name.
-func WriteFileAtomic(path string, data []byte) error {
-	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// WriteAtomic is WriteFileAtomic for content written as it is produced (a
-// dump of the whole store): the file appears whole, or not at all.
-func WriteAtomic(path string, write func(w io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return diskError("创建文件", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		var se *store.Error
-		if errors.As(err, &se) {
-			return err
-		}
-		return diskError("写入文件", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return diskError("写入文件", err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return diskError("写入文件", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return diskError("保存文件", err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
 func diskError(what string, err error) error {
 	msg := fmt.Sprintf("%s失败：%v", what, err)
-	if strings.Contains(err.Error(), "no space") {
+	if atomicfile.Full(err) {
 		msg = what + "失败：磁盘或U盘空间已满"
 	}
 	return &store.Error{Code: store.CodeIO, Message: msg, Err: err}
 }
+
+// writeFile writes a file on a stick or disk whole or not at all, with a
+// person's message for a file-system failure.
+func writeFile(path string, data []byte) error { return store.FileError(atomicfile.Write(path, data)) }
 
 // ExportTo writes the bundles for a peer into dir and returns their paths.
 // Each file is named after the sender, the time and a part number; the
@@ -93,7 +49,7 @@ func (n *Node) ExportTo(dir, peerID string) ([]string, error) {
 	var paths []string
 	for i, b := range bundles {
 		p := filepath.Join(dir, fmt.Sprintf("%s_%s_%d-%d%s", safeName(name), stamp, i+1, len(bundles), BundleExt))
-		if err := WriteFileAtomic(p, b); err != nil {
+		if err := writeFile(p, b); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)
@@ -145,7 +101,7 @@ func (n *Node) ImportFileWith(ctx context.Context, path, inbox string, progress 
 			return nil, diskError("创建收件目录", err)
 		}
 		copyPath := filepath.Join(inbox, time.Now().Format("20060102-150405.000")+"_"+filepath.Base(path))
-		if err := WriteFileAtomic(copyPath, b); err != nil {
+		if err := writeFile(copyPath, b); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // A copy of the station's whole file goes on the USB stick at each export,
@@ -93,7 +95,7 @@ func (n *Node) ExportSnapshot(dir string) (string, error) {
 	}
 	prefix := safeName(code) + "_加密备份_"
 	path := filepath.Join(dir, prefix+n.now().In(store.ChinaTZ).Format("20060102-150405")+SnapshotExt)
-	if err := WriteFileAtomic(path, sealed); err != nil {
+	if err := writeFile(path, sealed); err != nil {
 		return "", err
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, prefix+"*"+SnapshotExt))
@@ -175,15 +177,18 @@ func (n *Node) RecoverSnapshot(sealed []byte, out string) (*SnapshotHeader, erro
 	if err != nil {
 		return nil, bad("加密备份无法解密：不是发给本县的，或已损坏")
 	}
-	err = WriteAtomic(out, func(w io.Writer) error {
+	err = atomicfile.WriteFunc(out, func(w io.Writer) error {
 		got, err := io.Copy(w, io.LimitReader(flate.NewReader(bytes.NewReader(zipped)), h.Bytes+1))
+		if errors.As(err, new(*fs.PathError)) {
+			return err // the disk, not the copy
+		}
 		if err != nil || got != h.Bytes {
 			return bad("加密备份的内容解压失败，文件已损坏")
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, store.FileError(err)
 	}
 	if err := store.CheckFile(out); err != nil {
 		os.Remove(out)

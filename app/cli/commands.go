@@ -10,11 +10,11 @@ import (
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/demo"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/report"
 	"github.com/cunzhan/cunzhan/store/roster"
-	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
 func cmdDemo(e *env, args []string) error {
@@ -217,7 +217,7 @@ func cmdDump(e *env, args []string) error {
 		dump = func(w io.Writer) error { return s.DumpScope(w, scope, unmasked) }
 	}
 	if out := vals["out"]; out != "" {
-		return czsync.WriteAtomic(out, dump)
+		return store.FileError(atomicfile.WriteFunc(out, dump))
 	}
 	return dump(e.stdout)
 }

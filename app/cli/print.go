@@ -7,7 +7,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/app/print"
 	"github.com/cunzhan/cunzhan/store"
-	czsync "github.com/cunzhan/cunzhan/sync"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // cmdPrint writes a form or report as a PDF:
@@ -56,7 +56,7 @@ func cmdPrint(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := czsync.WriteFileAtomic(vals["out"], pdf); err != nil {
+	if err := store.FileError(atomicfile.Write(vals["out"], pdf)); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, vals["out"])
