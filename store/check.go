@@ -6,7 +6,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // CheckResult is what saving a record would do, worked out without writing.
@@ -32,7 +33,7 @@ func (s *Store) Check(e Entity) (*CheckResult, error) {
 		return nil, err
 	}
 	var res *CheckResult
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx kv.Tx) error {
 		w := s.newWriteTx(tx)
 		creating := cp.meta().ID == uuid.Nil
 		if !creating {

@@ -118,7 +118,7 @@ func checkAfterCrash(t *testing.T, path string, committed int) {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer s.Close()
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.file.View(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			return err
 		}

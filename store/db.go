@@ -20,6 +20,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/kv"
+	"github.com/cunzhan/cunzhan/store/kv/boltkv"
 )
 
 // Bucket names. The log, the pending queue and the have vector are the
@@ -68,7 +70,7 @@ const dbSchema = 2
 
 // migration moves a database from one layout version to the next, inside
 // the opening transaction.
-type migration func(tx *bolt.Tx) error
+type migration func(tx kv.Tx) error
 
 // migrations[v] upgrades a version-v file to v+1. Index layout changes need
 // nothing more than a rebuild, because every derived bucket is a function of
@@ -76,7 +78,7 @@ type migration func(tx *bolt.Tx) error
 var migrations = map[int]migration{
 	// 1 → 2: the name-suffix and pinyin indexes gave way to one search
 	// entry per record.
-	1: func(tx *bolt.Tx) error {
+	1: func(tx kv.Tx) error {
 		for _, old := range []string{"ix_name", "ix_py"} {
 			if tx.Bucket([]byte(old)) != nil {
 				if err := tx.DeleteBucket([]byte(old)); err != nil {
@@ -112,10 +114,14 @@ type StationInfo struct {
 	Scope string `json:"scope"`
 }
 
-// Store is one station's database. It is safe for concurrent use; writes are
-// serialised by bbolt.
+// Store is one station's or county's database. It is safe for concurrent
+// use; writes are serialised by the storage (bbolt's single writer, or
+// PostgreSQL's advisory lock across processes).
 type Store struct {
-	db *bolt.DB
+	db kv.DB
+	// file is the bbolt file under db, nil on PostgreSQL: automatic
+	// copies, memory release and the online copy work on it alone.
+	file *bolt.DB
 	// closed is set by Close: work that a window schedules for later
 	// (handing memory back after a pause) finds the store gone and does
 	// nothing.
@@ -212,9 +218,9 @@ func (s *Store) openBolt(timeout time.Duration) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			if s.db != nil {
-				s.db.Close()
-				s.db = nil
+			if s.file != nil {
+				s.file.Close()
+				s.file, s.db = nil, nil
 			}
 			err = corrupt(s.path, fmt.Errorf("%v", r))
 		}
@@ -227,18 +233,37 @@ func (s *Store) openBolt(timeout time.Duration) (err error) {
 	if err != nil {
 		return ioError("open store", err)
 	}
-	s.db = db
+	s.file, s.db = db, boltkv.New(db)
 	if s.readOnly {
-		err = db.View(s.load)
+		err = s.db.View(s.load)
 	} else {
-		err = db.Update(s.init)
+		err = s.db.Update(s.init)
 	}
 	if err != nil {
 		db.Close()
-		s.db = nil
+		s.file, s.db = nil, nil
 		return ioError("open store", err)
 	}
 	return nil
+}
+
+// OpenKV opens or initialises a store kept in db, a database that is not a
+// bbolt file (PostgreSQL): name is how messages name it. It has no
+// registry of issued numbers, no automatic copies and no file checks: the
+// database server does those jobs (replicas, base backups, checksums).
+func OpenKV(db kv.DB, name string, opt *Options) (*Store, error) {
+	if opt == nil {
+		opt = &Options{}
+	}
+	s := &Store{path: name, now: opt.Now, db: db}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.clk.now = s.now
+	if err := s.db.Update(s.init); err != nil {
+		return nil, ioError("open store", err)
+	}
+	return s, nil
 }
 
 // corrupt is the error for a damaged file: what is wrong, and where the
@@ -312,10 +337,15 @@ func (s *Store) Station() *StationInfo {
 // Today is the current date in Asia/Shanghai.
 func (s *Store) Today() Date { return DateOf(s.now().In(ChinaTZ)) }
 
-// DB exposes the bbolt handle to the sync package and to benchmarks.
-func (s *Store) DB() *bolt.DB { return s.db }
+// KV is the storage under the store (tests and benchmarks).
+func (s *Store) KV() kv.DB { return s.db }
 
-func (s *Store) init(tx *bolt.Tx) error {
+// errNotFile refuses what only a bbolt file can do.
+func errNotFile(what string) error {
+	return &Error{Code: "NOT_A_FILE", Message: what + "只能用于本机的数据文件；数据库服务器上的数据请用数据库自己的备份"}
+}
+
+func (s *Store) init(tx kv.Tx) error {
 	for _, b := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create bucket %s: %w", b, err)
@@ -357,7 +387,7 @@ func (s *Store) init(tx *bolt.Tx) error {
 }
 
 // migrate runs steps[from] … steps[to-1] in order.
-func migrate(tx *bolt.Tx, from, to int, steps map[int]migration) error {
+func migrate(tx kv.Tx, from, to int, steps map[int]migration) error {
 	if from > to {
 		return &Error{Code: CodeTooNew, Message: fmt.Sprintf("数据文件由更新版本的村站创建（格式 %d，本程序支持 %d），请先升级程序", from, to)}
 	}
@@ -377,9 +407,15 @@ func migrate(tx *bolt.Tx, from, to int, steps map[int]migration) error {
 }
 
 // load reads the meta bucket into memory.
-func (s *Store) load(tx *bolt.Tx) error {
-	meta := tx.Bucket(bMeta)
-	if meta == nil || meta.Get(mSchema) == nil || len(meta.Get(mOrigin)) != 16 {
+func (s *Store) load(tx kv.Tx) error {
+	// One walk of the bucket rather than a lookup per key: on PostgreSQL
+	// it is one statement, and every write transaction there starts here.
+	m := map[string][]byte{}
+	if b := tx.Bucket(bMeta); b != nil {
+		_ = b.ForEach(func(k, v []byte) error { m[string(k)] = v; return nil })
+	}
+	meta := mapGetter(m)
+	if len(meta.Get(mSchema)) != 8 || len(meta.Get(mOrigin)) != 16 {
 		return &Error{Code: CodeCorrupt, Message: "数据文件不是村站的数据文件或已损坏"}
 	}
 	if v := int(binary.BigEndian.Uint64(meta.Get(mSchema))); v > dbSchema {
@@ -408,11 +444,16 @@ func (s *Store) load(tx *bolt.Tx) error {
 	return nil
 }
 
+// mapGetter reads keys of a bucket read whole into a map.
+type mapGetter map[string][]byte
+
+func (m mapGetter) Get(k []byte) []byte { return m[string(k)] }
+
 // copiedOrRestored tells whether the file is not the one this origin was
 // minted in: another file identity (copied to another place or machine), or
 // a registry that remembers a higher sequence number than the file holds
 // (an old copy put back in place).
-func (s *Store) copiedOrRestored(tx *bolt.Tx) string {
+func (s *Store) copiedOrRestored(tx kv.Tx) string {
 	meta := tx.Bucket(bMeta)
 	if id, err := fileID(s.path); err == nil && id != "" {
 		if old := string(meta.Get(mFileID)); old != "" && old != id {
@@ -432,7 +473,7 @@ func (s *Store) copiedOrRestored(tx *bolt.Tx) string {
 // mintOrigin starts a new origin: a fresh id whose sequence starts at 1. The
 // old origin's changes stay in the log as the facts they are. When the
 // station is known, its identity is published as the origin's first change.
-func (s *Store) mintOrigin(tx *bolt.Tx, reason string) error {
+func (s *Store) mintOrigin(tx kv.Tx, reason string) error {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return fmt.Errorf("mint origin: %w", err)
@@ -530,7 +571,7 @@ func putStation(w *writeTx, info StationInfo) error {
 	return nil
 }
 
-func putAll(b *bolt.Bucket, kv ...[]byte) error {
+func putAll(b kv.Bucket, kv ...[]byte) error {
 	for i := 0; i < len(kv); i += 2 {
 		if err := b.Put(kv[i], kv[i+1]); err != nil {
 			return fmt.Errorf("put %s: %w", kv[i], err)

@@ -12,6 +12,9 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
+	"github.com/cunzhan/cunzhan/store/kv/boltkv"
 )
 
 func copyFile(t *testing.T, from, to string) {
@@ -208,8 +211,8 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	ran := 0
-	err = db.Update(func(tx *bolt.Tx) error {
-		steps := map[int]migration{dbSchema: func(tx *bolt.Tx) error {
+	err = boltkv.New(db).Update(func(tx kv.Tx) error {
+		steps := map[int]migration{dbSchema: func(tx kv.Tx) error {
 			ran++
 			return rebuildTx(tx)
 		}}
@@ -219,7 +222,7 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 		t.Fatalf("migration: ran %d, %v", ran, err)
 	}
 	var v uint64
-	db.View(func(tx *bolt.Tx) error { v = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(mSchema)); return nil })
+	boltkv.New(db).View(func(tx kv.Tx) error { v = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(mSchema)); return nil })
 	db.Close()
 	if v != dbSchema+1 {
 		t.Fatalf("schema recorded as %d", v)
@@ -230,7 +233,7 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 	}
 	// Back to the current version: the rebuilt indexes equal the originals.
 	db, _ = bolt.Open(path, 0o600, nil)
-	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, u64(dbSchema)) })
+	boltkv.New(db).Update(func(tx kv.Tx) error { return tx.Bucket(bMeta).Put(mSchema, u64(dbSchema)) })
 	db.Close()
 	s = openAt(t, path, "")
 	after, _ := s.DerivedDigest()
@@ -248,17 +251,17 @@ func TestMigrateVersion1(t *testing.T) {
 	newPerson(t, s, h, "王秀兰", "130131194503150025")
 	s.Close()
 	db, _ := bolt.Open(path, 0o600, nil)
-	db.Update(func(tx *bolt.Tx) error {
+	boltkv.New(db).Update(func(tx kv.Tx) error {
 		tx.DeleteBucket(bIxSearch)
-		tx.CreateBucket([]byte("ix_name"))
-		tx.CreateBucket([]byte("ix_py"))
+		tx.CreateBucketIfNotExists([]byte("ix_name"))
+		tx.CreateBucketIfNotExists([]byte("ix_py"))
 		return tx.Bucket(bMeta).Put(mSchema, u64(1))
 	})
 	db.Close()
 	s = openAt(t, path, "")
 	var v uint64
 	var old bool
-	s.db.View(func(tx *bolt.Tx) error {
+	s.db.View(func(tx kv.Tx) error {
 		v = binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(mSchema))
 		old = tx.Bucket([]byte("ix_name")) != nil
 		return nil

@@ -6,14 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // Dump writes the whole materialised state as canonical JSON: records sorted
@@ -185,7 +186,7 @@ func (s *Store) Rebuild() error {
 
 // rebuildTx rebuilds the derived buckets inside a bare transaction, for
 // migration steps that change how records are indexed.
-func rebuildTx(tx *bolt.Tx) error {
+func rebuildTx(tx kv.Tx) error {
 	key := tx.Bucket(bMeta).Get(mHMAC)
 	w := &writeTx{tx: tx, hmacKey: key, ids: newIDHasher(key), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
 	w.Reader = &Reader{tx: tx, w: w}
@@ -195,15 +196,10 @@ func rebuildTx(tx *bolt.Tx) error {
 
 func rebuildDerived(w *writeTx) error {
 	for _, b := range derivedBuckets {
-		if w.tx.Bucket(b) == nil {
-			if _, err := w.tx.CreateBucket(b); err != nil {
-				return fmt.Errorf("rebuild: create %s: %w", b, err)
-			}
-		}
-		if err := w.tx.DeleteBucket(b); err != nil {
+		if err := w.tx.DeleteBucket(b); err != nil && !errors.Is(err, kv.ErrNoBucket) {
 			return fmt.Errorf("rebuild: drop %s: %w", b, err)
 		}
-		if _, err := w.tx.CreateBucket(b); err != nil {
+		if _, err := w.tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("rebuild: create %s: %w", b, err)
 		}
 	}
@@ -240,7 +236,7 @@ func rebuildDerived(w *writeTx) error {
 // with a rebuilt one.
 func (s *Store) DerivedDigest() (string, error) {
 	h := sha256.New()
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx kv.Tx) error {
 		names := make([]string, len(derivedBuckets))
 		for i, b := range derivedBuckets {
 			names[i] = string(b)
@@ -263,7 +259,7 @@ func (s *Store) DerivedDigest() (string, error) {
 // Have returns the highest contiguous sequence number held per origin.
 func (s *Store) Have() (map[OriginID]uint64, error) {
 	out := map[OriginID]uint64{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx kv.Tx) error {
 		return tx.Bucket(bHave).ForEach(func(k, v []byte) error {
 			var o OriginID
 			copy(o[:], k)
@@ -277,7 +273,7 @@ func (s *Store) Have() (map[OriginID]uint64, error) {
 // Changes returns the logged changes of one origin with seq in (after, upto].
 func (s *Store) Changes(o OriginID, after, upto uint64) ([]*Change, error) {
 	var out []*Change
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx kv.Tx) error {
 		c := tx.Bucket(bLog).Cursor()
 		for k, v := c.Seek(logKey(o, after+1)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
 			seq := getU64(k[16:])

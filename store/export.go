@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // This file is what the sync package needs from the store: a consistent
@@ -108,7 +108,7 @@ func (r *Reader) ScopesUnder(prefix string) []string {
 
 // SyncBucket returns a bucket owned by the sync package, nil if it does not
 // exist yet.
-func (r *Reader) SyncBucket(name string) *bolt.Bucket {
+func (r *Reader) SyncBucket(name string) kv.Bucket {
 	if !strings.HasPrefix(name, syncPrefix) {
 		return nil
 	}
@@ -117,7 +117,7 @@ func (r *Reader) SyncBucket(name string) *bolt.Bucket {
 
 // SyncBucket returns (creating it if needed) a bucket owned by the sync
 // package in this transaction.
-func (t *WriteTx) SyncBucket(name string) (*bolt.Bucket, error) {
+func (t *WriteTx) SyncBucket(name string) (kv.Bucket, error) {
 	if !strings.HasPrefix(name, syncPrefix) {
 		return nil, fmt.Errorf("sync bucket %q: name must start with %q", name, syncPrefix)
 	}
@@ -159,4 +159,9 @@ func (r *Reader) SameAsLogged(c *Change) bool {
 
 // WriteCopy writes a consistent copy of the whole file, as of this read,
 // to w (bbolt's online copy) and returns its size.
-func (r *Reader) WriteCopy(w io.Writer) (int64, error) { return r.tx.WriteTo(w) }
+func (r *Reader) WriteCopy(w io.Writer) (int64, error) {
+	if c, ok := r.tx.(io.WriterTo); ok {
+		return c.WriteTo(w)
+	}
+	return 0, errNotFile("整库复制")
+}

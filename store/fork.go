@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // A station restored from an old copy without the registry of issued
@@ -36,7 +36,7 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 		return nil, fmt.Errorf("repair fork: from %d", from)
 	}
 	res := &ForkRepair{}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx kv.Tx) error {
 		forked, err := takeForked(tx, o, from)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRep
 }
 
 // underNewOrigin starts a new origin in tx and runs fn in a write under it.
-func (s *Store) underNewOrigin(tx *bolt.Tx, reason string, fn func(w *writeTx) error) error {
+func (s *Store) underNewOrigin(tx kv.Tx, reason string, fn func(w *writeTx) error) error {
 	if err := s.mintOrigin(tx, reason); err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Store) underNewOrigin(tx *bolt.Tx, reason string, fn func(w *writeTx) e
 
 // takeForked removes origin o's log entries from sequence number from on,
 // and its pending ones, and returns the changes among them in order.
-func takeForked(tx *bolt.Tx, o OriginID, from uint64) ([]*Change, error) {
+func takeForked(tx kv.Tx, o OriginID, from uint64) ([]*Change, error) {
 	var out []*Change
 	for _, name := range [][]byte{bLog, bPending} {
 		b := tx.Bucket(name)
@@ -161,7 +161,7 @@ func (s *Store) NewOrigin(why string) error {
 	if s.readOnly {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx kv.Tx) error {
 		return s.underNewOrigin(tx, "改用新的来源编号", func(w *writeTx) error { return w.raise(why) })
 	})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // fixedNow is the test clock: 2025-12-01 10:00 in Shanghai, after the
@@ -35,7 +37,7 @@ func openAt(t testing.TB, path, station string) *Store {
 		if s.closed.Load() {
 			return
 		}
-		err := s.db.View(func(tx *bolt.Tx) error {
+		err := s.file.View(func(tx *bolt.Tx) error {
 			for err := range tx.Check() {
 				return err
 			}
@@ -71,4 +73,11 @@ func newPerson(t testing.TB, s *Store, h *Household, name, id string) *Person {
 	p := &Person{HouseholdID: h.ID.String(), Name: name, IDNumber: id, Relation: "户主"}
 	mustCreate(t, s, p)
 	return p
+}
+
+// countKeys is how many keys b holds.
+func countKeys(b kv.Bucket) int {
+	n := 0
+	b.ForEach(func(k, v []byte) error { n++; return nil })
+	return n
 }

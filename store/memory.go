@@ -25,13 +25,13 @@ func (s *Store) ReleaseMemory() {
 // thousands of index entries, where the kernel had mapped 64 KB around
 // each page touched.
 func (s *Store) ReleasePages() {
-	if s.closed.Load() {
+	if s.closed.Load() || s.file == nil {
 		return
 	}
 	// Inside a read transaction bbolt cannot remap the file, so the range
 	// advised is exactly the current mapping.
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		releaseMapping(s.db.Info().Data, uintptr(tx.Size()))
+	_ = s.file.View(func(tx *bolt.Tx) error {
+		releaseMapping(s.file.Info().Data, uintptr(tx.Size()))
 		return nil
 	})
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // Reader reads records inside one transaction: a consistent snapshot for
@@ -13,13 +14,13 @@ import (
 // transaction's own writes.
 type Reader struct {
 	s  *Store
-	tx *bolt.Tx
+	tx kv.Tx
 	w  *writeTx
 }
 
 // View runs fn on a read-only snapshot.
 func (s *Store) View(fn func(r *Reader) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.db.View(func(tx kv.Tx) error {
 		return fn(&Reader{s: s, tx: tx})
 	})
 }

@@ -8,7 +8,8 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // The name search keeps one compact entry per searchable record in the
@@ -109,7 +110,7 @@ type searchOp struct {
 }
 
 // ensure loads the index from the bucket on first use.
-func (x *searchIndex) ensure(db *bolt.DB) error {
+func (x *searchIndex) ensure(s *Store) error {
 	x.mu.RLock()
 	built := x.built
 	x.mu.RUnlock()
@@ -122,7 +123,7 @@ func (x *searchIndex) ensure(db *bolt.DB) error {
 		return nil
 	}
 	x.entries, x.groups, x.groupOf, x.pos = nil, nil, map[searchGroup]uint32{}, nil
-	err := db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx kv.Tx) error {
 		err := tx.Bucket(bIxSearch).ForEach(func(k, v []byte) error {
 			if e, g, ok := decodeSearch(k, v); ok {
 				x.add(e, g)
@@ -131,12 +132,14 @@ func (x *searchIndex) ensure(db *bolt.DB) error {
 		})
 		// Growing by appends left up to half the array unused.
 		x.entries = append(make([]searchEntry, 0, len(x.entries)), x.entries...)
-		// The bucket is read once and then lives in memory: its pages
-		// need not stay in this process's resident set.
-		releaseMapping(db.Info().Data, uintptr(tx.Size()))
 		return err
 	})
 	x.built = err == nil
+	if err == nil {
+		// The bucket is read once and then lives in memory: its pages
+		// need not stay in this process's resident set.
+		s.ReleasePages()
+	}
 	return err
 }
 
@@ -192,7 +195,7 @@ func (x *searchIndex) invalidate() {
 // PreloadSearch reads the name index into memory now rather than at the
 // first search: the window calls it in the background after its first
 // frame, so that the first keystroke answers as fast as the others.
-func (s *Store) PreloadSearch() error { return s.search.ensure(s.db) }
+func (s *Store) PreloadSearch() error { return s.search.ensure(s) }
 
 // Search finds people, homes and enterprises by name (any part of it), by
 // pinyin initials (wxl finds 王秀兰) or, when the query is an ID number, by the
@@ -225,7 +228,7 @@ func (r *Reader) searchNames(query, scope string, kind Kind, limit int) ([]Hit, 
 		return hits, len(hits), err
 	}
 	x := &r.s.search
-	if err := x.ensure(r.s.db); err != nil {
+	if err := x.ensure(r.s); err != nil {
 		return nil, 0, err
 	}
 	type ranked struct {

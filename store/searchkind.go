@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // SearchKind finds the records of one kind within scope that a picker
@@ -204,7 +205,7 @@ func (r *Reader) nameRoots(q string) ([]nameRoot, error) {
 		return out, err
 	}
 	x := &r.s.search
-	if err := x.ensure(r.s.db); err != nil {
+	if err := x.ensure(r.s); err != nil {
 		return nil, err
 	}
 	var out []nameRoot
@@ -220,7 +221,7 @@ func (r *Reader) nameRoots(q string) ([]nameRoot, error) {
 // refWalker follows references with one cursor over ix_ref.
 type refWalker struct {
 	r      *Reader
-	c      *bolt.Cursor
+	c      kv.Cursor
 	prefix []byte
 }
 
@@ -287,8 +288,8 @@ func (r *Reader) numbersWithPrefix(p string) []uuid.UUID {
 type kindCheck struct {
 	kind  Kind
 	scope string
-	ix    *bolt.Bucket
-	rec   *bolt.Bucket
+	ix    kv.Bucket
+	rec   kv.Bucket
 	set   map[uuid.UUID]struct{}
 	key   []byte
 	r     *Reader

@@ -85,7 +85,7 @@ func snapshotName(t time.Time, kind string) string {
 // server left running for days calls it now and then, not only at opening.
 // The outcome is what BackupProblem reports.
 func (s *Store) BackupIfDue() error {
-	if s.readOnly || s.closed.Load() {
+	if s.readOnly || s.closed.Load() || s.file == nil {
 		return nil
 	}
 	err := s.dailyBackup()
@@ -113,8 +113,11 @@ func (s *Store) dailyBackup() error {
 // SnapshotTo writes a consistent copy of the database to path (atomically:
 // a temporary file, synced, renamed).
 func (s *Store) SnapshotTo(path string) error {
+	if s.file == nil {
+		return errNotFile("备份")
+	}
 	return writeSynced(path, func(w io.Writer) error {
-		return s.db.View(func(tx *bolt.Tx) error {
+		return s.file.View(func(tx *bolt.Tx) error {
 			_, err := tx.WriteTo(w)
 			return err
 		})

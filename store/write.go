@@ -7,7 +7,8 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // SaveResult is what a successful save did.
@@ -503,7 +504,7 @@ func setStatus(e Entity, status string) {
 type WriteTx struct{ w *writeTx }
 
 // Tx is the underlying bbolt transaction.
-func (t *WriteTx) Tx() *bolt.Tx { return t.w.tx }
+func (t *WriteTx) Tx() kv.Tx { return t.w.tx }
 
 // Apply merges remote changes inside this transaction.
 func (t *WriteTx) Apply(changes []*Change) (ApplyStats, error) {

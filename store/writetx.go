@@ -7,7 +7,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // writeTx is one bbolt write transaction with the store's in-memory state
@@ -16,7 +17,7 @@ import (
 type writeTx struct {
 	*Reader
 	s       *Store
-	tx      *bolt.Tx
+	tx      kv.Tx
 	origin  OriginID
 	seq     uint64
 	clk     clock
@@ -45,7 +46,7 @@ type touched struct {
 	dirty    bool
 }
 
-func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
+func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 	s.mu.Lock()
 	w := &writeTx{
 		s:       s,
@@ -70,10 +71,10 @@ func (s *Store) newWriteTx(tx *bolt.Tx) *writeTx {
 // order (log by origin and sequence, records and their index keys by UUIDv7)
 // fill pages to 90% before splitting, instead of bbolt's 50% for random
 // inserts: the file is about a third smaller.
-func fillAppendBuckets(tx *bolt.Tx) {
+func fillAppendBuckets(tx kv.Tx) {
 	for _, name := range [][]byte{bLog, bRec, bIxKind, bIxRef, bIxNo} {
-		if b := tx.Bucket(name); b != nil {
-			b.FillPercent = 0.9
+		if b, ok := tx.Bucket(name).(interface{ SetFillPercent(float64) }); ok {
+			b.SetFillPercent(0.9)
 		}
 	}
 }
@@ -84,7 +85,15 @@ func (s *Store) update(fn func(w *writeTx) error) error {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
 	var w *writeTx
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx kv.Tx) error {
+		if s.db.Shared() {
+			// Another server process may have written since our last
+			// transaction: its sequence numbers, clock and settings are
+			// the ones to go on from.
+			if err := s.load(tx); err != nil {
+				return err
+			}
+		}
 		w = s.newWriteTx(tx)
 		if err := fn(w); err != nil {
 			return err

@@ -93,11 +93,12 @@ func (n *Node) noteSent(bundles [][]byte) error {
 			}
 		}
 		// Ids are UUIDv7: the first keys are the oldest.
-		for c := b.Stats().KeyN; c > keepSent; c-- {
-			k, _ := b.Cursor().First()
-			if k == nil {
-				break
-			}
+		var keys [][]byte
+		_ = b.ForEach(func(k, _ []byte) error {
+			keys = append(keys, append([]byte(nil), k...))
+			return nil
+		})
+		for _, k := range keys[:max(0, len(keys)-keepSent)] {
 			if err := b.Delete(k); err != nil {
 				return err
 			}

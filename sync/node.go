@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // Buckets of the sync package in the store's file.
@@ -129,7 +128,7 @@ func Open(s *store.Store) (*Node, error) {
 	return n, nil
 }
 
-func putJSON(b *bolt.Bucket, key string, v any) error {
+func putJSON(b kv.Bucket, key string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err

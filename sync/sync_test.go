@@ -12,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // world is a county server on a real loopback HTTP server and its stations,
@@ -196,7 +195,7 @@ func TestChecksumsCatchDivergence(t *testing.T) {
 	}
 	// Damage the station's derived checksum of its village, as a bug or a
 	// bad disk could.
-	err := a.s.DB().Update(func(tx *bolt.Tx) error {
+	err := a.s.KV().Update(func(tx kv.Tx) error {
 		return tx.Bucket([]byte("ix_scopesum")).Put([]byte("130131190201"), bytes.Repeat([]byte{7}, 16))
 	})
 	if err != nil {

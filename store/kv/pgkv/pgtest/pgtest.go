@@ -1,0 +1,71 @@
+// Package pgtest gives tests a PostgreSQL database of their own: a fresh
+// schema in the cluster that CUNZHAN_PG names (make test starts one with
+// .ci/pg), dropped when the test ends.
+//
+// Under make test (CUNZHAN_REQUIRE_PG=1) a test that cannot reach the
+// cluster fails; a developer's plain go test without CUNZHAN_PG skips it.
+package pgtest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+var n atomic.Int64
+
+// Base is the connection string of the test cluster, or "".
+func Base() string { return os.Getenv("CUNZHAN_PG") }
+
+// URL returns the connection string of a new empty schema.
+func URL(t testing.TB) string {
+	t.Helper()
+	base := Base()
+	if base == "" {
+		if os.Getenv("CUNZHAN_REQUIRE_PG") != "" {
+			t.Fatal("CUNZHAN_PG is not set: make test starts PostgreSQL with .ci/pg and names it there")
+		}
+		t.Skip("no PostgreSQL: set CUNZHAN_PG (make test does)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("PostgreSQL at %q: %v", base, err)
+	}
+	defer conn.Close(ctx)
+	name := fmt.Sprintf("t%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, n.Add(1))
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return
+		}
+		defer c.Close(ctx)
+		_, _ = c.Exec(ctx, "DROP SCHEMA "+name+" CASCADE")
+	})
+	return WithSchema(base, name)
+}
+
+// WithSchema is the connection string base with its search_path set to
+// schema.
+func WithSchema(base, schema string) string {
+	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
+		u, err := url.Parse(base)
+		if err == nil {
+			q := u.Query()
+			q.Set("search_path", schema)
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	return base + " search_path=" + schema
+}
