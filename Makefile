@@ -13,10 +13,12 @@ SYSTEM_PKGS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev popp
 # a session bus as a desktop has (dbus).
 SHOT_PKGS   := xvfb xdotool x11-xserver-utils imagemagick dbus
 PACK_PKGS   := gcc-mingw-w64-x86-64
+# A county on PostgreSQL is tested against a real server (.ci/with-pg).
+PG_PKGS     := postgresql
 SHOTS       ?= screenshots
 FYNE        := bin/fyne
 
-.PHONY: deps run build county test bench soak fuzz vet fmt clean screenshots package
+.PHONY: deps run build county test test-suites bench soak fuzz vet fmt clean screenshots package
 
 # ensure installs the Debian packages of its argument that are missing, and
 # nothing else: apt-get update runs only when something has to be installed.
@@ -53,16 +55,22 @@ vet:
 
 # test: every package under the race detector (the randomized simulations
 # with fewer seeds there), then the simulations in full without it, then the
-# real window: the program itself under Xvfb at 1024x768 and 1366x768,
-# walking every screen, dialog and button with the real mouse and keyboard
-# (its screenshots stay in $(SHOTS)/walkthrough-*/), after the cgo-free
-# county build, and a short run of the real binaries as separate processes
-# under random SIGKILLs (TestProcessesSurviveKills). Fuzz targets run their
-# seed corpus as tests.
+# store and sync suites again with the county on PostgreSQL (a throwaway
+# cluster on a Unix socket, .ci/with-pg; stations stay bbolt files, as in
+# the field), then the real window: the program itself under Xvfb at
+# 1024x768 and 1366x768, walking every screen, dialog and button with the
+# real mouse and keyboard (its screenshots stay in $(SHOTS)/walkthrough-*/),
+# after the cgo-free county build, and a short run of the real binaries as
+# separate processes under random SIGKILLs (TestProcessesSurviveKills).
+# Fuzz targets run their seed corpus as tests.
 test: deps vet county
-	$(call ensure,$(SHOT_PKGS))
+	$(call ensure,$(SHOT_PKGS) $(PG_PKGS))
+	.ci/with-pg $(MAKE) --no-print-directory test-suites
+
+test-suites:
 	$(GO) test -race -count=1 -short ./... ./.ci/peimports
 	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./sync/
+	CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./sync/ ./sync/cmd/...
 	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run 'TestProcessesSurviveKills|TestBinary' -v .
 	CUNZHAN_REAL_WINDOW=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -timeout 45m -run TestRealWindow -v .
 

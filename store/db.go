@@ -418,6 +418,9 @@ func (s *Store) load(tx kv.Tx) error {
 	if len(meta.Get(mSchema)) != 8 || len(meta.Get(mOrigin)) != 16 {
 		return &Error{Code: CodeCorrupt, Message: "数据文件不是村站的数据文件或已损坏"}
 	}
+	if to := meta.Get(mMoved); to != nil && !s.readOnly {
+		return &Error{Code: CodeMoved, Message: "此数据文件已迁移到 " + string(to) + "，不能再用它运行或修改（只能只读查看）；请改用 --db 连接迁移后的数据库"}
+	}
 	if v := int(binary.BigEndian.Uint64(meta.Get(mSchema))); v > dbSchema {
 		return &Error{Code: CodeTooNew, Message: fmt.Sprintf("数据文件由更新版本的村站创建（格式 %d，本程序支持 %d），请先升级程序", v, dbSchema)}
 	}

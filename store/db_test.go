@@ -38,6 +38,7 @@ func copyFile(t *testing.T, from, to string) {
 // copy gets a new origin on first open, and both keep writing without any
 // (origin, seq) being issued twice.
 func TestCopiedFileGetsNewOrigin(t *testing.T) {
+	fileOnly(t)
 	dir := t.TempDir()
 	orig := filepath.Join(dir, "a.db")
 	s := openAt(t, orig, "130131190201-01")
@@ -73,6 +74,7 @@ func TestCopiedFileGetsNewOrigin(t *testing.T) {
 // A backup put back in place (same file, older content) is noticed through
 // the registry of sequence numbers outside the file.
 func TestRestoredFileGetsNewOrigin(t *testing.T) {
+	fileOnly(t)
 	dir := t.TempDir()
 	reg := filepath.Join(dir, "registry")
 	path := filepath.Join(dir, "a.db")
@@ -111,6 +113,7 @@ func TestRestoredFileGetsNewOrigin(t *testing.T) {
 // A second process opening the same database gets DB_LOCKED within about a
 // second instead of hanging.
 func TestLockedByAnotherProcess(t *testing.T) {
+	fileOnly(t)
 	if os.Getenv("CUNZHAN_HOLD_DB") != "" {
 		s, err := Open(os.Getenv("CUNZHAN_HOLD_DB"), &Options{RegistryDir: "-"})
 		if err != nil {
@@ -148,6 +151,7 @@ func TestLockedByAnotherProcess(t *testing.T) {
 }
 
 func TestNotADatabase(t *testing.T) {
+	fileOnly(t)
 	path := filepath.Join(t.TempDir(), "notes.db")
 	os.WriteFile(path, []byte(strings.Repeat("这不是数据库", 2000)), 0o600)
 	_, err := Open(path, &Options{RegistryDir: "-"})
@@ -200,6 +204,7 @@ func TestClockNeverGoesBackwards(t *testing.T) {
 // A file written by a newer schema is refused with a clear message, and a
 // registered migration step runs once and records the new version.
 func TestSchemaVersionAndMigration(t *testing.T) {
+	fileOnly(t)
 	path := filepath.Join(t.TempDir(), "a.db")
 	s := openAt(t, path, "130131190201-01")
 	newHousehold(t, s, "H001")
@@ -245,6 +250,7 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 // A file of layout version 1 (name-suffix and pinyin buckets) is migrated
 // on open: the old buckets go, the search entries are rebuilt from the log.
 func TestMigrateVersion1(t *testing.T) {
+	fileOnly(t)
 	path := filepath.Join(t.TempDir(), "a.db")
 	s := openAt(t, path, "130131190201-01")
 	h := newHousehold(t, s, "H001")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // Error is a failure a person can act on: a stable Code for scripts, the
@@ -67,6 +68,7 @@ const (
 	CodeNoStation    = "NO_STATION"
 	CodeReadOnly     = "READ_ONLY"
 	CodeIO           = "IO_ERROR"
+	CodeDBError      = "DB_ERROR"
 	CodeBadRequest   = "BAD_REQUEST"
 )
 
@@ -133,7 +135,10 @@ func ioError(op string, err error) error {
 	if errors.As(err, &p) {
 		return err
 	}
+	var se *kv.StorageError
 	switch {
+	case errors.As(err, &se):
+		return &Error{Code: CodeDBError, Message: "数据库操作失败，本次操作没有写入任何内容：" + se.Error(), Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, syscall.ENOSPC):
 		return &Error{Code: CodeDiskFull, Message: "磁盘空间已满，本次操作没有写入任何内容。请清理磁盘后重试", Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, bolterrors.ErrTimeout):

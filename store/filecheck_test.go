@@ -63,6 +63,7 @@ func openDamaged(path string) (*Store, error) {
 // A truncated file is refused with DB_CORRUPT, whatever the cut: before
 // the check, bbolt mapped it and the program died of SIGBUS or panicked.
 func TestTruncatedFileRefused(t *testing.T) {
+	fileOnly(t)
 	path, b := damagedFixture(t)
 	used := usedBytes(b)
 	if used > len(b) || used < len(b)/2 {
@@ -102,6 +103,7 @@ func TestTruncatedFileRefused(t *testing.T) {
 // Bytes changed anywhere in the file never end the program: the open is
 // refused, or it succeeds and reading everything gives answers or errors.
 func TestFlippedBytesNeverCrash(t *testing.T) {
+	fileOnly(t)
 	path, b := damagedFixture(t)
 	rng := rand.New(rand.NewSource(1))
 	opened := 0
@@ -133,6 +135,7 @@ func TestFlippedBytesNeverCrash(t *testing.T) {
 
 // The refusal names the newest automatic copy that is itself sound.
 func TestCorruptNamesLastGoodBackup(t *testing.T) {
+	fileOnly(t)
 	path, b := damagedFixture(t)
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -164,6 +167,7 @@ func TestCorruptNamesLastGoodBackup(t *testing.T) {
 // reads it: bbolt would fault, or try to allocate terabytes, while
 // opening.
 func TestWildFreelistRefused(t *testing.T) {
+	fileOnly(t)
 	path, b := damagedFixture(t)
 	le := binary.LittleEndian
 	var free uint64

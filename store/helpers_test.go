@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -8,6 +9,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store/kv"
+	"github.com/cunzhan/cunzhan/store/kv/pgkv"
+	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
 )
 
 // fixedNow is the test clock: 2025-12-01 10:00 in Shanghai, after the
@@ -24,7 +27,7 @@ func openTest(t testing.TB, station string) *Store {
 func openAt(t testing.TB, path, station string) *Store {
 	t.Helper()
 	clock := fixedNow
-	s, err := Open(path, &Options{RegistryDir: "-", Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
+	s, err := openBackend(t, path, &Options{RegistryDir: "-", Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -34,7 +37,8 @@ func openAt(t testing.TB, path, station string) *Store {
 		}
 	}
 	t.Cleanup(func() {
-		if s.closed.Load() {
+		if s.closed.Load() || s.file == nil {
+			s.Close()
 			return
 		}
 		err := s.file.View(func(tx *bolt.Tx) error {
@@ -73,6 +77,31 @@ func newPerson(t testing.TB, s *Store, h *Household, name, id string) *Person {
 	p := &Person{HouseholdID: h.ID.String(), Name: name, IDNumber: id, Relation: "户主"}
 	mustCreate(t, s, p)
 	return p
+}
+
+// openBackend opens the store at path, or on PostgreSQL a schema that
+// stands for it (see pgtest.OnPostgres).
+func openBackend(t testing.TB, path string, opt *Options) (*Store, error) {
+	if !pgtest.OnPostgres() {
+		return Open(path, opt)
+	}
+	db, err := pgkv.Open(context.Background(), pgtest.URLFor(t, path))
+	if err != nil {
+		return nil, err
+	}
+	s, err := OpenKV(db, path, opt)
+	if err != nil {
+		db.Close()
+	}
+	return s, err
+}
+
+// fileOnly marks a test of what only a bbolt file does (automatic copies,
+// damaged files, the registry of issued numbers, the process lock).
+func fileOnly(t testing.TB) {
+	if pgtest.OnPostgres() {
+		t.Skip("a bbolt file's own behaviour; PostgreSQL has its own backups and checks")
+	}
 }
 
 // countKeys is how many keys b holds.

@@ -30,6 +30,7 @@ func rssFileKB(t *testing.T) int {
 // resident set and changes nothing the store reads afterwards, before or
 // after further writes.
 func TestReleaseMemoryKeepsData(t *testing.T) {
+	fileOnly(t)
 	if runtime.GOOS != "linux" {
 		t.Skip("resident-set accounting is read from Linux's /proc")
 	}

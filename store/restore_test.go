@@ -12,6 +12,7 @@ import (
 // back, and starts a new origin: the sequence numbers issued after the
 // copy was taken may already be at the county with other content.
 func TestRestoreTakesNewOrigin(t *testing.T) {
+	fileOnly(t)
 	path := filepath.Join(t.TempDir(), "station.db")
 	s := openAt(t, path, "130131190201-01")
 	h := newHousehold(t, s, "H0001")
@@ -51,6 +52,7 @@ func TestRestoreTakesNewOrigin(t *testing.T) {
 
 // A copy of another station is refused and nothing changes.
 func TestRestoreRefusesAnotherStation(t *testing.T) {
+	fileOnly(t)
 	dir := t.TempDir()
 	a := openAt(t, filepath.Join(dir, "a.db"), "130131190201-01")
 	b := openAt(t, filepath.Join(dir, "b.db"), "130131190202-01")
@@ -73,6 +75,7 @@ func TestRestoreRefusesAnotherStation(t *testing.T) {
 // The registry of issued numbers is written as saves go; a registry that
 // cannot be written does not stop a save but is reported.
 func TestRegistryWrittenAndItsFailureReported(t *testing.T) {
+	fileOnly(t)
 	dir := t.TempDir()
 	reg := filepath.Join(dir, "origins")
 	s, err := Open(filepath.Join(dir, "station.db"), &Options{RegistryDir: reg, Now: func() time.Time { return fixedNow }})

@@ -6,24 +6,28 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/backend"
+	"github.com/cunzhan/cunzhan/store/storetest"
 )
 
 // crashImportChild imports a bundle into the county database in small
 // chunks, telling the parent after each committed chunk.
 func crashImportChild(db, bundle string) {
-	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
+	s, err := backend.Open(db, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(3)
 	}
 	n, err := Open(s)
 	if err != nil {
+		fmt.Println("sync open:", err)
 		os.Exit(4)
 	}
 	n.chunk = 40
@@ -59,12 +63,12 @@ func TestKilledDuringImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	countyPath := w.county.s.Path()
+	countyPath := filepath.Join(w.dir, "county.db")
 	w.srv.Close()
 	w.county.s.Close()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledDuringImport$")
-	cmd.Env = append(os.Environ(), "CUNZHAN_IMPORT_CHILD="+countyPath, "CUNZHAN_IMPORT_BUNDLE="+paths[0])
+	cmd.Env = append(os.Environ(), "CUNZHAN_IMPORT_CHILD="+storetest.Target(t, countyPath), "CUNZHAN_IMPORT_BUNDLE="+paths[0])
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -87,7 +91,7 @@ func TestKilledDuringImport(t *testing.T) {
 		t.Fatalf("child stopped after %d chunks", chunks)
 	}
 
-	s, err := store.Open(countyPath, &store.Options{RegistryDir: "-"})
+	s, err := storetest.Open(t, countyPath, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/kv"
+	"github.com/cunzhan/cunzhan/store/storetest"
 )
 
 // world is a county server on a real loopback HTTP server and its stations,
@@ -36,10 +37,23 @@ func openStore(t testing.TB, path string) *store.Store {
 	return s
 }
 
+// openCountyStore opens the county's store on the backend of this run: a
+// bbolt file, or PostgreSQL (CUNZHAN_TEST_BACKEND=postgres). Stations are
+// always files, as they are in the field.
+func openCountyStore(t testing.TB, path string) *store.Store {
+	t.Helper()
+	s, err := storetest.Open(t, path, &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir()}
-	cs := openStore(t, filepath.Join(w.dir, "county.db"))
+	cs := openCountyStore(t, filepath.Join(w.dir, "county.db"))
 	var err error
 	if w.county, err = InitCounty(cs, "130131", "平山县级中心"); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,8 @@ type Tx interface {
 	Bucket(name []byte) Bucket
 	CreateBucketIfNotExists(name []byte) (Bucket, error)
 	DeleteBucket(name []byte) error
+	// Buckets lists the buckets that exist, in name order.
+	Buckets() ([][]byte, error)
 	Writable() bool
 }
 
@@ -64,3 +66,13 @@ type Cursor interface {
 
 // ErrNoBucket is returned by DeleteBucket for a bucket that does not exist.
 var ErrNoBucket = errors.New("bucket not found")
+
+// StorageError is a failure of the database server under a kv backend
+// (connection lost, statement refused), as opposed to a rule of the store.
+type StorageError struct {
+	Op  string
+	Err error
+}
+
+func (e *StorageError) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }

@@ -57,6 +57,15 @@ func (t Tx) DeleteBucket(name []byte) error {
 	return err
 }
 
+func (t Tx) Buckets() ([][]byte, error) {
+	var out [][]byte
+	err := t.T.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		out = append(out, append([]byte(nil), name...))
+		return nil
+	})
+	return out, err
+}
+
 func (t Tx) Writable() bool { return t.T.Writable() }
 
 // WriteTo writes a consistent copy of the whole file (bbolt's online copy).

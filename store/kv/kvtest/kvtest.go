@@ -38,6 +38,13 @@ func bucketsAndValues(t *testing.T, db kv.DB) {
 		if err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucketIfNotExists([]byte{0}); err != nil {
+			return err
+		}
+		names, err := tx.Buckets()
+		if err != nil || len(names) != 2 || names[0][0] != 0 || string(names[1]) != "a" {
+			t.Errorf("Buckets = %q, %v; want the two created, in byte order", names, err)
+		}
 		must(t, b.Put([]byte("k"), []byte("v")))
 		must(t, b.Put([]byte("empty"), nil))
 		return nil

@@ -16,10 +16,12 @@
 package pgkv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -123,7 +125,7 @@ func (d *DB) Update(fn func(kv.Tx) error) error {
 func (d *DB) run(opt pgx.TxOptions, writable bool, fn func(kv.Tx) error) (err error) {
 	pt, err := d.pool.BeginTx(d.ctx, opt)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return &kv.StorageError{Op: "begin", Err: err}
 	}
 	t := &tx{ctx: d.ctx, pg: pt, writable: writable}
 	lock := d.lock
@@ -134,7 +136,7 @@ func (d *DB) run(opt pgx.TxOptions, writable bool, fn func(kv.Tx) error) (err er
 	}()
 	if writable {
 		if _, err := pt.Exec(d.ctx, "SELECT pg_advisory_xact_lock($1)", lock); err != nil {
-			return fmt.Errorf("write lock: %w", err)
+			return &kv.StorageError{Op: "write lock", Err: err}
 		}
 	}
 	if err := t.loadBuckets(); err != nil {
@@ -155,7 +157,7 @@ func (d *DB) run(opt pgx.TxOptions, writable bool, fn func(kv.Tx) error) (err er
 		}
 	}
 	if err := pt.Commit(d.ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return &kv.StorageError{Op: "commit", Err: err}
 	}
 	return nil
 }
@@ -185,7 +187,7 @@ func (t *tx) loadBuckets() error {
 	t.ids, t.live, t.buckets = map[string]int32{}, map[string]bool{}, map[string]*bucket{}
 	rows, err := t.pg.Query(t.ctx, "SELECT id, name, live FROM cz_bucket")
 	if err != nil {
-		return fmt.Errorf("read buckets: %w", err)
+		return &kv.StorageError{Op: "read buckets", Err: err}
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -193,12 +195,23 @@ func (t *tx) loadBuckets() error {
 		var name []byte
 		var live bool
 		if err := rows.Scan(&id, &name, &live); err != nil {
-			return fmt.Errorf("read buckets: %w", err)
+			return &kv.StorageError{Op: "read buckets", Err: err}
 		}
 		t.ids[string(name)], t.live[string(name)] = id, live
 		t.nextID = max(t.nextID, id+1)
 	}
 	return rows.Err()
+}
+
+func (t *tx) Buckets() ([][]byte, error) {
+	var out [][]byte
+	for name, live := range t.live {
+		if live {
+			out = append(out, []byte(name))
+		}
+	}
+	slices.SortFunc(out, bytes.Compare)
+	return out, nil
 }
 
 func (t *tx) Writable() bool { return t.writable }
@@ -240,7 +253,7 @@ func (t *tx) CreateBucketIfNotExists(name []byte) (kv.Bucket, error) {
 	_, err := t.pg.Exec(t.ctx, `INSERT INTO cz_bucket (id, name, live) VALUES ($1, $2, true)
 		ON CONFLICT (id) DO UPDATE SET live = true`, id, name)
 	if err != nil {
-		return nil, fmt.Errorf("create bucket %s: %w", name, err)
+		return nil, &kv.StorageError{Op: "create bucket " + string(name), Err: err}
 	}
 	t.ids[string(name)], t.live[string(name)] = id, true
 	return t.bucket(name), nil
@@ -256,10 +269,10 @@ func (t *tx) DeleteBucket(name []byte) error {
 	}
 	b.pending = nil
 	if _, err := t.pg.Exec(t.ctx, "DELETE FROM cz_kv WHERE b = $1", b.id); err != nil {
-		return fmt.Errorf("delete bucket %s: %w", name, err)
+		return &kv.StorageError{Op: "delete bucket " + string(name), Err: err}
 	}
 	if _, err := t.pg.Exec(t.ctx, "UPDATE cz_bucket SET live = false WHERE id = $1", b.id); err != nil {
-		return fmt.Errorf("delete bucket %s: %w", name, err)
+		return &kv.StorageError{Op: "delete bucket " + string(name), Err: err}
 	}
 	b.gone = true
 	delete(t.buckets, string(name))
@@ -300,7 +313,7 @@ func (b *bucket) Get(key []byte) []byte {
 		return nil
 	}
 	if err != nil {
-		b.t.fail(fmt.Errorf("get: %w", err))
+		b.t.fail(&kv.StorageError{Op: "get", Err: err})
 		return nil
 	}
 	if v == nil {
@@ -361,7 +374,7 @@ func (b *bucket) flush() error {
 	b.pending = nil
 	if len(dk) > 0 {
 		if _, err := b.t.pg.Exec(b.t.ctx, "DELETE FROM cz_kv WHERE b = $1 AND k = ANY($2::bytea[])", b.id, dk); err != nil {
-			return fmt.Errorf("delete: %w", err)
+			return &kv.StorageError{Op: "delete", Err: err}
 		}
 	}
 	if len(pk) > 0 {
@@ -369,7 +382,7 @@ func (b *bucket) flush() error {
 			SELECT $1, k, v FROM unnest($2::bytea[], $3::bytea[]) AS t(k, v)
 			ON CONFLICT (b, k) DO UPDATE SET v = EXCLUDED.v`, b.id, pk, pv)
 		if err != nil {
-			return fmt.Errorf("put: %w", err)
+			return &kv.StorageError{Op: "put", Err: err}
 		}
 	}
 	return nil
@@ -422,14 +435,14 @@ func (c *cursor) fetch(cond string, key []byte, forward bool) (k, v []byte) {
 	q += fmt.Sprintf(" ORDER BY k %s LIMIT %d", order, pageSize)
 	rows, err := t.pg.Query(t.ctx, q, args...)
 	if err != nil {
-		t.fail(fmt.Errorf("cursor: %w", err))
+		t.fail(&kv.StorageError{Op: "cursor", Err: err})
 		return nil, nil
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k, v []byte
 		if err := rows.Scan(&k, &v); err != nil {
-			t.fail(fmt.Errorf("cursor: %w", err))
+			t.fail(&kv.StorageError{Op: "cursor", Err: err})
 			return nil, nil
 		}
 		if v == nil {
@@ -438,7 +451,7 @@ func (c *cursor) fetch(cond string, key []byte, forward bool) (k, v []byte) {
 		c.keys, c.vals = append(c.keys, k), append(c.vals, v)
 	}
 	if err := rows.Err(); err != nil {
-		t.fail(fmt.Errorf("cursor: %w", err))
+		t.fail(&kv.StorageError{Op: "cursor", Err: err})
 		return nil, nil
 	}
 	c.done = len(c.keys) < pageSize

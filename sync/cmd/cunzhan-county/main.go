@@ -10,6 +10,14 @@
 //	cunzhan-county --data county.db revoke 130131190201-01
 //	cunzhan-county --data county.db import BUNDLE --reply-to DIR
 //	cunzhan-county --data county.db recover STATION_加密备份_….czs --out station.db
+//	cunzhan-county --data county.db dump [--scope 代码] [--unmasked] [--out 文件]
+//	cunzhan-county migrate --from county.db --to 'postgres:///county?host=/run/postgresql'
+//
+// Every command takes --db with a PostgreSQL connection string in place of
+// --data, for a city or a province that runs several server processes on
+// one database:
+//
+//	cunzhan-county --db 'postgres:///county?host=/run/postgresql' serve --addr :8787
 package main
 
 import (
@@ -29,6 +37,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
+	"github.com/cunzhan/cunzhan/store/backend"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -38,6 +47,7 @@ func main() {
 
 type app struct {
 	data   string
+	db     string // a PostgreSQL connection string, in place of data
 	server string // the running server, used when it holds the database
 	format string
 	stdout io.Writer
@@ -49,11 +59,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global := flag.NewFlagSet("cunzhan-county", flag.ContinueOnError)
 	global.SetOutput(stderr)
 	global.StringVar(&a.data, "data", "county.db", "县级中心数据文件")
+	global.StringVar(&a.db, "db", "", "PostgreSQL 数据库连接串（postgres://…），代替 --data 的数据文件")
 	global.StringVar(&a.format, "format", "text", "输出格式：text 或 json")
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
-		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover")
+		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件 | --db postgres://…] [--format text|json] 命令")
+		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover, dump, migrate")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -63,9 +74,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		global.Usage()
 		return 2
 	}
+	if a.db != "" && !backend.IsPostgres(a.db) {
+		fmt.Fprintln(stderr, "USAGE: --db 应为 PostgreSQL 连接串，如 postgres:///county?host=/run/postgresql；数据文件请用 --data")
+		return 2
+	}
 	cmds := map[string]func([]string) error{
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
-		"recover": a.recoverSnapshot,
+		"recover": a.recoverSnapshot, "dump": a.dump, "migrate": a.migrate,
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
@@ -114,8 +129,27 @@ func flags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// target is where the county's store lives: the PostgreSQL database of
+// --db, or the file of --data.
+func (a *app) target() string {
+	if a.db != "" {
+		return a.db
+	}
+	return a.data
+}
+
+// where is how a command line names the store, for messages.
+func (a *app) where() string {
+	if a.db != "" {
+		return "--db '" + backend.Redact(a.db) + "'"
+	}
+	return "--data " + a.data
+}
+
+func (a *app) openStore() (*store.Store, error) { return backend.Open(a.target(), nil) }
+
 func (a *app) open() (*store.Store, *czsync.Node, error) {
-	s, err := store.Open(a.data, nil)
+	s, err := a.openStore()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +157,7 @@ func (a *app) open() (*store.Store, *czsync.Node, error) {
 	if err != nil {
 		s.Close()
 		if store.CodeOf(err) == czsync.CodeNotEnrolled {
-			return nil, nil, &store.Error{Code: "NOT_INITIALISED", Message: "县级中心数据文件尚未初始化：先运行 cunzhan-county --data " + a.data + " init --county 县代码 --name 名称"}
+			return nil, nil, &store.Error{Code: "NOT_INITIALISED", Message: "县级中心数据尚未初始化：先运行 cunzhan-county " + a.where() + " init --county 县代码 --name 名称"}
 		}
 		return nil, nil, err
 	}
@@ -155,7 +189,7 @@ func (a *app) init(args []string) error {
 	if *county == "" || *name == "" {
 		return usage("用法：init --county 县代码 --name 名称")
 	}
-	s, err := store.Open(a.data, nil)
+	s, err := a.openStore()
 	if err != nil {
 		return err
 	}
@@ -395,12 +429,18 @@ func (a *app) serve(args []string) error {
 	}
 	defer s.Close()
 	log := slog.New(slog.NewTextHandler(a.stderr, nil))
-	tokenPath := czsync.AdminTokenPath(a.data)
-	token, err := czsync.NewAdminToken(tokenPath)
-	if err != nil {
-		return &store.Error{Code: store.CodeIO, Message: "无法写入管理口令文件 " + tokenPath, Err: err}
+	// A file is held by this process alone, so the management commands
+	// reach it through the server, with a token written beside the file.
+	// A database is open to every process: they go to it directly, and
+	// the server's management routes stay shut.
+	token := ""
+	if a.db == "" {
+		tokenPath := czsync.AdminTokenPath(a.data)
+		if token, err = czsync.NewAdminToken(tokenPath); err != nil {
+			return &store.Error{Code: store.CodeIO, Message: "无法写入管理口令文件 " + tokenPath, Err: err}
+		}
+		defer os.Remove(tokenPath)
 	}
-	defer os.Remove(tokenPath)
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           n.Handler(log, token),

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func URL(t testing.TB) string {
 		defer c.Close(ctx)
 		_, _ = c.Exec(ctx, "DROP SCHEMA "+name+" CASCADE")
 	})
-	return WithSchema(base, name)
+	return AsURL(WithSchema(base, name))
 }
 
 // WithSchema is the connection string base with its search_path set to
@@ -68,4 +69,38 @@ func WithSchema(base, schema string) string {
 		}
 	}
 	return base + " search_path=" + schema
+}
+
+// AsURL turns a key=value connection string into a postgres:// URL (the
+// form the county command's --db takes).
+func AsURL(conn string) string {
+	if strings.HasPrefix(conn, "postgres://") || strings.HasPrefix(conn, "postgresql://") {
+		return conn
+	}
+	q := url.Values{}
+	for _, f := range strings.Fields(conn) {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			q.Set(k, v)
+		}
+	}
+	return "postgres:///?" + q.Encode()
+}
+
+// OnPostgres reports whether the store and sync suites run on PostgreSQL
+// this time (CUNZHAN_TEST_BACKEND=postgres; make test runs them both ways).
+func OnPostgres() bool { return os.Getenv("CUNZHAN_TEST_BACKEND") == "postgres" }
+
+var byKey sync.Map // key → connection string
+
+// URLFor is URL for a test's stand-in for a file path: the same key gets
+// the same schema again, so that a test can close a store and open it
+// again as it would a file.
+func URLFor(t testing.TB, key string) string {
+	if u, ok := byKey.Load(key); ok {
+		return u.(string)
+	}
+	u := URL(t)
+	byKey.Store(key, u)
+	t.Cleanup(func() { byKey.Delete(key) })
+	return u
 }

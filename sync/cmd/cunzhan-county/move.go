@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
+	"github.com/cunzhan/cunzhan/store/backend"
+	"github.com/cunzhan/cunzhan/store/kv/pgkv"
+)
+
+// dump writes the county's whole state (or one scope's) as canonical JSON:
+// the same records, versions and have vector give the same bytes, on a
+// file or on PostgreSQL.
+func (a *app) dump(args []string) error {
+	fs := flag.NewFlagSet("dump", flag.ContinueOnError)
+	scope := fs.String("scope", "", "只导出该区划代码的站点所持有的记录")
+	unmasked := fs.Bool("unmasked", false, "不遮盖身份证号、电话、银行账号等")
+	out := fs.String("out", "", "写入文件（默认输出到屏幕）")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	s, err := backend.Open(a.target(), &store.Options{ReadOnly: a.db == ""})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	write := func(w io.Writer) error { return s.Dump(w, *unmasked) }
+	if *scope != "" {
+		write = func(w io.Writer) error { return s.DumpScope(w, *scope, *unmasked) }
+	}
+	if *out != "" {
+		return store.FileError(atomicfile.WriteFunc(*out, write))
+	}
+	return write(a.stdout)
+}
+
+// migrate moves a county from its file to a PostgreSQL database.
+func (a *app) migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	from := fs.String("from", "", "县级中心数据文件")
+	to := fs.String("to", "", "PostgreSQL 连接串（postgres://…），须为空库")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	if *from == "" || !backend.IsPostgres(*to) {
+		return usage("用法：migrate --from 数据文件 --to postgres://…")
+	}
+	src, err := store.Open(*from, nil)
+	if err != nil {
+		if store.CodeOf(err) == store.CodeLocked {
+			return &store.Error{Code: store.CodeLocked, Message: "县级中心服务（serve）正在使用数据文件：请先停止服务再迁移"}
+		}
+		return err
+	}
+	defer src.Close()
+	dst, err := pgkv.Open(context.Background(), *to)
+	if err != nil {
+		return &store.Error{Code: "DB_CONNECT", Message: "连接 PostgreSQL 数据库失败：" + err.Error(), Err: err}
+	}
+	defer dst.Close()
+	n, err := src.MoveTo(dst, backend.Redact(*to))
+	if err != nil {
+		return err
+	}
+	return a.print(map[string]any{"keys": n, "to": backend.Redact(*to)},
+		fmt.Sprintf("已迁移 %d 条数据到 %s。原数据文件已注明迁移，此后只能只读查看；请用 --db 启动服务。", n, backend.Redact(*to)))
+}
