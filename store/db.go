@@ -66,7 +66,7 @@ var (
 )
 
 // dbSchema is the layout version of the bbolt file.
-const dbSchema = 2
+const dbSchema = 3
 
 // migration moves a database from one layout version to the next, inside
 // the opening transaction.
@@ -87,6 +87,14 @@ var migrations = map[int]migration{
 			}
 		}
 		return rebuildTx(tx)
+	},
+	// 2 → 3: a county keeps the relay index (relay.go).
+	2: func(tx kv.Tx) error {
+		var st StationInfo
+		if b := tx.Bucket(bMeta).Get(mStation); b == nil || json.Unmarshal(b, &st) != nil || st.Type != CountyType {
+			return nil
+		}
+		return buildRelayIndex(tx)
 	},
 }
 
@@ -568,6 +576,11 @@ func putStation(w *writeTx, info StationInfo) error {
 	b, _ := json.Marshal(info)
 	if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
 		return err
+	}
+	if info.Type == CountyType && w.tx.Bucket(bIxScopeLog) == nil {
+		if err := buildRelayIndex(w.tx); err != nil {
+			return err
+		}
 	}
 	w.station = &info
 	w.after = append(w.after, func() { w.s.station = &info })

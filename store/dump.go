@@ -195,6 +195,16 @@ func rebuildTx(tx kv.Tx) error {
 }
 
 func rebuildDerived(w *writeTx) error {
+	if w.tx.Bucket(bIxScopeLog) != nil {
+		for _, b := range relayBuckets {
+			if err := w.tx.DeleteBucket(b); err != nil {
+				return fmt.Errorf("rebuild: drop %s: %w", b, err)
+			}
+		}
+		if err := createRelayIndex(w.tx); err != nil {
+			return err
+		}
+	}
 	for _, b := range derivedBuckets {
 		if err := w.tx.DeleteBucket(b); err != nil && !errors.Is(err, kv.ErrNoBucket) {
 			return fmt.Errorf("rebuild: drop %s: %w", b, err)
@@ -240,6 +250,11 @@ func (s *Store) DerivedDigest() (string, error) {
 		names := make([]string, len(derivedBuckets))
 		for i, b := range derivedBuckets {
 			names[i] = string(b)
+		}
+		if tx.Bucket(bIxScopeLog) != nil {
+			for _, b := range relayBuckets {
+				names = append(names, string(b))
+			}
 		}
 		sort.Strings(names)
 		for _, name := range names {

@@ -31,6 +31,9 @@ type writeTx struct {
 	have      map[OriginID]uint64
 	haveDirty map[OriginID]bool
 	searchOps []searchOp
+	// scopeMax collects the relay index's highest sequence number per
+	// scope and origin (relay.go).
+	scopeMax map[string]uint64
 	// conflicted collects the records a flush left with fields for review.
 	conflicted map[uuid.UUID]bool
 	after      []func()
@@ -158,6 +161,9 @@ func (w *writeTx) setHave(o OriginID, seq uint64) error {
 // applyChange merges a change whose predecessors from its origin are all
 // applied. It does not touch the log or the have vector.
 func (w *writeTx) applyChange(c *Change) error {
+	if err := w.indexForRelay(c); err != nil {
+		return err
+	}
 	t, err := w.load(c.Record)
 	if err != nil {
 		return err
@@ -226,6 +232,9 @@ func (w *writeTx) localAt(kind Kind, scope string, id uuid.UUID, fields []Field,
 // end of a chunk of remote changes. Writes are grouped per bucket and sorted
 // by key: bbolt inserts sorted keys far faster than scattered ones.
 func (w *writeTx) flush() error {
+	if err := w.flushRelay(); err != nil {
+		return err
+	}
 	for o := range w.haveDirty {
 		if err := w.tx.Bucket(bHave).Put(append([]byte(nil), o[:]...), u64(w.have[o])); err != nil {
 			return fmt.Errorf("write have: %w", err)

@@ -194,9 +194,17 @@ func (n *Node) Stations() ([]StationStatus, error) {
 				return err
 			}
 			st := StationStatus{PeerState: p}
+			rel, ok, err := r.RelayFor(func(s string) bool { return ident.ScopeCovers(p.Scope, s) })
+			if err != nil {
+				return err
+			}
 			for _, d := range have {
 				from := p.Acked[d.Origin.String()]
 				if from >= d.Seq {
+					continue
+				}
+				if ok {
+					st.Backlog += r.CountRelayed(rel, d.Origin, from, d.Seq)
 					continue
 				}
 				err := r.EachLogged(d.Origin, from, d.Seq, func(e store.LogEntry) error {

@@ -141,6 +141,21 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 	e := &Entries{}
 	size := 0
 	more := false
+	// The county reads a station's scope from its relay index: the cost is
+	// the station's own backlog, not everything logged since.
+	var rel *store.Relay
+	if peer.Scope != "" {
+		var err error
+		if rel, _, err = r.RelayFor(func(s string) bool { return ident.ScopeCovers(peer.Scope, s) }); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	eachLogged := func(o store.OriginID, after, upto uint64, fn func(store.LogEntry) error) error {
+		if rel != nil {
+			return r.EachRelayed(rel, o, after, upto, fn)
+		}
+		return r.EachLogged(o, after, upto, fn)
+	}
 	for _, d := range have {
 		o := d.Origin
 		from := sent.Get(o)
@@ -183,7 +198,7 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 			skip = &store.Skip{Origin: o, From: a, To: b}
 			size += 8
 		}
-		err := r.EachLogged(o, from, d.Seq, func(le store.LogEntry) error {
+		err := eachLogged(o, from, d.Seq, func(le store.LogEntry) error {
 			if size >= n.limits.TargetBody {
 				more = true
 				return errFull
