@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
@@ -153,6 +154,7 @@ type Store struct {
 	policy  Policy
 
 	search searchIndex
+	locks  map[string]*sync.Mutex // see Serialize
 }
 
 // DefaultPath is where the station database lives unless --data says
@@ -618,3 +620,29 @@ func logKey(o OriginID, seq uint64) []byte {
 
 // errStop ends an iteration early without being an error.
 var errStop = errors.New("stop")
+
+// Serialize holds a lock named name until the returned function is called:
+// across every server process of a shared database (kv.Locker), or within
+// this process for a file, which no other process can open meanwhile. The
+// county holds one per station while it imports that station's bundle.
+func (s *Store) Serialize(ctx context.Context, name string) (func(), error) {
+	if l, ok := s.db.(kv.Locker); ok {
+		unlock, err := l.Lock(ctx, name)
+		if err != nil {
+			return nil, ioError("lock", err)
+		}
+		return unlock, nil
+	}
+	s.mu.Lock()
+	if s.locks == nil {
+		s.locks = map[string]*sync.Mutex{}
+	}
+	m := s.locks[name]
+	if m == nil {
+		m = &sync.Mutex{}
+		s.locks[name] = m
+	}
+	s.mu.Unlock()
+	m.Lock()
+	return m.Unlock, nil
+}

@@ -345,6 +345,20 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 	if err := env.verify(peer.Keys); err != nil {
 		return nil, err
 	}
+	// One import per sender at a time, across every server process of the
+	// county: a retry that reaches another process waits for the first.
+	unlock, err := n.s.Serialize(ctx, "import "+h.From)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// What the sender's last import left (or a revocation meanwhile).
+	if peer, err = n.Peer(h.From); err != nil {
+		return nil, err
+	}
+	if peer == nil || peer.Revoked {
+		return nil, fail(CodeRevoked, "发送方站点的凭证已被吊销，没有导入")
+	}
 	entries, err := env.open(n.me, n.limits)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,10 @@
 // all, durably, before Update returns.
 package kv
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 // DB is one database.
 type DB interface {
@@ -62,6 +65,13 @@ type Cursor interface {
 	Prev() (key, value []byte)
 	// Seek moves to the first key at or after seek.
 	Seek(seek []byte) (key, value []byte)
+}
+
+// Locker is a DB whose processes can hold a named lock across
+// transactions, released by Unlock or by the holder's death (PostgreSQL's
+// session advisory locks). A DB that one process holds alone needs none.
+type Locker interface {
+	Lock(ctx context.Context, name string) (unlock func(), err error)
 }
 
 // ErrNoBucket is returned by DeleteBucket for a bucket that does not exist.

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -72,6 +73,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("数据库地址不对：%w", err)
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// Each import holds a connection for its station's lock beside the
+		// one its transactions use.
+		cfg.MaxConns = max(cfg.MaxConns, 16)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("连接数据库：%w", err)
@@ -99,6 +105,28 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("连接数据库：%w", err)
 	}
 	return d, nil
+}
+
+// Lock holds a session advisory lock on a connection of its own until
+// unlock; if this process dies, PostgreSQL ends the session and the lock
+// with it.
+func (d *DB) Lock(ctx context.Context, name string) (func(), error) {
+	conn, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return nil, &kv.StorageError{Op: "lock " + name, Err: err}
+	}
+	key := lockKey(fmt.Sprint(d.lock, "\x00", name))
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		conn.Release()
+		return nil, &kv.StorageError{Op: "lock " + name, Err: err}
+	}
+	return func() {
+		if _, err := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil {
+			// The session may still hold it: end the session.
+			conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+		conn.Release()
+	}, nil
 }
 
 // Close closes the connections.
