@@ -47,6 +47,9 @@ type kit struct {
 	t                   *testing.T
 	dir, bin, countyBin string
 	countyDB, url       string
+	// countyLoc names the county's store on the county command line:
+	// --data countyDB, or --db and a PostgreSQL connection string.
+	countyLoc []string
 	addr                string
 	server              *exec.Cmd
 	serverLog           *bytes.Buffer
@@ -110,7 +113,11 @@ func (k *kit) run(bin, stdin string, args ...string) *proc {
 }
 
 func (k *kit) county(args ...string) *proc {
-	return k.run(k.countyBin, "", append([]string{"--data", k.countyDB, "--server", k.url}, args...)...)
+	loc := k.countyLoc
+	if loc == nil {
+		loc = []string{"--data", k.countyDB}
+	}
+	return k.run(k.countyBin, "", append(append(loc, "--server", k.url), args...)...)
 }
 
 func (k *kit) station(db string, args ...string) *proc {
