@@ -50,12 +50,12 @@ type kit struct {
 	// countyLoc names the county's store on the county command line:
 	// --data countyDB, or --db and a PostgreSQL connection string.
 	countyLoc []string
-	addr                string
-	server              *exec.Cmd
-	serverLog           *bytes.Buffer
-	env                 []string
-	envOf               map[string][]string // per database file, after env
-	killed              atomic.Int32
+	addr      string
+	server    *exec.Cmd
+	serverLog *bytes.Buffer
+	env       []string
+	envOf     map[string][]string // per database file, after env
+	killed    atomic.Int32
 }
 
 func newKit(t *testing.T) *kit {
