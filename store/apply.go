@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // ApplyChunk is how many changes one transaction applies. Thousands per
@@ -145,6 +147,7 @@ func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
 	}()
 	logB := w.tx.Bucket(bLog)
 	pend := w.tx.Bucket(bPending)
+	w.prefetchFor(items)
 	for _, it := range items {
 		h := w.haveOf(it.origin)
 		key := logKey(it.origin, it.first)
@@ -205,6 +208,7 @@ func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
 			if err := pend.Put(key, val); err != nil {
 				return err
 			}
+			delete(w.noPending, it.origin)
 			st.Queued++
 		}
 	}
@@ -213,14 +217,52 @@ func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
 
 // drain applies what waited in the pending queue for the gap just filled,
 // and drops queued entries the log now covers.
+// prefetchFor reads ahead, where the storage is a database server, what
+// applying items will look up one by one: the records they change, and the
+// log entries of those that may be held already.
+func (w *writeTx) prefetchFor(items []item) {
+	rec := w.tx.Bucket(bRec)
+	if _, ok := rec.(kv.Prefetcher); !ok {
+		return
+	}
+	var recs, logs [][]byte
+	for _, it := range items {
+		if it.c == nil {
+			continue
+		}
+		if _, ok := w.recs[it.c.Record]; !ok {
+			recs = append(recs, it.c.Record[:])
+		}
+		if it.first <= w.haveOf(it.origin) {
+			logs = append(logs, logKey(it.origin, it.first))
+		}
+	}
+	kv.Prefetch(rec, recs)
+	kv.Prefetch(w.tx.Bucket(bLog), logs)
+}
+
 func (w *writeTx) drain(o OriginID, st *ApplyStats) error {
+	if w.noPending[o] {
+		return nil
+	}
 	pend := w.tx.Bucket(bPending)
 	for {
 		h := w.haveOf(o)
 		// Entries at or below the new high-water mark are covered already.
 		c := pend.Cursor()
 		var stale [][]byte
-		for k, _ := c.Seek(logKey(o, 0)); k != nil && bytes.HasPrefix(k, o[:]) && getU64(k[16:]) <= h; k, _ = c.Next() {
+		k, _ := c.Seek(logKey(o, 0))
+		if k == nil || !bytes.HasPrefix(k, o[:]) {
+			// Nothing waits for this origin: the next change of it in
+			// this transaction need not look (a statement each on
+			// PostgreSQL).
+			if w.noPending == nil {
+				w.noPending = map[OriginID]bool{}
+			}
+			w.noPending[o] = true
+			return nil
+		}
+		for ; k != nil && bytes.HasPrefix(k, o[:]) && getU64(k[16:]) <= h; k, _ = c.Next() {
 			stale = append(stale, append([]byte(nil), k...))
 		}
 		for _, k := range stale {
@@ -228,13 +270,13 @@ func (w *writeTx) drain(o OriginID, st *ApplyStats) error {
 				return err
 			}
 		}
-		k := logKey(o, h+1)
-		p := pend.Get(k)
+		next := logKey(o, h+1)
+		p := pend.Get(next)
 		if p == nil {
 			return nil
 		}
 		p = append([]byte(nil), p...)
-		if err := pend.Delete(k); err != nil {
+		if err := pend.Delete(next); err != nil {
 			return err
 		}
 		st.Released++

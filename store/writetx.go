@@ -34,6 +34,9 @@ type writeTx struct {
 	// scopeMax collects the relay index's highest sequence number per
 	// scope and origin (relay.go).
 	scopeMax map[string]uint64
+	// noPending names the origins found with nothing in the pending queue
+	// in this transaction (drain).
+	noPending map[OriginID]bool
 	// conflicted collects the records a flush left with fields for review.
 	conflicted map[uuid.UUID]bool
 	after      []func()

@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/kv"
-	"github.com/cunzhan/cunzhan/store/storetest"
+	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
 )
 
 // world is a county server on a real loopback HTTP server and its stations,
@@ -40,9 +41,13 @@ func openStore(t testing.TB, path string) *store.Store {
 // openCountyStore opens the county's store on the backend of this run: a
 // bbolt file, or PostgreSQL (CUNZHAN_TEST_BACKEND=postgres). Stations are
 // always files, as they are in the field.
-func openCountyStore(t testing.TB, path string) *store.Store {
+func openCountyStore(t testing.TB, path string, onPostgres bool) *store.Store {
 	t.Helper()
-	s, err := storetest.Open(t, path, &store.Options{RegistryDir: "-"})
+	target := path
+	if onPostgres {
+		target = pgtest.URLFor(t, path)
+	}
+	s, err := backend.Open(target, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,10 +55,13 @@ func openCountyStore(t testing.TB, path string) *store.Store {
 	return s
 }
 
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB) *world { return newWorldOn(t, pgtest.OnPostgres()) }
+
+// newWorldOn is a county on a file or on PostgreSQL, whatever the run.
+func newWorldOn(t testing.TB, onPostgres bool) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir()}
-	cs := openCountyStore(t, filepath.Join(w.dir, "county.db"))
+	cs := openCountyStore(t, filepath.Join(w.dir, "county.db"), onPostgres)
 	var err error
 	if w.county, err = InitCounty(cs, "130131", "平山县级中心"); err != nil {
 		t.Fatal(err)

@@ -67,6 +67,20 @@ type Cursor interface {
 	Seek(seek []byte) (key, value []byte)
 }
 
+// Prefetcher is a Bucket that can read many keys in one round trip ahead
+// of the Gets that will ask for them (PostgreSQL, where each Get is a
+// statement). A file's bucket needs none: its Gets are memory reads.
+type Prefetcher interface {
+	Prefetch(keys [][]byte)
+}
+
+// Prefetch reads keys of b ahead if b can.
+func Prefetch(b Bucket, keys [][]byte) {
+	if p, ok := b.(Prefetcher); ok && len(keys) > 0 {
+		p.Prefetch(keys)
+	}
+}
+
 // Locker is a DB whose processes can hold a named lock across
 // transactions, released by Unlock or by the holder's death (PostgreSQL's
 // session advisory locks). A DB that one process holds alone needs none.

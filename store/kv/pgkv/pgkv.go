@@ -199,6 +199,7 @@ type tx struct {
 	writable bool
 	err      error
 
+	staged  bool             // the temporary table of copyIn exists
 	ids     map[string]int32 // every bucket name ever created
 	live    map[string]bool
 	buckets map[string]*bucket
@@ -295,7 +296,7 @@ func (t *tx) DeleteBucket(name []byte) error {
 	if !t.writable {
 		return errors.New("delete bucket: read-only transaction")
 	}
-	b.pending = nil
+	b.pending, b.read = nil, nil
 	if _, err := t.pg.Exec(t.ctx, "DELETE FROM cz_kv WHERE b = $1", b.id); err != nil {
 		return &kv.StorageError{Op: "delete bucket " + string(name), Err: err}
 	}
@@ -324,6 +325,18 @@ type bucket struct {
 	id      int32
 	gone    bool
 	pending map[string][]byte
+	// read holds values fetched ahead (Prefetch), absent for keys the
+	// database does not hold. A write transaction holds the write lock, so
+	// nothing else changes them meanwhile; its own writes are in pending,
+	// which is looked at first.
+	read map[string]fetched
+}
+
+// fetched is a value read ahead; ok is false for a key the database does
+// not hold.
+type fetched struct {
+	v  []byte
+	ok bool
 }
 
 var deleted = []byte(nil)
@@ -334,6 +347,9 @@ func (b *bucket) Get(key []byte) []byte {
 	}
 	if b.gone || b.t.err != nil {
 		return nil
+	}
+	if f, ok := b.read[string(key)]; ok {
+		return f.v
 	}
 	var v []byte
 	err := b.t.pg.QueryRow(b.t.ctx, "SELECT v FROM cz_kv WHERE b = $1 AND k = $2", b.id, key).Scan(&v)
@@ -348,6 +364,53 @@ func (b *bucket) Get(key []byte) []byte {
 		v = []byte{}
 	}
 	return v
+}
+
+// Prefetch reads the keys not yet known in this transaction, in one
+// statement per few thousand.
+func (b *bucket) Prefetch(keys [][]byte) {
+	if b.gone || b.t.err != nil {
+		return
+	}
+	if b.read == nil {
+		b.read = map[string]fetched{}
+	}
+	var ask [][]byte
+	for _, k := range keys {
+		if _, ok := b.pending[string(k)]; ok {
+			continue
+		}
+		if _, ok := b.read[string(k)]; !ok {
+			b.read[string(k)] = fetched{}
+			ask = append(ask, k)
+		}
+	}
+	for len(ask) > 0 {
+		n := min(len(ask), flushAt)
+		rows, err := b.t.pg.Query(b.t.ctx, "SELECT k, v FROM cz_kv WHERE b = $1 AND k = ANY($2::bytea[])", b.id, ask[:n])
+		if err != nil {
+			b.t.fail(&kv.StorageError{Op: "prefetch", Err: err})
+			return
+		}
+		for rows.Next() {
+			var k, v []byte
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				b.t.fail(&kv.StorageError{Op: "prefetch", Err: err})
+				return
+			}
+			if v == nil {
+				v = []byte{}
+			}
+			b.read[string(k)] = fetched{v: v, ok: true}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			b.t.fail(&kv.StorageError{Op: "prefetch", Err: err})
+			return
+		}
+		ask = ask[n:]
+	}
 }
 
 func (b *bucket) Put(key, value []byte) error {
@@ -398,12 +461,19 @@ func (b *bucket) flush() error {
 		} else {
 			pk, pv = append(pk, []byte(k)), append(pv, v)
 		}
+		if _, ok := b.read[k]; ok {
+			// What was read ahead is now what this transaction wrote.
+			b.read[k] = fetched{v: v, ok: v != nil}
+		}
 	}
 	b.pending = nil
 	if len(dk) > 0 {
 		if _, err := b.t.pg.Exec(b.t.ctx, "DELETE FROM cz_kv WHERE b = $1 AND k = ANY($2::bytea[])", b.id, dk); err != nil {
 			return &kv.StorageError{Op: "delete", Err: err}
 		}
+	}
+	if len(pk) >= copyFrom {
+		return b.copyIn(pk, pv)
 	}
 	if len(pk) > 0 {
 		_, err := b.t.pg.Exec(b.t.ctx, `INSERT INTO cz_kv (b, k, v)
@@ -412,6 +482,39 @@ func (b *bucket) flush() error {
 		if err != nil {
 			return &kv.StorageError{Op: "put", Err: err}
 		}
+	}
+	return nil
+}
+
+// copyFrom is the number of rows from which a flush goes through COPY, the
+// fastest way into PostgreSQL, rather than one INSERT of arrays.
+const copyFrom = 512
+
+// copyIn writes many rows: COPY into a temporary table, then one upsert
+// from it, in key order (neighbouring keys share index pages).
+func (b *bucket) copyIn(pk, pv [][]byte) error {
+	t := b.t
+	if !t.staged {
+		_, err := t.pg.Exec(t.ctx, `CREATE TEMP TABLE IF NOT EXISTS cz_stage (k bytea, v bytea) ON COMMIT DROP`)
+		if err != nil {
+			return &kv.StorageError{Op: "stage", Err: err}
+		}
+		t.staged = true
+	}
+	rows := make([][]any, len(pk))
+	for i := range pk {
+		rows[i] = []any{pk[i], pv[i]}
+	}
+	if _, err := t.pg.CopyFrom(t.ctx, pgx.Identifier{"cz_stage"}, []string{"k", "v"}, pgx.CopyFromRows(rows)); err != nil {
+		return &kv.StorageError{Op: "copy", Err: err}
+	}
+	_, err := t.pg.Exec(t.ctx, `INSERT INTO cz_kv (b, k, v) SELECT $1, k, v FROM cz_stage ORDER BY k
+		ON CONFLICT (b, k) DO UPDATE SET v = EXCLUDED.v`, b.id)
+	if err == nil {
+		_, err = t.pg.Exec(t.ctx, `TRUNCATE cz_stage`)
+	}
+	if err != nil {
+		return &kv.StorageError{Op: "put", Err: err}
 	}
 	return nil
 }
