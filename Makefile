@@ -89,7 +89,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImportSigned$$' -fuzztime $(FUZZTIME) ./sync/
 
 bench: deps
-	CUNZHAN_BENCH=1 $(GO) test -run '^$$|TestCountyMemoryRefusingHostileBundles' -v -bench . -benchmem -count=1 ./... | tee bench.out
+	$(call ensure,$(PG_PKGS))
+	.ci/with-pg sh -c "CUNZHAN_BENCH=1 $(GO) test -timeout 2h -run '^$$|TestCountyMemoryRefusingHostileBundles' -v -bench . -benchmem -count=1 ./... | tee bench.out"
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -583,6 +583,7 @@ func putStation(w *writeTx, info StationInfo) error {
 		if err := buildRelayIndex(w.tx); err != nil {
 			return err
 		}
+		w.relayKnown = false
 	}
 	w.station = &info
 	w.after = append(w.after, func() { w.s.station = &info })

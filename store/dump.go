@@ -205,6 +205,7 @@ func rebuildDerived(w *writeTx) error {
 			return err
 		}
 	}
+	w.relayKnown = false
 	for _, b := range derivedBuckets {
 		if err := w.tx.DeleteBucket(b); err != nil && !errors.Is(err, kv.ErrNoBucket) {
 			return fmt.Errorf("rebuild: drop %s: %w", b, err)

@@ -51,7 +51,11 @@ func scopeLogKey(scope string, o OriginID, seq uint64) []byte {
 // indexForRelay records a change that entered the log, if this store
 // relays (it has the buckets).
 func (w *writeTx) indexForRelay(c *Change) error {
-	b := w.tx.Bucket(bIxScopeLog)
+	if !w.relayKnown {
+		// Looked up once per transaction: this runs for every change.
+		w.relayLog, w.relayKnown = w.tx.Bucket(bIxScopeLog), true
+	}
+	b := w.relayLog
 	if b == nil {
 		return nil
 	}
@@ -153,15 +157,27 @@ func (r *Reader) inScope(rel *Relay, o OriginID, after, upto uint64) []uint64 {
 // for each run of sequence numbers between them, so that the station's
 // log of the origin stays contiguous.
 func (r *Reader) EachRelayed(rel *Relay, o OriginID, after, upto uint64, fn func(LogEntry) error) error {
-	logB := r.tx.Bucket(bLog)
+	c := r.tx.Bucket(bLog).Cursor()
 	next := after + 1
+	var at uint64 // the log cursor's sequence number, 0 before the first
 	for _, seq := range r.inScope(rel, o, after, upto) {
 		if seq > next {
 			if err := fn(LogEntry{Skip: &Skip{Origin: o, From: next, To: seq - 1}}); err != nil {
 				return err
 			}
 		}
-		v := logB.Get(logKey(o, seq))
+		// Runs of the station's scope are neighbours in the log: step,
+		// rather than seek, to the next one.
+		var k, v []byte
+		if at != 0 && seq == at+1 {
+			k, v = c.Next()
+		} else {
+			k, v = c.Seek(logKey(o, seq))
+		}
+		at = seq
+		if !bytes.Equal(k, logKey(o, seq)) {
+			v = nil
+		}
 		if v == nil {
 			return fmt.Errorf("relay index names %s, which the log lacks", Dot{o, seq})
 		}

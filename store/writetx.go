@@ -34,6 +34,10 @@ type writeTx struct {
 	// scopeMax collects the relay index's highest sequence number per
 	// scope and origin (relay.go).
 	scopeMax map[string]uint64
+	// relayLog is the relay index bucket (nil at a station), looked up
+	// once per transaction (relayKnown).
+	relayLog   kv.Bucket
+	relayKnown bool
 	// noPending names the origins found with nothing in the pending queue
 	// in this transaction (drain).
 	noPending map[OriginID]bool
