@@ -138,7 +138,7 @@ func ioError(op string, err error) error {
 	var se *kv.StorageError
 	switch {
 	case errors.As(err, &se):
-		return &Error{Code: CodeDBError, Message: "数据库操作失败，本次操作没有写入任何内容：" + se.Error(), Err: fmt.Errorf("%s: %w", op, err)}
+		return &Error{Code: CodeDBError, Message: "数据库暂时无法使用，本次操作没有写入任何内容，请稍后重试（" + se.Error() + "）", Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, syscall.ENOSPC):
 		return &Error{Code: CodeDiskFull, Message: "磁盘空间已满，本次操作没有写入任何内容。请清理磁盘后重试", Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, bolterrors.ErrTimeout):

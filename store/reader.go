@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -20,9 +21,15 @@ type Reader struct {
 
 // View runs fn on a read-only snapshot.
 func (s *Store) View(fn func(r *Reader) error) error {
-	return s.db.View(func(tx kv.Tx) error {
+	err := s.db.View(func(tx kv.Tx) error {
 		return fn(&Reader{s: s, tx: tx})
 	})
+	if errors.As(err, new(*kv.StorageError)) {
+		// The database server failed (PostgreSQL down or unreachable):
+		// a stable code for it, whatever read was under way.
+		return ioError("read", err)
+	}
+	return err
 }
 
 // Policy is the station's policy settings.

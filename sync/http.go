@@ -190,15 +190,26 @@ func (c *Client) post(ctx context.Context, url string, body []byte, retry func(i
 		if resp.StatusCode != http.StatusOK {
 			err := serverError(resp.StatusCode, data)
 			if store.CodeOf(err) == CodeServer && resp.StatusCode >= 500 {
-				last = fmt.Errorf("server status %d", resp.StatusCode)
+				last = serverTrouble(store.MessageOf(err))
 				continue
 			}
 			return nil, err
 		}
 		return data, nil
 	}
+	if t, ok := last.(serverTrouble); ok {
+		// The server answered, but could not do it (busy, its database
+		// down): not the village's network.
+		return nil, fail(CodeServer, string(t)+"。本站数据没有丢失，稍后再同步即可，也可以用U盘导出同步文件")
+	}
 	return nil, fail(CodeNetwork, "连不上县级中心："+plainNetError(last)+"。数据没有丢失，网络恢复后再同步即可，也可以用U盘导出同步文件")
 }
+
+// serverTrouble is the county server's own account of why it could not
+// take a bundle just now.
+type serverTrouble string
+
+func (t serverTrouble) Error() string { return string(t) }
 
 // serverError turns a refusal from the county server ({"code", "message"})
 // into an error with the same code.
@@ -278,6 +289,13 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 			return
 		}
 		res, err := n.Import(body)
+		if store.CodeOf(err) == store.CodeDBError {
+			// The county's database is down or unreachable: nothing was
+			// taken, and the station tries again later.
+			log.Error("database unavailable", "message", store.MessageOf(err))
+			writeError(w, http.StatusServiceUnavailable, fail(CodeServer, "县级中心的数据库暂时无法使用"))
+			return
+		}
 		if err != nil {
 			status := http.StatusBadRequest
 			switch store.CodeOf(err) {
