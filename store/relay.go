@@ -102,29 +102,47 @@ type scopeHigh struct {
 	high  uint64
 }
 
-// RelayFor prepares a relay to a station of scope, covering the scopes
-// covers accepts. ok is false when this store keeps no relay index (a
-// station): the caller walks the log instead.
-func (r *Reader) RelayFor(covers func(scope string) bool) (rel *Relay, ok bool, err error) {
+// RelayFor prepares a relay to a station of scope: the scopes it covers
+// are scope itself, those below it (codes that start with it) and those
+// above it (the township and county codes it starts with). It reads only
+// those ranges of the index, not the whole county's. ok is false when this
+// store keeps no relay index (a station): the caller walks the log instead.
+func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 	b := r.tx.Bucket(bIxScopeOrig)
 	if b == nil {
 		return nil, false, nil
 	}
 	rel = &Relay{per: map[OriginID][]scopeHigh{}}
-	err = b.ForEach(func(k, v []byte) error {
+	add := func(k, v []byte) error {
 		if len(k) < 17 || k[len(k)-17] != 0 {
 			return fmt.Errorf("relay index: bad key %x", k)
 		}
-		scope := string(k[:len(k)-17])
-		if !covers(scope) {
-			return nil
-		}
 		var o OriginID
 		copy(o[:], k[len(k)-16:])
-		rel.per[o] = append(rel.per[o], scopeHigh{scope, getU64(v)})
+		rel.per[o] = append(rel.per[o], scopeHigh{string(k[:len(k)-17]), getU64(v)})
 		return nil
-	})
-	return rel, true, err
+	}
+	c := b.Cursor()
+	// Below and at: every key that starts with the scope.
+	for k, v := c.Seek([]byte(scope)); k != nil && bytes.HasPrefix(k, []byte(scope)); k, v = c.Next() {
+		if err := add(k, v); err != nil {
+			return nil, true, err
+		}
+	}
+	// Above: the codes of the levels a division code has (province,
+	// city, county, township) that the scope starts with, each exactly.
+	for _, n := range []int{2, 4, 6, 9} {
+		if n >= len(scope) {
+			break
+		}
+		exact := append([]byte(scope[:n]), 0)
+		for k, v := c.Seek(exact); k != nil && bytes.HasPrefix(k, exact); k, v = c.Next() {
+			if err := add(k, v); err != nil {
+				return nil, true, err
+			}
+		}
+	}
+	return rel, true, nil
 }
 
 // inScope lists origin o's sequence numbers in (after, upto] that lie in

@@ -194,7 +194,7 @@ func (n *Node) Stations() ([]StationStatus, error) {
 				return err
 			}
 			st := StationStatus{PeerState: p}
-			rel, ok, err := r.RelayFor(func(s string) bool { return ident.ScopeCovers(p.Scope, s) })
+			rel, ok, err := r.RelayFor(p.Scope)
 			if err != nil {
 				return err
 			}

@@ -146,7 +146,7 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 	var rel *store.Relay
 	if peer.Scope != "" {
 		var err error
-		if rel, _, err = r.RelayFor(func(s string) bool { return ident.ScopeCovers(peer.Scope, s) }); err != nil {
+		if rel, _, err = r.RelayFor(peer.Scope); err != nil {
 			return nil, nil, false, err
 		}
 	}
