@@ -34,6 +34,9 @@ type env struct {
 	unmasked       bool
 	now            func() time.Time
 	registry       string // "" = default; tests use "-"
+	// openStore, if set, opens the store that --data names instead of a
+	// station's file (the county command runs reports on PostgreSQL).
+	openStore func(target string, opt *store.Options) (*store.Store, error)
 }
 
 type command struct {
@@ -103,6 +106,14 @@ func (quiet) Error() string { return "reported" }
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", now: time.Now}
+	return e.main(args)
+}
+
+// MainWith is Main for another program's store: open opens what --data
+// names (a county file or a PostgreSQL database). The county command runs
+// its reports and review list through it, with the same code as a station.
+func MainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, open func(target string, opt *store.Options) (*store.Store, error)) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", now: time.Now, openStore: open}
 	return e.main(args)
 }
 
@@ -309,6 +320,9 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 	}
 	opt := e.storeOptions()
 	opt.ReadOnly = readOnly
+	if e.openStore != nil {
+		return e.openStore(path, opt)
+	}
 	if readOnly {
 		if _, err := os.Stat(path); err != nil {
 			return nil, &store.Error{Code: store.CodeNotFound, Message: "找不到数据文件 " + path + "（用 --data 指定，或先运行 cunzhan demo --out 文件 生成演示数据）"}

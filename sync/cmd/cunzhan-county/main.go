@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
 		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件 | --db postgres://…] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover, dump, migrate")
+		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -81,6 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func([]string) error{
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
 		"recover": a.recoverSnapshot, "dump": a.dump, "migrate": a.migrate,
+		"report": a.station("report"), "conflicts": a.station("conflicts"),
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
@@ -91,6 +92,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := cmd(rest[1:]); err != nil {
 		if errors.Is(err, errAlarm) {
 			return 3
+		}
+		var ex exited
+		if errors.As(err, &ex) {
+			return int(ex)
 		}
 		var u usage
 		if errors.As(err, &u) {

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/cunzhan/cunzhan/app/cli"
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/backend"
@@ -69,3 +71,22 @@ func (a *app) migrate(args []string) error {
 	return a.print(map[string]any{"keys": n, "to": backend.Redact(*to)},
 		fmt.Sprintf("已迁移 %d 条数据到 %s。原数据文件已注明迁移，此后只能只读查看；请用 --db 启动服务。", n, backend.Redact(*to)))
 }
+
+// station runs a reading command of the station's command line (report,
+// conflicts) on the county's store, file or PostgreSQL: the same code, the
+// same figures and the same review list as a station's.
+func (a *app) station(name string) func([]string) error {
+	return func(args []string) error {
+		global := []string{"--data", a.target(), "--format", a.format, name}
+		code := cli.MainWith(append(global, args...), os.Stdin, a.stdout, a.stderr, backend.Open)
+		if code != 0 {
+			return exited(code)
+		}
+		return nil
+	}
+}
+
+// exited is a command that reported its own failure and exit status.
+type exited int
+
+func (e exited) Error() string { return fmt.Sprintf("exit status %d", int(e)) }

@@ -106,6 +106,25 @@ func TestMigrateKeepsDump(t *testing.T) {
 	if masked, _, _ := county(t, "--db", url, "dump"); strings.Contains(masked, idNumber(0)) {
 		t.Error("a dump without --unmasked shows ID numbers")
 	}
+	// Reports and the review list run the station's code on either home
+	// and give the same answer.
+	for _, args := range [][]string{
+		{"report", "visit-coverage", "--month", "2025-11", "--scope", "130131190"},
+		{"report", "subsidy-roster", "--month", "2025-11"},
+		{"--format", "json", "conflicts", "--scope", "130131190201"},
+	} {
+		onFile, errOut, code := county(t, append([]string{"--data", db}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v on the file: %d %s", args, code, errOut)
+		}
+		onPG, errOut, code := county(t, append([]string{"--db", url}, args...)...)
+		if code != 0 || onPG != onFile {
+			t.Errorf("%v on PostgreSQL (%d %s) differs from the file:\n%s\n%s", args, code, errOut, onPG, onFile)
+		}
+	}
+	if _, errOut, code := county(t, "--db", url, "report", "no-such-report"); code != 1 || !strings.HasPrefix(errOut, "UNKNOWN_REPORT") {
+		t.Errorf("unknown report through the county: %d %s", code, errOut)
+	}
 }
 
 // Every command runs on PostgreSQL as on a file.
