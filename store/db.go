@@ -154,7 +154,7 @@ type Store struct {
 	policy  Policy
 
 	search searchIndex
-	locks  map[string]*sync.Mutex // see Serialize
+	locks  map[string]chan struct{} // see Serialize
 }
 
 // DefaultPath is where the station database lives unless --data says
@@ -624,26 +624,34 @@ var errStop = errors.New("stop")
 
 // Serialize holds a lock named name until the returned function is called:
 // across every server process of a shared database (kv.Locker), or within
-// this process for a file, which no other process can open meanwhile. The
-// county holds one per station while it imports that station's bundle.
+// this process for a file, which no other process can open meanwhile. It
+// waits for the lock until ctx ends. The county holds one per station
+// while it imports that station's bundle.
 func (s *Store) Serialize(ctx context.Context, name string) (func(), error) {
 	if l, ok := s.db.(kv.Locker); ok {
 		unlock, err := l.Lock(ctx, name)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, ioError("lock", err)
 		}
 		return unlock, nil
 	}
 	s.mu.Lock()
 	if s.locks == nil {
-		s.locks = map[string]*sync.Mutex{}
+		s.locks = map[string]chan struct{}{}
 	}
 	m := s.locks[name]
 	if m == nil {
-		m = &sync.Mutex{}
+		m = make(chan struct{}, 1)
 		s.locks[name] = m
 	}
 	s.mu.Unlock()
-	m.Lock()
-	return m.Unlock, nil
+	select {
+	case m <- struct{}{}:
+		return func() { <-m }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

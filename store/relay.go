@@ -104,8 +104,8 @@ type scopeHigh struct {
 
 // RelayFor prepares a relay to a station of scope: the scopes it covers
 // are scope itself, those below it (codes that start with it) and those
-// above it (the township and county codes it starts with). It reads only
-// those ranges of the index, not the whole county's. ok is false when this
+// above it (the codes it starts with), as ident.ScopeCovers says. It reads
+// only those ranges of the index, not the whole county's. ok is false when this
 // store keeps no relay index (a station): the caller walks the log instead.
 func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 	b := r.tx.Bucket(bIxScopeOrig)
@@ -129,12 +129,10 @@ func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 			return nil, true, err
 		}
 	}
-	// Above: the codes of the levels a division code has (province,
-	// city, county, township) that the scope starts with, each exactly.
-	for _, n := range []int{2, 4, 6, 9} {
-		if n >= len(scope) {
-			break
-		}
+	// Above: every code the scope starts with, each exactly (the county's
+	// and the township's; any other length, though validation lets none
+	// in, so that the index never relays less than the log would).
+	for n := 1; n < len(scope); n++ {
 		exact := append([]byte(scope[:n]), 0)
 		for k, v := c.Seek(exact); k != nil && bytes.HasPrefix(k, exact); k, v = c.Next() {
 			if err := add(k, v); err != nil {

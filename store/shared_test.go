@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -117,6 +118,13 @@ func TestSerializeAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A waiter that gives up gets its context's error, and no lock.
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	if u, err := b.Serialize(short, "import X"); err == nil {
+		u()
+		t.Fatal("a second process took a held lock")
+	}
+	cancel()
 	var order []string
 	var mu sync.Mutex
 	got := make(chan struct{})

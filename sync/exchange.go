@@ -126,6 +126,10 @@ func (n *Node) ownOrigins(r *store.Reader) map[store.OriginID]bool {
 	return mine
 }
 
+// importLockWait bounds how long an import waits for another import of the
+// same station to finish.
+const importLockWait = 20 * time.Second
+
 // errFull stops collecting when a bundle has reached its target size.
 var errFull = errors.New("bundle full")
 
@@ -346,9 +350,15 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 		return nil, err
 	}
 	// One import per sender at a time, across every server process of the
-	// county: a retry that reaches another process waits for the first.
-	unlock, err := n.s.Serialize(ctx, "import "+h.From)
+	// county: a retry that reaches another process waits a while for the
+	// first, then is told to come back (it holds an import slot meanwhile).
+	lctx, cancel := context.WithTimeout(ctx, importLockWait)
+	unlock, err := n.s.Serialize(lctx, "import "+h.From)
+	cancel()
 	if err != nil {
+		if lctx.Err() != nil {
+			return nil, fail(CodeServer, "本站的上一次同步还在县级中心处理中，请稍后再同步")
+		}
 		return nil, err
 	}
 	defer unlock()

@@ -303,6 +303,8 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 				status = http.StatusForbidden
 			case CodeTooLarge:
 				status = http.StatusRequestEntityTooLarge
+			case CodeServer:
+				status = http.StatusServiceUnavailable // come back later
 			case store.CodeDiskFull, store.CodeIO, "INTERNAL":
 				status = http.StatusInternalServerError
 			}

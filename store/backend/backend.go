@@ -6,6 +6,7 @@ package backend
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -35,16 +36,29 @@ func Open(target string, opt *store.Options) (*store.Store, error) {
 	return s, nil
 }
 
-// Redact is target without its password, for messages and logs.
+// Redact is target without its secrets (the password in the user part or
+// in the query string, an SSL key's password), for messages, logs and the
+// note a moved file keeps of where it went.
 func Redact(target string) string {
-	at := strings.LastIndex(target, "@")
-	scheme := strings.Index(target, "://")
-	if !IsPostgres(target) || at < 0 || scheme < 0 {
+	u, err := url.Parse(target)
+	if err != nil || !IsPostgres(target) {
+		if IsPostgres(target) {
+			return "postgres://（连接串无法解析）"
+		}
 		return target
 	}
-	user := target[scheme+3 : at]
-	if i := strings.Index(user, ":"); i >= 0 {
-		user = user[:i] + ":***"
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
-	return target[:scheme+3] + user + target[at:]
+	// The query is kept as written (a socket path stays readable), with
+	// the value of each secret parameter replaced.
+	pairs := strings.Split(u.RawQuery, "&")
+	for i, p := range pairs {
+		k, _, _ := strings.Cut(p, "=")
+		if k, err := url.QueryUnescape(k); err == nil && (k == "password" || k == "sslpassword") {
+			pairs[i] = k + "=xxxxx"
+		}
+	}
+	u.RawQuery = strings.Join(pairs, "&")
+	return u.String()
 }

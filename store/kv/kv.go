@@ -91,6 +91,15 @@ type Locker interface {
 // ErrNoBucket is returned by DeleteBucket for a bucket that does not exist.
 var ErrNoBucket = errors.New("bucket not found")
 
+// MaxKeySize is the longest key a Put takes, on every backend alike: a
+// PostgreSQL index entry holds at most about 2,700 bytes (bbolt takes 32
+// KiB), and a key that one home takes and the other refuses would stop a
+// county's move or a station's bundle on one of them only.
+const MaxKeySize = 2048
+
+// ErrKeyTooLarge refuses a key longer than MaxKeySize.
+var ErrKeyTooLarge = errors.New("key too large")
+
 // StorageError is a failure of the database server under a kv backend
 // (connection lost, statement refused), as opposed to a rule of the store.
 type StorageError struct {

@@ -77,8 +77,13 @@ func (t Tx) Size() int64 { return t.T.Size() }
 // Bucket is a bbolt bucket.
 type Bucket struct{ B *bolt.Bucket }
 
-func (b Bucket) Get(key []byte) []byte                    { return b.B.Get(key) }
-func (b Bucket) Put(key, value []byte) error              { return b.B.Put(key, value) }
+func (b Bucket) Get(key []byte) []byte { return b.B.Get(key) }
+func (b Bucket) Put(key, value []byte) error {
+	if len(key) > kv.MaxKeySize {
+		return kv.ErrKeyTooLarge
+	}
+	return b.B.Put(key, value)
+}
 func (b Bucket) Delete(key []byte) error                  { return b.B.Delete(key) }
 func (b Bucket) ForEach(fn func(k, v []byte) error) error { return b.B.ForEach(fn) }
 func (b Bucket) Cursor() kv.Cursor                        { return b.B.Cursor() }

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cunzhan/cunzhan/store/kv"
 )
@@ -20,6 +21,63 @@ func Run(t *testing.T, open func(t *testing.T) kv.DB) {
 	t.Run("RollbackLeavesNothing", func(t *testing.T) { rollback(t, open(t)) })
 	t.Run("CursorMatchesModel", func(t *testing.T) { cursorModel(t, open(t)) })
 	t.Run("WritesSeenInsideTx", func(t *testing.T) { ownWrites(t, open(t)) })
+	t.Run("PanicRollsBack", func(t *testing.T) { panicRollsBack(t, open(t)) })
+	t.Run("KeyLimits", func(t *testing.T) { keyLimits(t, open(t)) })
+}
+
+// panicRollsBack: a panic inside Update leaves nothing written and no
+// lock held: the next writer goes on.
+func panicRollsBack(t *testing.T, db kv.DB) {
+	func() {
+		defer func() { recover() }()
+		db.Update(func(tx kv.Tx) error {
+			b, _ := tx.CreateBucketIfNotExists([]byte("p"))
+			b.Put([]byte("k"), []byte("v"))
+			panic("a bug")
+		})
+	}()
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Update(func(tx kv.Tx) error {
+			if b := tx.Bucket([]byte("p")); b != nil && b.Get([]byte("k")) != nil {
+				t.Error("a write of the panicking transaction was kept")
+			}
+			_, err := tx.CreateBucketIfNotExists([]byte("q"))
+			return err
+		})
+	}()
+	select {
+	case err := <-done:
+		must(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("after a panic in Update the next write never got the lock")
+	}
+}
+
+// keyLimits: the longest key is taken and one byte more refused alike on
+// every home; Seek(nil) is Seek of the empty key, the first key.
+func keyLimits(t *testing.T, db kv.DB) {
+	long := bytes.Repeat([]byte{0xff}, kv.MaxKeySize)
+	must(t, db.Update(func(tx kv.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("l"))
+		must(t, err)
+		must(t, b.Put(long, []byte("v")))
+		must(t, b.Put([]byte{0x01}, []byte("first")))
+		if err := b.Put(append(long, 0), []byte("v")); !errors.Is(err, kv.ErrKeyTooLarge) {
+			t.Errorf("a key of %d bytes: %v, want ErrKeyTooLarge", kv.MaxKeySize+1, err)
+		}
+		return nil
+	}))
+	must(t, db.View(func(tx kv.Tx) error {
+		b := tx.Bucket([]byte("l"))
+		if v := b.Get(long); string(v) != "v" {
+			t.Errorf("the longest key reads back %q", v)
+		}
+		if k, _ := b.Cursor().Seek(nil); !bytes.Equal(k, []byte{0x01}) {
+			t.Errorf("Seek(nil) = %x, want the first key", k)
+		}
+		return nil
+	}))
 }
 
 func must(t *testing.T, err error) {

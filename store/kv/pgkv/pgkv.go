@@ -43,8 +43,13 @@ func lockKey(schema string) int64 {
 // them: enough for large statements, few enough to bound memory.
 const flushAt = 8192
 
-// pageSize bounds the rows a cursor fetches at once.
-const pageSize = 512
+// A cursor fetches firstPage rows after a jump (First, Last, Seek): often
+// only a few are read before the next jump. Walking on doubles the page up
+// to pageSize.
+const (
+	firstPage = 16
+	pageSize  = 512
+)
 
 const schema = `
 CREATE TABLE IF NOT EXISTS cz_bucket (
@@ -72,6 +77,20 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("数据库地址不对：%w", err)
+	}
+	// A server process that vanishes mid-transaction (power cut, a cut
+	// cable: no FIN reaches the database) would hold the county's write
+	// lock until TCP gave up, hours later. These end its session sooner,
+	// unless the connection string says otherwise.
+	for k, v := range map[string]string{
+		"idle_in_transaction_session_timeout": "300000", // ms
+		"tcp_keepalives_idle":                 "60",
+		"tcp_keepalives_interval":             "10",
+		"tcp_keepalives_count":                "6",
+	} {
+		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {
+			cfg.ConnConfig.RuntimeParams[k] = v
+		}
 	}
 	if !strings.Contains(url, "pool_max_conns") {
 		// Each import holds a connection for its station's lock beside the
@@ -158,6 +177,12 @@ func (d *DB) run(opt pgx.TxOptions, writable bool, fn func(kv.Tx) error) (err er
 	t := &tx{ctx: d.ctx, pg: pt, writable: writable}
 	lock := d.lock
 	defer func() {
+		if p := recover(); p != nil {
+			// A panic in fn must not leave the transaction open: it holds
+			// the write lock of every server process on this database.
+			_ = pt.Rollback(context.WithoutCancel(d.ctx))
+			panic(p)
+		}
 		if err != nil {
 			_ = pt.Rollback(context.WithoutCancel(d.ctx))
 		}
@@ -420,6 +445,9 @@ func (b *bucket) Put(key, value []byte) error {
 	if len(key) == 0 {
 		return errors.New("put: empty key")
 	}
+	if len(key) > kv.MaxKeySize {
+		return kv.ErrKeyTooLarge
+	}
 	if b.pending == nil {
 		b.pending = map[string][]byte{}
 	}
@@ -535,6 +563,7 @@ func (b *bucket) Cursor() kv.Cursor { return &cursor{b: b} }
 // end fetches the next page from the key it stands on.
 type cursor struct {
 	b       *bucket
+	limit   int // rows of the next page
 	keys    [][]byte
 	vals    [][]byte
 	i       int
@@ -563,7 +592,7 @@ func (c *cursor) fetch(cond string, key []byte, forward bool) (k, v []byte) {
 		q += " AND k " + cond + " $2"
 		args = append(args, key)
 	}
-	q += fmt.Sprintf(" ORDER BY k %s LIMIT %d", order, pageSize)
+	q += fmt.Sprintf(" ORDER BY k %s LIMIT %d", order, c.limit)
 	rows, err := t.pg.Query(t.ctx, q, args...)
 	if err != nil {
 		t.fail(&kv.StorageError{Op: "cursor", Err: err})
@@ -585,7 +614,7 @@ func (c *cursor) fetch(cond string, key []byte, forward bool) (k, v []byte) {
 		t.fail(&kv.StorageError{Op: "cursor", Err: err})
 		return nil, nil
 	}
-	c.done = len(c.keys) < pageSize
+	c.done = len(c.keys) < c.limit
 	return c.at()
 }
 
@@ -596,9 +625,19 @@ func (c *cursor) at() (k, v []byte) {
 	return c.keys[c.i], c.vals[c.i]
 }
 
-func (c *cursor) First() (k, v []byte)           { return c.fetch("", nil, true) }
-func (c *cursor) Last() (k, v []byte)            { return c.fetch("", nil, false) }
-func (c *cursor) Seek(seek []byte) (k, v []byte) { return c.fetch(">=", seek, true) }
+func (c *cursor) First() (k, v []byte) { c.limit = firstPage; return c.fetch("", nil, true) }
+func (c *cursor) Last() (k, v []byte)  { c.limit = firstPage; return c.fetch("", nil, false) }
+
+func (c *cursor) Seek(seek []byte) (k, v []byte) {
+	if seek == nil {
+		seek = []byte{} // bbolt's nil is the empty key, not SQL's NULL
+	}
+	c.limit = firstPage
+	return c.fetch(">=", seek, true)
+}
+
+// more grows the page for a walk that goes on.
+func (c *cursor) more() { c.limit = min(2*c.limit, pageSize) }
 
 func (c *cursor) Next() (k, v []byte) {
 	cur, _ := c.at()
@@ -615,6 +654,7 @@ func (c *cursor) Next() (k, v []byte) {
 			return nil, nil
 		}
 	}
+	c.more()
 	return c.fetch(">", cur, true)
 }
 
@@ -633,5 +673,6 @@ func (c *cursor) Prev() (k, v []byte) {
 			return nil, nil
 		}
 	}
+	c.more()
 	return c.fetch("<", cur, false)
 }
