@@ -87,6 +87,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBody$$' -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz '^FuzzImportSigned$$' -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz '^FuzzApplyOrder$$' -fuzztime $(FUZZTIME) ./store/
 
 bench: deps
 	$(call ensure,$(PG_PKGS))
