@@ -113,24 +113,7 @@ func BenchmarkThousandStationsTwoServers(b *testing.B) {
 		}
 		srv2 := httptest.NewServer(other.Handler(nil, ""))
 		defer srv2.Close()
-		var nodes []*Node
-		for k := 0; k < stations; k++ {
-			village := fmt.Sprintf("130131%03d%03d", 100+k/100, 200+k%100)
-			n := w.station(village, fmt.Sprintf("站%d", k))
-			err := n.s.Batch(func(bt *store.Batch) error {
-				for j := 0; j < 20; j++ {
-					h := &store.Household{HouseholdNo: fmt.Sprintf("%s-%02d", village, j), VillageCode: village, HouseholdType: "一般农户"}
-					if _, err := bt.Create(h, "录入员"); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			nodes = append(nodes, n)
-		}
+		nodes := stationsWithNews(b, w, stations, func(k int) string { return fmt.Sprintf("130131%03d%03d", 100+k/100, 200+k%100) })
 		client := &Client{HTTP: &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: stations}}, Retries: 1}
 		lat := make([]time.Duration, stations)
 		errs := make([]error, stations)

@@ -276,24 +276,7 @@ func BenchmarkCountyUnderLoad(b *testing.B) {
 	const stations = 200
 	for i := 0; i < b.N; i++ {
 		w := newWorld(b)
-		var nodes []*Node
-		for k := 0; k < stations; k++ {
-			village := fmt.Sprintf("130131190%03d", 201+k)
-			n := w.station(village, fmt.Sprintf("站%d", k))
-			err := n.s.Batch(func(bt *store.Batch) error {
-				for j := 0; j < 20; j++ {
-					h := &store.Household{HouseholdNo: fmt.Sprintf("%s-%02d", village, j), VillageCode: village, HouseholdType: "一般农户"}
-					if _, err := bt.Create(h, "录入员"); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			nodes = append(nodes, n)
-		}
+		nodes := stationsWithNews(b, w, stations, func(k int) string { return fmt.Sprintf("130131190%03d", 201+k) })
 		client := &Client{HTTP: &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: stations}}, Retries: 1}
 		lat := make([]time.Duration, stations)
 		errs := make([]error, stations)
@@ -327,6 +310,30 @@ func BenchmarkCountyUnderLoad(b *testing.B) {
 		b.ReportMetric(float64(lat[stations*99/100].Milliseconds()), "p99-ms")
 		b.ReportMetric(float64(wall.Milliseconds()), "all-ms")
 	}
+}
+
+// stationsWithNews enrols n stations of the villages village(k) gives,
+// each with 20 new households not yet synced.
+func stationsWithNews(b *testing.B, w *world, n int, village func(k int) string) []*Node {
+	var nodes []*Node
+	for k := 0; k < n; k++ {
+		v := village(k)
+		node := w.station(v, fmt.Sprintf("站%d", k))
+		err := node.s.Batch(func(bt *store.Batch) error {
+			for j := 0; j < 20; j++ {
+				h := &store.Household{HouseholdNo: fmt.Sprintf("%s-%02d", v, j), VillageCode: v, HouseholdType: "一般农户"}
+				if _, err := bt.Create(h, "录入员"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = append(nodes, node)
+	}
+	return nodes
 }
 
 // BenchmarkFullReplicationHTTP: a new station receives 100,000 records of

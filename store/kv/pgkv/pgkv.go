@@ -639,31 +639,18 @@ func (c *cursor) Seek(seek []byte) (k, v []byte) {
 // more grows the page for a walk that goes on.
 func (c *cursor) more() { c.limit = min(2*c.limit, pageSize) }
 
-func (c *cursor) Next() (k, v []byte) {
-	cur, _ := c.at()
-	if cur == nil {
-		return nil, nil
-	}
-	if c.forward {
-		if c.i+1 < len(c.keys) {
-			c.i++
-			return c.at()
-		}
-		if c.done {
-			c.i = len(c.keys)
-			return nil, nil
-		}
-	}
-	c.more()
-	return c.fetch(">", cur, true)
-}
+func (c *cursor) Next() (k, v []byte) { return c.step(true) }
+func (c *cursor) Prev() (k, v []byte) { return c.step(false) }
 
-func (c *cursor) Prev() (k, v []byte) {
+// step moves one key on in a direction: within the page if it was fetched
+// that way and goes on, else by fetching the next page from the key the
+// cursor stands on.
+func (c *cursor) step(forward bool) (k, v []byte) {
 	cur, _ := c.at()
 	if cur == nil {
 		return nil, nil
 	}
-	if !c.forward {
+	if c.forward == forward {
 		if c.i+1 < len(c.keys) {
 			c.i++
 			return c.at()
@@ -674,5 +661,8 @@ func (c *cursor) Prev() (k, v []byte) {
 		}
 	}
 	c.more()
+	if forward {
+		return c.fetch(">", cur, true)
+	}
 	return c.fetch("<", cur, false)
 }
