@@ -99,7 +99,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("连接数据库：%w", err)
+		return nil, err
 	}
 	d := &DB{pool: pool, ctx: ctx}
 	// Two processes starting at once on an empty database must not both
@@ -121,7 +121,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	})
 	if err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("连接数据库：%w", err)
+		return nil, err
 	}
 	return d, nil
 }

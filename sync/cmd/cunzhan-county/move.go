@@ -12,6 +12,7 @@ import (
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/kv/pgkv"
+	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
 // dump writes the county's whole state (or one scope's) as canonical JSON:
@@ -51,6 +52,9 @@ func (a *app) migrate(args []string) error {
 	if *from == "" || !backend.IsPostgres(*to) {
 		return usage("用法：migrate --from 数据文件 --to postgres://…")
 	}
+	if _, err := os.Stat(*from); err != nil {
+		return &store.Error{Code: store.CodeNotFound, Message: "找不到县级中心数据文件：" + *from}
+	}
 	src, err := store.Open(*from, nil)
 	if err != nil {
 		if store.CodeOf(err) == store.CodeLocked {
@@ -59,6 +63,9 @@ func (a *app) migrate(args []string) error {
 		return err
 	}
 	defer src.Close()
+	if n, err := czsync.Open(src); err != nil || n.Role() != czsync.RoleCounty {
+		return &store.Error{Code: "NOT_COUNTY", Message: "这不是已初始化的县级中心数据文件，不迁移：" + *from}
+	}
 	dst, err := pgkv.Open(context.Background(), *to)
 	if err != nil {
 		return &store.Error{Code: "DB_CONNECT", Message: "连接 PostgreSQL 数据库失败：" + err.Error(), Err: err}

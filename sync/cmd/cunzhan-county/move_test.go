@@ -98,6 +98,16 @@ func TestMigrateKeepsDump(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "130131190201-01") || !strings.Contains(out, "130131190202-01") {
 		t.Errorf("stations on PostgreSQL: %s %s", out, errOut)
 	}
+	if _, errOut, code := county(t, "migrate", "--from", filepath.Join(t.TempDir(), "none.db"), "--to", url); code != 1 || !strings.HasPrefix(errOut, store.CodeNotFound) {
+		t.Errorf("migrate from a file that is not there: %d %s", code, errOut)
+	}
+	station := filepath.Join(t.TempDir(), "station.db")
+	if s, err := store.Open(station, &store.Options{RegistryDir: "-"}); err == nil {
+		s.Close()
+	}
+	if _, errOut, code := county(t, "migrate", "--from", station, "--to", pgtest.URL(t)); code != 1 || !strings.HasPrefix(errOut, "NOT_COUNTY") {
+		t.Errorf("migrate of a file that is not a county: %d %s", code, errOut)
+	}
 	other := filepath.Join(t.TempDir(), "other.db")
 	county(t, "--data", other, "init", "--county", "130132", "--name", "另一县")
 	if _, errOut, code := county(t, "migrate", "--from", other, "--to", url); code != 1 || !strings.HasPrefix(errOut, "MOVE_TARGET") {
