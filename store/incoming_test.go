@@ -52,6 +52,15 @@ func TestIncomingCheckTakesConcurrentCrossFieldBreaks(t *testing.T) {
 		if err := check.Check(empty); CodeOf(err) != CodeInvalidChange {
 			t.Errorf("a record of nothing but a deletion mark: %v", err)
 		}
+		// A scope that is no division code's shape: the relay would
+		// reach stations by accident with it.
+		for _, scope := range []string{"1301311902", "13013119020１", "130131190201x", ""} {
+			odd := &Change{Origin: village, Seq: 5, HLC: 1 << 50, Scope: scope, Kind: KindHousehold, Record: uuid.New(), Schema: SchemaVersion,
+				Fields: []Field{{Name: "household_no", Value: []byte(`"X1"`)}}}
+			if err := check.Check(odd); CodeOf(err) != CodeInvalidChange {
+				t.Errorf("a change filed under scope %q: %v", scope, err)
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -32,6 +32,16 @@ func (s *Store) View(fn func(r *Reader) error) error {
 	return err
 }
 
+// Prefetch reads the given records' states ahead in one round trip where
+// the storage is a database server (a bundle's checks look each one up).
+func (r *Reader) Prefetch(ids []uuid.UUID) {
+	keys := make([][]byte, len(ids))
+	for i := range ids {
+		keys[i] = ids[i][:]
+	}
+	kv.Prefetch(r.tx.Bucket(bRec), keys)
+}
+
 // Policy is the station's policy settings.
 func (r *Reader) Policy() *Policy {
 	if r.w != nil {

@@ -129,10 +129,14 @@ func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 			return nil, true, err
 		}
 	}
-	// Above: every code the scope starts with, each exactly (the county's
-	// and the township's; any other length, though validation lets none
-	// in, so that the index never relays less than the log would).
-	for n := 1; n < len(scope); n++ {
+	// Above: the county and township codes the scope starts with, each
+	// exactly. Scopes have 6, 9 or 12 digits: a save derives them from a
+	// division code, and the county refuses a station's change of any
+	// other shape (IncomingCheck).
+	for _, n := range []int{6, 9} {
+		if n >= len(scope) {
+			break
+		}
 		exact := append([]byte(scope[:n]), 0)
 		for k, v := c.Seek(exact); k != nil && bytes.HasPrefix(k, exact); k, v = c.Next() {
 			if err := add(k, v); err != nil {

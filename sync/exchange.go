@@ -425,6 +425,11 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 	bind := map[store.OriginID]bool{}
 	owners := map[store.OriginID]string{}
 	err := n.s.View(func(r *store.Reader) error {
+		ids := make([]uuid.UUID, len(e.Changes))
+		for i, c := range e.Changes {
+			ids[i] = c.Record
+		}
+		r.Prefetch(ids)
 		b := r.SyncBucket(bucketOrigins)
 		for _, c := range e.Changes {
 			if !strings.HasPrefix(c.Scope, peer.Scope) {
