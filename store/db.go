@@ -64,6 +64,9 @@ var (
 	mStation = []byte("station")
 	mPolicy  = []byte("policy")
 	mCreated = []byte("created")
+	// mSearchGen counts the commits that changed the name index, on a
+	// database several processes share (see searchIndex.gen).
+	mSearchGen = []byte("search_gen")
 )
 
 // dbSchema is the layout version of the bbolt file.

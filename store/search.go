@@ -81,6 +81,11 @@ type searchIndex struct {
 	// pos finds an entry by id; it is made at the first commit that
 	// changes a name, so that a session that only reads never holds it.
 	pos map[uuid.UUID]int32
+	// gen is the database's count of commits that changed names, as of
+	// this copy. Where other processes write the same database, a copy
+	// whose gen is not the database's is read again: it misses their
+	// saves. (A file has one writer, this process; gen stays 0.)
+	gen uint64
 }
 
 // add appends an entry (x.mu held for writing).
@@ -109,21 +114,36 @@ type searchOp struct {
 	val []byte // nil: delete
 }
 
-// ensure loads the index from the bucket on first use.
+// ensure loads the index from the bucket on first use, and again when
+// another process has changed names since.
 func (x *searchIndex) ensure(s *Store) error {
+	shared := s.db.Shared()
+	var dbGen uint64
+	if shared {
+		err := s.db.View(func(tx kv.Tx) error {
+			dbGen = getU64(tx.Bucket(bMeta).Get(mSearchGen))
+			return nil
+		})
+		if err != nil {
+			return ioError("search", err)
+		}
+	}
 	x.mu.RLock()
-	built := x.built
+	fresh := x.built && x.gen == dbGen
 	x.mu.RUnlock()
-	if built {
+	if fresh {
 		return nil
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.built {
+	if x.built && x.gen == dbGen {
 		return nil
 	}
 	x.entries, x.groups, x.groupOf, x.pos = nil, nil, map[searchGroup]uint32{}, nil
 	err := s.db.View(func(tx kv.Tx) error {
+		if shared {
+			x.gen = getU64(tx.Bucket(bMeta).Get(mSearchGen))
+		}
 		err := tx.Bucket(bIxSearch).ForEach(func(k, v []byte) error {
 			if e, g, ok := decodeSearch(k, v); ok {
 				x.add(e, g)
@@ -143,13 +163,21 @@ func (x *searchIndex) ensure(s *Store) error {
 	return err
 }
 
-// apply brings the in-memory copy up to date after a commit.
-func (x *searchIndex) apply(ops []searchOp) {
+// apply brings the in-memory copy up to date after a commit that took the
+// database's name count from was to now. A copy that was not at was has
+// missed another process's commit: it is dropped and read again when next
+// asked.
+func (x *searchIndex) apply(ops []searchOp, was, now uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.built {
 		return
 	}
+	if x.gen != was {
+		x.built, x.entries, x.groups, x.groupOf, x.pos = false, nil, nil, nil, nil
+		return
+	}
+	x.gen = now
 	if x.pos == nil {
 		x.pos = make(map[uuid.UUID]int32, len(x.entries))
 		for i := range x.entries {

@@ -154,3 +154,54 @@ func TestSerializeAcrossProcesses(t *testing.T) {
 		t.Fatalf("order %v: the second process did not wait", order)
 	}
 }
+
+// Each server process keeps the name search in memory; a name another
+// process saved is found all the same, and so is its own.
+func TestSearchSeesOtherProcessesSaves(t *testing.T) {
+	url := pgtest.URL(t)
+	a := openShared(t, url)
+	if err := a.SetStation("130131000000-01", "平山县级中心"); err != nil {
+		t.Fatal(err)
+	}
+	b := openShared(t, url)
+	find := func(s *Store, q string) []string {
+		var names []string
+		s.View(func(r *Reader) error {
+			hits, _, err := r.Search(q, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				names = append(names, h.Name)
+			}
+			return nil
+		})
+		return names
+	}
+	person := func(s *Store, no, name, id string) {
+		h := newHousehold(t, s, no)
+		newPerson(t, s, h, name, id)
+	}
+	person(a, "130131190201-S1", "王秀兰", idFor(1))
+	if got := find(b, "wxl"); len(got) != 1 {
+		t.Fatalf("b finds %v for wxl", got)
+	}
+	person(a, "130131190201-S2", "李桂英", idFor(2))
+	if got := find(b, "lgy"); len(got) != 1 {
+		t.Fatalf("b's search misses a name a saved after b's first search: %v", got)
+	}
+	person(b, "130131190201-S3", "张淑珍", idFor(3))
+	if got := find(b, "zsz"); len(got) != 1 {
+		t.Fatalf("b misses its own save: %v", got)
+	}
+	if got := find(a, "zsz"); len(got) != 1 {
+		t.Fatalf("a misses b's save: %v", got)
+	}
+	// a saved while b's copy was current; b then saved on top: b's copy,
+	// updated by its own commit only, must not pass for fresh.
+	person(a, "130131190201-S4", "刘凤兰", idFor(4))
+	person(b, "130131190201-S5", "陈玉梅", idFor(5))
+	if got := find(b, "lfl"); len(got) != 1 {
+		t.Fatalf("b misses a's save made just before its own: %v", got)
+	}
+}

@@ -95,6 +95,7 @@ func (s *Store) update(fn func(w *writeTx) error) error {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
 	var w *writeTx
+	var genWas, genNow uint64
 	err := s.db.Update(func(tx kv.Tx) error {
 		if s.db.Shared() {
 			// Another server process may have written since our last
@@ -103,12 +104,22 @@ func (s *Store) update(fn func(w *writeTx) error) error {
 			if err := s.load(tx); err != nil {
 				return err
 			}
+			genWas = getU64(tx.Bucket(bMeta).Get(mSearchGen))
 		}
+		genNow = genWas
 		w = s.newWriteTx(tx)
 		if err := fn(w); err != nil {
 			return err
 		}
-		return w.finish()
+		if err := w.finish(); err != nil {
+			return err
+		}
+		if s.db.Shared() && len(w.searchOps) > 0 {
+			// Tell the other processes' copies of the name index.
+			genNow = genWas + 1
+			return tx.Bucket(bMeta).Put(mSearchGen, u64(genNow))
+		}
+		return nil
 	})
 	if err != nil {
 		return ioError("save", err)
@@ -121,7 +132,7 @@ func (s *Store) update(fn func(w *writeTx) error) error {
 	}
 	s.mu.Unlock()
 	if len(w.searchOps) > 0 {
-		s.search.apply(w.searchOps)
+		s.search.apply(w.searchOps, genWas, genNow)
 	}
 	s.remember()
 	return nil
