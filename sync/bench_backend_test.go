@@ -1,13 +1,9 @@
 package sync
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sort"
-	stdsync "sync"
 	"testing"
 	"time"
 
@@ -114,47 +110,23 @@ func BenchmarkThousandStationsTwoServers(b *testing.B) {
 		srv2 := httptest.NewServer(other.Handler(nil, ""))
 		defer srv2.Close()
 		nodes := stationsWithNews(b, w, stations, func(k int) string { return fmt.Sprintf("130131%03d%03d", 100+k/100, 200+k%100) })
-		client := &Client{HTTP: &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: stations}}, Retries: 1}
-		lat := make([]time.Duration, stations)
-		errs := make([]error, stations)
-		var wg stdsync.WaitGroup
-		start := time.Now()
-		for k, n := range nodes {
-			server := w.srv.URL
+		r := syncAtOnce(w, nodes, func(k int) string {
 			if k%2 == 1 {
-				server = srv2.URL
+				return srv2.URL
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				t0 := time.Now()
-				_, errs[k] = n.Sync(context.Background(), server, client, nil)
-				lat[k] = time.Since(t0)
-			}()
-		}
-		wg.Wait()
-		wall := time.Since(start)
-		failed, lost := 0, 0
-		for _, err := range errs {
+			return w.srv.URL
+		}, 10*time.Minute)
+		failed := 0
+		for _, err := range r.errs {
 			if err != nil {
 				failed++
 			}
 		}
-		have, _ := w.county.s.Have()
-		for _, n := range nodes {
-			own, _ := n.s.Have()
-			if have[n.s.Origin()] != own[n.s.Origin()] {
-				lost++
-			}
-		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		b.ReportMetric(float64(failed), "errors")
-		b.ReportMetric(float64(lost), "stations-missing-changes")
-		b.ReportMetric(float64(lat[stations/2].Milliseconds()), "p50-ms")
-		b.ReportMetric(float64(lat[stations*99/100].Milliseconds()), "p99-ms")
-		b.ReportMetric(float64(wall.Milliseconds()), "all-ms")
+		b.ReportMetric(float64(r.lost), "stations-missing-changes")
+		r.report(b)
 		if failed > 0 {
-			b.Fatalf("%d of %d syncs failed: %v", failed, stations, firstErr(errs))
+			b.Fatalf("%d of %d syncs failed: %v", failed, stations, firstErr(r.errs))
 		}
 	}
 }

@@ -277,39 +277,61 @@ func BenchmarkCountyUnderLoad(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		w := newWorld(b)
 		nodes := stationsWithNews(b, w, stations, func(k int) string { return fmt.Sprintf("130131190%03d", 201+k) })
-		client := &Client{HTTP: &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: stations}}, Retries: 1}
-		lat := make([]time.Duration, stations)
-		errs := make([]error, stations)
-		var wg stdsync.WaitGroup
-		start := time.Now()
-		for k, n := range nodes {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				t0 := time.Now()
-				_, errs[k] = n.Sync(context.Background(), "", client, nil)
-				lat[k] = time.Since(t0)
-			}()
-		}
-		wg.Wait()
-		wall := time.Since(start)
-		for k, err := range errs {
+		r := syncAtOnce(w, nodes, func(int) string { return "" }, 5*time.Minute)
+		for k, err := range r.errs {
 			if err != nil {
 				b.Fatalf("station %d: %v", k, err)
 			}
 		}
-		have, _ := w.county.s.Have()
-		for _, n := range nodes {
-			own, _ := n.s.Have()
-			if have[n.s.Origin()] != own[n.s.Origin()] {
-				b.Fatalf("county lacks changes of %s", n.s.Station().Code)
-			}
+		if r.lost > 0 {
+			b.Fatalf("county lacks changes of %d stations", r.lost)
 		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		b.ReportMetric(float64(lat[stations/2].Milliseconds()), "p50-ms")
-		b.ReportMetric(float64(lat[stations*99/100].Milliseconds()), "p99-ms")
-		b.ReportMetric(float64(wall.Milliseconds()), "all-ms")
+		r.report(b)
 	}
+}
+
+// atOnce is what a crowd of stations syncing at the same moment met.
+type atOnce struct {
+	lat  []time.Duration // sorted
+	errs []error         // by station
+	wall time.Duration
+	lost int // stations whose own changes the county lacks afterwards
+}
+
+// syncAtOnce has every node sync at the same moment with the server
+// serverFor(k) names ("" its own), over loopback HTTP.
+func syncAtOnce(w *world, nodes []*Node, serverFor func(k int) string, timeout time.Duration) atOnce {
+	client := &Client{HTTP: &http.Client{Timeout: timeout, Transport: &http.Transport{MaxIdleConnsPerHost: len(nodes)}}, Retries: 1}
+	r := atOnce{lat: make([]time.Duration, len(nodes)), errs: make([]error, len(nodes))}
+	var wg stdsync.WaitGroup
+	start := time.Now()
+	for k, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			_, r.errs[k] = n.Sync(context.Background(), serverFor(k), client, nil)
+			r.lat[k] = time.Since(t0)
+		}()
+	}
+	wg.Wait()
+	r.wall = time.Since(start)
+	have, _ := w.county.s.Have()
+	for _, n := range nodes {
+		own, _ := n.s.Have()
+		if have[n.s.Origin()] != own[n.s.Origin()] {
+			r.lost++
+		}
+	}
+	sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
+	return r
+}
+
+func (r atOnce) report(b *testing.B) {
+	n := len(r.lat)
+	b.ReportMetric(float64(r.lat[n/2].Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(r.lat[n*99/100].Milliseconds()), "p99-ms")
+	b.ReportMetric(float64(r.wall.Milliseconds()), "all-ms")
 }
 
 // stationsWithNews enrols n stations of the villages village(k) gives,
