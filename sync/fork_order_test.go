@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -14,23 +13,14 @@ import (
 // review), at the station and at the county.
 func TestForkRepairKeepsTheStationsOwnOrder(t *testing.T) {
 	w := newWorld(t)
-	a := w.station("130131190201", "甲村服务点")
-	r1 := household(t, a, "130131190201-B1", "130131190201")
-	w.sync(a)
-	backup, _ := os.ReadFile(a.s.Path())
-	e, _ := store.GetAs[*store.Household](a.s, r1.ID)
-	e.GroupName = "二组"
-	a.s.Save(e, "x")
+	a, r1, backup := backedUp(t, w)
+	setGroup(t, a.s, r1.ID, "二组")
 	w.sync(a)
 	n := restoreInPlace(t, a, backup)
 	s := n.s
 	r3 := household(t, n, "130131190201-B3", "130131190201")
 	for _, g := range []string{"一组", "五组", "六组"} {
-		h, _ := store.GetAs[*store.Household](s, r3.ID)
-		h.GroupName = g
-		if _, err := s.Save(h, "x"); err != nil {
-			t.Fatal(err)
-		}
+		setGroup(t, s, r3.ID, g)
 	}
 	for i := 0; i < 2; i++ {
 		if _, err := n.Sync(context.Background(), "", w.client, nil); err != nil {

@@ -2,11 +2,8 @@ package sync
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/cunzhan/cunzhan/store"
 )
 
 // A station restored in place saves R3, then imports a county bundle that
@@ -16,15 +13,8 @@ import (
 // diverge for good), and everything must converge.
 func TestRestoredStationImportsAStaleCountyBundleFirst(t *testing.T) {
 	w := newWorld(t)
-	a := w.station("130131190201", "甲村服务点")
-	r1 := household(t, a, "130131190201-B1", "130131190201")
-	w.sync(a)
-	backup, _ := os.ReadFile(a.s.Path())
-	e, _ := store.GetAs[*store.Household](a.s, r1.ID)
-	e.GroupName = "二组"
-	if _, err := a.s.Save(e, "x"); err != nil {
-		t.Fatal(err)
-	}
+	a, r1, backup := backedUp(t, w)
+	setGroup(t, a.s, r1.ID, "二组")
 	r2 := household(t, a, "130131190201-B2", "130131190201")
 	w.sync(a)
 	// a reply the county wrote for the stick, not yet carried back

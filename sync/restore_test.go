@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 )
 
@@ -19,32 +21,14 @@ import (
 // two edits of the same field surface for review; the person is told.
 func TestBackupCopiedBackInPlaceConverges(t *testing.T) {
 	w := newWorld(t)
-	a := w.station("130131190201", "甲村服务点")
-	r1 := household(t, a, "130131190201-B1", "130131190201")
-	w.sync(a)
-	backup, err := os.ReadFile(a.s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit := func(s *store.Store, group string) {
-		t.Helper()
-		e, err := s.Get(r1.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := e.(*store.Household)
-		h.GroupName = group
-		if _, err := s.Save(h, "操作员乙"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit(a.s, "二组") // R2
+	a, r1, backup := backedUp(t, w)
+	setGroup(t, a.s, r1.ID, "二组") // R2
 	r2 := household(t, a, "130131190201-B2", "130131190201")
 	w.sync(a)
 	origin := a.s.Origin()
 	n := restoreInPlace(t, a, backup)
 	s := n.s
-	edit(s, "三组") // R3, under numbers the county holds with R2
+	setGroup(t, s, r1.ID, "三组") // R3, under numbers the county holds with R2
 	r3 := household(t, n, "130131190201-B3", "130131190201")
 
 	var alarms []string
@@ -101,6 +85,33 @@ func TestBackupCopiedBackInPlaceConverges(t *testing.T) {
 		if len(p.Forked) != 0 {
 			t.Errorf("the county still lists the station as forked after the repair: %v", p.Forked)
 		}
+	}
+}
+
+// backedUp is a village station that has saved household B1 and synced it,
+// and the copy of its file taken then.
+func backedUp(t *testing.T, w *world) (*Node, *store.Household, []byte) {
+	t.Helper()
+	a := w.station("130131190201", "甲村服务点")
+	r1 := household(t, a, "130131190201-B1", "130131190201")
+	w.sync(a)
+	backup, err := os.ReadFile(a.s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, r1, backup
+}
+
+// setGroup saves a household's group.
+func setGroup(t *testing.T, s *store.Store, id uuid.UUID, group string) {
+	t.Helper()
+	h, err := store.GetAs[*store.Household](s, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.GroupName = group
+	if _, err := s.Save(h, "操作员乙"); err != nil {
+		t.Fatal(err)
 	}
 }
 
