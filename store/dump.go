@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/google/uuid"
@@ -195,18 +196,11 @@ func rebuildTx(tx kv.Tx) error {
 }
 
 func rebuildDerived(w *writeTx) error {
+	buckets := derivedBuckets
 	if w.tx.Bucket(bIxScopeLog) != nil {
-		for _, b := range relayBuckets {
-			if err := w.tx.DeleteBucket(b); err != nil {
-				return fmt.Errorf("rebuild: drop %s: %w", b, err)
-			}
-		}
-		if err := createRelayIndex(w.tx); err != nil {
-			return err
-		}
+		buckets = append(slices.Clone(derivedBuckets), relayBuckets...)
 	}
-	w.relayKnown = false
-	for _, b := range derivedBuckets {
+	for _, b := range buckets {
 		if err := w.tx.DeleteBucket(b); err != nil && !errors.Is(err, kv.ErrNoBucket) {
 			return fmt.Errorf("rebuild: drop %s: %w", b, err)
 		}
@@ -214,33 +208,44 @@ func rebuildDerived(w *writeTx) error {
 			return fmt.Errorf("rebuild: create %s: %w", b, err)
 		}
 	}
+	w.relayKnown = false
 	fillAppendBuckets(w.tx)
 	w.recs = map[uuid.UUID]*touched{}
 	w.dirty = nil
+	return eachLoggedChange(w.tx, w.applyChange, func() error {
+		if err := w.flush(); err != nil {
+			return err
+		}
+		w.recs = map[uuid.UUID]*touched{}
+		return nil
+	})
+}
+
+// eachLoggedChange calls fn for every change of the log in log order
+// (skips have no content), and flush after every ApplyChunk of them and at
+// the end, so that memory stays bounded on a county's whole log.
+func eachLoggedChange(tx kv.Tx, fn func(*Change) error, flush func() error) error {
 	n := 0
-	err := w.tx.Bucket(bLog).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bLog).ForEach(func(k, v []byte) error {
 		if len(v) > 0 && v[0] == skipFormat {
 			return nil
 		}
 		c, err := DecodeChange(v)
 		if err != nil {
-			return fmt.Errorf("rebuild: %w", err)
+			return fmt.Errorf("log %x: %w", k, err)
 		}
-		if err := w.applyChange(c); err != nil {
+		if err := fn(c); err != nil {
 			return err
 		}
 		if n++; n%ApplyChunk == 0 {
-			if err := w.flush(); err != nil {
-				return err
-			}
-			w.recs = map[uuid.UUID]*touched{}
+			return flush()
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return w.flush()
+	return flush()
 }
 
 // DerivedDigest hashes the derived buckets, to compare a maintained state

@@ -229,25 +229,5 @@ func buildRelayIndex(tx kv.Tx) error {
 		return err
 	}
 	w := &writeTx{tx: tx}
-	n := 0
-	err := tx.Bucket(bLog).ForEach(func(k, v []byte) error {
-		if len(v) > 0 && v[0] == skipFormat {
-			return nil
-		}
-		c, err := DecodeChange(v)
-		if err != nil {
-			return fmt.Errorf("relay index: %w", err)
-		}
-		if err := w.indexForRelay(c); err != nil {
-			return err
-		}
-		if n++; n%ApplyChunk == 0 {
-			return w.flushRelay()
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return w.flushRelay()
+	return eachLoggedChange(tx, w.indexForRelay, w.flushRelay)
 }

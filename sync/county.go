@@ -194,27 +194,18 @@ func (n *Node) Stations() ([]StationStatus, error) {
 				return err
 			}
 			st := StationStatus{PeerState: p}
+			// A county always keeps the relay index (built at init, or
+			// when an older county file opens).
 			rel, ok, err := r.RelayFor(p.Scope)
 			if err != nil {
 				return err
 			}
+			if !ok {
+				return fmt.Errorf("stations: no relay index in a county's store")
+			}
 			for _, d := range have {
-				from := p.Acked[d.Origin.String()]
-				if from >= d.Seq {
-					continue
-				}
-				if ok {
+				if from := p.Acked[d.Origin.String()]; from < d.Seq {
 					st.Backlog += r.CountRelayed(rel, d.Origin, from, d.Seq)
-					continue
-				}
-				err := r.EachLogged(d.Origin, from, d.Seq, func(e store.LogEntry) error {
-					if e.Change != nil && ident.ScopeCovers(p.Scope, e.Change.Scope) {
-						st.Backlog++
-					}
-					return nil
-				})
-				if err != nil {
-					return err
 				}
 			}
 			out = append(out, st)

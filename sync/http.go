@@ -289,16 +289,15 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 			return
 		}
 		res, err := n.Import(body)
-		if store.CodeOf(err) == store.CodeDBError {
-			// The county's database is down or unreachable: nothing was
-			// taken, and the station tries again later.
-			log.Error("database unavailable", "message", store.MessageOf(err))
-			writeError(w, http.StatusServiceUnavailable, fail(CodeServer, "县级中心的数据库暂时无法使用"))
-			return
-		}
 		if err != nil {
 			status := http.StatusBadRequest
 			switch store.CodeOf(err) {
+			case store.CodeDBError:
+				// The county's database is down or unreachable: nothing
+				// was taken, and the station tries again later. The
+				// details are for the county's log, not the station.
+				log.Error("database unavailable", "message", store.MessageOf(err))
+				err, status = fail(CodeServer, "县级中心的数据库暂时无法使用"), http.StatusServiceUnavailable
 			case CodeUnknownSender, CodeRevoked, CodeSignature, CodeWrongTo, CodeScope, CodeOrigin:
 				status = http.StatusForbidden
 			case CodeTooLarge:

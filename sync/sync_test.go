@@ -16,6 +16,7 @@ import (
 	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/kv"
 	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
+	"github.com/cunzhan/cunzhan/store/storetest"
 )
 
 // world is a county server on a real loopback HTTP server and its stations,
@@ -43,11 +44,7 @@ func openStore(t testing.TB, path string) *store.Store {
 // always files, as they are in the field.
 func openCountyStore(t testing.TB, path string, onPostgres bool) *store.Store {
 	t.Helper()
-	target := path
-	if onPostgres {
-		target = pgtest.URLFor(t, path)
-	}
-	s, err := backend.Open(target, &store.Options{RegistryDir: "-"})
+	s, err := backend.Open(storetest.TargetOn(t, path, onPostgres), &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}

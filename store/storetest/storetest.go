@@ -19,17 +19,12 @@ func Open(t testing.TB, path string, opt *store.Options) (*store.Store, error) {
 
 // Target is what stands for path on this run's backend: path itself, or
 // the connection string of its PostgreSQL schema (for a child process).
-func Target(t testing.TB, path string) string {
-	if !pgtest.OnPostgres() {
+func Target(t testing.TB, path string) string { return TargetOn(t, path, pgtest.OnPostgres()) }
+
+// TargetOn is Target on the backend asked for, whatever the run's.
+func TargetOn(t testing.TB, path string, onPostgres bool) string {
+	if !onPostgres {
 		return path
 	}
 	return pgtest.URLFor(t, path)
-}
-
-// FileOnly skips a test of what only a bbolt file does when the run is on
-// PostgreSQL.
-func FileOnly(t testing.TB) {
-	if pgtest.OnPostgres() {
-		t.Skip("a bbolt file's own behaviour; PostgreSQL has its own backups and checks")
-	}
 }

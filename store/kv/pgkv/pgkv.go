@@ -364,8 +364,6 @@ type fetched struct {
 	ok bool
 }
 
-var deleted = []byte(nil)
-
 func (b *bucket) Get(key []byte) []byte {
 	if v, ok := b.pending[string(key)]; ok {
 		return v
@@ -464,7 +462,7 @@ func (b *bucket) Delete(key []byte) error {
 	if b.pending == nil {
 		b.pending = map[string][]byte{}
 	}
-	b.pending[string(key)] = deleted
+	b.pending[string(key)] = nil // a deletion
 	return b.flushIfFull()
 }
 

@@ -53,22 +53,20 @@ func URL(t testing.TB) string {
 		defer c.Close(ctx)
 		_, _ = c.Exec(ctx, "DROP SCHEMA "+name+" CASCADE")
 	})
-	return AsURL(WithSchema(base, name))
+	return WithSchema(base, name)
 }
 
-// WithSchema is the connection string base with its search_path set to
-// schema.
+// WithSchema is the connection string base (a URL or key=value words) as
+// a URL whose search_path is schema.
 func WithSchema(base, schema string) string {
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
-		u, err := url.Parse(base)
-		if err == nil {
-			q := u.Query()
-			q.Set("search_path", schema)
-			u.RawQuery = q.Encode()
-			return u.String()
-		}
+	u, err := url.Parse(AsURL(base))
+	if err != nil {
+		return base
 	}
-	return base + " search_path=" + schema
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // AsURL turns a key=value connection string into a postgres:// URL (the
