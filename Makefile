@@ -69,8 +69,8 @@ test: deps vet county
 
 test-suites:
 	$(GO) test -race -count=1 -short ./... ./.ci/peimports
-	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./sync/
-	CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./sync/ ./sync/cmd/...
+	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./store/engine/ ./sync/
+	CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./store/engine/ ./sync/ ./sync/cmd/...
 	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run 'TestProcessesSurviveKills|TestBinary' -v .
 	CUNZHAN_REAL_WINDOW=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -timeout 45m -run TestRealWindow -v .
 
@@ -88,6 +88,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz '^FuzzImportSigned$$' -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz '^FuzzApplyOrder$$' -fuzztime $(FUZZTIME) ./store/
+	$(GO) test -run '^$$' -fuzz '^FuzzEngineApplyOrder$$' -fuzztime $(FUZZTIME) ./store/engine/
 
 bench: deps
 	$(call ensure,$(PG_PKGS))

@@ -141,7 +141,7 @@ func (c *conflictsScreen) show(i int) {
 		}
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.Wrapping = fyne.TextWrapBreak
-		info := para(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), sib.Time.Time().Format("2006-01-02 15:04")))
+		info := para(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), store.ClockTime(sib.Time).Format("2006-01-02 15:04")))
 		pick := widget.NewButtonWithIcon("采用此值", theme.ConfirmIcon(), func() { c.resolve(it, sib.Value) })
 		pick.Importance = widget.HighImportance
 		c.picks = append(c.picks, pick)

@@ -1,328 +1,33 @@
 package store
 
-import (
-	"bytes"
-	"encoding/binary"
-	"fmt"
-	"sort"
+import "github.com/cunzhan/cunzhan/store/engine"
 
-	"github.com/google/uuid"
-
-	"github.com/cunzhan/cunzhan/store/kv"
-)
-
-// ApplyChunk is how many changes one transaction applies. Thousands per
-// transaction amortise the fsync; the chunk still fits comfortably in memory.
-const ApplyChunk = 4096
-
-// ApplyStats says what became of a batch of changes.
-type ApplyStats struct {
-	Applied   int // new changes now in the log and the state
-	Duplicate int // already held, byte for byte
-	Queued    int // held back until the changes before them arrive
-	Released  int // held-back changes applied now that their gap is filled (also in Applied)
-	Conflict  int // same origin and sequence number, different content: refused, alarm raised
-	Flagged   int // applied, but their clock reading is implausibly far ahead
-	Skipped   int // sequence numbers recorded as outside this replica's scope
-	// Conflicted are the records this batch left with fields for review.
-	Conflicted []uuid.UUID
-}
-
-func (a *ApplyStats) add(b ApplyStats) {
-	a.Applied += b.Applied
-	a.Duplicate += b.Duplicate
-	a.Queued += b.Queued
-	a.Released += b.Released
-	a.Conflict += b.Conflict
-	a.Flagged += b.Flagged
-	a.Skipped += b.Skipped
-	a.Conflicted = append(a.Conflicted, b.Conflicted...)
-}
-
-// Skip says that the sequence numbers From..To of an origin exist but lie
-// outside this replica's scope. The county relays to a station only the
-// changes of its scope and fills the holes with skips, so that every origin's
-// log stays a contiguous prefix here too: the have vector and the edit
-// contexts rely on that.
-type Skip struct {
-	Origin   OriginID
-	From, To uint64
-}
-
-// skipFormat marks a log or pending value as a skip range; a change starts
-// with changeFormat (1).
-const skipFormat = 0
-
-func encodeSkip(to uint64) []byte { return binary.AppendUvarint([]byte{skipFormat}, to) }
-
-func decodeSkip(v []byte) (uint64, bool) {
-	if len(v) < 2 || v[0] != skipFormat {
-		return 0, false
-	}
-	to, n := binary.Uvarint(v[1:])
-	return to, n > 0 && n == len(v)-1
-}
-
-// item is a change or a skip on its way into the log.
-type item struct {
-	origin      OriginID
-	first, last uint64
-	c           *Change
-	enc         []byte
-}
-
-// Apply merges changes made elsewhere. It is idempotent and independent of
-// order: a change already held is a no-op, a change whose predecessors from
-// the same origin are missing waits in the pending queue, and the state after
-// all changes have arrived is the same whatever order they came in. A change
-// that reuses a held (origin, seq) with other content is never applied; it
-// raises an alarm. Changes are applied in chunks of ApplyChunk per durable
-// transaction; a failure leaves every earlier chunk applied and nothing of
-// the failed one.
+// Apply merges changes made elsewhere (engine.Tx.Apply): idempotent and
+// independent of order. Changes are applied in chunks of ApplyChunk per
+// durable transaction; a failure leaves every earlier chunk applied and
+// nothing of the failed one.
 func (s *Store) Apply(changes []*Change) (ApplyStats, error) {
 	return s.ApplyWithSkips(changes, nil)
 }
 
 // ApplyWithSkips is Apply for changes and skip ranges together.
 func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, error) {
-	items, err := toItems(changes, skips)
+	items, err := engine.PrepareItems(Dict, changes, skips)
 	if err != nil {
 		return ApplyStats{}, err
 	}
 	var total ApplyStats
 	for start := 0; start < len(items); start += ApplyChunk {
-		end := min(start+ApplyChunk, len(items))
+		chunk := items[start:min(start+ApplyChunk, len(items))]
 		var st ApplyStats
 		err := s.update(func(w *writeTx) error {
-			st = ApplyStats{}
-			return w.applyItems(items[start:end], &st)
+			st, err = w.ApplyItems(chunk)
+			return err
 		})
 		if err != nil {
 			return total, err
 		}
-		total.add(st)
+		total.Add(st)
 	}
 	return total, nil
-}
-
-// toItems checks and sorts changes and skips by origin and sequence.
-func toItems(changes []*Change, skips []Skip) ([]item, error) {
-	items := make([]item, 0, len(changes)+len(skips))
-	for _, c := range changes {
-		if err := c.check(); err != nil {
-			return nil, fmt.Errorf("apply %s: %w", c.Dot(), err)
-		}
-		items = append(items, item{origin: c.Origin, first: c.Seq, last: c.Seq, c: c, enc: c.Encode()})
-	}
-	for _, k := range skips {
-		if k.From == 0 || k.To < k.From {
-			return nil, fmt.Errorf("apply skip %s %d..%d: %w", k.Origin.Short(), k.From, k.To, errCorrupt)
-		}
-		items = append(items, item{origin: k.Origin, first: k.From, last: k.To})
-	}
-	sort.SliceStable(items, func(i, j int) bool {
-		if c := bytes.Compare(items[i].origin[:], items[j].origin[:]); c != 0 {
-			return c < 0
-		}
-		return items[i].first < items[j].first
-	})
-	return items, nil
-}
-
-func (w *writeTx) applyRemote(changes []*Change, st *ApplyStats) error {
-	items, err := toItems(changes, nil)
-	if err != nil {
-		return err
-	}
-	return w.applyItems(items, st)
-}
-
-func (w *writeTx) applyItems(items []item, st *ApplyStats) error {
-	w.conflicted = nil
-	defer func() {
-		for id := range w.conflicted {
-			st.Conflicted = append(st.Conflicted, id)
-		}
-		w.conflicted = nil
-	}()
-	logB := w.tx.Bucket(bLog)
-	pend := w.tx.Bucket(bPending)
-	w.prefetchFor(items)
-	for _, it := range items {
-		h := w.haveOf(it.origin)
-		key := logKey(it.origin, it.first)
-		switch {
-		case it.last <= h:
-			if it.c == nil {
-				st.Duplicate++
-				continue
-			}
-			held := logB.Get(key)
-			if bytes.Equal(held, it.enc) {
-				st.Duplicate++
-				continue
-			}
-			st.Conflict++
-			what := "同一来源同一序号的内容不同，已拒绝"
-			if held == nil {
-				what = "收到本站范围外已跳过的变更，已拒绝"
-			}
-			if err := w.alarm(what, it.c.Dot()); err != nil {
-				return err
-			}
-		case it.first <= h+1:
-			if it.c != nil {
-				if err := w.applyNew(it.c, it.enc, st); err != nil {
-					return err
-				}
-			} else if err := w.applySkip(it.origin, h+1, it.last, st); err != nil {
-				return err
-			}
-			if err := w.drain(it.origin, st); err != nil {
-				return err
-			}
-		default:
-			val := it.enc
-			if it.c == nil {
-				val = encodeSkip(it.last)
-			}
-			if p := pend.Get(key); p != nil {
-				if bytes.Equal(p, val) {
-					st.Duplicate++
-				} else if it.c == nil || p[0] == skipFormat {
-					// Two skips from the same place differ only in how far
-					// they reach; keep the longer.
-					if to, ok := decodeSkip(p); ok && it.c == nil && it.last > to {
-						if err := pend.Put(key, val); err != nil {
-							return err
-						}
-					}
-				} else {
-					st.Conflict++
-					if err := w.alarm("待处理队列中同一来源同一序号的内容不同，已拒绝", Dot{it.origin, it.first}); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if err := pend.Put(key, val); err != nil {
-				return err
-			}
-			delete(w.noPending, it.origin)
-			st.Queued++
-		}
-	}
-	return w.flush()
-}
-
-// drain applies what waited in the pending queue for the gap just filled,
-// and drops queued entries the log now covers.
-// prefetchFor reads ahead, where the storage is a database server, what
-// applying items will look up one by one: the records they change, and the
-// log entries of those that may be held already.
-func (w *writeTx) prefetchFor(items []item) {
-	rec := w.tx.Bucket(bRec)
-	if _, ok := rec.(kv.Prefetcher); !ok {
-		return
-	}
-	var recs, logs [][]byte
-	for _, it := range items {
-		if it.c == nil {
-			continue
-		}
-		if _, ok := w.recs[it.c.Record]; !ok {
-			recs = append(recs, it.c.Record[:])
-		}
-		if it.first <= w.haveOf(it.origin) {
-			logs = append(logs, logKey(it.origin, it.first))
-		}
-	}
-	kv.Prefetch(rec, recs)
-	kv.Prefetch(w.tx.Bucket(bLog), logs)
-}
-
-func (w *writeTx) drain(o OriginID, st *ApplyStats) error {
-	if w.noPending[o] {
-		return nil
-	}
-	pend := w.tx.Bucket(bPending)
-	for {
-		h := w.haveOf(o)
-		// Entries at or below the new high-water mark are covered already.
-		c := pend.Cursor()
-		var stale [][]byte
-		k, _ := c.Seek(logKey(o, 0))
-		if k == nil || !bytes.HasPrefix(k, o[:]) {
-			// Nothing waits for this origin: the next change of it in
-			// this transaction need not look (a statement each on
-			// PostgreSQL).
-			if w.noPending == nil {
-				w.noPending = map[OriginID]bool{}
-			}
-			w.noPending[o] = true
-			return nil
-		}
-		for ; k != nil && bytes.HasPrefix(k, o[:]) && getU64(k[16:]) <= h; k, _ = c.Next() {
-			stale = append(stale, append([]byte(nil), k...))
-		}
-		for _, k := range stale {
-			if err := pend.Delete(k); err != nil {
-				return err
-			}
-		}
-		next := logKey(o, h+1)
-		p := pend.Get(next)
-		if p == nil {
-			return nil
-		}
-		p = append([]byte(nil), p...)
-		if err := pend.Delete(next); err != nil {
-			return err
-		}
-		st.Released++
-		if to, ok := decodeSkip(p); ok {
-			if err := w.applySkip(o, h+1, to, st); err != nil {
-				return err
-			}
-			continue
-		}
-		pc, err := DecodeChange(p)
-		if err != nil {
-			return fmt.Errorf("pending %s: %w", Dot{o, h + 1}, err)
-		}
-		if err := w.applyNew(pc, p, st); err != nil {
-			return err
-		}
-	}
-}
-
-// applySkip records that from..to of an origin are out of scope here.
-func (w *writeTx) applySkip(o OriginID, from, to uint64, st *ApplyStats) error {
-	if err := w.tx.Bucket(bLog).Put(logKey(o, from), encodeSkip(to)); err != nil {
-		return err
-	}
-	st.Skipped += int(to - from + 1)
-	return w.setHave(o, to)
-}
-
-func (w *writeTx) applyNew(c *Change, enc []byte, st *ApplyStats) error {
-	if err := w.tx.Bucket(bLog).Put(logKey(c.Origin, c.Seq), enc); err != nil {
-		return err
-	}
-	if err := w.setHave(c.Origin, c.Seq); err != nil {
-		return err
-	}
-	if c.Origin == w.origin && c.Seq > w.seq {
-		// Our own changes coming back that this file never wrote: the file
-		// is older than the origin. Never issue these numbers again.
-		w.seq = c.Seq
-	}
-	if !w.clk.observe(c.HLC) {
-		st.Flagged++
-		if err := w.tx.Bucket(bFlag).Put(logKey(c.Origin, c.Seq), []byte("clock_future")); err != nil {
-			return err
-		}
-	}
-	st.Applied++
-	return w.applyChange(c)
 }

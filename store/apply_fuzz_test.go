@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cunzhan/cunzhan/store/engine/enginetest"
 )
 
 // The engine's rules on their own: whatever order changes from several
@@ -91,7 +93,7 @@ func history(t testing.TB) ([]*Change, []byte) {
 				for _, c := range cs {
 					// Decoded changes point into the file's memory map,
 					// gone once the store is closed: keep a copy.
-					own, err := DecodeChange(bytes.Clone(c.Encode()))
+					own, err := DecodeChange(bytes.Clone(EncodeChange(c)))
 					if err != nil {
 						panic(err)
 					}
@@ -120,30 +122,7 @@ func FuzzApplyOrder(f *testing.F) {
 	f.Add([]byte("a replica that receives everything backwards, twice"))
 	f.Fuzz(func(t *testing.T, order []byte) {
 		changes, want := history(t)
-		// The bytes pick the next change (repeats allowed) and where a
-		// batch ends; after them, whatever was never picked arrives in
-		// one last batch.
-		var batches [][]*Change
-		var cur []*Change
-		picked := make([]bool, len(changes))
-		for i, x := range order {
-			if i > 4*len(changes) {
-				break
-			}
-			k := int(x) % len(changes)
-			cur = append(cur, changes[k])
-			picked[k] = true
-			if x&0x80 != 0 {
-				batches = append(batches, cur)
-				cur = nil
-			}
-		}
-		for k, p := range picked {
-			if !p {
-				cur = append(cur, changes[k])
-			}
-		}
-		batches = append(batches, cur)
+		batches := enginetest.Arrivals(changes, order)
 		s := openTest(t, "")
 		for _, batch := range batches {
 			st, err := s.Apply(batch)

@@ -104,7 +104,7 @@ func BenchmarkApply100k(b *testing.B) {
 	changes := syntheticChanges(n)
 	enc := make([][]byte, n)
 	for i, c := range changes {
-		enc[i] = c.Encode()
+		enc[i] = store.EncodeChange(c)
 	}
 	var logTime, allTime, storeTime time.Duration
 	for i := 0; i < b.N; i++ {

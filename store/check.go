@@ -37,11 +37,11 @@ func (s *Store) Check(e Entity) (*CheckResult, error) {
 		w := s.newWriteTx(tx)
 		creating := cp.meta().ID == uuid.Nil
 		if !creating {
-			t, err := w.load(cp.meta().ID)
+			rec, err := w.Load(cp.meta().ID)
 			if err != nil {
 				return err
 			}
-			creating = t.state == nil
+			creating = rec == nil
 		}
 		var p *prepared
 		var err error

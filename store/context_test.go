@@ -27,7 +27,7 @@ func TestContextAheadRefused(t *testing.T) {
 		ctx  VV
 	}{
 		{"another origin this replica never heard of", forged},
-		{"this origin, beyond what it has issued", VV{{s.Origin(), 999999}}},
+		{"this origin, beyond what it has issued", VV{{Origin: s.Origin(), Seq: 999999}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func crashChild(path string) {
 			for i := 0; i < 2000; i++ {
 				seq++
 				cs = append(cs, &Change{Origin: foreign, Seq: seq, HLC: MakeHLC(time.Now().UnixMilli(), 0), Scope: "130131190202", Kind: KindHousehold,
-					Record: uuid.Must(uuid.NewV7()), Fields: []Field{{"household_no", []byte(fmt.Sprintf(`"F%d-%d"`, os.Getpid(), seq))}, {"village_code", []byte(`"130131190202"`)}}, Schema: 1})
+					Record: uuid.Must(uuid.NewV7()), Fields: []Field{{Name: "household_no", Value: []byte(fmt.Sprintf(`"F%d-%d"`, os.Getpid(), seq))}, {Name: "village_code", Value: []byte(`"130131190202"`)}}, Schema: 1})
 			}
 			_, err = s.Apply(cs)
 		}

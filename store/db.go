@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,38 +21,31 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/kv"
 	"github.com/cunzhan/cunzhan/store/kv/boltkv"
 )
 
-// Bucket names. The log, the pending queue and the have vector are the
-// replicated facts; rec and the ix_ buckets are derived from them and can be
-// rebuilt at any time (Rebuild).
+// The store's own buckets, beside the engine's (engine.go): its settings,
+// its alarms and the domain's indexes, derived from the records like the
+// engine's and rebuilt with them.
 var (
-	bMeta    = []byte("meta")
-	bLog     = []byte("log")     // origin(16) seq(8) -> encoded change
-	bPending = []byte("pending") // origin(16) seq(8) -> change waiting for a gap to fill
-	bHave    = []byte("have")    // origin(16) -> highest contiguous seq applied (8)
-	bRec     = []byte("rec")     // record id(16) -> encoded RecordState
-	bAlarm   = []byte("alarm")   // time-ordered id -> JSON of something that must not happen
-	bFlag    = []byte("flag")    // origin(16) seq(8) -> reason a change was flagged on arrival
-	bReview  = []byte("review")  // id(16) field -> nil: fields with siblings
+	bMeta  = []byte("meta")
+	bAlarm = []byte("alarm") // time-ordered id -> JSON of something that must not happen
 
-	bIxKind   = []byte("ix_kind")     // kind 0 scope 0 id -> nil (live records)
-	bIxDel    = []byte("ix_del")      // kind 0 id -> nil (deleted records)
-	bIxSearch = []byte("ix_search")   // id -> kind 0 scope 0 name 0 initials (see search.go)
-	bIxIDH    = []byte("ix_idh")      // hmac(id number)(16) id -> nil
-	bIxRef    = []byte("ix_ref")      // target(16) kind 0 src(16) -> nil
-	bIxNo     = []byte("ix_no")       // record number 0 id -> nil
-	bIxVisit  = []byte("ix_visit")    // month(6) elderly(16) visit(16) -> status 0 method
-	bIxDue    = []byte("ix_due")      // date(8) loan(16) -> nil (instalment dates of live loans)
-	bScopeSum = []byte("ix_scopesum") // scope -> XOR of hash(id, state) over its records (16)
+	bIxSearch = []byte("ix_search") // id -> kind 0 scope 0 name 0 initials (see search.go)
+	bIxIDH    = []byte("ix_idh")    // hmac(id number)(16) id -> nil
+	bIxRef    = []byte("ix_ref")    // target(16) kind 0 src(16) -> nil
+	bIxNo     = []byte("ix_no")     // record number 0 id -> nil
+	bIxVisit  = []byte("ix_visit")  // month(6) elderly(16) visit(16) -> status 0 method
+	bIxDue    = []byte("ix_due")    // date(8) loan(16) -> nil (instalment dates of live loans)
 )
 
-var derivedBuckets = [][]byte{bRec, bReview, bIxKind, bIxDel, bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bScopeSum}
+// domainBuckets are the domain's derived buckets (index.go).
+var domainBuckets = [][]byte{bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue}
 
-var allBuckets = append([][]byte{bMeta, bLog, bPending, bHave, bAlarm, bFlag}, derivedBuckets...)
+var allBuckets = slices.Concat([][]byte{bMeta, bAlarm}, engine.FactBuckets, engine.DerivedBuckets, domainBuckets)
 
 // Meta keys.
 var (
@@ -98,7 +92,7 @@ var migrations = map[int]migration{
 		if b := tx.Bucket(bMeta).Get(mStation); b == nil || json.Unmarshal(b, &st) != nil || st.Type != CountyType {
 			return nil
 		}
-		return buildRelayIndex(tx)
+		return engine.BuildRelayIndex(tx, Dict)
 	},
 }
 
@@ -117,6 +111,9 @@ type Options struct {
 	// restored, set by Restore, starts a new origin for this reason.
 	restored string
 }
+
+// CountyType is the station type of a county centre (package ident).
+const CountyType = "县级中心"
 
 // StationInfo is the identity of this installation's station.
 type StationInfo struct {
@@ -151,7 +148,7 @@ type Store struct {
 	mu      sync.Mutex // guards the fields below
 	origin  OriginID
 	seq     uint64
-	clk     clock
+	clk     engine.Clock
 	hmacKey []byte
 	station *StationInfo
 	policy  Policy
@@ -184,7 +181,7 @@ func Open(path string, opt *Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.clk.now = s.now
+	s.clk.Now = s.now
 	switch opt.RegistryDir {
 	case "-":
 	case "":
@@ -272,7 +269,7 @@ func OpenKV(db kv.DB, name string, opt *Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.clk.now = s.now
+	s.clk.Now = s.now
 	if err := s.db.Update(s.init); err != nil {
 		return nil, ioError("open store", err)
 	}
@@ -441,7 +438,7 @@ func (s *Store) load(tx kv.Tx) error {
 	defer s.mu.Unlock()
 	copy(s.origin[:], meta.Get(mOrigin))
 	s.seq = getU64(meta.Get(mSeq))
-	s.clk.last = HLC(getU64(meta.Get(mHLC)))
+	s.clk.Last = HLC(getU64(meta.Get(mHLC)))
 	s.hmacKey = append([]byte(nil), meta.Get(mHMAC)...)
 	s.station = nil
 	if b := meta.Get(mStation); b != nil {
@@ -582,11 +579,10 @@ func putStation(w *writeTx, info StationInfo) error {
 	if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
 		return err
 	}
-	if info.Type == CountyType && w.tx.Bucket(bIxScopeLog) == nil {
-		if err := buildRelayIndex(w.tx); err != nil {
+	if info.Type == CountyType && !engine.Relays(w.tx) {
+		if err := w.StartRelaying(); err != nil {
 			return err
 		}
-		w.relayKnown = false
 	}
 	w.station = &info
 	w.after = append(w.after, func() { w.s.station = &info })
@@ -600,26 +596,6 @@ func putAll(b kv.Bucket, kv ...[]byte) error {
 		}
 	}
 	return nil
-}
-
-func u64(v uint64) []byte {
-	b := make([]byte, 8)
-	binary.BigEndian.PutUint64(b, v)
-	return b
-}
-
-func getU64(b []byte) uint64 {
-	if len(b) != 8 {
-		return 0
-	}
-	return binary.BigEndian.Uint64(b)
-}
-
-func logKey(o OriginID, seq uint64) []byte {
-	k := make([]byte, 24)
-	copy(k, o[:])
-	binary.BigEndian.PutUint64(k[16:], seq)
-	return k
 }
 
 // errStop ends an iteration early without being an error.

@@ -1,11 +1,10 @@
 package store
 
-// The dictionaries give frequent strings of the change and state encodings
-// a one-byte code. They are part of the storage and sync format and are
-// frozen: never reordered, removed or extended. A name that is not in a
-// dictionary (a field added in a later schema) is written out in full, so
-// every build reads what any other wrote and equal changes encode to equal
-// bytes everywhere.
+import "github.com/cunzhan/cunzhan/store/engine"
+
+// The word lists of the engine's dictionary (engine.Dict): every field name
+// and record kind of schema version 1. They are part of the storage and
+// sync format and are frozen: never reordered, removed or extended.
 
 // fieldDict holds the field names of schema version 1.
 var fieldDict = []string{
@@ -56,58 +55,5 @@ var kindDict = []string{
 	"repayment", "interest_subsidy", "post_loan_visit", "enterprise", "enterprise_link",
 }
 
-var fieldCode, kindCode = dictIndex(fieldDict), dictIndex(kindDict)
-
-func dictIndex(d []string) map[string]uint64 {
-	m := make(map[string]uint64, len(d))
-	for i, s := range d {
-		m[s] = uint64(i)
-	}
-	return m
-}
-
-// word writes s as 1+code when the dictionary has it, else as 0 and the
-// string.
-func (e *encoder) word(s string, codes map[string]uint64) {
-	if c, ok := codes[s]; ok {
-		e.uvarint(c + 1)
-		return
-	}
-	e.uvarint(0)
-	e.str(s)
-}
-
-func (d *decoder) word(dict []string) string {
-	c := d.uvarint()
-	if c == 0 {
-		return d.str()
-	}
-	if c > uint64(len(dict)) {
-		d.fail()
-		return ""
-	}
-	return dict[c-1]
-}
-
-// KindDictCode and the functions below expose the dictionaries to the wire
-// encoding of the sync package, which uses the same codes.
-func KindDictCode(s string) (uint64, bool) { c, ok := kindCode[s]; return c, ok }
-
-// KindDictName returns the kind with a dictionary code.
-func KindDictName(c uint64) (string, bool) {
-	if c >= uint64(len(kindDict)) {
-		return "", false
-	}
-	return kindDict[c], true
-}
-
-// FieldDictCode returns the dictionary code of a field name.
-func FieldDictCode(s string) (uint64, bool) { c, ok := fieldCode[s]; return c, ok }
-
-// FieldDictName returns the field name with a dictionary code.
-func FieldDictName(c uint64) (string, bool) {
-	if c >= uint64(len(fieldDict)) {
-		return "", false
-	}
-	return fieldDict[c], true
-}
+// Dict is the frozen dictionary of schema version 1, handed to the engine.
+var Dict = engine.NewDict(kindDict, fieldDict)

@@ -6,14 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"sort"
 
-	"github.com/google/uuid"
-
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
@@ -41,12 +39,13 @@ func (s *Store) dump(w io.Writer, scope string, withHave, unmasked bool) error {
 	err := s.View(func(r *Reader) error {
 		bw.WriteString("{")
 		if withHave {
-			have := map[string]uint64{}
-			if err := r.tx.Bucket(bHave).ForEach(func(k, v []byte) error {
-				have[uuid.UUID(k).String()] = getU64(v)
-				return nil
-			}); err != nil {
+			vv, err := r.Have()
+			if err != nil {
 				return err
+			}
+			have := map[string]uint64{}
+			for _, d := range vv {
+				have[d.Origin.String()] = d.Seq
 			}
 			hb, _ := json.Marshal(have)
 			bw.WriteString("\"have\":")
@@ -55,11 +54,7 @@ func (s *Store) dump(w io.Writer, scope string, withHave, unmasked bool) error {
 		}
 		bw.WriteString("\"records\":[")
 		first := true
-		err := r.tx.Bucket(bRec).ForEach(func(k, v []byte) error {
-			st, err := decodeState(uuid.UUID(k), v)
-			if err != nil {
-				return err
-			}
+		err := r.EachState(func(st *RecordState) error {
 			if scope != "" && !ident.ScopeCovers(scope, st.Scope) {
 				return nil
 			}
@@ -180,7 +175,7 @@ func RecordJSON(e Entity, unmasked bool) ([]byte, error) {
 // list) from the change log. It is what a schema migration of the indexes
 // runs, and what tests compare the maintained state against.
 func (s *Store) Rebuild() error {
-	err := s.update(func(w *writeTx) error { return rebuildDerived(w) })
+	err := s.update(func(w *writeTx) error { return w.Rebuild(domainBuckets) })
 	s.search.invalidate()
 	return err
 }
@@ -188,64 +183,8 @@ func (s *Store) Rebuild() error {
 // rebuildTx rebuilds the derived buckets inside a bare transaction, for
 // migration steps that change how records are indexed.
 func rebuildTx(tx kv.Tx) error {
-	key := tx.Bucket(bMeta).Get(mHMAC)
-	w := &writeTx{tx: tx, hmacKey: key, ids: newIDHasher(key), recs: map[uuid.UUID]*touched{}, have: map[OriginID]uint64{}}
-	w.Reader = &Reader{tx: tx, w: w}
-	fillAppendBuckets(tx)
-	return rebuildDerived(w)
-}
-
-func rebuildDerived(w *writeTx) error {
-	buckets := derivedBuckets
-	if w.tx.Bucket(bIxScopeLog) != nil {
-		buckets = append(slices.Clone(derivedBuckets), relayBuckets...)
-	}
-	for _, b := range buckets {
-		if err := w.tx.DeleteBucket(b); err != nil && !errors.Is(err, kv.ErrNoBucket) {
-			return fmt.Errorf("rebuild: drop %s: %w", b, err)
-		}
-		if _, err := w.tx.CreateBucketIfNotExists(b); err != nil {
-			return fmt.Errorf("rebuild: create %s: %w", b, err)
-		}
-	}
-	w.relayKnown = false
-	fillAppendBuckets(w.tx)
-	w.recs = map[uuid.UUID]*touched{}
-	w.dirty = nil
-	return eachLoggedChange(w.tx, w.applyChange, func() error {
-		if err := w.flush(); err != nil {
-			return err
-		}
-		w.recs = map[uuid.UUID]*touched{}
-		return nil
-	})
-}
-
-// eachLoggedChange calls fn for every change of the log in log order
-// (skips have no content), and flush after every ApplyChunk of them and at
-// the end, so that memory stays bounded on a county's whole log.
-func eachLoggedChange(tx kv.Tx, fn func(*Change) error, flush func() error) error {
-	n := 0
-	err := tx.Bucket(bLog).ForEach(func(k, v []byte) error {
-		if len(v) > 0 && v[0] == skipFormat {
-			return nil
-		}
-		c, err := DecodeChange(v)
-		if err != nil {
-			return fmt.Errorf("log %x: %w", k, err)
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-		if n++; n%ApplyChunk == 0 {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return flush()
+	ids := newIDHasher(tx.Bucket(bMeta).Get(mHMAC))
+	return engine.NewTx(tx, Dict, ids.index, OriginID{}, 0, engine.Clock{}).Rebuild(domainBuckets)
 }
 
 // DerivedDigest hashes the derived buckets, to compare a maintained state
@@ -253,14 +192,13 @@ func eachLoggedChange(tx kv.Tx, fn func(*Change) error, flush func() error) erro
 func (s *Store) DerivedDigest() (string, error) {
 	h := sha256.New()
 	err := s.db.View(func(tx kv.Tx) error {
-		names := make([]string, len(derivedBuckets))
-		for i, b := range derivedBuckets {
-			names[i] = string(b)
+		derived := slices.Concat(engine.DerivedBuckets, domainBuckets)
+		if engine.Relays(tx) {
+			derived = append(derived, engine.RelayBuckets...)
 		}
-		if tx.Bucket(bIxScopeLog) != nil {
-			for _, b := range relayBuckets {
-				names = append(names, string(b))
-			}
+		names := make([]string, len(derived))
+		for i, b := range derived {
+			names[i] = string(b)
 		}
 		sort.Strings(names)
 		for _, name := range names {
@@ -280,13 +218,12 @@ func (s *Store) DerivedDigest() (string, error) {
 // Have returns the highest contiguous sequence number held per origin.
 func (s *Store) Have() (map[OriginID]uint64, error) {
 	out := map[OriginID]uint64{}
-	err := s.db.View(func(tx kv.Tx) error {
-		return tx.Bucket(bHave).ForEach(func(k, v []byte) error {
-			var o OriginID
-			copy(o[:], k)
-			out[o] = getU64(v)
-			return nil
-		})
+	err := s.View(func(r *Reader) error {
+		vv, err := r.Have()
+		for _, d := range vv {
+			out[d.Origin] = d.Seq
+		}
+		return err
 	})
 	return out, err
 }
@@ -294,23 +231,13 @@ func (s *Store) Have() (map[OriginID]uint64, error) {
 // Changes returns the logged changes of one origin with seq in (after, upto].
 func (s *Store) Changes(o OriginID, after, upto uint64) ([]*Change, error) {
 	var out []*Change
-	err := s.db.View(func(tx kv.Tx) error {
-		c := tx.Bucket(bLog).Cursor()
-		for k, v := c.Seek(logKey(o, after+1)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
-			seq := getU64(k[16:])
-			if seq > upto {
-				break
+	err := s.View(func(r *Reader) error {
+		return r.EachLogged(o, after, upto, func(e LogEntry) error {
+			if e.Change != nil {
+				out = append(out, e.Change)
 			}
-			if len(v) > 0 && v[0] == skipFormat {
-				continue
-			}
-			ch, err := DecodeChange(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, ch)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -9,101 +8,27 @@ import (
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
-// This file is what the sync package needs from the store: a consistent
-// view of the log and the have vector, the scope checksums, and buckets of
-// its own in the same file so that a bundle's receipt commits with its
-// changes.
+// This file is what the sync package needs from the store beyond the
+// engine's reads (the log, the have vector, the scope checksums, promoted
+// from engine.Reader): the relay by scope, and buckets of its own in the
+// same database so that a bundle's receipt commits with its changes.
 
 // syncPrefix is the name prefix of buckets owned by the sync package.
 const syncPrefix = "sync_"
 
-// Have is the have vector of this snapshot.
-func (r *Reader) Have() (VV, error) {
-	var v VV
-	err := r.tx.Bucket(bHave).ForEach(func(k, val []byte) error {
-		var o OriginID
-		copy(o[:], k)
-		v.Raise(o, getU64(val))
-		return nil
-	})
-	return v, err
-}
-
-// LogEntry is one entry of an origin's log: a change, or a range of
-// sequence numbers held as out of scope (Skip non-nil).
-type LogEntry struct {
-	Change *Change
-	Skip   *Skip
-}
-
-// EachLogged calls fn for the log entries of origin o with sequence numbers
-// in (after, upto], in order. A skip range that starts at or before after is
-// reported from after+1.
-func (r *Reader) EachLogged(o OriginID, after, upto uint64, fn func(LogEntry) error) error {
-	c := r.tx.Bucket(bLog).Cursor()
-	start := logKey(o, after+1)
-	// A skip that began at or before after may reach past it.
-	k, _ := c.Seek(start)
-	var pk, pv []byte
-	if k == nil {
-		pk, pv = c.Last()
-	} else {
-		pk, pv = c.Prev()
-	}
-	if pk != nil && bytes.HasPrefix(pk, o[:]) {
-		if to, ok := decodeSkip(pv); ok && to > after && after+1 <= upto {
-			if err := fn(LogEntry{Skip: &Skip{Origin: o, From: after + 1, To: min(to, upto)}}); err != nil {
-				return err
-			}
+// RelayFor prepares a relay to a station of scope (engine.Reader.RelayFor):
+// its own scope, those below, and the township and county codes above it.
+// Scopes have 6, 9 or 12 digits: a save derives them from a division code,
+// and the county refuses a station's change of any other shape
+// (IncomingCheck).
+func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
+	var above []string
+	for _, n := range []int{6, 9} {
+		if n < len(scope) {
+			above = append(above, scope[:n])
 		}
 	}
-	for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
-		seq := getU64(k[16:])
-		if seq > upto {
-			break
-		}
-		if to, ok := decodeSkip(v); ok {
-			if err := fn(LogEntry{Skip: &Skip{Origin: o, From: seq, To: min(to, upto)}}); err != nil {
-				return err
-			}
-			continue
-		}
-		ch, err := DecodeChange(v)
-		if err != nil {
-			return fmt.Errorf("log %s: %w", Dot{o, seq}, err)
-		}
-		if err := fn(LogEntry{Change: ch}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ScopeSums returns the checksum of each scope named (absent: no records).
-func (r *Reader) ScopeSums(scopes []string) map[string][]byte {
-	out := map[string][]byte{}
-	b := r.tx.Bucket(bScopeSum)
-	for _, s := range scopes {
-		if v := b.Get([]byte(s)); v != nil {
-			out[s] = append([]byte(nil), v...)
-		}
-	}
-	return out
-}
-
-// ScopesUnder lists the scopes holding records whose code starts with
-// prefix, plus the ancestors of prefix that hold records (county- and
-// township-wide records reach every village below them).
-func (r *Reader) ScopesUnder(prefix string) []string {
-	var out []string
-	c := r.tx.Bucket(bScopeSum).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		s := string(k)
-		if strings.HasPrefix(s, prefix) || strings.HasPrefix(prefix, s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return r.Reader.RelayFor(scope, above)
 }
 
 // SyncBucket returns a bucket owned by the sync package, nil if it does not
@@ -129,13 +54,7 @@ func (t *WriteTx) Reader() *Reader { return t.w.Reader }
 
 // ApplyWithSkips merges remote changes and skips inside this transaction.
 func (t *WriteTx) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, error) {
-	items, err := toItems(changes, skips)
-	if err != nil {
-		return ApplyStats{}, err
-	}
-	var st ApplyStats
-	err = t.w.applyItems(items, &st)
-	return st, err
+	return t.w.Apply(changes, skips)
 }
 
 // SetStation records the station identity inside this transaction (a
@@ -148,13 +67,6 @@ func (t *WriteTx) SetStation(info StationInfo) error {
 		return err
 	}
 	return t.w.publishOrigin("")
-}
-
-// SameAsLogged reports whether the log holds exactly this change under its
-// origin and sequence number (false when it holds another content or
-// nothing there).
-func (r *Reader) SameAsLogged(c *Change) bool {
-	return bytes.Equal(r.tx.Bucket(bLog).Get(logKey(c.Origin, c.Seq)), c.Encode())
 }
 
 // WriteCopy writes a consistent copy of the whole file, as of this read,

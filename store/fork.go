@@ -1,9 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
@@ -37,15 +37,9 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 	}
 	res := &ForkRepair{}
 	err := s.db.Update(func(tx kv.Tx) error {
-		forked, err := takeForked(tx, o, from)
+		forked, err := engine.Unlog(tx, Dict, o, from)
 		if err != nil {
-			return err
-		}
-		have := getU64(tx.Bucket(bHave).Get(o[:]))
-		if have >= from {
-			if err := tx.Bucket(bHave).Put(append([]byte(nil), o[:]...), u64(from-1)); err != nil {
-				return err
-			}
+			return fmt.Errorf("repair fork: %w", err)
 		}
 		if err := rebuildTx(tx); err != nil {
 			return fmt.Errorf("repair fork: rebuild: %w", err)
@@ -87,7 +81,7 @@ func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRep
 		for _, d := range c.Ctx {
 			if d.Origin == o && d.Seq >= from {
 				if n := newOf(d.Seq); n > 0 {
-					ctx.Raise(w.origin, n)
+					ctx.Raise(w.Origin, n)
 				}
 				d.Seq = from - 1
 			}
@@ -104,7 +98,7 @@ func rewrite(w *writeTx, forked []*Change, o OriginID, from uint64, res *ForkRep
 		}
 		res.Rewritten++
 	}
-	res.NewOrigin = w.origin
+	res.NewOrigin = w.Origin
 	return w.raise(fmt.Sprintf("本站数据文件曾从旧备份恢复：本机在恢复后录入的 %d 条修改与县里已有的本站数据编号重复。"+
 		"这些修改已改用新的来源编号重新提交，县里保存的本站数据也会送回本站；两边改过同一处的，会出现在冲突审核里。", res.Rewritten))
 }
@@ -122,36 +116,9 @@ func (s *Store) underNewOrigin(tx kv.Tx, reason string, fn func(w *writeTx) erro
 		return err
 	}
 	s.mu.Lock()
-	s.seq, s.clk.last = w.seq, w.clk.last
+	s.seq, s.clk.Last = w.Seq, w.Clock.Last
 	s.mu.Unlock()
 	return nil
-}
-
-// takeForked removes origin o's log entries from sequence number from on,
-// and its pending ones, and returns the changes among them in order.
-func takeForked(tx kv.Tx, o OriginID, from uint64) ([]*Change, error) {
-	var out []*Change
-	for _, name := range [][]byte{bLog, bPending} {
-		b := tx.Bucket(name)
-		var keys [][]byte
-		c := b.Cursor()
-		for k, v := c.Seek(logKey(o, from)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
-			keys = append(keys, append([]byte(nil), k...))
-			if bytes.Equal(name, bLog) && len(v) > 0 && v[0] != skipFormat {
-				ch, err := DecodeChange(v)
-				if err != nil {
-					return nil, fmt.Errorf("repair fork: read %x: %w", k, err)
-				}
-				out = append(out, ch)
-			}
-		}
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
 }
 
 // NewOrigin starts a new origin for a reason a person should know of (a

@@ -164,7 +164,7 @@ func (ic *IncomingCheck) Check(c *Change) error {
 		// Alone in an empty database too: only the value's own rules
 		// count here, and the rules that look up other records would
 		// cost a statement each on PostgreSQL for nothing.
-		one := &checker{r: &Reader{s: ic.r.s, tx: emptyTx{}}, spec: spec, e: alone, pol: ic.r.Policy(), today: ic.today}
+		one := &checker{r: ic.r.s.readerIn(emptyTx{}), spec: spec, e: alone, pol: ic.r.Policy(), today: ic.today}
 		spec.validate(one, alone)
 		for _, p := range one.probs {
 			if p.Field == name && intrinsicCodes[p.Code] {

@@ -15,13 +15,6 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
-// ixEntry is one key of a derived bucket.
-type ixEntry struct {
-	bucket []byte
-	key    []byte
-	val    []byte
-}
-
 func strValue(st *RecordState, field string) string {
 	return jsonString(st.Value(field))
 }
@@ -42,38 +35,18 @@ func jsonString(v []byte) string {
 	return s
 }
 
-func cat(parts ...[]byte) []byte {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 0, n)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
-
 var zero = []byte{0}
 
-// indexEntries derives every index key of a record from its state alone, so
-// that the indexes are a function of the log and Rebuild reproduces them.
-func indexEntries(st *RecordState, ids *idHasher) []ixEntry {
-	out := make([]ixEntry, 0, 12)
-	add := func(b, k, v []byte) { out = append(out, ixEntry{bucket: b, key: k, val: v}) }
+// index is the domain's index rule (engine.IndexFunc): the keys of a live
+// record beyond the engine's own, from its state alone, so that the indexes
+// are a function of the log and Rebuild reproduces them. It is a method of
+// the transaction's hasher, which ID numbers go through.
+func (ids *idHasher) index(st *RecordState, add func(bucket, key, val []byte)) {
 	id := st.ID[:]
 	kind := []byte(st.Kind)
-	for _, f := range st.ConflictFields() {
-		add(bReview, cat(id, []byte(f)), nil)
-	}
-	if st.Deleted() {
-		add(bIxDel, cat(kind, zero, id), nil)
-		return out
-	}
-	add(bIxKind, cat(kind, zero, []byte(st.Scope), zero, id), nil)
 	spec := specs[st.Kind]
 	if spec == nil {
-		return out
+		return
 	}
 	for _, f := range spec.refFields {
 		if t, err := uuid.Parse(strValue(st, f)); err == nil {
@@ -127,7 +100,6 @@ func indexEntries(st *RecordState, ids *idHasher) []ixEntry {
 			}
 		}
 	}
-	return out
 }
 
 // idHash is the keyed hash under which an ID number is looked up, so that

@@ -2,11 +2,13 @@ package store
 
 import (
 	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store/engine"
 )
 
-// Kind names a record type. The strings are part of the change log and the
-// sync format: never rename one.
-type Kind string
+// Kind names a record type (the engine's Kind). The strings are part of
+// the change log and the sync format: never rename one.
+type Kind = engine.Kind
 
 const (
 	KindOrigin              Kind = "origin"

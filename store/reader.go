@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
@@ -14,6 +15,7 @@ import (
 // reports and screens. Inside a write transaction it also sees that
 // transaction's own writes.
 type Reader struct {
+	*engine.Reader
 	s  *Store
 	tx kv.Tx
 	w  *writeTx
@@ -22,7 +24,7 @@ type Reader struct {
 // View runs fn on a read-only snapshot.
 func (s *Store) View(fn func(r *Reader) error) error {
 	err := s.db.View(func(tx kv.Tx) error {
-		return fn(&Reader{s: s, tx: tx})
+		return fn(s.readerIn(tx))
 	})
 	if errors.As(err, new(*kv.StorageError)) {
 		// The database server failed (PostgreSQL down or unreachable):
@@ -32,14 +34,9 @@ func (s *Store) View(fn func(r *Reader) error) error {
 	return err
 }
 
-// Prefetch reads the given records' states ahead in one round trip where
-// the storage is a database server (a bundle's checks look each one up).
-func (r *Reader) Prefetch(ids []uuid.UUID) {
-	keys := make([][]byte, len(ids))
-	for i := range ids {
-		keys[i] = ids[i][:]
-	}
-	kv.Prefetch(r.tx.Bucket(bRec), keys)
+// readerIn reads in the storage transaction tx.
+func (s *Store) readerIn(tx kv.Tx) *Reader {
+	return &Reader{Reader: engine.NewReader(tx, Dict), s: s, tx: tx}
 }
 
 // Policy is the station's policy settings.
@@ -53,23 +50,6 @@ func (r *Reader) Policy() *Policy {
 
 // Today is the current date in Asia/Shanghai.
 func (r *Reader) Today() Date { return r.s.Today() }
-
-// State returns the raw state of a record (registers and siblings), nil if
-// the record is unknown.
-func (r *Reader) State(id uuid.UUID) (*RecordState, error) {
-	if r.w != nil {
-		t, err := r.w.load(id)
-		if err != nil {
-			return nil, err
-		}
-		return t.state, nil
-	}
-	v := r.tx.Bucket(bRec).Get(id[:])
-	if v == nil {
-		return nil, nil
-	}
-	return decodeState(id, v)
-}
 
 // Get returns a record, deleted or not. The entity carries the edit context
 // of this moment: saving it later only overrides what was seen now.

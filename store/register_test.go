@@ -13,7 +13,7 @@ func TestWinnerAmongSiblings(t *testing.T) {
 	lo := OriginID(uuid.MustParse("00000000-0000-7000-8000-000000000001"))
 	hi := OriginID(uuid.MustParse("ffffffff-0000-7000-8000-000000000001"))
 	v := func(o OriginID, hlc HLC, value string) Version {
-		return Version{Dot: Dot{o, 1}, HLC: hlc, Value: []byte(value)}
+		return Version{Dot: Dot{Origin: o, Seq: 1}, HLC: hlc, Value: []byte(value)}
 	}
 	cases := []struct {
 		name     string
@@ -39,11 +39,11 @@ func TestWinnerAmongSiblings(t *testing.T) {
 // different values do.
 func TestEqualConcurrentValuesNeedNoReview(t *testing.T) {
 	a, b := OriginID(uuid.New()), OriginID(uuid.New())
-	same := &Register{Name: "status", Versions: []Version{{Dot: Dot{a, 1}, Value: []byte(`"已审核"`)}, {Dot: Dot{b, 1}, Value: []byte(`"已审核"`)}}}
+	same := &Register{Name: "status", Versions: []Version{{Dot: Dot{Origin: a, Seq: 1}, Value: []byte(`"已审核"`)}, {Dot: Dot{Origin: b, Seq: 1}, Value: []byte(`"已审核"`)}}}
 	if same.Conflicting() {
 		t.Error("two equal concurrent values are flagged for review")
 	}
-	differ := &Register{Name: "status", Versions: []Version{{Dot: Dot{a, 1}, Value: []byte(`"已审核"`)}, {Dot: Dot{b, 1}, Value: []byte(`"已退回"`)}}}
+	differ := &Register{Name: "status", Versions: []Version{{Dot: Dot{Origin: a, Seq: 1}, Value: []byte(`"已审核"`)}, {Dot: Dot{Origin: b, Seq: 1}, Value: []byte(`"已退回"`)}}}
 	if !differ.Conflicting() {
 		t.Error("two different concurrent values are not flagged")
 	}

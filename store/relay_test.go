@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
@@ -105,7 +106,7 @@ func TestRelayIndexMatchesLogWalk(t *testing.T) {
 	// A county written before the index: the buckets gone, the layout one
 	// version back; opening builds them again.
 	err := county.db.Update(func(tx kv.Tx) error {
-		for _, b := range relayBuckets {
+		for _, b := range engine.RelayBuckets {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}

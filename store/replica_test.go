@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store/engine"
 )
 
 // TestReplicasConverge runs seeded random histories over real bbolt files:
@@ -251,12 +253,12 @@ func TestMalformedChangeRejected(t *testing.T) {
 	s := openTest(t, "130131190000-01")
 	o := OriginID(uuid.New())
 	bad := []*Change{
-		{Origin: o, Seq: 1, Scope: "130131190201", Kind: KindHousehold, Record: uuid.New(), Fields: []Field{{"a", []byte("1")}}, Ctx: VV{{o, 1}}},
+		{Origin: o, Seq: 1, Scope: "130131190201", Kind: KindHousehold, Record: uuid.New(), Fields: []Field{{Name: "a", Value: []byte("1")}}, Ctx: VV{{Origin: o, Seq: 1}}},
 		{Origin: o, Seq: 1, Scope: "130131190201", Kind: KindHousehold, Record: uuid.New()},
-		{Origin: o, Seq: 0, Scope: "130131190201", Kind: KindHousehold, Record: uuid.New(), Fields: []Field{{"a", []byte("1")}}},
+		{Origin: o, Seq: 0, Scope: "130131190201", Kind: KindHousehold, Record: uuid.New(), Fields: []Field{{Name: "a", Value: []byte("1")}}},
 	}
 	for i, c := range bad {
-		if _, err := s.Apply([]*Change{c}); err == nil || !errors.Is(err, errCorrupt) {
+		if _, err := s.Apply([]*Change{c}); err == nil || !errors.Is(err, engine.ErrCorrupt) {
 			t.Errorf("case %d: err = %v", i, err)
 		}
 	}
@@ -273,11 +275,11 @@ func TestSkipsKeepLogsContiguous(t *testing.T) {
 	o := OriginID(uuid.New())
 	mk := func(seq uint64, scope string) *Change {
 		return &Change{Origin: o, Seq: seq, HLC: HLC(seq << 16), Scope: scope, Kind: KindHousehold, Record: uuid.New(),
-			Fields: []Field{{"household_no", []byte(fmt.Sprintf(`"S%d"`, seq))}, {"village_code", []byte(`"` + scope + `"`)}}, Schema: 1}
+			Fields: []Field{{Name: "household_no", Value: []byte(fmt.Sprintf(`"S%d"`, seq))}, {Name: "village_code", Value: []byte(`"` + scope + `"`)}}, Schema: 1}
 	}
 	// Seqs 1, 4 and 8 are ours; 2–3, 5–7 and 9–12 belong to other villages.
 	changes := []*Change{mk(1, "130131190201"), mk(4, "130131190201"), mk(8, "130131190201")}
-	skips := []Skip{{o, 2, 3}, {o, 5, 7}, {o, 9, 12}}
+	skips := []Skip{{Origin: o, From: 2, To: 3}, {Origin: o, From: 5, To: 7}, {Origin: o, From: 9, To: 12}}
 	for seed := uint64(0); seed < 30; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 3))
 		s := openTest(t, "130131190201-01")
@@ -293,7 +295,7 @@ func TestSkipsKeepLogsContiguous(t *testing.T) {
 			ps = append(ps, piece{k: &skips[i]})
 		}
 		// A longer skip resent later, and duplicates.
-		ps = append(ps, piece{k: &Skip{o, 9, 10}}, piece{c: changes[1]}, piece{k: &skips[0]})
+		ps = append(ps, piece{k: &Skip{Origin: o, From: 9, To: 10}}, piece{c: changes[1]}, piece{k: &skips[0]})
 		rng.Shuffle(len(ps), func(a, b int) { ps[a], ps[b] = ps[b], ps[a] })
 		for _, p := range ps {
 			var st ApplyStats

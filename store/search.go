@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
@@ -107,13 +108,6 @@ func (x *searchIndex) group(g searchGroup) uint32 {
 	return i
 }
 
-// searchOp is a change to ix_search made by a transaction, applied to the
-// in-memory copy once the transaction has committed.
-type searchOp struct {
-	key []byte
-	val []byte // nil: delete
-}
-
 // ensure loads the index from the bucket on first use, and again when
 // another process has changed names since.
 func (x *searchIndex) ensure(s *Store) error {
@@ -167,7 +161,7 @@ func (x *searchIndex) ensure(s *Store) error {
 // database's name count from was to now. A copy that was not at was has
 // missed another process's commit: it is dropped and read again when next
 // asked.
-func (x *searchIndex) apply(ops []searchOp, was, now uint64) {
+func (x *searchIndex) apply(ops []engine.IndexOp, was, now uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.built {
@@ -185,12 +179,12 @@ func (x *searchIndex) apply(ops []searchOp, was, now uint64) {
 		}
 	}
 	for _, op := range ops {
-		if len(op.key) != 16 {
+		if len(op.Key) != 16 {
 			continue
 		}
-		id := uuid.UUID(op.key)
+		id := uuid.UUID(op.Key)
 		i, held := x.pos[id]
-		if op.val == nil {
+		if op.Del {
 			if held {
 				last := int32(len(x.entries) - 1)
 				x.entries[i] = x.entries[last]
@@ -200,7 +194,7 @@ func (x *searchIndex) apply(ops []searchOp, was, now uint64) {
 			}
 			continue
 		}
-		e, g, ok := decodeSearch(op.key, op.val)
+		e, g, ok := decodeSearch(op.Key, op.Val)
 		if !ok {
 			continue
 		}

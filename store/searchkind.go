@@ -331,22 +331,8 @@ func (f *kindCheck) ok(id uuid.UUID, hint string, typed bool) bool {
 		_, in := f.set[id]
 		return in
 	}
-	kind, scope, ok := recordHead(f.rec.Get(id[:]))
+	kind, scope, ok := Dict.RecordHead(f.rec.Get(id[:]))
 	return ok && kind == f.kind && strings.HasPrefix(scope, f.scope)
-}
-
-// recordHead reads the kind and scope at the start of a stored record.
-func recordHead(v []byte) (Kind, string, bool) {
-	if v == nil {
-		return "", "", false
-	}
-	d := decoder{b: v}
-	if d.byte1() != stateFormat {
-		return "", "", false
-	}
-	k := Kind(d.word(kindDict))
-	scope := d.str()
-	return k, scope, d.err == nil
 }
 
 // newestOfKind lists the newest limit live records of a kind in scope and

@@ -59,14 +59,14 @@ func (w *writeTx) undoResolve(id uuid.UUID, field string, prior []Version, autho
 	if len(distinct) < 2 {
 		return &Error{Code: "UNDO_NOTHING", Field: field, Message: "没有可恢复的不同取值"}
 	}
-	t, err := w.load(id)
+	st, err := w.Load(id)
 	if err != nil {
 		return err
 	}
-	if t.state == nil {
+	if st == nil {
 		return &Error{Code: CodeNotFound, Message: "找不到该记录"}
 	}
-	reg := t.state.Register(field)
+	reg := st.Register(field)
 	if reg == nil {
 		return &Error{Code: "UNDO_STALE", Field: field, Message: "该栏没有审核过的取值"}
 	}
@@ -82,17 +82,17 @@ func (w *writeTx) undoResolve(id uuid.UUID, field string, prior []Version, autho
 	// (highest clock, Register.Winner) gets the newest clock and is shown
 	// first again.
 	order := append([]Version(nil), prior...)
-	sort.Slice(order, func(i, j int) bool { return reg.beats(&order[j], &order[i]) })
-	ctx := t.state.VV.Clone()
+	sort.Slice(order, func(i, j int) bool { return reg.Beats(&order[j], &order[i]) })
+	ctx := st.VV.Clone()
 	for _, p := range order {
 		var b bytes.Buffer
 		_ = json.Compact(&b, p.Value)
 		fs := []Field{{Name: field, Value: b.Bytes()}}
-		if _, err := w.local(t.state.Kind, t.state.Scope, id, fs, ctx, w.restoredAuthor(p, author)); err != nil {
+		if _, err := w.local(st.Kind, st.Scope, id, fs, ctx, w.restoredAuthor(p, author)); err != nil {
 			return fmt.Errorf("undo resolve %s %s: %w", id, field, err)
 		}
 	}
-	return w.flush()
+	return w.Flush()
 }
 
 // restoredAuthor names a restored version: who entered the value, where if
@@ -103,7 +103,7 @@ func (w *writeTx) restoredAuthor(p Version, undoer string) string {
 		return orig // restored before: it already says who entered it
 	}
 	var where string
-	if p.Dot.Origin != w.origin {
+	if p.Dot.Origin != w.Origin {
 		if o, _ := w.Live(uuid.UUID(p.Dot.Origin), KindOrigin); o != nil {
 			where = o.(*Origin).StationName
 		}
@@ -135,16 +135,12 @@ func (r *Reader) ReplacedVersions(id uuid.UUID, field string) ([]Version, error)
 		return nil, nil
 	}
 	cur := reg.Versions[0]
-	raw := r.tx.Bucket(bLog).Get(logKey(cur.Dot.Origin, cur.Dot.Seq))
-	if raw == nil {
-		return nil, nil
-	}
-	if _, skip := decodeSkip(raw); skip {
-		return nil, nil
-	}
-	resolution, err := DecodeChange(raw)
+	resolution, err := r.Logged(cur.Dot)
 	if err != nil {
 		return nil, fmt.Errorf("read change %s: %w", cur.Dot, err)
+	}
+	if resolution == nil {
+		return nil, nil
 	}
 	// The register state is a function of the set of writes: replaying the
 	// writes the resolution had seen gives the siblings it replaced.
@@ -157,7 +153,7 @@ func (r *Reader) ReplacedVersions(id uuid.UUID, field string) ([]Version, error)
 			}
 			for _, f := range c.Fields {
 				if f.Name == field {
-					before.apply(c.Dot(), c.HLC, c.Author, f.Value, c.Ctx)
+					before.Apply(c.Dot(), c.HLC, c.Author, f.Value, c.Ctx)
 				}
 			}
 			return nil

@@ -126,9 +126,9 @@ func (w *writeTx) prepareCreate(e Entity) (*prepared, error) {
 		if m.ID, err = uuid.NewV7(); err != nil {
 			return nil, fmt.Errorf("new id: %w", err)
 		}
-	} else if t, err := w.load(m.ID); err != nil {
+	} else if rec, err := w.Load(m.ID); err != nil {
 		return nil, err
-	} else if t.state != nil {
+	} else if rec != nil {
 		return nil, &Error{Code: "DUPLICATE_ID", Message: "记录编号已存在"}
 	}
 	c := w.newChecker(spec, e, nil)
@@ -174,7 +174,7 @@ func (w *writeTx) write(spec *kindSpec, c *checker, scope string, e Entity, fs [
 			return nil, err
 		}
 	}
-	if err := w.flush(); err != nil {
+	if err := w.Flush(); err != nil {
 		return nil, err
 	}
 	w.refreshMeta(e, ch)
@@ -225,24 +225,24 @@ func (w *writeTx) prepareSave(e Entity) (*prepared, error) {
 	if m.masked {
 		return nil, &Error{Code: "MASKED_RECORD", Message: "这是隐去敏感信息的显示副本，不能保存；请重新打开记录后修改"}
 	}
-	t, err := w.load(m.ID)
+	rec, err := w.Load(m.ID)
 	if err != nil {
 		return nil, err
 	}
-	if t.state == nil {
+	if rec == nil {
 		return nil, &Error{Code: CodeNotFound, Message: "找不到该记录，可能尚未保存"}
 	}
-	if t.state.Deleted() {
+	if rec.Deleted() {
 		return nil, &Error{Code: CodeDeleted, Message: "该记录已被删除，不能修改"}
 	}
-	spec, err := specOf(t.state.Kind)
+	spec, err := specOf(rec.Kind)
 	if err != nil {
 		return nil, err
 	}
-	if k := kindOf(e); k != t.state.Kind {
+	if k := kindOf(e); k != rec.Kind {
 		return nil, &Error{Code: CodeBadRequest, Message: "记录类型与已保存的不一致"}
 	}
-	cur, err := entityFromState(t.state)
+	cur, err := entityFromState(rec)
 	if err != nil {
 		return nil, err
 	}
@@ -256,9 +256,9 @@ func (w *writeTx) prepareSave(e Entity) (*prepared, error) {
 		// Not read through Get (a script's JSON): compare with what is
 		// held now and use the record's current context.
 		base = curFields
-		m.Context = t.state.VV.Clone()
+		m.Context = rec.VV.Clone()
 	}
-	p := &prepared{spec: spec, scope: t.state.Scope, ctx: m.Context, old: cur, next: cur}
+	p := &prepared{spec: spec, scope: rec.Scope, ctx: m.Context, old: cur, next: cur}
 	edited := diffFields(base, newFields)
 	if len(edited) == 0 {
 		return p, nil
@@ -294,7 +294,7 @@ func (w *writeTx) prepareSave(e Entity) (*prepared, error) {
 	if spec.derive != nil {
 		spec.derive(c, next)
 	}
-	if scope := c.scope(); scope != t.state.Scope && len(c.probs) == 0 {
+	if scope := c.scope(); scope != rec.Scope && len(c.probs) == 0 {
 		c.fail(spec.scopeField, "SCOPE_FIXED", "记录所属区划不能修改；搬迁请在新村新建记录")
 	}
 	spec.validate(c, next)
@@ -322,11 +322,11 @@ func (w *writeTx) prepareSave(e Entity) (*prepared, error) {
 // workflow check: the consequences it writes (ending a stay, an entry on the
 // register, an entitlement) are moves every one of those workflows allows.
 func (w *writeTx) systemSave(id uuid.UUID, set map[string]any, author string) error {
-	t, err := w.load(id)
-	if err != nil || t.state == nil || t.state.Deleted() {
+	rec, err := w.Load(id)
+	if err != nil || rec == nil || rec.Deleted() {
 		return err
 	}
-	cur := displayed(t.state)
+	cur := displayed(rec)
 	var fs []Field
 	for k, v := range set {
 		b, err := json.Marshal(v)
@@ -337,7 +337,7 @@ func (w *writeTx) systemSave(id uuid.UUID, set map[string]any, author string) er
 			fs = append(fs, Field{Name: k, Value: b})
 		}
 	}
-	_, err = w.local(t.state.Kind, t.state.Scope, id, fs, t.state.VV, author)
+	_, err = w.local(rec.Kind, rec.Scope, id, fs, rec.VV, author)
 	return err
 }
 
@@ -346,21 +346,21 @@ func (w *writeTx) delete(e Entity, author string) error {
 		return err
 	}
 	m := e.meta()
-	t, err := w.load(m.ID)
+	rec, err := w.Load(m.ID)
 	if err != nil {
 		return err
 	}
-	if t.state == nil {
+	if rec == nil {
 		return &Error{Code: CodeNotFound, Message: "找不到该记录"}
 	}
-	if t.state.Deleted() {
+	if rec.Deleted() {
 		return nil
 	}
-	spec, err := specOf(t.state.Kind)
+	spec, err := specOf(rec.Kind)
 	if err != nil {
 		return err
 	}
-	cur, err := entityFromState(t.state)
+	cur, err := entityFromState(rec)
 	if err != nil {
 		return err
 	}
@@ -379,13 +379,13 @@ func (w *writeTx) delete(e Entity, author string) error {
 	}
 	ctx := m.Context
 	if m.base == nil {
-		ctx = t.state.VV
+		ctx = rec.VV
 	}
-	ch, err := w.local(t.state.Kind, t.state.Scope, m.ID, []Field{{Name: FieldDeleted, Value: []byte("true")}}, ctx, author)
+	ch, err := w.local(rec.Kind, rec.Scope, m.ID, []Field{{Name: FieldDeleted, Value: []byte("true")}}, ctx, author)
 	if err != nil {
 		return err
 	}
-	if err := w.flush(); err != nil {
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	w.refreshMeta(e, ch)
@@ -396,11 +396,11 @@ func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, aut
 	if err := w.requireStation(); err != nil {
 		return err
 	}
-	t, err := w.load(id)
+	rec, err := w.Load(id)
 	if err != nil {
 		return err
 	}
-	if t.state == nil {
+	if rec == nil {
 		return &Error{Code: CodeNotFound, Message: "找不到该记录"}
 	}
 	var compact bytes.Buffer
@@ -414,11 +414,11 @@ func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, aut
 		}
 	} else {
 		// A hand-merged value must pass the same rules as an edit.
-		spec, err := specOf(t.state.Kind)
+		spec, err := specOf(rec.Kind)
 		if err != nil {
 			return err
 		}
-		cur, err := entityFromState(t.state)
+		cur, err := entityFromState(rec)
 		if err != nil {
 			return err
 		}
@@ -432,20 +432,20 @@ func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, aut
 			return c.probs
 		}
 	}
-	if _, err := w.local(t.state.Kind, t.state.Scope, id, []Field{{Name: field, Value: v}}, t.state.VV, author); err != nil {
+	if _, err := w.local(rec.Kind, rec.Scope, id, []Field{{Name: field, Value: v}}, rec.VV, author); err != nil {
 		return err
 	}
-	return w.flush()
+	return w.Flush()
 }
 
 // refreshMeta updates the caller's entity after a save so that a second save
 // of the same value is a no-op and its context includes the first.
 func (w *writeTx) refreshMeta(e Entity, ch *Change) {
-	t := w.recs[e.meta().ID]
-	if t == nil || t.state == nil {
+	rec, err := w.Load(e.meta().ID)
+	if err != nil || rec == nil {
 		return
 	}
-	fresh, err := entityFromState(t.state)
+	fresh, err := entityFromState(rec)
 	if err != nil {
 		return
 	}
@@ -503,14 +503,12 @@ func setStatus(e Entity, status string) {
 // bundle's receipt in the same transaction as its changes.
 type WriteTx struct{ w *writeTx }
 
-// Tx is the underlying bbolt transaction.
+// Tx is the underlying storage transaction.
 func (t *WriteTx) Tx() kv.Tx { return t.w.tx }
 
 // Apply merges remote changes inside this transaction.
 func (t *WriteTx) Apply(changes []*Change) (ApplyStats, error) {
-	var st ApplyStats
-	err := t.w.applyRemote(changes, &st)
-	return st, err
+	return t.w.Apply(changes, nil)
 }
 
 // Update runs fn in one durable write transaction of the store.

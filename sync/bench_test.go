@@ -151,7 +151,7 @@ func rawLogPut(b *testing.B, path string, changes []*store.Change) time.Duration
 	defer db.Close()
 	enc := make([][]byte, len(changes))
 	for i, c := range changes {
-		enc[i] = c.Encode()
+		enc[i] = store.EncodeChange(c)
 	}
 	start := time.Now()
 	for lo := 0; lo < len(changes); lo += store.ApplyChunk {

@@ -218,7 +218,7 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 			case peer.Scope == "" || ident.ScopeCovers(peer.Scope, le.Change.Scope):
 				flushSkip()
 				e.Changes = append(e.Changes, le.Change)
-				size += len(le.Change.Encode())
+				size += len(store.EncodeChange(le.Change))
 				rg.To = le.Change.Seq
 			default:
 				addSkip(le.Change.Seq, le.Change.Seq)

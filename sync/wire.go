@@ -92,11 +92,11 @@ func encodeBody(e *Entries) []byte {
 			g = binary.AppendVarint(g, int64(c.HLC)-prevHLC)
 			prevSeq, prevHLC = c.Seq, int64(c.HLC)
 			g = binary.AppendUvarint(g, str(c.Scope))
-			g = appendWord(g, string(c.Kind), store.KindDictCode)
+			g = appendWord(g, string(c.Kind), store.Dict.KindCode)
 			g = append(g, c.Record[:]...)
 			g = binary.AppendUvarint(g, uint64(len(c.Fields)))
 			for _, f := range c.Fields {
-				g = appendWord(g, f.Name, store.FieldDictCode)
+				g = appendWord(g, f.Name, store.Dict.FieldCode)
 				g = binary.AppendUvarint(g, uint64(len(f.Value)))
 				g = append(g, f.Value...)
 			}
@@ -258,14 +258,14 @@ func decodeBody(b []byte) (*Entries, error) {
 				c.HLC = store.HLC(prevHLC)
 				prevSeq = c.Seq
 				c.Scope = strAt(r.uvarint())
-				c.Kind = store.Kind(r.word(store.KindDictName))
+				c.Kind = store.Kind(r.word(store.Dict.KindName))
 				copy(c.Record[:], r.take(16))
 				nf := r.count(2)
 				if r.err == nil {
 					c.Fields = make([]store.Field, 0, nf)
 				}
 				for k := uint64(0); k < nf && r.err == nil; k++ {
-					name := r.word(store.FieldDictName)
+					name := r.word(store.Dict.FieldName)
 					c.Fields = append(c.Fields, store.Field{Name: name, Value: r.take(r.uvarint())})
 				}
 				nc := r.count(2)
@@ -277,7 +277,7 @@ func decodeBody(b []byte) (*Entries, error) {
 				if r.err == nil {
 					// The canonical form checks the structure (sorted
 					// fields, context not covering the change …).
-					if _, err := store.DecodeChange(c.Encode()); err != nil {
+					if _, err := store.DecodeChange(store.EncodeChange(c)); err != nil {
 						return nil, err
 					}
 				}

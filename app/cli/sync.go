@@ -211,7 +211,7 @@ func cmdConflicts(e *env, args []string) error {
 				if name == "" {
 					name = sib.Origin.Short()
 				}
-				v.Siblings = append(v.Siblings, siblingView{Value: val, Station: name, Author: sib.Author, Time: sib.Time.Time().Format("2006-01-02 15:04")})
+				v.Siblings = append(v.Siblings, siblingView{Value: val, Station: name, Author: sib.Author, Time: store.ClockTime(sib.Time).Format("2006-01-02 15:04")})
 			}
 			out = append(out, v)
 		}

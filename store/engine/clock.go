@@ -1,4 +1,4 @@
-package store
+package engine
 
 import "time"
 
@@ -13,8 +13,8 @@ func MakeHLC(ms int64, counter uint16) HLC { return HLC(uint64(ms)<<16 | uint64(
 // Millis is the physical part.
 func (h HLC) Millis() int64 { return int64(h >> 16) }
 
-// Time converts the physical part to a time in Asia/Shanghai.
-func (h HLC) Time() time.Time { return time.UnixMilli(h.Millis()).In(ChinaTZ) }
+// In converts the physical part to a time in loc.
+func (h HLC) In(loc *time.Location) time.Time { return time.UnixMilli(h.Millis()).In(loc) }
 
 // MaxClockSkew bounds how far ahead of the local clock a remote reading may
 // be before it is treated as wrong: such changes are kept and flagged, but do
@@ -22,33 +22,33 @@ func (h HLC) Time() time.Time { return time.UnixMilli(h.Millis()).In(ChinaTZ) }
 // 2099 would make every later edit everywhere look like 2099).
 const MaxClockSkew = 24 * time.Hour
 
-// clock issues HLC readings. The last reading is persisted in the same
+// Clock issues HLC readings. The last reading is persisted in the same
 // transaction as the change that used it, so the clock never goes backwards
 // even across restarts and a wall clock that jumps back.
-type clock struct {
-	last HLC
-	now  func() time.Time
+type Clock struct {
+	Last HLC
+	Now  func() time.Time
 }
 
-// next returns a reading later than every reading issued or observed.
-func (c *clock) next() HLC {
-	phys := MakeHLC(c.now().UnixMilli(), 0)
-	if phys > c.last {
-		c.last = phys
+// Next returns a reading later than every reading issued or observed.
+func (c *Clock) Next() HLC {
+	phys := MakeHLC(c.Now().UnixMilli(), 0)
+	if phys > c.Last {
+		c.Last = phys
 	} else {
-		c.last++
+		c.Last++
 	}
-	return c.last
+	return c.Last
 }
 
-// observe merges a remote reading; it reports false (and leaves the clock
+// Observe merges a remote reading; it reports false (and leaves the clock
 // alone) when the reading is implausibly far in the future.
-func (c *clock) observe(remote HLC) bool {
-	if remote.Millis() > c.now().Add(MaxClockSkew).UnixMilli() {
+func (c *Clock) Observe(remote HLC) bool {
+	if remote.Millis() > c.Now().Add(MaxClockSkew).UnixMilli() {
 		return false
 	}
-	if remote > c.last {
-		c.last = remote
+	if remote > c.Last {
+		c.Last = remote
 	}
 	return true
 }

@@ -1,4 +1,4 @@
-package store
+package engine
 
 import (
 	"bytes"
@@ -25,14 +25,15 @@ var (
 	bIxScopeOrig = []byte("ix_scopeorig")
 )
 
-var relayBuckets = [][]byte{bIxScopeLog, bIxScopeOrig}
+// RelayBuckets are the relay index, kept only by a store that relays.
+var RelayBuckets = [][]byte{bIxScopeLog, bIxScopeOrig}
 
-// CountyType is the station type of a county centre (package ident).
-const CountyType = "县级中心"
+// Relays reports whether the store in tx keeps the relay index.
+func Relays(tx kv.Tx) bool { return tx.Bucket(bIxScopeLog) != nil }
 
 // createRelayIndex makes the relay buckets (empty) in tx.
 func createRelayIndex(tx kv.Tx) error {
-	for _, b := range relayBuckets {
+	for _, b := range RelayBuckets {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create %s: %w", b, err)
 		}
@@ -45,15 +46,15 @@ func scopeLogKey(scope string, o OriginID, seq uint64) []byte {
 	k = append(k, scope...)
 	k = append(k, 0)
 	k = append(k, o[:]...)
-	return append(k, u64(seq)...)
+	return append(k, U64(seq)...)
 }
 
 // indexForRelay records a change that entered the log, if this store
 // relays (it has the buckets).
-func (w *writeTx) indexForRelay(c *Change) error {
+func (w *Tx) indexForRelay(c *Change) error {
 	if !w.relayKnown {
 		// Looked up once per transaction: this runs for every change.
-		w.relayLog, w.relayKnown = w.tx.Bucket(bIxScopeLog), true
+		w.relayLog, w.relayKnown = w.KV.Bucket(bIxScopeLog), true
 	}
 	b := w.relayLog
 	if b == nil {
@@ -74,14 +75,14 @@ func (w *writeTx) indexForRelay(c *Change) error {
 }
 
 // flushRelay writes the highest sequence number per scope and origin.
-func (w *writeTx) flushRelay() error {
+func (w *Tx) flushRelay() error {
 	if len(w.scopeMax) == 0 {
 		return nil
 	}
-	b := w.tx.Bucket(bIxScopeOrig)
+	b := w.KV.Bucket(bIxScopeOrig)
 	for so, seq := range w.scopeMax {
-		if seq > getU64(b.Get([]byte(so))) {
-			if err := b.Put([]byte(so), u64(seq)); err != nil {
+		if seq > GetU64(b.Get([]byte(so))) {
+			if err := b.Put([]byte(so), U64(seq)); err != nil {
 				return err
 			}
 		}
@@ -103,11 +104,12 @@ type scopeHigh struct {
 }
 
 // RelayFor prepares a relay to a station of scope: the scopes it covers
-// are scope itself, those below it (codes that start with it) and those
-// above it (the codes it starts with), as ident.ScopeCovers says. It reads
-// only those ranges of the index, not the whole county's. ok is false when this
-// store keeps no relay index (a station): the caller walks the log instead.
-func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
+// are scope itself, those below it (codes that start with it) and above,
+// the scopes the domain names (the township and county codes a village
+// code starts with). It reads only those ranges of the index, not the whole
+// county's. ok is false when this store keeps no relay index (a station):
+// the caller walks the log instead.
+func (r *Reader) RelayFor(scope string, above []string) (rel *Relay, ok bool, err error) {
 	b := r.tx.Bucket(bIxScopeOrig)
 	if b == nil {
 		return nil, false, nil
@@ -119,7 +121,7 @@ func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 		}
 		var o OriginID
 		copy(o[:], k[len(k)-16:])
-		rel.per[o] = append(rel.per[o], scopeHigh{string(k[:len(k)-17]), getU64(v)})
+		rel.per[o] = append(rel.per[o], scopeHigh{string(k[:len(k)-17]), GetU64(v)})
 		return nil
 	}
 	c := b.Cursor()
@@ -129,15 +131,9 @@ func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
 			return nil, true, err
 		}
 	}
-	// Above: the county and township codes the scope starts with, each
-	// exactly. Scopes have 6, 9 or 12 digits: a save derives them from a
-	// division code, and the county refuses a station's change of any
-	// other shape (IncomingCheck).
-	for _, n := range []int{6, 9} {
-		if n >= len(scope) {
-			break
-		}
-		exact := append([]byte(scope[:n]), 0)
+	// Above: each of those scopes exactly.
+	for _, a := range above {
+		exact := append([]byte(a), 0)
 		for k, v := c.Seek(exact); k != nil && bytes.HasPrefix(k, exact); k, v = c.Next() {
 			if err := add(k, v); err != nil {
 				return nil, true, err
@@ -158,7 +154,7 @@ func (r *Reader) inScope(rel *Relay, o OriginID, after, upto uint64) []uint64 {
 		}
 		prefix := scopeLogKey(sh.scope, o, 0)[:len(sh.scope)+17]
 		for k, _ := c.Seek(scopeLogKey(sh.scope, o, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			seq := getU64(k[len(k)-8:])
+			seq := GetU64(k[len(k)-8:])
 			if seq > upto {
 				break
 			}
@@ -177,7 +173,7 @@ func (r *Reader) inScope(rel *Relay, o OriginID, after, upto uint64) []uint64 {
 // for each run of sequence numbers between them, so that the station's
 // log of the origin stays contiguous.
 func (r *Reader) EachRelayed(rel *Relay, o OriginID, after, upto uint64, fn func(LogEntry) error) error {
-	c := r.tx.Bucket(bLog).Cursor()
+	c := r.tx.Bucket(BucketLog).Cursor()
 	next := after + 1
 	var at uint64 // the log cursor's sequence number, 0 before the first
 	for _, seq := range r.inScope(rel, o, after, upto) {
@@ -192,16 +188,16 @@ func (r *Reader) EachRelayed(rel *Relay, o OriginID, after, upto uint64, fn func
 		if at != 0 && seq == at+1 {
 			k, v = c.Next()
 		} else {
-			k, v = c.Seek(logKey(o, seq))
+			k, v = c.Seek(LogKey(o, seq))
 		}
 		at = seq
-		if !bytes.Equal(k, logKey(o, seq)) {
+		if !bytes.Equal(k, LogKey(o, seq)) {
 			v = nil
 		}
 		if v == nil {
 			return fmt.Errorf("relay index names %s, which the log lacks", Dot{o, seq})
 		}
-		ch, err := DecodeChange(v)
+		ch, err := r.dict.DecodeChange(v)
 		if err != nil {
 			return fmt.Errorf("log %s: %w", Dot{o, seq}, err)
 		}
@@ -222,12 +218,23 @@ func (r *Reader) CountRelayed(rel *Relay, o OriginID, after, upto uint64) int {
 	return len(r.inScope(rel, o, after, upto))
 }
 
-// buildRelayIndex fills the relay buckets from the log (a county file
-// written before they existed).
-func buildRelayIndex(tx kv.Tx) error {
+// BuildRelayIndex makes the relay index and fills it from the log: a store
+// that starts relaying (a county), or a county file written before it
+// existed.
+func BuildRelayIndex(tx kv.Tx, dict *Dict) error {
 	if err := createRelayIndex(tx); err != nil {
 		return err
 	}
-	w := &writeTx{tx: tx}
-	return eachLoggedChange(tx, w.indexForRelay, w.flushRelay)
+	w := &Tx{KV: tx}
+	return eachLoggedChange(tx, dict, w.indexForRelay, w.flushRelay)
+}
+
+// StartRelaying makes and fills the relay index inside this transaction:
+// the store has become a county.
+func (w *Tx) StartRelaying() error {
+	if err := BuildRelayIndex(w.KV, w.dict); err != nil {
+		return err
+	}
+	w.relayKnown = false
+	return nil
 }

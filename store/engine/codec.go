@@ -1,13 +1,13 @@
-package store
+package engine
 
 import (
 	"encoding/binary"
 	"errors"
 )
 
-// errCorrupt is returned by decoders for bytes that do not parse. Callers wrap
+// ErrCorrupt is returned by decoders for bytes that do not parse. Callers wrap
 // it with what they were decoding.
-var errCorrupt = errors.New("corrupt encoding")
+var ErrCorrupt = errors.New("corrupt encoding")
 
 type encoder struct{ b []byte }
 
@@ -32,7 +32,7 @@ type decoder struct {
 
 func (d *decoder) fail() {
 	if d.err == nil {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 	}
 	d.b = nil
 }

@@ -1,4 +1,4 @@
-package store
+package engine
 
 import (
 	"bytes"
@@ -39,14 +39,15 @@ func (r *Register) Winner() *Version {
 	}
 	best := &r.Versions[0]
 	for i := 1; i < len(r.Versions); i++ {
-		if r.beats(&r.Versions[i], best) {
+		if r.Beats(&r.Versions[i], best) {
 			best = &r.Versions[i]
 		}
 	}
 	return best
 }
 
-func (r *Register) beats(a, b *Version) bool {
+// Beats reports whether a is shown before b (Winner).
+func (r *Register) Beats(a, b *Version) bool {
 	if r.Name == FieldDeleted {
 		ad, bd := isTrue(a.Value), isTrue(b.Value)
 		if ad != bd {
@@ -74,7 +75,9 @@ func (r *Register) Conflicting() bool {
 	return false
 }
 
-func (r *Register) apply(d Dot, hlc HLC, author string, value []byte, ctx VV) {
+// Apply merges one write of the field: its dot, clock reading, author,
+// value and the context its writer had seen.
+func (r *Register) Apply(d Dot, hlc HLC, author string, value []byte, ctx VV) {
 	if !r.Cover.Covers(d) {
 		i := sort.Search(len(r.Versions), func(i int) bool { return !dotLess(r.Versions[i].Dot, d) })
 		if i == len(r.Versions) || r.Versions[i].Dot != d {
@@ -186,7 +189,7 @@ func (s *RecordState) apply(c *Change) {
 	}
 	d := c.Dot()
 	for _, f := range c.Fields {
-		s.register(f.Name).apply(d, c.HLC, c.Author, f.Value, c.Ctx)
+		s.register(f.Name).Apply(d, c.HLC, c.Author, f.Value, c.Ctx)
 	}
 }
 
@@ -234,10 +237,10 @@ type stamp struct {
 	author string
 }
 
-// encode writes the state compactly: the distinct (dot, clock, author)
+// EncodeState writes the state compactly: the distinct (dot, clock, author)
 // stamps once, in a table, and each version as an index into it plus its
 // value; field names and the kind through the dictionaries.
-func (s *RecordState) encode() []byte {
+func (d *Dict) EncodeState(s *RecordState) []byte {
 	var stamps []stamp
 	index := map[Dot]int{}
 	for i := range s.Fields {
@@ -266,7 +269,7 @@ func (s *RecordState) encode() []byte {
 
 	e := encoder{b: make([]byte, 0, 96+24*len(stamps)+24*len(s.Fields))}
 	e.byte1(stateFormat)
-	e.word(string(s.Kind), kindCode)
+	e.word(string(s.Kind), d.kindCode)
 	e.str(s.Scope)
 	e.vv(s.VV)
 	e.uvarint(uint64(len(authorList)))
@@ -287,7 +290,7 @@ func (s *RecordState) encode() []byte {
 	e.uvarint(uint64(len(s.Fields)))
 	for i := range s.Fields {
 		r := &s.Fields[i]
-		e.word(r.Name, fieldCode)
+		e.word(r.Name, d.fieldCode)
 		e.vv(r.Cover)
 		e.uvarint(uint64(len(r.Versions)))
 		for _, v := range r.Versions {
@@ -298,13 +301,14 @@ func (s *RecordState) encode() []byte {
 	return e.b
 }
 
-func decodeState(id uuid.UUID, p []byte) (*RecordState, error) {
+// DecodeState parses an encoded state of record id.
+func (dict *Dict) DecodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 	d := decoder{b: p}
 	if v := d.byte1(); v != stateFormat {
 		return nil, fmt.Errorf("decode record %s: unknown format %d", id, v)
 	}
 	s := &RecordState{ID: id}
-	s.Kind = Kind(d.word(kindDict))
+	s.Kind = Kind(d.word(dict.kinds))
 	s.Scope = d.str()
 	s.VV = d.vv()
 	na := d.uvarint()
@@ -348,7 +352,7 @@ func decodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		r := &s.Fields[i]
-		r.Name = d.word(fieldDict)
+		r.Name = d.word(dict.fields)
 		r.Cover = d.vv()
 		nv := d.uvarint()
 		if nv > uint64(len(d.b)) {

@@ -1,4 +1,4 @@
-package store
+package engine
 
 import (
 	"bytes"
@@ -7,10 +7,6 @@ import (
 
 	"github.com/google/uuid"
 )
-
-// SchemaVersion is the version of the record schema this build writes. It is
-// recorded in the database and carried by every change.
-const SchemaVersion = 1
 
 // FieldDeleted is the register that marks a record deleted. Deletion is an
 // ordinary field write so that a delete racing an edit stays visible.
@@ -30,35 +26,39 @@ type Change struct {
 	Seq    uint64 // gapless per origin, from 1
 	HLC    HLC
 	Scope  string // division code of the record (immutable)
-	Kind   Kind
+	Kind   Kind   // what the record is; the engine only carries it
 	Record uuid.UUID
 	Fields []Field // sorted by name, no duplicates
 	// Ctx is what the writer had seen of this record when the form opened:
 	// the new values replace exactly the versions it covers.
 	Ctx    VV
 	Author string
-	Schema uint16
+	Schema uint16 // the record schema the writer knew
 }
+
+// Kind names a record kind. The engine knows none: the domain registers
+// them and hands the engine its dictionary (Dict) and index rules.
+type Kind string
 
 // Dot returns the change's identity.
 func (c *Change) Dot() Dot { return Dot{Origin: c.Origin, Seq: c.Seq} }
 
 const changeFormat = 1
 
-// Encode returns the canonical binary form: equal changes give equal bytes,
-// which is how a replayed change is told from a forged one.
-func (c *Change) Encode() []byte {
+// EncodeChange returns the canonical binary form: equal changes give equal
+// bytes, which is how a replayed change is told from a forged one.
+func (d *Dict) EncodeChange(c *Change) []byte {
 	e := encoder{b: make([]byte, 0, 96+len(c.Scope)+len(c.Author)+16*len(c.Fields))}
 	e.byte1(changeFormat)
 	e.origin(c.Origin)
 	e.uvarint(c.Seq)
 	e.uvarint(uint64(c.HLC))
 	e.str(c.Scope)
-	e.word(string(c.Kind), kindCode)
+	e.word(string(c.Kind), d.kindCode)
 	e.raw(c.Record[:])
 	e.uvarint(uint64(len(c.Fields)))
 	for _, f := range c.Fields {
-		e.word(f.Name, fieldCode)
+		e.word(f.Name, d.fieldCode)
 		e.bytes(f.Value)
 	}
 	e.vv(c.Ctx)
@@ -69,7 +69,7 @@ func (c *Change) Encode() []byte {
 
 // DecodeChange parses and checks the structure of an encoded change. It does
 // not trust its input: bundles arrive from USB sticks.
-func DecodeChange(p []byte) (*Change, error) {
+func (dict *Dict) DecodeChange(p []byte) (*Change, error) {
 	d := decoder{b: p}
 	if v := d.byte1(); v != changeFormat {
 		return nil, fmt.Errorf("decode change: unknown format %d", v)
@@ -79,7 +79,7 @@ func DecodeChange(p []byte) (*Change, error) {
 	c.Seq = d.uvarint()
 	c.HLC = HLC(d.uvarint())
 	c.Scope = d.str()
-	c.Kind = Kind(d.word(kindDict))
+	c.Kind = Kind(d.word(dict.kinds))
 	copy(c.Record[:], d.take(16))
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
@@ -89,7 +89,7 @@ func DecodeChange(p []byte) (*Change, error) {
 		c.Fields = make([]Field, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		name := d.word(fieldDict)
+		name := d.word(dict.fields)
 		c.Fields = append(c.Fields, Field{Name: name, Value: d.bytes()})
 	}
 	c.Ctx = d.vv()
@@ -101,44 +101,45 @@ func DecodeChange(p []byte) (*Change, error) {
 	if len(d.b) != 0 {
 		return nil, fmt.Errorf("decode change: %d trailing bytes", len(d.b))
 	}
-	if err := c.check(); err != nil {
+	if err := c.Check(); err != nil {
 		return nil, fmt.Errorf("decode change: %w", err)
 	}
 	return c, nil
 }
 
-// check enforces what every replica relies on: a sequence number from 1, a
+// Check enforces what every replica relies on: a sequence number from 1, a
 // context that does not claim to have seen the change itself, sorted unique
 // fields, sorted context, well-formed values.
-func (c *Change) check() error {
+func (c *Change) Check() error {
 	if c.Seq == 0 {
-		return fmt.Errorf("%w: seq 0", errCorrupt)
+		return fmt.Errorf("%w: seq 0", ErrCorrupt)
 	}
 	if c.Ctx.Get(c.Origin) >= c.Seq {
-		return fmt.Errorf("%w: context covers the change itself", errCorrupt)
+		return fmt.Errorf("%w: context covers the change itself", ErrCorrupt)
 	}
 	for i := 1; i < len(c.Ctx); i++ {
 		if bytes.Compare(c.Ctx[i-1].Origin[:], c.Ctx[i].Origin[:]) >= 0 {
-			return fmt.Errorf("%w: context not sorted", errCorrupt)
+			return fmt.Errorf("%w: context not sorted", ErrCorrupt)
 		}
 	}
 	if len(c.Fields) == 0 {
-		return fmt.Errorf("%w: no fields", errCorrupt)
+		return fmt.Errorf("%w: no fields", ErrCorrupt)
 	}
 	for i, f := range c.Fields {
 		if f.Name == "" || len(f.Value) == 0 {
-			return fmt.Errorf("%w: empty field", errCorrupt)
+			return fmt.Errorf("%w: empty field", ErrCorrupt)
 		}
 		if i > 0 && c.Fields[i-1].Name >= f.Name {
-			return fmt.Errorf("%w: fields not sorted", errCorrupt)
+			return fmt.Errorf("%w: fields not sorted", ErrCorrupt)
 		}
 	}
 	if c.Kind == "" || c.Scope == "" {
-		return fmt.Errorf("%w: no kind or scope", errCorrupt)
+		return fmt.Errorf("%w: no kind or scope", ErrCorrupt)
 	}
 	return nil
 }
 
-func sortFields(fs []Field) {
+// SortFields puts fields in the order a change holds them.
+func SortFields(fs []Field) {
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 }
