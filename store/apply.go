@@ -21,6 +21,7 @@ func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, err
 		chunk := items[start:min(start+ApplyChunk, len(items))]
 		var st ApplyStats
 		err := s.update(func(w *writeTx) error {
+			var err error
 			st, err = w.ApplyItems(chunk)
 			return err
 		})

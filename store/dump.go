@@ -184,7 +184,7 @@ func (s *Store) Rebuild() error {
 // migration steps that change how records are indexed.
 func rebuildTx(tx kv.Tx) error {
 	ids := newIDHasher(tx.Bucket(bMeta).Get(mHMAC))
-	return engine.NewTx(tx, Dict, ids.index, OriginID{}, 0, engine.Clock{}).Rebuild(domainBuckets)
+	return engine.NewTx(tx, domain(ids), OriginID{}, 0, engine.Clock{}).Rebuild(domainBuckets)
 }
 
 // DerivedDigest hashes the derived buckets, to compare a maintained state

@@ -41,23 +41,19 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 	clk := engine.Clock{Last: s.clk.Last, Now: s.now}
 	origin, seq := s.origin, s.seq
 	s.mu.Unlock()
-	w.Tx = engine.NewTx(tx, Dict, w.ids.index, origin, seq, clk)
+	w.Tx = engine.NewTx(tx, domain(w.ids), origin, seq, clk)
 	w.Tx.Alarm = w.alarm
 	w.Tx.Watch = string(bIxSearch)
 	w.Reader = &Reader{Reader: w.Tx.Reader(), s: s, tx: tx, w: w}
-	fillAppendBuckets(tx)
 	return w
 }
 
-// fillAppendBuckets lets the domain's indexes whose keys mostly arrive in
-// ascending order (by UUIDv7) fill pages to 90% before splitting, as the
-// engine does for its log and records.
-func fillAppendBuckets(tx kv.Tx) {
-	for _, name := range [][]byte{bIxRef, bIxNo} {
-		if b, ok := tx.Bucket(name).(interface{ SetFillPercent(float64) }); ok {
-			b.SetFillPercent(0.9)
-		}
-	}
+// domain is what the store hands the engine for a transaction: the frozen
+// dictionary, its index rule (through the transaction's hasher of ID
+// numbers), and its indexes whose keys mostly arrive in ascending order
+// (by UUIDv7).
+func domain(ids *idHasher) engine.Domain {
+	return engine.Domain{Dict: Dict, Index: ids.index, Ordered: [][]byte{bIxRef, bIxNo}}
 }
 
 // update runs fn in one durable write transaction.
@@ -168,9 +164,20 @@ func (w *writeTx) publishOrigin(reason string) error {
 	return err
 }
 
+// alarmText says to a person what the engine's alarm codes mean.
+var alarmText = map[string]string{
+	engine.AlarmReused:       "同一来源同一序号的内容不同，已拒绝",
+	engine.AlarmSkipped:      "收到本站范围外已跳过的变更，已拒绝",
+	engine.AlarmReusedQueued: "待处理队列中同一来源同一序号的内容不同，已拒绝",
+}
+
 // alarm records something that must never happen, such as one origin and
 // sequence number arriving with two different contents. No personal data:
 // only ids.
-func (w *writeTx) alarm(what string, d Dot) error {
+func (w *writeTx) alarm(code string, d Dot) error {
+	what, ok := alarmText[code]
+	if !ok {
+		what = code
+	}
 	return w.putAlarm(Alarm{What: what, Origin: d.Origin.String(), Seq: fmt.Sprint(d.Seq)})
 }

@@ -65,6 +65,13 @@ func decodeSkip(v []byte) (uint64, bool) {
 	return to, n > 0 && n == len(v)-1
 }
 
+// What Tx.Alarm is told, for the domain to say to a person.
+const (
+	AlarmReused       = "REUSED_SEQ"        // a held (origin, seq) came again with other content
+	AlarmSkipped      = "SKIPPED_SEQ"       // a change arrived that this replica had skipped as out of its scope
+	AlarmReusedQueued = "REUSED_QUEUED_SEQ" // as AlarmReused, for a change still waiting in the queue
+)
+
 // item is a change or a skip on its way into the log.
 type item struct {
 	origin      OriginID
@@ -152,11 +159,11 @@ func (w *Tx) applyItems(items []item, st *ApplyStats) error {
 				continue
 			}
 			st.Conflict++
-			what := "同一来源同一序号的内容不同，已拒绝"
+			code := AlarmReused
 			if held == nil {
-				what = "收到本站范围外已跳过的变更，已拒绝"
+				code = AlarmSkipped
 			}
-			if err := w.alarm(what, it.c.Dot()); err != nil {
+			if err := w.alarm(code, it.c.Dot()); err != nil {
 				return err
 			}
 		case it.first <= h+1:
@@ -188,7 +195,7 @@ func (w *Tx) applyItems(items []item, st *ApplyStats) error {
 					}
 				} else {
 					st.Conflict++
-					if err := w.alarm("待处理队列中同一来源同一序号的内容不同，已拒绝", Dot{it.origin, it.first}); err != nil {
+					if err := w.alarm(AlarmReusedQueued, Dot{it.origin, it.first}); err != nil {
 						return err
 					}
 				}

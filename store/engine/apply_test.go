@@ -23,6 +23,8 @@ import (
 
 var bByName = []byte("ix_name") // the made-up domain's index: name 0 id
 
+var testDomain = Domain{Dict: testDict, Index: nameIndex}
+
 // nameIndex is the made-up domain's index rule.
 func nameIndex(st *RecordState, add func(b, k, v []byte)) {
 	if n := st.Value("name"); n != nil {
@@ -87,7 +89,7 @@ func (r *replica) update(t *testing.T, fn func(w *Tx) error) {
 	t.Helper()
 	var w *Tx
 	err := r.db.Update(func(tx kv.Tx) error {
-		w = NewTx(tx, testDict, nameIndex, r.origin, r.seq, Clock{Last: r.clock, Now: time.Now})
+		w = NewTx(tx, testDomain, r.origin, r.seq, Clock{Last: r.clock, Now: time.Now})
 		w.Alarm = func(_ string, d Dot) error { r.alarms = append(r.alarms, d); return nil }
 		if err := fn(w); err != nil {
 			return err
@@ -293,7 +295,7 @@ func TestLocalWritesAndContexts(t *testing.T) {
 		// A context naming a change this replica never saw is refused.
 		stranger := Dot{Origin: OriginID(uuid.New()), Seq: 3}
 		err := r.db.Update(func(tx kv.Tx) error {
-			w := NewTx(tx, testDict, nameIndex, r.origin, r.seq, Clock{Now: time.Now})
+			w := NewTx(tx, testDomain, r.origin, r.seq, Clock{Now: time.Now})
 			_, err := w.Local("person", "130131190201", rec, []Field{{Name: "name", Value: []byte(`"x"`)}}, VV{stranger}, "甲", 1, w.Clock.Next())
 			return err
 		})

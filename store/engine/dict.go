@@ -15,6 +15,7 @@ type Dict struct {
 // NewDict makes the dictionary of the given kinds and field names, in
 // their frozen order.
 func NewDict(kinds, fields []string) *Dict {
+	kinds, fields = append([]string(nil), kinds...), append([]string(nil), fields...)
 	return &Dict{kinds: kinds, fields: fields, kindCode: dictIndex(kinds), fieldCode: dictIndex(fields)}
 }
 

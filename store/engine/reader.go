@@ -116,7 +116,7 @@ func (r *Reader) EachLogged(o OriginID, after, upto uint64, fn func(LogEntry) er
 // there (not yet arrived, or out of scope here).
 func (r *Reader) Logged(d Dot) (*Change, error) {
 	v := r.tx.Bucket(BucketLog).Get(LogKey(d.Origin, d.Seq))
-	if v == nil || v[0] == skipFormat {
+	if len(v) == 0 || v[0] == skipFormat {
 		return nil, nil
 	}
 	return r.dict.DecodeChange(v)
@@ -174,7 +174,7 @@ func (w *Tx) Rebuild(domain [][]byte) error {
 		}
 	}
 	w.relayKnown = false
-	fillAppendBuckets(w.KV)
+	w.fillAppendBuckets()
 	w.recs = map[uuid.UUID]*touched{}
 	w.dirty = nil
 	return eachLoggedChange(w.KV, w.dict, w.applyChange, func() error {

@@ -11,6 +11,15 @@ import (
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
+// Domain is what the domain hands the engine: its frozen dictionary, its
+// index rule, and its index buckets whose keys mostly arrive in ascending
+// order (filled fuller before a page splits, see fillAppendBuckets).
+type Domain struct {
+	Dict    *Dict
+	Index   IndexFunc
+	Ordered [][]byte
+}
+
 // IndexFunc derives the domain's index keys of a live record from its state
 // alone, so that indexes are a function of the log and Rebuild reproduces
 // them. add may be called for any bucket the domain created.
@@ -27,16 +36,17 @@ type Tx struct {
 	Seq    uint64
 	Clock  Clock
 	// Alarm records something that must never happen (one origin and
-	// sequence number with two contents); nil ignores it.
-	Alarm func(what string, d Dot) error
+	// sequence number with two contents: an Alarm... code); nil ignores it.
+	Alarm func(code string, d Dot) error
 	// Watch names a bucket whose index writes are collected in Watched,
 	// for an in-memory copy of it kept by the caller.
 	Watch   string
 	Watched []IndexOp
 
-	dict  *Dict
-	index IndexFunc
-	read  *Reader
+	dict    *Dict
+	index   IndexFunc
+	ordered [][]byte
+	read    *Reader
 
 	recs      map[uuid.UUID]*touched
 	dirty     []uuid.UUID
@@ -66,21 +76,22 @@ type touched struct {
 	dirty    bool
 }
 
-// NewTx starts the engine's work in the storage transaction tx, for origin
-// whose last issued sequence number is seq.
-func NewTx(tx kv.Tx, dict *Dict, index IndexFunc, origin OriginID, seq uint64, clk Clock) *Tx {
+// NewTx starts the engine's work in the storage transaction tx, for the
+// domain d and origin whose last issued sequence number is seq.
+func NewTx(tx kv.Tx, d Domain, origin OriginID, seq uint64, clk Clock) *Tx {
 	w := &Tx{
-		KV:     tx,
-		Origin: origin,
-		Seq:    seq,
-		Clock:  clk,
-		dict:   dict,
-		index:  index,
-		recs:   make(map[uuid.UUID]*touched),
-		have:   make(map[OriginID]uint64),
+		KV:      tx,
+		Origin:  origin,
+		Seq:     seq,
+		Clock:   clk,
+		dict:    d.Dict,
+		index:   d.Index,
+		ordered: d.Ordered,
+		recs:    make(map[uuid.UUID]*touched),
+		have:    make(map[OriginID]uint64),
 	}
-	w.read = &Reader{tx: tx, dict: dict, w: w}
-	fillAppendBuckets(tx)
+	w.read = &Reader{tx: tx, dict: d.Dict, w: w}
+	w.fillAppendBuckets()
 	return w
 }
 
@@ -89,11 +100,12 @@ func (w *Tx) Reader() *Reader { return w.read }
 
 // fillAppendBuckets lets the buckets whose keys mostly arrive in ascending
 // order (log by origin and sequence, records and their kind index by
-// UUIDv7) fill pages to 90% before splitting, instead of bbolt's 50% for
-// random inserts: the file is about a third smaller.
-func fillAppendBuckets(tx kv.Tx) {
-	for _, name := range [][]byte{BucketLog, BucketRecords, BucketKinds} {
-		if b, ok := tx.Bucket(name).(interface{ SetFillPercent(float64) }); ok {
+// UUIDv7, and the domain's Ordered) fill pages to 90% before splitting,
+// instead of bbolt's 50% for random inserts: the file is about a third
+// smaller. A bucket made again (Rebuild) needs it again.
+func (w *Tx) fillAppendBuckets() {
+	for _, name := range append([][]byte{BucketLog, BucketRecords, BucketKinds}, w.ordered...) {
+		if b, ok := w.KV.Bucket(name).(interface{ SetFillPercent(float64) }); ok {
 			b.SetFillPercent(0.9)
 		}
 	}
@@ -338,9 +350,9 @@ func (w *Tx) addScopeSums(deltas map[string][]byte) error {
 }
 
 // alarm raises an alarm through the caller's hook.
-func (w *Tx) alarm(what string, d Dot) error {
+func (w *Tx) alarm(code string, d Dot) error {
 	if w.Alarm == nil {
 		return nil
 	}
-	return w.Alarm(what, d)
+	return w.Alarm(code, d)
 }
