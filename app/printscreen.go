@@ -252,7 +252,7 @@ func (p *printScreen) generate(path string, open bool) {
 		p.u.st.ReleaseMemory()
 		if err == nil {
 			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
-				err = store.FileError(atomicfile.Write(path, pdf))
+				err = atomicfile.Write(path, pdf)
 			}
 		}
 		fyne.Do(func() {

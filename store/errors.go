@@ -86,6 +86,10 @@ func CodeOf(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Code
 	}
+	var fe *atomicfile.Error // a file written whole or not at all, not written
+	if errors.As(err, &fe) {
+		return CodeIO
+	}
 	return "INTERNAL"
 }
 
@@ -107,22 +111,16 @@ func MessageOf(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Message
 	}
+	var fe *atomicfile.Error
+	if errors.As(err, &fe) {
+		return fe.Error()
+	}
 	return "内部错误：" + err.Error()
 }
 
 // ioError turns an error from bbolt or the file system into an *Error a
 // clerk can understand; what disk failure means for the save is that nothing
 // was written.
-// FileError gives a failed file write (package atomicfile) the stable code
-// IO_ERROR and its message for a person; other errors pass unchanged.
-func FileError(err error) error {
-	var e *atomicfile.Error
-	if errors.As(err, &e) {
-		return &Error{Code: CodeIO, Message: e.Error(), Err: err}
-	}
-	return err
-}
-
 func ioError(op string, err error) error {
 	if err == nil {
 		return nil

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 )
 
 // Administration of a running county server (enrol, revoke, list) is
@@ -36,7 +38,7 @@ func NewAdminToken(path string) (string, error) {
 		return "", err
 	}
 	tok := hex.EncodeToString(b)
-	if err := writeFile(path, []byte(tok+"\n")); err != nil {
+	if err := atomicfile.Write(path, []byte(tok+"\n")); err != nil {
 		return "", err
 	}
 	return tok, nil

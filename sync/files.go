@@ -23,10 +23,6 @@ func diskError(what string, err error) error {
 	return &store.Error{Code: store.CodeIO, Message: msg, Err: err}
 }
 
-// writeFile writes a file on a stick or disk whole or not at all, with a
-// person's message for a file-system failure.
-func writeFile(path string, data []byte) error { return store.FileError(atomicfile.Write(path, data)) }
-
 // ExportTo writes the bundles for a peer into dir and returns their paths.
 // Each file is named after the sender, the time and a part number; the
 // parts can be imported in any order.
@@ -49,7 +45,7 @@ func (n *Node) ExportTo(dir, peerID string) ([]string, error) {
 	var paths []string
 	for i, b := range bundles {
 		p := filepath.Join(dir, fmt.Sprintf("%s_%s_%d-%d%s", safeName(name), stamp, i+1, len(bundles), BundleExt))
-		if err := writeFile(p, b); err != nil {
+		if err := atomicfile.Write(p, b); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)
@@ -101,7 +97,7 @@ func (n *Node) ImportFileWith(ctx context.Context, path, inbox string, progress 
 			return nil, diskError("创建收件目录", err)
 		}
 		copyPath := filepath.Join(inbox, time.Now().Format("20060102-150405.000")+"_"+filepath.Base(path))
-		if err := writeFile(copyPath, b); err != nil {
+		if err := atomicfile.Write(copyPath, b); err != nil {
 			return nil, err
 		}
 	}

@@ -95,7 +95,7 @@ func (n *Node) ExportSnapshot(dir string) (string, error) {
 	}
 	prefix := safeName(code) + "_加密备份_"
 	path := filepath.Join(dir, prefix+n.now().In(store.ChinaTZ).Format("20060102-150405")+SnapshotExt)
-	if err := writeFile(path, sealed); err != nil {
+	if err := atomicfile.Write(path, sealed); err != nil {
 		return "", err
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, prefix+"*"+SnapshotExt))
@@ -188,7 +188,7 @@ func (n *Node) RecoverSnapshot(sealed []byte, out string) (*SnapshotHeader, erro
 		return nil
 	})
 	if err != nil {
-		return nil, store.FileError(err)
+		return nil, err
 	}
 	if err := store.CheckFile(out); err != nil {
 		os.Remove(out)

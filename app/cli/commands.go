@@ -217,7 +217,7 @@ func cmdDump(e *env, args []string) error {
 		dump = func(w io.Writer) error { return s.DumpScope(w, scope, unmasked) }
 	}
 	if out := vals["out"]; out != "" {
-		return store.FileError(atomicfile.WriteFunc(out, dump))
+		return atomicfile.WriteFunc(out, dump)
 	}
 	return dump(e.stdout)
 }

@@ -56,7 +56,7 @@ func cmdPrint(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := store.FileError(atomicfile.Write(vals["out"], pdf)); err != nil {
+	if err := atomicfile.Write(vals["out"], pdf); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, vals["out"])

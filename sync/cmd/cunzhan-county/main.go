@@ -235,7 +235,7 @@ func (a *app) enroll(args []string) error {
 		return err
 	}
 	b, _ := json.MarshalIndent(cred, "", "  ")
-	if err := store.FileError(atomicfile.Write(*out, b)); err != nil {
+	if err := atomicfile.Write(*out, b); err != nil {
 		return err
 	}
 	return a.print(cred.Station, fmt.Sprintf("已登记站点 %s（%s），凭证已写入 %s\n凭证含有站点密钥：请当面交给站点，登记后删除副本。", cred.Station.Name, cred.Station.Code, *out))
@@ -400,7 +400,7 @@ func (a *app) importViaServer(path, replyTo string) error {
 	var paths []string
 	for i, p := range parts {
 		file := filepath.Join(replyTo, fmt.Sprintf("%s_%s_%d-%d%s", name, stamp, i+1, len(parts), czsync.BundleExt))
-		if err := store.FileError(atomicfile.Write(file, p)); err != nil {
+		if err := atomicfile.Write(file, p); err != nil {
 			return err
 		}
 		paths = append(paths, file)

@@ -36,7 +36,7 @@ func (a *app) dump(args []string) error {
 		write = func(w io.Writer) error { return s.DumpScope(w, *scope, *unmasked) }
 	}
 	if *out != "" {
-		return store.FileError(atomicfile.WriteFunc(*out, write))
+		return atomicfile.WriteFunc(*out, write)
 	}
 	return write(a.stdout)
 }
