@@ -37,14 +37,14 @@ func (w *writeTx) putAlarm(a Alarm) error {
 	if err != nil {
 		return err
 	}
-	return w.tx.Bucket(bAlarm).Put(id[:], b)
+	return w.KV.Bucket(bAlarm).Put(id[:], b)
 }
 
 // Alarms lists the alarms, newest first; open ones only unless all.
 func (s *Store) Alarms(all bool) ([]Alarm, error) {
 	var out []Alarm
 	err := s.View(func(r *Reader) error {
-		c := r.tx.Bucket(bAlarm).Cursor()
+		c := r.KV().Bucket(bAlarm).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var a Alarm
 			if err := json.Unmarshal(v, &a); err != nil {
@@ -63,7 +63,7 @@ func (s *Store) Alarms(all bool) ([]Alarm, error) {
 // AckAlarm marks an alarm as seen by a person; it stays in the file.
 func (s *Store) AckAlarm(id uuid.UUID, who string) error {
 	return s.update(func(w *writeTx) error {
-		b := w.tx.Bucket(bAlarm)
+		b := w.KV.Bucket(bAlarm)
 		v := b.Get(id[:])
 		if v == nil {
 			return &Error{Code: CodeNotFound, Message: "没有这条提醒"}

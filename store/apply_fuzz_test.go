@@ -139,7 +139,7 @@ func FuzzApplyOrder(f *testing.F) {
 			t.Fatal("the order of arrival changed the state")
 		}
 		s.View(func(r *Reader) error {
-			if n := countKeys(r.tx.Bucket(bPending)); n != 0 {
+			if n := countKeys(r.KV().Bucket(bPending)); n != 0 {
 				t.Fatalf("%d changes still wait with every predecessor present", n)
 			}
 			return nil

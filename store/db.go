@@ -177,11 +177,8 @@ func Open(path string, opt *Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	s := &Store{path: path, now: opt.Now, readOnly: opt.ReadOnly, restored: opt.restored}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	s.clk.Now = s.now
+	s := newStore(path, opt.Now)
+	s.readOnly, s.restored = opt.ReadOnly, opt.restored
 	switch opt.RegistryDir {
 	case "-":
 	case "":
@@ -257,6 +254,17 @@ func (s *Store) openBolt(timeout time.Duration) (err error) {
 	return nil
 }
 
+// newStore is a store not yet opened, its clock reading now (the wall
+// clock if nil).
+func newStore(path string, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{path: path, now: now}
+	s.clk.Now = now
+	return s
+}
+
 // OpenKV opens or initialises a store kept in db, a database that is not a
 // bbolt file (PostgreSQL): name is how messages name it. It has no
 // registry of issued numbers, no automatic copies and no file checks: the
@@ -265,11 +273,8 @@ func OpenKV(db kv.DB, name string, opt *Options) (*Store, error) {
 	if opt == nil {
 		opt = &Options{}
 	}
-	s := &Store{path: name, now: opt.Now, db: db}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	s.clk.Now = s.now
+	s := newStore(name, opt.Now)
+	s.db = db
 	if err := s.db.Update(s.init); err != nil {
 		return nil, ioError("open store", err)
 	}
@@ -576,10 +581,10 @@ func (s *Store) SetStation(code, name string) error {
 // commits, in the Store.
 func putStation(w *writeTx, info StationInfo) error {
 	b, _ := json.Marshal(info)
-	if err := w.tx.Bucket(bMeta).Put(mStation, b); err != nil {
+	if err := w.KV.Bucket(bMeta).Put(mStation, b); err != nil {
 		return err
 	}
-	if info.Type == CountyType && !engine.Relays(w.tx) {
+	if info.Type == CountyType && !engine.Relays(w.KV) {
 		if err := w.StartRelaying(); err != nil {
 			return err
 		}

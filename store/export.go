@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
@@ -22,13 +23,7 @@ const syncPrefix = "sync_"
 // and the county refuses a station's change of any other shape
 // (IncomingCheck).
 func (r *Reader) RelayFor(scope string) (rel *Relay, ok bool, err error) {
-	var above []string
-	for _, n := range []int{6, 9} {
-		if n < len(scope) {
-			above = append(above, scope[:n])
-		}
-	}
-	return r.Reader.RelayFor(scope, above)
+	return r.Reader.RelayFor(scope, ident.Ancestors(scope))
 }
 
 // SyncBucket returns a bucket owned by the sync package, nil if it does not
@@ -37,7 +32,7 @@ func (r *Reader) SyncBucket(name string) kv.Bucket {
 	if !strings.HasPrefix(name, syncPrefix) {
 		return nil
 	}
-	return r.tx.Bucket([]byte(name))
+	return r.KV().Bucket([]byte(name))
 }
 
 // SyncBucket returns (creating it if needed) a bucket owned by the sync
@@ -46,7 +41,7 @@ func (t *WriteTx) SyncBucket(name string) (kv.Bucket, error) {
 	if !strings.HasPrefix(name, syncPrefix) {
 		return nil, fmt.Errorf("sync bucket %q: name must start with %q", name, syncPrefix)
 	}
-	return t.w.tx.CreateBucketIfNotExists([]byte(name))
+	return t.w.KV.CreateBucketIfNotExists([]byte(name))
 }
 
 // Reader gives read access to this transaction.
@@ -72,7 +67,7 @@ func (t *WriteTx) SetStation(info StationInfo) error {
 // WriteCopy writes a consistent copy of the whole file, as of this read,
 // to w (bbolt's online copy) and returns its size.
 func (r *Reader) WriteCopy(w io.Writer) (int64, error) {
-	if c, ok := r.tx.(io.WriterTo); ok {
+	if c, ok := r.KV().(io.WriterTo); ok {
 		return c.WriteTo(w)
 	}
 	return 0, errNotFile("整库复制")

@@ -246,7 +246,7 @@ func (s *Store) SetPolicy(p Policy) error {
 		return fmt.Errorf("encode policy: %w", err)
 	}
 	return s.update(func(w *writeTx) error {
-		if err := w.tx.Bucket(bMeta).Put(mPolicy, b); err != nil {
+		if err := w.KV.Bucket(bMeta).Put(mPolicy, b); err != nil {
 			return err
 		}
 		w.policy = clonePolicy(p)

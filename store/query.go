@@ -158,7 +158,7 @@ func (r *Reader) VisitMarks(month Month) (map[uuid.UUID][]VisitMark, error) {
 // eachVisitMark walks the visit index of a month.
 func (r *Reader) eachVisitMark(month Month, fn func(profile uuid.UUID, m VisitMark)) {
 	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
-	c := r.tx.Bucket(bIxVisit).Cursor()
+	c := r.KV().Bucket(bIxVisit).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 6+32 {
 			continue
@@ -194,7 +194,7 @@ const LastVisitLookback = 60
 // LastVisit finds the latest submitted visit of a profile (counted or not),
 // looking back from month over the given number of months.
 func (r *Reader) LastVisit(profile uuid.UUID, month Month, months int) Date {
-	c := r.tx.Bucket(bIxVisit).Cursor()
+	c := r.KV().Bucket(bIxVisit).Cursor()
 	for i := 0; i <= months; i++ {
 		m := month.Add(-i)
 		prefix := cat([]byte(strings.ReplaceAll(string(m), "-", "")), profile[:])
@@ -226,7 +226,7 @@ func (r *Reader) loanCandidates(from, to Date) []uuid.UUID {
 	hi := []byte(strings.ReplaceAll(string(to), "-", ""))
 	seen := map[uuid.UUID]bool{}
 	var out []uuid.UUID
-	c := r.tx.Bucket(bIxDue).Cursor()
+	c := r.KV().Bucket(bIxDue).Cursor()
 	for k, _ := c.Seek(lo); k != nil && len(k) == 24 && bytes.Compare(k[:8], hi) <= 0; k, _ = c.Next() {
 		var id uuid.UUID
 		copy(id[:], k[8:])
@@ -365,7 +365,7 @@ type Conflict struct {
 // Conflicts lists the fields with siblings within scope.
 func (r *Reader) Conflicts(scope string) ([]Conflict, error) {
 	var out []Conflict
-	c := r.tx.Bucket(bReview).Cursor()
+	c := r.KV().Bucket(bReview).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		var id uuid.UUID
 		copy(id[:], k[:16])
@@ -419,7 +419,7 @@ func (r *Reader) conflictOf(st *RecordState, field string) Conflict {
 func (r *Reader) MonthVisits(month Month) (map[uuid.UUID][]*Visit, error) {
 	out := map[uuid.UUID][]*Visit{}
 	prefix := []byte(strings.ReplaceAll(string(month), "-", ""))
-	c := r.tx.Bucket(bIxVisit).Cursor()
+	c := r.KV().Bucket(bIxVisit).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != 6+32 {
 			continue
@@ -455,7 +455,7 @@ func (r *Reader) DuplicateNumbers(scope string) ([]DuplicateNumber, error) {
 			out = append(out, cur)
 		}
 	}
-	c := r.tx.Bucket(bIxNo).Cursor()
+	c := r.KV().Bucket(bIxNo).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if len(k) < 17 || bytes.HasPrefix(k, []byte("svc\x01")) {
 			continue

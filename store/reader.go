@@ -16,9 +16,8 @@ import (
 // transaction's own writes.
 type Reader struct {
 	*engine.Reader
-	s  *Store
-	tx kv.Tx
-	w  *writeTx
+	s *Store
+	w *writeTx
 }
 
 // View runs fn on a read-only snapshot.
@@ -36,7 +35,7 @@ func (s *Store) View(fn func(r *Reader) error) error {
 
 // readerIn reads in the storage transaction tx.
 func (s *Store) readerIn(tx kv.Tx) *Reader {
-	return &Reader{Reader: engine.NewReader(tx, Dict), s: s, tx: tx}
+	return &Reader{Reader: engine.NewReader(tx, Dict), s: s}
 }
 
 // Policy is the station's policy settings.
@@ -90,7 +89,7 @@ func (r *Reader) LiveByString(id string, kind Kind) (Entity, error) {
 func (r *Reader) Refs(target uuid.UUID, kind Kind) ([]uuid.UUID, error) {
 	prefix := cat(target[:], []byte(kind), zero)
 	var out []uuid.UUID
-	c := r.tx.Bucket(bIxRef).Cursor()
+	c := r.KV().Bucket(bIxRef).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		var id uuid.UUID
 		copy(id[:], k[len(prefix):])
@@ -128,7 +127,7 @@ func scopePrefix(kind Kind, scope string) []byte {
 // (scope "" means all), in scope then creation order. fn may return errStop.
 func (r *Reader) EachID(kind Kind, scope string, fn func(id uuid.UUID, scope string) error) error {
 	prefix := scopePrefix(kind, scope)
-	c := r.tx.Bucket(bIxKind).Cursor()
+	c := r.KV().Bucket(bIxKind).Cursor()
 	kp := len(kind) + 1
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) < kp+17 {
@@ -178,7 +177,7 @@ func All[T Entity](r *Reader, kind Kind, scope string) ([]T, error) {
 func (r *Reader) ByNumber(no string) ([]uuid.UUID, error) {
 	prefix := cat([]byte(no), zero)
 	var out []uuid.UUID
-	c := r.tx.Bucket(bIxNo).Cursor()
+	c := r.KV().Bucket(bIxNo).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != len(prefix)+16 {
 			continue
@@ -198,7 +197,7 @@ func (r *Reader) PersonsByIDNumber(number string) ([]uuid.UUID, error) {
 	}
 	prefix := idHash(key, number)
 	var out []uuid.UUID
-	c := r.tx.Bucket(bIxIDH).Cursor()
+	c := r.KV().Bucket(bIxIDH).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		var id uuid.UUID
 		copy(id[:], k[16:])

@@ -128,7 +128,7 @@ func simulateReplicas(t *testing.T, seed uint64) int {
 			t.Fatalf("replica %d: maintained indexes differ from a rebuild", i)
 		}
 		var pending int
-		s.View(func(r *Reader) error { pending = countKeys(r.tx.Bucket(bPending)); return nil })
+		s.View(func(r *Reader) error { pending = countKeys(r.KV().Bucket(bPending)); return nil })
 		if pending != 0 {
 			t.Fatalf("replica %d: %d changes still pending after healing", i, pending)
 		}
@@ -241,7 +241,7 @@ func TestForgedChangeRaisesAlarm(t *testing.T) {
 	exchange(t, b, a)
 	assertSameDump(t, a, b)
 	var alarms int
-	b.View(func(r *Reader) error { alarms = countKeys(r.tx.Bucket(bAlarm)); return nil })
+	b.View(func(r *Reader) error { alarms = countKeys(r.KV().Bucket(bAlarm)); return nil })
 	if alarms != 1 {
 		t.Fatalf("%d alarms recorded, want 1", alarms)
 	}
@@ -318,7 +318,7 @@ func TestSkipsKeepLogsContiguous(t *testing.T) {
 			t.Fatalf("seed %d: %d changes in the log", seed, len(got))
 		}
 		var pending int
-		s.View(func(r *Reader) error { pending = countKeys(r.tx.Bucket(bPending)); return nil })
+		s.View(func(r *Reader) error { pending = countKeys(r.KV().Bucket(bPending)); return nil })
 		if pending != 0 {
 			t.Fatalf("seed %d: %d entries left pending", seed, pending)
 		}

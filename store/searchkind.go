@@ -226,7 +226,7 @@ type refWalker struct {
 }
 
 func (r *Reader) newRefWalker() *refWalker {
-	return &refWalker{r: r, c: r.tx.Bucket(bIxRef).Cursor()}
+	return &refWalker{r: r, c: r.KV().Bucket(bIxRef).Cursor()}
 }
 
 // refs calls fn for each live record of kind referencing target.
@@ -271,7 +271,7 @@ func (w *refWalker) follow(root uuid.UUID, hops []Kind, unless string, fn func(i
 // numbersWithPrefix lists the live records whose number starts with p.
 func (r *Reader) numbersWithPrefix(p string) []uuid.UUID {
 	var out []uuid.UUID
-	c := r.tx.Bucket(bIxNo).Cursor()
+	c := r.KV().Bucket(bIxNo).Cursor()
 	for k, _ := c.Seek([]byte(p)); k != nil && bytes.HasPrefix(k, []byte(p)); k, _ = c.Next() {
 		if len(k) >= len(p)+17 && k[len(k)-17] == 0 {
 			out = append(out, uuid.UUID(k[len(k)-16:]))
@@ -296,7 +296,7 @@ type kindCheck struct {
 }
 
 func (r *Reader) newKindCheck(k Kind, scope string) *kindCheck {
-	return &kindCheck{r: r, kind: k, scope: scope, ix: r.tx.Bucket(bIxKind), rec: r.tx.Bucket(bRec)}
+	return &kindCheck{r: r, kind: k, scope: scope, ix: r.KV().Bucket(bIxKind), rec: r.KV().Bucket(bRec)}
 }
 
 // manyChecks is how many records of unknown kind make reading the kind's
@@ -341,7 +341,7 @@ func (f *kindCheck) ok(id uuid.UUID, hint string, typed bool) bool {
 func (r *Reader) newestOfKind(k Kind, scope string, limit int) ([]uuid.UUID, int, error) {
 	prefix := scopePrefix(k, scope)
 	kp := len(k) + 1
-	c := r.tx.Bucket(bIxKind).Cursor()
+	c := r.KV().Bucket(bIxKind).Cursor()
 	total := 0
 	if limit < 0 {
 		var all []uuid.UUID

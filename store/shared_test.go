@@ -29,17 +29,23 @@ func openShared(t *testing.T, url string) *Store {
 	return s
 }
 
+// twoCountyProcesses sets up a county in a new schema and opens it as two
+// server processes would.
+func twoCountyProcesses(t *testing.T) (url string, a, b *Store) {
+	url = pgtest.URL(t)
+	a = openShared(t, url)
+	if err := a.SetStation("130131000000-01", "平山县级中心"); err != nil {
+		t.Fatal(err)
+	}
+	return url, a, openShared(t, url)
+}
+
 // Two server processes saving at once into one database: every save that
 // succeeded is there, and the county's own origin has each sequence number
 // once, with no gap (a gap would hold a station's log open forever; a
 // number issued twice would be two contents under one name).
 func TestTwoProcessesOneDatabase(t *testing.T) {
-	url := pgtest.URL(t)
-	a := openShared(t, url)
-	if err := a.SetStation("130131000000-01", "平山县级中心"); err != nil {
-		t.Fatal(err)
-	}
-	b := openShared(t, url)
+	url, a, b := twoCountyProcesses(t)
 	if a.Origin() != b.Origin() {
 		t.Fatal("two processes of one county see different origins")
 	}
@@ -158,12 +164,7 @@ func TestSerializeAcrossProcesses(t *testing.T) {
 // Each server process keeps the name search in memory; a name another
 // process saved is found all the same, and so is its own.
 func TestSearchSeesOtherProcessesSaves(t *testing.T) {
-	url := pgtest.URL(t)
-	a := openShared(t, url)
-	if err := a.SetStation("130131000000-01", "平山县级中心"); err != nil {
-		t.Fatal(err)
-	}
-	b := openShared(t, url)
+	_, a, b := twoCountyProcesses(t)
 	find := func(s *Store, q string) []string {
 		var names []string
 		s.View(func(r *Reader) error {

@@ -314,7 +314,7 @@ func (c *checker) unique(field, no string) {
 // stations).
 func (c *checker) nextNumber(prefix string) string {
 	max := 0
-	cur := c.r.tx.Bucket(bIxNo).Cursor()
+	cur := c.r.KV().Bucket(bIxNo).Cursor()
 	p := []byte(prefix)
 	for k, _ := cur.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = cur.Next() {
 		rest := k[len(p):]

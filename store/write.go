@@ -504,7 +504,7 @@ func setStatus(e Entity, status string) {
 type WriteTx struct{ w *writeTx }
 
 // Tx is the underlying storage transaction.
-func (t *WriteTx) Tx() kv.Tx { return t.w.tx }
+func (t *WriteTx) Tx() kv.Tx { return t.w.KV }
 
 // Apply merges remote changes inside this transaction.
 func (t *WriteTx) Apply(changes []*Change) (ApplyStats, error) {

@@ -20,7 +20,6 @@ type writeTx struct {
 	*Reader
 	*engine.Tx
 	s       *Store
-	tx      kv.Tx
 	station *StationInfo
 	policy  Policy
 	hmacKey []byte
@@ -32,7 +31,6 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 	s.mu.Lock()
 	w := &writeTx{
 		s:       s,
-		tx:      tx,
 		station: s.station,
 		policy:  clonePolicy(s.policy),
 		hmacKey: s.hmacKey,
@@ -44,7 +42,7 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 	w.Tx = engine.NewTx(tx, domain(w.ids), origin, seq, clk)
 	w.Tx.Alarm = w.alarm
 	w.Tx.Watch = string(bIxSearch)
-	w.Reader = &Reader{Reader: w.Tx.Reader(), s: s, tx: tx, w: w}
+	w.Reader = &Reader{Reader: w.Tx.Reader(), s: s, w: w}
 	return w
 }
 
@@ -128,7 +126,7 @@ func (w *writeTx) finish() error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	return putAll(w.tx.Bucket(bMeta), mSeq, u64(w.Seq), mHLC, u64(uint64(w.Clock.Last)))
+	return putAll(w.KV.Bucket(bMeta), mSeq, u64(w.Seq), mHLC, u64(uint64(w.Clock.Last)))
 }
 
 // publishOrigin writes this origin's identity record. It is the first change

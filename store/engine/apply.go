@@ -84,11 +84,6 @@ type item struct {
 // sequence number, ready to apply in one or several transactions.
 type Items []item
 
-// PrepareItems checks and sorts changes and skips by origin and sequence.
-func PrepareItems(dict *Dict, changes []*Change, skips []Skip) (Items, error) {
-	return toItems(dict, changes, skips)
-}
-
 // Apply merges changes made elsewhere, and skips. It is idempotent and
 // independent of order: a change already held is a no-op, a change whose
 // predecessors from the same origin are missing waits in the pending
@@ -96,7 +91,7 @@ func PrepareItems(dict *Dict, changes []*Change, skips []Skip) (Items, error) {
 // order they came in. A change that reuses a held (origin, seq) with other
 // content is never applied; it raises an alarm.
 func (w *Tx) Apply(changes []*Change, skips []Skip) (ApplyStats, error) {
-	items, err := toItems(w.dict, changes, skips)
+	items, err := PrepareItems(w.dict, changes, skips)
 	if err != nil {
 		return ApplyStats{}, err
 	}
@@ -110,7 +105,8 @@ func (w *Tx) ApplyItems(items Items) (ApplyStats, error) {
 	return st, err
 }
 
-func toItems(dict *Dict, changes []*Change, skips []Skip) (Items, error) {
+// PrepareItems checks and sorts changes and skips by origin and sequence.
+func PrepareItems(dict *Dict, changes []*Change, skips []Skip) (Items, error) {
 	items := make([]item, 0, len(changes)+len(skips))
 	for _, c := range changes {
 		if err := c.Check(); err != nil {

@@ -42,18 +42,3 @@ func Unlog(tx kv.Tx, dict *Dict, o OriginID, from uint64) ([]*Change, error) {
 	}
 	return out, nil
 }
-
-// RecordHead reads the kind and scope at the start of a stored record
-// state, without decoding the rest.
-func (dict *Dict) RecordHead(v []byte) (Kind, string, bool) {
-	if v == nil {
-		return "", "", false
-	}
-	d := decoder{b: v}
-	if d.byte1() != stateFormat {
-		return "", "", false
-	}
-	k := Kind(d.word(dict.kinds))
-	scope := d.str()
-	return k, scope, d.err == nil
-}
