@@ -5,7 +5,8 @@ import "github.com/cunzhan/cunzhan/store/engine"
 // Apply merges changes made elsewhere (engine.Tx.Apply): idempotent and
 // independent of order. Changes are applied in chunks of ApplyChunk per
 // durable transaction; a failure leaves every earlier chunk applied and
-// nothing of the failed one.
+// nothing of the failed one. A relaying store (the county) only appends
+// them; their states are built before anything reads them (build.go).
 func (s *Store) Apply(changes []*Change) (ApplyStats, error) {
 	return s.ApplyWithSkips(changes, nil)
 }
@@ -20,7 +21,7 @@ func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, err
 	for start := 0; start < len(items); start += ApplyChunk {
 		chunk := items[start:min(start+ApplyChunk, len(items))]
 		var st ApplyStats
-		err := s.update(func(w *writeTx) error {
+		err := s.updateLog(func(w *writeTx) error {
 			var err error
 			st, err = w.ApplyItems(chunk)
 			return err

@@ -92,13 +92,16 @@ func syntheticChanges(n int) []*store.Change {
 }
 
 // BenchmarkApply100k applies 100,000 changes from another station to an
-// empty store and compares, in the same run, with two raw bbolt bulk puts
-// in transactions of the same size:
+// empty county (which only appends them, then builds their states in a
+// second step) and to an empty station (which builds at once), and
+// compares, in the same run, with two raw bbolt bulk puts in transactions
+// of the same size:
 //   - raw-log: only the changes' log keys and values (what receiving the
-//     changes costs if nothing is materialised);
-//   - raw-all: every key and value the store's Apply wrote (log, record
+//     changes costs if nothing is materialised): ratio-log is the county's
+//     import against it;
+//   - raw-all: every key and value the station's Apply wrote (log, record
 //     states, indexes), bucket by bucket in key order — the storage floor
-//     of this design, so ratio-all is what the store's own work costs.
+//     of building at once, so ratio-all is what the store's own work costs.
 func BenchmarkApply100k(b *testing.B) {
 	const n = 100_000
 	changes := syntheticChanges(n)
@@ -106,7 +109,7 @@ func BenchmarkApply100k(b *testing.B) {
 	for i, c := range changes {
 		enc[i] = store.EncodeChange(c)
 	}
-	var logTime, allTime, storeTime time.Duration
+	var logTime, allTime, countyTime, buildTime, stationTime time.Duration
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
 		logTime += rawPut(b, filepath.Join(dir, "raw-log.db"), func(put func(bucket string, k, v []byte)) {
@@ -118,13 +121,31 @@ func BenchmarkApply100k(b *testing.B) {
 			}
 		})
 
-		path := filepath.Join(dir, "store.db")
-		s := openBench(b, path)
+		county := openBench(b, filepath.Join(dir, "county.db"))
+		if err := county.SetStation("130131000000-01", "平山县级中心"); err != nil {
+			b.Fatal(err)
+		}
 		start := time.Now()
-		st, err := s.Apply(changes)
-		storeTime += time.Since(start)
+		st, err := county.Apply(changes)
+		countyTime += time.Since(start)
 		if err != nil || st.Applied != n {
-			b.Fatalf("apply: %+v %v", st, err)
+			b.Fatalf("county apply: %+v %v", st, err)
+		}
+		start = time.Now()
+		built, err := county.CatchUp()
+		buildTime += time.Since(start)
+		if err != nil || built.Built != n {
+			b.Fatalf("county build: %+v %v", built, err)
+		}
+		county.Close()
+
+		path := filepath.Join(dir, "station.db")
+		s := openBench(b, path)
+		start = time.Now()
+		st, err = s.Apply(changes)
+		stationTime += time.Since(start)
+		if err != nil || st.Applied != n {
+			b.Fatalf("station apply: %+v %v", st, err)
 		}
 		s.Close()
 
@@ -136,11 +157,13 @@ func BenchmarkApply100k(b *testing.B) {
 		})
 	}
 	rate := func(d time.Duration) float64 { return float64(n*b.N) / d.Seconds() }
-	b.ReportMetric(rate(storeTime), "changes/s")
+	b.ReportMetric(rate(countyTime), "changes/s")
 	b.ReportMetric(rate(logTime), "raw-log/s")
+	b.ReportMetric(rate(countyTime)/rate(logTime), "ratio-log")
+	b.ReportMetric(rate(buildTime), "build/s")
+	b.ReportMetric(rate(stationTime), "station/s")
 	b.ReportMetric(rate(allTime), "raw-all/s")
-	b.ReportMetric(rate(storeTime)/rate(logTime), "ratio-log")
-	b.ReportMetric(rate(storeTime)/rate(allTime), "ratio-all")
+	b.ReportMetric(rate(stationTime)/rate(allTime), "ratio-all")
 }
 
 type kv struct {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-
-	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // CheckResult is what saving a record would do, worked out without writing.
@@ -33,8 +31,8 @@ func (s *Store) Check(e Entity) (*CheckResult, error) {
 		return nil, err
 	}
 	var res *CheckResult
-	err = s.db.View(func(tx kv.Tx) error {
-		w := s.newWriteTx(tx)
+	err = s.View(func(r *Reader) error {
+		w := s.newWriteTx(r.KV())
 		creating := cp.meta().ID == uuid.Nil
 		if !creating {
 			rec, err := w.Load(cp.meta().ID)

@@ -242,7 +242,18 @@ func (s *Store) openBolt(timeout time.Duration) (err error) {
 	}
 	s.file, s.db = db, boltkv.New(db)
 	if s.readOnly {
-		err = s.db.View(s.load)
+		lagging := false
+		err = s.db.View(func(tx kv.Tx) error {
+			lagging = engine.Backlogged(tx)
+			return s.load(tx)
+		})
+		if err == nil && lagging {
+			// A read-only reader cannot build what the county appended
+			// last: build it once, writable, then read.
+			db.Close()
+			s.file, s.db = nil, nil
+			return s.buildThenReadOnly(timeout)
+		}
 	} else {
 		err = s.db.Update(s.init)
 	}

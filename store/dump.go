@@ -175,7 +175,8 @@ func RecordJSON(e Entity, unmasked bool) ([]byte, error) {
 // list) from the change log. It is what a schema migration of the indexes
 // runs, and what tests compare the maintained state against.
 func (s *Store) Rebuild() error {
-	err := s.update(func(w *writeTx) error { return w.Rebuild(domainBuckets) })
+	// Everything is made again from the log: no need to build first.
+	err := s.write(func(w *writeTx) error { return w.Rebuild(domainBuckets) })
 	s.search.invalidate()
 	return err
 }
@@ -191,7 +192,8 @@ func rebuildTx(tx kv.Tx) error {
 // with a rebuilt one.
 func (s *Store) DerivedDigest() (string, error) {
 	h := sha256.New()
-	err := s.db.View(func(tx kv.Tx) error {
+	err := s.View(func(r *Reader) error {
+		tx := r.KV()
 		derived := slices.Concat(engine.DerivedBuckets, domainBuckets)
 		if engine.Relays(tx) {
 			derived = append(derived, engine.RelayBuckets...)
@@ -218,7 +220,7 @@ func (s *Store) DerivedDigest() (string, error) {
 // Have returns the highest contiguous sequence number held per origin.
 func (s *Store) Have() (map[OriginID]uint64, error) {
 	out := map[OriginID]uint64{}
-	err := s.View(func(r *Reader) error {
+	err := s.ViewLog(func(r *Reader) error {
 		vv, err := r.Have()
 		for _, d := range vv {
 			out[d.Origin] = d.Seq
@@ -231,7 +233,7 @@ func (s *Store) Have() (map[OriginID]uint64, error) {
 // Changes returns the logged changes of one origin with seq in (after, upto].
 func (s *Store) Changes(o OriginID, after, upto uint64) ([]*Change, error) {
 	var out []*Change
-	err := s.View(func(r *Reader) error {
+	err := s.ViewLog(func(r *Reader) error {
 		return r.EachLogged(o, after, upto, func(e LogEntry) error {
 			if e.Change != nil {
 				out = append(out, e.Change)

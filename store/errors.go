@@ -67,9 +67,12 @@ const (
 	CodeDeleted      = "DELETED"
 	CodeNoStation    = "NO_STATION"
 	CodeReadOnly     = "READ_ONLY"
-	CodeIO           = "IO_ERROR"
-	CodeDBError      = "DB_ERROR"
-	CodeBadRequest   = "BAD_REQUEST"
+	// CodeBacklog: a read-only open of a county file whose last imports
+	// are not yet built, where the file cannot be opened writable.
+	CodeBacklog    = "DB_BACKLOG"
+	CodeIO         = "IO_ERROR"
+	CodeDBError    = "DB_ERROR"
+	CodeBadRequest = "BAD_REQUEST"
 )
 
 // CodeOf returns the stable code of an error, "INTERNAL" when it has none.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -16,21 +15,12 @@ import (
 // transaction's own writes.
 type Reader struct {
 	*engine.Reader
-	s *Store
-	w *writeTx
-}
-
-// View runs fn on a read-only snapshot.
-func (s *Store) View(fn func(r *Reader) error) error {
-	err := s.db.View(func(tx kv.Tx) error {
-		return fn(s.readerIn(tx))
-	})
-	if errors.As(err, new(*kv.StorageError)) {
-		// The database server failed (PostgreSQL down or unreachable):
-		// a stable code for it, whatever read was under way.
-		return ioError("read", err)
-	}
-	return err
+	s   *Store
+	w   *writeTx
+	pol *Policy // the policy as this reader first read it
+	// unbuilt holds the scopes of records only the log holds yet, where
+	// ViewRecords was asked for them.
+	unbuilt map[uuid.UUID]string
 }
 
 // readerIn reads in the storage transaction tx.
@@ -43,8 +33,12 @@ func (r *Reader) Policy() *Policy {
 	if r.w != nil {
 		return &r.w.policy
 	}
-	p := r.s.Policy()
-	return &p
+	// Copied once per snapshot: a bundle's checks ask for it per change.
+	if r.pol == nil {
+		p := r.s.Policy()
+		r.pol = &p
+	}
+	return r.pol
 }
 
 // Today is the current date in Asia/Shanghai.

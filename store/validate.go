@@ -25,6 +25,10 @@ type checker struct {
 	today Date
 	probs Problems
 	warns []*Error
+	// made, when set, names the scope of records that changes checked
+	// earlier in the same bundle made (IncomingCheck), for parents the
+	// store does not hold yet.
+	made func(uuid.UUID) (string, bool)
 }
 
 func (w *writeTx) newChecker(spec *kindSpec, e, old Entity) *checker {
@@ -261,26 +265,26 @@ func (c *checker) ref(field, id string, kind Kind, required bool) Entity {
 func (c *checker) scope() string {
 	var scope string
 	if c.spec.scopeField != "" {
-		fields, _ := fieldsOf(c.e)
-		var s string
-		_ = jsonUnmarshalString(fields[c.spec.scopeField], &s)
-		scope = s
+		scope = stringField(c.e, c.spec.scopeField)
 	} else if c.spec.parent != "" {
 		// The first parent reference that is set decides (a loan hangs off
 		// its household, an enterprise loan off the enterprise).
-		fields, _ := fieldsOf(c.e)
 		for _, pf := range strings.Split(c.spec.parent, ",") {
-			var pid string
-			_ = jsonUnmarshalString(fields[pf], &pid)
-			u, err := uuid.Parse(pid)
+			u, err := uuid.Parse(stringField(c.e, pf))
 			if err != nil {
 				continue
 			}
-			st, err := c.r.State(u)
-			if err != nil || st == nil {
+			if c.made != nil {
+				if s, ok := c.made(u); ok {
+					scope = s
+					break
+				}
+			}
+			s, err := c.r.ScopeOf(u)
+			if err != nil || s == "" {
 				return ""
 			}
-			scope = st.Scope
+			scope = s
 			break
 		}
 	}

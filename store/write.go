@@ -485,14 +485,7 @@ func fieldNames(fs []Field) []string {
 }
 
 // statusOf reads the status field of any entity that has one.
-func statusOf(e Entity) string {
-	var s struct {
-		Status string `json:"status"`
-	}
-	b, _ := json.Marshal(e)
-	_ = json.Unmarshal(b, &s)
-	return s.Status
-}
+func statusOf(e Entity) string { return stringField(e, "status") }
 
 func setStatus(e Entity, status string) {
 	b, _ := json.Marshal(map[string]string{"status": status})

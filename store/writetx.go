@@ -54,8 +54,47 @@ func domain(ids *idHasher) engine.Domain {
 	return engine.Domain{Dict: Dict, Index: ids.index, Ordered: [][]byte{bIxRef, bIxNo}}
 }
 
-// update runs fn in one durable write transaction.
+// update runs fn in one durable write transaction, after building what
+// deferred imports left (build.go): fn sees every record up to date. A
+// backlog is built in transactions of its own first, not in fn's.
 func (s *Store) update(fn func(w *writeTx) error) error {
+	for try := 0; ; try++ {
+		err := s.write(func(w *writeTx) error {
+			if engine.Backlogged(w.KV) {
+				if try < viewTries {
+					return errLagging
+				}
+				// Imports keep appending: build the rest here.
+				if _, _, err := w.CatchUp(0); err != nil {
+					return err
+				}
+			}
+			return fn(w)
+		})
+		if !errors.Is(err, errLagging) {
+			return err
+		}
+		if _, err := s.CatchUp(); err != nil {
+			return err
+		}
+	}
+}
+
+// errLagging turns a write transaction back to build first.
+var errLagging = errors.New("backlog to build first")
+
+// updateLog runs fn in one durable write transaction without building
+// first: for imports, whose remote changes a relaying store only appends
+// (engine.Tx.Defer), and for bookkeeping that reads no record.
+func (s *Store) updateLog(fn func(w *writeTx) error) error {
+	return s.write(func(w *writeTx) error {
+		w.Defer = engine.Relays(w.KV)
+		return fn(w)
+	})
+}
+
+// write runs fn in one durable write transaction as it is.
+func (s *Store) write(fn func(w *writeTx) error) error {
 	if s.readOnly {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}

@@ -381,3 +381,79 @@ func BenchmarkFullReplicationHTTP(b *testing.B) {
 		b.ReportMetric(float64(res.Round), "rounds")
 	}
 }
+
+// BenchmarkStationToCounty: a station that has written 100,000 realistic
+// people in 40,000 households replicates to an empty county over loopback
+// HTTP, signed, encrypted and verified, in size-capped rounds, until the
+// county has acknowledged everything. The county appends what it receives
+// and builds the records' states after the last round (reported apart:
+// build-s). The issue that asked for it measured PouchDB at about 38 s
+// for the same station and set the aim at 30x that (≤ 1.3 s here).
+func BenchmarkStationToCounty(b *testing.B) {
+	const people = 100_000
+	for i := 0; i < b.N; i++ {
+		w := newWorld(b)
+		a := w.station("130131190201", "甲村服务点")
+		origin := a.s.Origin()
+		have, err := a.s.Have()
+		if err != nil {
+			b.Fatal(err)
+		}
+		changes := stationWrites(b, origin, have[origin], "130131190201", people)
+		// The station's own writes, put in directly rather than through
+		// 140,000 forms (the same log entries and states).
+		if _, err := a.s.Apply(changes); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		res := w.sync(a)
+		d := time.Since(start)
+		got, err := w.county.s.Have()
+		if err != nil || got[origin] != have[origin]+uint64(len(changes)) {
+			b.Fatalf("county holds %d of the station's %d changes (%v)", got[origin], have[origin]+uint64(len(changes)), err)
+		}
+		start = time.Now()
+		// What the server has not built in the background yet.
+		if _, err := w.county.s.CatchUp(); err != nil {
+			b.Fatal(err)
+		}
+		build := time.Since(start)
+		b.ReportMetric(d.Seconds(), "s")
+		b.ReportMetric(float64(len(changes))/d.Seconds(), "changes/s")
+		b.ReportMetric(float64(res.Round), "rounds")
+		b.ReportMetric(build.Seconds(), "build-s")
+		b.ReportMetric(float64(len(changes)), "changes")
+	}
+}
+
+// stationWrites are a village station's own changes after seq: n people
+// (villageChanges' values) in households of two or three.
+func stationWrites(tb testing.TB, origin store.OriginID, seq uint64, village string, n int) []*store.Change {
+	persons := villageChanges(tb, origin, village, n)
+	out := make([]*store.Change, 0, n*7/5)
+	hlc := persons[len(persons)-1].HLC
+	var household uuid.UUID
+	for i, p := range persons {
+		if i%5 == 0 || i%5 == 2 {
+			household = uuid.Must(uuid.NewV7())
+			hlc++
+			out = append(out, &store.Change{Origin: origin, HLC: hlc, Scope: village, Kind: store.KindHousehold, Record: household,
+				Author: "录入员", Schema: store.SchemaVersion, Fields: []store.Field{
+					{Name: "group_name", Value: []byte(`"一组"`)},
+					{Name: "household_no", Value: []byte(fmt.Sprintf(`"%s-%05d"`, village, len(out)))},
+					{Name: "household_type", Value: []byte(`"一般农户"`)},
+					{Name: "village_code", Value: []byte(`"` + village + `"`)},
+				}})
+		}
+		for j, f := range p.Fields {
+			if f.Name == "household_id" {
+				p.Fields[j].Value = []byte(`"` + household.String() + `"`)
+			}
+		}
+		out = append(out, p)
+	}
+	for i, c := range out {
+		c.Seq = seq + uint64(i) + 1
+	}
+	return out
+}

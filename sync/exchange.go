@@ -23,7 +23,9 @@ import (
 // More unset.
 func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
 	var out [][]byte
-	err := n.s.View(func(r *store.Reader) error {
+	// The relay reads the log and the relay index, which a county's
+	// imports keep current: it need not wait for their states.
+	err := n.s.ViewLog(func(r *store.Reader) error {
 		peer, err := peerIn(r, peerID)
 		if err != nil {
 			return err
@@ -241,7 +243,19 @@ func (n *Node) collect(r *store.Reader, peer *PeerState, have, sent store.VV, mi
 	if n.role == RoleStation {
 		scope = n.scope
 	}
-	sums := r.ScopeSums(r.ScopesUnder(scope))
+	// Checksums of states not yet built would not stand for the log the
+	// bundle does: leave them to an exchange after the county has built.
+	lagging := r.Lagging()
+	if lagging && rel != nil {
+		var err error
+		if lagging, err = r.LaggingFor(rel); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	var sums map[string][]byte
+	if !lagging {
+		sums = r.ScopeSums(r.ScopesUnder(scope))
+	}
 	if len(sums) > 0 {
 		h.Sums = map[string]string{}
 		for k, v := range sums {
@@ -424,11 +438,29 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 	}
 	bind := map[store.OriginID]bool{}
 	owners := map[store.OriginID]string{}
-	err := n.s.View(func(r *store.Reader) error {
-		ids := make([]uuid.UUID, len(e.Changes))
-		for i, c := range e.Changes {
-			ids[i] = c.Record
+	// Changes held already are duplicates (or reuse a number with other
+	// content, which the apply refuses): only the new ones are checked
+	// against the records they change (which must be built) and the
+	// scope of the parents those name (which the log tells); the rest of a
+	// county's backlog need not be built (ViewRecords).
+	var held store.VV
+	err := n.s.ViewLog(func(r *store.Reader) error {
+		var err error
+		held, err = r.Have()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	fresh := func(c *store.Change) bool { return c.Seq > held.Get(c.Origin) }
+	var ids, parents []uuid.UUID
+	for _, c := range e.Changes {
+		if fresh(c) {
+			ids = append(ids, c.Record)
+			parents = append(parents, store.ParentsOf(c)...)
 		}
+	}
+	err = n.s.ViewRecords(ids, parents, func(r *store.Reader) error {
 		r.Prefetch(ids)
 		b := r.SyncBucket(bucketOrigins)
 		for _, c := range e.Changes {
@@ -438,8 +470,10 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 			// A record keeps the scope and kind it was created with: a
 			// change naming a known record under another scope would move
 			// it out of another station's reach.
-			if st, err := r.State(c.Record); err == nil && st != nil && (st.Scope != c.Scope || st.Kind != c.Kind) {
-				return failf(CodeScope, "站点%s发来的变更与已有记录的所属范围或类型不符，没有导入", peer.Code)
+			if fresh(c) {
+				if st, err := r.State(c.Record); err == nil && st != nil && (st.Scope != c.Scope || st.Kind != c.Kind) {
+					return failf(CodeScope, "站点%s发来的变更与已有记录的所属范围或类型不符，没有导入", peer.Code)
+				}
 			}
 			if _, ok := owners[c.Origin]; ok {
 				continue
@@ -461,6 +495,9 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 		}
 		valid := r.NewIncomingCheck()
 		for _, c := range e.Changes {
+			if !fresh(c) {
+				continue
+			}
 			if err := valid.Check(c); err != nil {
 				return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, store.MessageOf(err))
 			}
@@ -482,9 +519,13 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 	if err != nil {
 		return fail(CodeFormat, "同步文件头的版本记录格式不正确，没有导入")
 	}
-	var held map[store.OriginID]uint64
+	var held store.VV
 	if n.role != RoleStation {
-		if held, err = n.s.Have(); err != nil {
+		err := n.s.ViewLog(func(r *store.Reader) error {
+			held, err = r.Have()
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -495,7 +536,7 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 		own[c.Origin] = true
 	}
 	if n.role != RoleStation {
-		_ = n.s.View(func(r *store.Reader) error {
+		_ = n.s.ViewLog(func(r *store.Reader) error {
 			if b := r.SyncBucket(bucketOrigins); b != nil {
 				return b.ForEach(func(k, v []byte) error {
 					if string(v) == peer.ID && len(k) == 16 {
@@ -512,7 +553,7 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 			if d.Seq > declared.Get(d.Origin) {
 				return failf(CodeContext, "%s发来的变更 %s 所依据的版本 %s 超出了发送方自己声明持有的数据，没有导入", peer.Name, c.Dot(), d)
 			}
-			if held != nil && !own[d.Origin] && d.Seq > held[d.Origin] {
+			if n.role != RoleStation && !own[d.Origin] && d.Seq > held.Get(d.Origin) {
 				return failf(CodeContext, "%s发来的变更 %s 所依据的版本 %s 县里从未有过，站点不可能见过，没有导入", peer.Name, c.Dot(), d)
 			}
 		}
@@ -557,7 +598,7 @@ func (n *Node) apply(ctx context.Context, peer *PeerState, h *Header, e *Entries
 				ss = append(ss, store.Skip{Origin: it.origin, From: it.first, To: it.last})
 			}
 		}
-		err := n.s.Update(func(t *store.WriteTx) error {
+		err := n.s.UpdateLog(func(t *store.WriteTx) error {
 			st, err := t.ApplyWithSkips(cs, ss)
 			if err != nil {
 				return err
@@ -689,16 +730,10 @@ func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result
 			}
 		}
 	}()
-	_ = n.s.View(func(r *store.Reader) error {
-		for id := range conflicted {
-			st, err := r.State(id)
-			if err != nil || st == nil {
-				continue
-			}
-			for _, f := range st.ConflictFields() {
-				res.Conflicts = append(res.Conflicts, ConflictRef{Record: id.String(), Kind: st.Kind, Field: f})
-			}
-		}
+	// The conflicted records were built by the apply (a county that
+	// defers building reports none here: CatchUp finds them).
+	_ = n.s.ViewLog(func(r *store.Reader) error {
+		res.Conflicts = append(res.Conflicts, conflictRefs(r, conflicted)...)
 		mine, err := r.Have()
 		if err != nil {
 			return err
@@ -712,7 +747,7 @@ func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result
 				break
 			}
 		}
-		if h.More || len(h.Sums) == 0 {
+		if h.More || len(h.Sums) == 0 || r.Lagging() {
 			return nil
 		}
 		theirs, err := mapToVV(h.Have)

@@ -259,6 +259,7 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 	}
 	mux := http.NewServeMux()
 	slots := make(chan struct{}, importSlots)
+	build := &builder{s: n.s, log: log}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "ok", "county": n.county.Code, "format": FormatVersion})
@@ -311,6 +312,9 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 			writeError(w, status, err)
 			return
 		}
+		if res.Applied > 0 {
+			build.imported()
+		}
 		// A station online takes one reply per round; a bundle carried on a
 		// stick (imported through the county's own command line while the
 		// server runs) wants every part at once.
@@ -329,8 +333,10 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		if peer != nil {
 			code = peer.Code
 		}
+		// Fields left for review are counted when the county builds
+		// ("built" below), not here.
 		log.Info("bundle", "station", code, "in", res.Entries, "applied", res.Applied, "queued", res.Queued,
-			"conflicts", len(res.Conflicts), "reply_bytes", len(out[0]), "ms", time.Since(start).Milliseconds())
+			"reply_bytes", len(out[0]), "ms", time.Since(start).Milliseconds())
 		w.Header().Set("Content-Type", "application/octet-stream")
 		if parts == 0 {
 			w.Header().Set("X-Cunzhan-Name", n.county.Code+"_to_"+code)

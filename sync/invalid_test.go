@@ -89,3 +89,58 @@ func TestCountyRefusesInvalidChanges(t *testing.T) {
 		t.Error("the honest edit did not reach the county")
 	}
 }
+
+// A record filed under another village than the parent it names would
+// reach the wrong stations. The county checks a parent's scope whether it
+// arrived long ago, in a bundle it has not built yet, or earlier in the
+// same bundle.
+func TestCountyChecksTheParentsScope(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	b := w.station("130131190", "示例镇社会救助站")
+	w.sync(b)
+	h := household(t, a, "130131190201-P01", "130131190201")
+	w.sync(a) // the county appends the household; nothing has read it yet
+	mine := b.s.Origin()
+	have, _ := b.s.Have()
+	next := have[mine] + 1
+	decl := store.VV{}
+	for o, s := range have {
+		decl.Raise(o, s)
+	}
+	person := func(seq uint64, scope string, household uuid.UUID) *store.Change {
+		return &store.Change{Origin: mine, Seq: seq, HLC: 1 << 40, Scope: scope, Kind: store.KindPerson, Record: uuid.New(), Author: "乙", Schema: 1,
+			Fields: []store.Field{{Name: "household_id", Value: []byte(`"` + household.String() + `"`)}, {Name: "name", Value: []byte(`"张三"`)}}}
+	}
+	send := func(changes ...*store.Change) error {
+		d := decl.Clone()
+		d.Raise(mine, changes[len(changes)-1].Seq)
+		_, err := w.county.Import(forgeHave(t, b, w.county.county.Keys, w.county.ID(), d, changes))
+		return err
+	}
+	lagging := false
+	_ = w.county.s.ViewLog(func(r *store.Reader) error { lagging = r.Lagging(); return nil })
+	if !lagging {
+		t.Fatal("the county built the household already: the case below would test too little")
+	}
+	if err := send(person(next, "130131190202", h.ID)); store.CodeOf(err) != CodeInvalid {
+		t.Errorf("a person of 乙村 in a household of 甲村 the county holds unbuilt: %v", err)
+	}
+	if got, _ := w.county.s.Have(); got[mine] >= next {
+		t.Fatal("a refused bundle was taken in")
+	}
+	before := snapshot(t, w.county)
+	hb := uuid.New()
+	newHousehold := &store.Change{Origin: mine, Seq: next, HLC: 1 << 40, Scope: "130131190201", Kind: store.KindHousehold, Record: hb, Author: "乙", Schema: 1,
+		Fields: []store.Field{{Name: "household_no", Value: []byte(`"130131190201-P02"`)}, {Name: "household_type", Value: []byte(`"一般农户"`)},
+			{Name: "village_code", Value: []byte(`"130131190201"`)}}}
+	if err := send(newHousehold, person(next+1, "130131190202", hb)); store.CodeOf(err) != CodeInvalid {
+		t.Errorf("a person of 乙村 in a household of 甲村 made in the same bundle: %v", err)
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Fatal("a refused bundle changed the county")
+	}
+	if err := send(person(next, "130131190201", h.ID)); err != nil {
+		t.Errorf("an honest person of the household: %v", err)
+	}
+}

@@ -156,7 +156,7 @@ func peerIn(r *store.Reader, id string) (*PeerState, error) {
 // Peer returns what the node remembers of a peer.
 func (n *Node) Peer(id string) (*PeerState, error) {
 	var p *PeerState
-	err := n.s.View(func(r *store.Reader) error {
+	err := n.s.ViewLog(func(r *store.Reader) error {
 		var err error
 		p, err = peerIn(r, id)
 		return err

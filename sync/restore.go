@@ -38,7 +38,7 @@ func (n *Node) setAsideForks(peer *PeerState, e *Entries) (map[store.OriginID]ui
 		}
 	}
 	found := map[store.OriginID]uint64{}
-	err := n.s.View(func(r *store.Reader) error {
+	err := n.s.ViewLog(func(r *store.Reader) error {
 		have, err := r.Have()
 		if err != nil {
 			return err

@@ -159,8 +159,10 @@ func runSim(t *testing.T, seed uint64, stats *simStats) {
 			syncHTTP(s)
 		}
 	}
-	// Now nothing is in flight: a sync ends with both sides holding the
-	// same changes, and the per-scope checksums must agree.
+	// Now nothing is in flight: once the county has built what it
+	// appended, a sync ends with both sides holding the same changes, and
+	// the per-scope checksums must agree.
+	w.built()
 	for _, s := range stations {
 		res, err := s.n.Sync(context.Background(), "", &Client{Retries: 1}, nil)
 		if err != nil {

@@ -220,7 +220,7 @@ func (w *Tx) prefetchFor(items []item) {
 		if it.c == nil {
 			continue
 		}
-		if _, ok := w.recs[it.c.Record]; !ok {
+		if _, ok := w.recs[it.c.Record]; !ok && !w.Defer {
 			recs = append(recs, it.c.Record[:])
 		}
 		if it.first <= w.HaveOf(it.origin) {
@@ -315,5 +315,9 @@ func (w *Tx) applyNew(c *Change, enc []byte, st *ApplyStats) error {
 		}
 	}
 	st.Applied++
+	if w.Defer {
+		w.markBacklog(c.Origin, c.Seq)
+		return w.indexForRelay(c)
+	}
 	return w.applyChange(c)
 }

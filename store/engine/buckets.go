@@ -28,7 +28,7 @@ var (
 // again from them (the relay index apart: only a relaying store has it).
 var (
 	FactBuckets    = [][]byte{BucketLog, BucketPending, BucketHave, BucketFlag}
-	DerivedBuckets = [][]byte{BucketRecords, BucketReview, BucketKinds, BucketDeleted, BucketSums}
+	DerivedBuckets = [][]byte{BucketRecords, BucketReview, BucketKinds, BucketDeleted, BucketSums, BucketBacklog}
 )
 
 // LogKey is the key of an origin's sequence number in the log and the

@@ -48,7 +48,11 @@ const changeFormat = 1
 // EncodeChange returns the canonical binary form: equal changes give equal
 // bytes, which is how a replayed change is told from a forged one.
 func (d *Dict) EncodeChange(c *Change) []byte {
-	e := encoder{b: make([]byte, 0, 96+len(c.Scope)+len(c.Author)+16*len(c.Fields))}
+	size := 96 + len(c.Scope) + len(c.Author) + 4*len(c.Fields) + 26*len(c.Ctx)
+	for _, f := range c.Fields {
+		size += len(f.Value)
+	}
+	e := encoder{b: make([]byte, 0, size)}
 	e.byte1(changeFormat)
 	e.origin(c.Origin)
 	e.uvarint(c.Seq)

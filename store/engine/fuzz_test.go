@@ -58,7 +58,7 @@ func FuzzEngineApplyOrder(f *testing.F) {
 	history := engineHistory()
 	f.Fuzz(func(t *testing.T, order []byte) {
 		batches := enginetest.Arrivals(history, order)
-		ref, r := fuzzReplica(t), fuzzReplica(t)
+		ref, r, d := fuzzReplica(t), fuzzReplica(t), fuzzReplica(t)
 		ref.apply(t, history, nil)
 		if ref.digest(t, BucketReview) == "[review]" || ref.digest(t, BucketDeleted) == "[ix_del]" {
 			t.Fatal("the history lacks concurrent edits or a deletion: it would test too little")
@@ -67,6 +67,18 @@ func FuzzEngineApplyOrder(f *testing.F) {
 			if st := r.apply(t, b, nil); st.Conflict > 0 {
 				t.Fatalf("an honest history was refused: %+v", st)
 			}
+		}
+		// Appended only, as a county does, and built at points the
+		// input chooses: the same state once built.
+		for i, b := range batches {
+			d.applyDeferred(t, b, nil)
+			if len(order) > 0 && order[i%len(order)]%3 == 0 {
+				d.catchUp(t, int(order[i%len(order)]%7))
+			}
+		}
+		d.catchUp(t, 0)
+		if d.digest(t, stateBuckets...) != ref.digest(t, stateBuckets...) {
+			t.Fatal("building later changed the state")
 		}
 		if n := r.pending(t); n != 0 {
 			t.Fatalf("%d changes wait with every predecessor present", n)

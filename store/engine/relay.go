@@ -13,8 +13,13 @@ import (
 // province's) activity since then for every station that syncs, and a newly
 // enrolled one the whole log. So a county keeps two more derived buckets:
 //
-//	ix_scopelog   scope 0 origin(16) seq(8) -> nil   every logged change, by scope
-//	ix_scopeorig  scope 0 origin(16) -> seq(8)       highest seq of the origin in the scope
+//	ix_scopelog   scope 0 origin(16) first(8) -> last(8)   runs of an origin's consecutive changes in a scope
+//	ix_scopeorig  scope 0 origin(16) -> seq(8)             highest seq of the origin in the scope
+//
+// A station writes in its own scope almost always, so its whole backlog is
+// one run: a key per run rather than per change keeps the index small and
+// the import's cost near a bare log append. (A key with an empty value,
+// written before runs, is a run of one.)
 //
 // A relay reads the few scopes a station covers (its own, those below it,
 // the township and county above) and, per origin that ever wrote in them,
@@ -24,6 +29,17 @@ var (
 	bIxScopeLog  = []byte("ix_scopelog")
 	bIxScopeOrig = []byte("ix_scopeorig")
 )
+
+// seqRun is a run of consecutive sequence numbers.
+type seqRun struct{ first, last uint64 }
+
+// runLast is the last sequence number of the run stored under k with v.
+func runLast(k, v []byte) uint64 {
+	if len(v) == 8 {
+		return GetU64(v)
+	}
+	return GetU64(k[len(k)-8:])
+}
 
 // RelayBuckets are the relay index, kept only by a store that relays.
 var RelayBuckets = [][]byte{bIxScopeLog, bIxScopeOrig}
@@ -50,44 +66,70 @@ func scopeLogKey(scope string, o OriginID, seq uint64) []byte {
 }
 
 // indexForRelay records a change that entered the log, if this store
-// relays (it has the buckets).
+// relays (it has the buckets). An origin's changes come in ascending
+// order, so each extends the run of its scope or starts one.
 func (w *Tx) indexForRelay(c *Change) error {
 	if !w.relayKnown {
 		// Looked up once per transaction: this runs for every change.
 		w.relayLog, w.relayKnown = w.KV.Bucket(bIxScopeLog), true
 	}
-	b := w.relayLog
-	if b == nil {
+	if w.relayLog == nil {
 		return nil
 	}
-	k := scopeLogKey(c.Scope, c.Origin, c.Seq)
-	if err := b.Put(k, nil); err != nil {
-		return err
+	if w.runs == nil {
+		w.runs = map[string][]seqRun{}
 	}
-	if w.scopeMax == nil {
-		w.scopeMax = map[string]uint64{}
+	k := scopeLogKey(c.Scope, c.Origin, 0)
+	if string(k[:len(k)-8]) != w.lastScope { // compared without a copy
+		w.lastScope = string(k[:len(k)-8])
 	}
-	so := string(k[:len(k)-8])
-	if c.Seq > w.scopeMax[so] {
-		w.scopeMax[so] = c.Seq
+	runs := w.runs[w.lastScope]
+	if n := len(runs); n > 0 && runs[n-1].last+1 == c.Seq {
+		runs[n-1].last = c.Seq
+	} else {
+		w.runs[w.lastScope] = append(runs, seqRun{c.Seq, c.Seq})
 	}
 	return nil
 }
 
-// flushRelay writes the highest sequence number per scope and origin.
+// flushRelay writes the runs collected, extending the stored run they
+// continue, and the highest sequence number per scope and origin.
 func (w *Tx) flushRelay() error {
-	if len(w.scopeMax) == 0 {
+	if len(w.runs) == 0 {
 		return nil
 	}
-	b := w.KV.Bucket(bIxScopeOrig)
-	for so, seq := range w.scopeMax {
-		if seq > GetU64(b.Get([]byte(so))) {
-			if err := b.Put([]byte(so), U64(seq)); err != nil {
+	log, high := w.KV.Bucket(bIxScopeLog), w.KV.Bucket(bIxScopeOrig)
+	for so, runs := range w.runs {
+		held := GetU64(high.Get([]byte(so)))
+		for i, r := range runs {
+			key := append([]byte(so), U64(r.first)...)
+			if i == 0 && held != 0 && held+1 == r.first {
+				// The highest held seq ends the stored run this one
+				// continues: the run with the greatest start at or
+				// below it.
+				c := log.Cursor()
+				var pk []byte
+				if k, _ := c.Seek(append([]byte(so), U64(held+1)...)); k == nil {
+					pk, _ = c.Last()
+				} else {
+					pk, _ = c.Prev()
+				}
+				if pk == nil || !bytes.HasPrefix(pk, []byte(so)) || len(pk) != len(so)+8 {
+					return fmt.Errorf("relay index: no run ends at %d for %x", held, so)
+				}
+				key = append([]byte(nil), pk...)
+			}
+			if err := log.Put(key, U64(r.last)); err != nil {
+				return err
+			}
+		}
+		if last := runs[len(runs)-1].last; last > held {
+			if err := high.Put([]byte(so), U64(last)); err != nil {
 				return err
 			}
 		}
 	}
-	w.scopeMax = nil
+	w.runs = nil
 	return nil
 }
 
@@ -153,12 +195,27 @@ func (r *Reader) inScope(rel *Relay, o OriginID, after, upto uint64) []uint64 {
 			continue
 		}
 		prefix := scopeLogKey(sh.scope, o, 0)[:len(sh.scope)+17]
-		for k, _ := c.Seek(scopeLogKey(sh.scope, o, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			seq := GetU64(k[len(k)-8:])
-			if seq > upto {
+		// The run holding after+1 may start before it.
+		k, v := c.Seek(scopeLogKey(sh.scope, o, after+1))
+		var pk, pv []byte
+		if k == nil {
+			pk, pv = c.Last()
+		} else {
+			pk, pv = c.Prev()
+		}
+		if pk != nil && bytes.HasPrefix(pk, prefix) && runLast(pk, pv) > after {
+			k, v = pk, pv
+		} else {
+			k, v = c.Seek(scopeLogKey(sh.scope, o, after+1))
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			first := GetU64(k[len(k)-8:])
+			if first > upto {
 				break
 			}
-			seqs = append(seqs, seq)
+			for seq := max(first, after+1); seq <= min(runLast(k, v), upto); seq++ {
+				seqs = append(seqs, seq)
+			}
 		}
 	}
 	if len(rel.per[o]) > 1 {

@@ -42,6 +42,10 @@ type Tx struct {
 	// for an in-memory copy of it kept by the caller.
 	Watch   string
 	Watched []IndexOp
+	// Defer leaves the record states and indexes of applied remote
+	// changes to a later CatchUp (build.go); local changes are built at
+	// once.
+	Defer bool
 
 	dict    *Dict
 	index   IndexFunc
@@ -52,9 +56,10 @@ type Tx struct {
 	dirty     []uuid.UUID
 	have      map[OriginID]uint64
 	haveDirty map[OriginID]bool
-	// scopeMax collects the relay index's highest sequence number per
-	// scope and origin (relay.go).
-	scopeMax map[string]uint64
+	// runs collects the relay index's runs per scope and origin
+	// (relay.go); lastScope is the key of the last change indexed.
+	runs      map[string][]seqRun
+	lastScope string
 	// relayLog is the relay index bucket (nil at a station), looked up
 	// once per transaction (relayKnown).
 	relayLog   kv.Bucket
@@ -64,6 +69,9 @@ type Tx struct {
 	noPending map[OriginID]bool
 	// conflicted collects the records a flush left with fields for review.
 	conflicted map[uuid.UUID]bool
+	// backlog holds, per origin deferred in this transaction, the first
+	// unbuilt sequence number to record (0: recorded already).
+	backlog map[OriginID]uint64
 }
 
 // touched is a record loaded in this transaction, with the index entries it
@@ -165,6 +173,12 @@ func (w *Tx) applyChange(c *Change) error {
 	if err := w.indexForRelay(c); err != nil {
 		return err
 	}
+	return w.build(c)
+}
+
+// build merges a change into its record's state; Flush writes the state
+// and the difference of its index entries.
+func (w *Tx) build(c *Change) error {
 	t, err := w.load(c.Record)
 	if err != nil {
 		return err
@@ -238,6 +252,9 @@ func (w *Tx) Local(kind Kind, scope string, id uuid.UUID, fields []Field, ctx VV
 // scattered ones.
 func (w *Tx) Flush() error {
 	if err := w.flushRelay(); err != nil {
+		return err
+	}
+	if err := w.flushBacklog(); err != nil {
 		return err
 	}
 	for o := range w.haveDirty {

@@ -327,6 +327,10 @@ func (a *app) importBundle(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Build now, so that the summary names the fields left for review.
+	if err := n.Build(res); err != nil {
+		return err
+	}
 	paths, err := n.ExportTo(*replyTo, res.From)
 	if err != nil {
 		return err
