@@ -71,11 +71,23 @@ func (s *Store) ViewLog(fn func(r *Reader) error) error { return s.view(fn) }
 // ids are built up to its log, and the scope of the records parents is
 // known (Reader.ScopeOf) even where only the log holds them; other records
 // may lag. An import checks the records a bundle changes, and the scope
-// of their parents, without waiting for the rest of the backlog.
-func (s *Store) ViewRecords(ids, parents []uuid.UUID, fn func(r *Reader) error) error {
+// of their parents, without waiting for the rest of the backlog. scope is
+// the sender's: the records and any parent it can have seen lie in the
+// scopes a relay to it covers, and only their backlog is looked through.
+func (s *Store) ViewRecords(scope string, ids, parents []uuid.UUID, fn func(r *Reader) error) error {
 	all := append(slices.Clip(ids), parents...)
 	return s.viewBuilt(func(r *Reader) (bool, error) {
-		heads, err := r.Unbuilt(all)
+		if !r.Lagging() {
+			return false, nil
+		}
+		rel, ok, err := r.RelayFor(scope)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			rel = nil
+		}
+		heads, err := r.Unbuilt(all, rel)
 		if err != nil {
 			return false, err
 		}

@@ -69,14 +69,14 @@ func TestViewRecordsBuildsOnlyForItsRecords(t *testing.T) {
 	h := newHousehold(t, village, "130131190201-H1")
 	exchange(t, village, county)
 	other := uuid.Must(uuid.NewV7())
-	if err := county.ViewRecords([]uuid.UUID{other}, nil, func(r *Reader) error { return nil }); err != nil {
+	if err := county.ViewRecords("130131190201", []uuid.UUID{other}, nil, func(r *Reader) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !lagging(t, county) {
 		t.Fatal("reading a record nobody sent built the whole backlog")
 	}
 	// A parent's scope is read from the log, without building.
-	err := county.ViewRecords(nil, []uuid.UUID{h.ID}, func(r *Reader) error {
+	err := county.ViewRecords("130131190201", nil, []uuid.UUID{h.ID}, func(r *Reader) error {
 		scope, err := r.ScopeOf(h.ID)
 		if err == nil && scope != "130131190201" {
 			t.Errorf("scope of the unbuilt household %q, want its village", scope)
@@ -90,7 +90,7 @@ func TestViewRecordsBuildsOnlyForItsRecords(t *testing.T) {
 		t.Fatal("asking for a parent's scope built the backlog")
 	}
 	var st *RecordState
-	err = county.ViewRecords([]uuid.UUID{h.ID}, nil, func(r *Reader) error {
+	err = county.ViewRecords("130131190201", []uuid.UUID{h.ID}, nil, func(r *Reader) error {
 		var err error
 		st, err = r.State(h.ID)
 		return err

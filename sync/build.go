@@ -53,11 +53,12 @@ func conflictRefs(r *store.Reader, ids map[uuid.UUID]bool) []ConflictRef {
 
 // Building waits for a pause in imports (buildIdle), so that a station
 // sending its backlog in several bundles is not held up by the build of
-// the first, but no longer than buildMax after the first unbuilt import,
-// so that a county that is never idle still builds.
+// the first, but no longer than buildMax after the first unbuilt import:
+// a county that is never idle (a thousand stations syncing) still builds,
+// and its backlog, which each import's checks look through, stays small.
 const (
-	buildIdle = 2 * time.Second
-	buildMax  = 30 * time.Second
+	buildIdle = time.Second
+	buildMax  = 3 * time.Second
 )
 
 // builder runs the county's builds in the background.

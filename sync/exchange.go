@@ -460,7 +460,7 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 			parents = append(parents, store.ParentsOf(c)...)
 		}
 	}
-	err = n.s.ViewRecords(ids, parents, func(r *store.Reader) error {
+	err = n.s.ViewRecords(peer.Scope, ids, parents, func(r *store.Reader) error {
 		r.Prefetch(ids)
 		b := r.SyncBucket(bucketOrigins)
 		for _, c := range e.Changes {

@@ -203,8 +203,11 @@ func (r *Reader) Lagging() bool { return Backlogged(r.tx) }
 // touches, with their scope (a record keeps the scope it was made with,
 // so any of its changes tells it). The states of the others are up to
 // date in this snapshot even while the rest lags. It reads the heads of
-// the backlog's log entries, not the changes themselves.
-func (r *Reader) Unbuilt(ids []uuid.UUID) (map[uuid.UUID]string, error) {
+// the backlog's log entries, not the changes themselves; with rel, only
+// those in the relay's scopes (where the records of a station's bundle,
+// and any parent it can have seen, lie), so that an import looks through
+// what its own station sent, not the whole county's backlog.
+func (r *Reader) Unbuilt(ids []uuid.UUID, rel *Relay) (map[uuid.UUID]string, error) {
 	b := r.tx.Bucket(BucketBacklog)
 	if b == nil || len(ids) == 0 {
 		return nil, nil
@@ -214,21 +217,43 @@ func (r *Reader) Unbuilt(ids []uuid.UUID) (map[uuid.UUID]string, error) {
 		want[id] = true
 	}
 	var out map[uuid.UUID]string
+	note := func(v []byte) {
+		if id, scope, ok := headOf(v); ok && want[id] {
+			if out == nil {
+				out = map[uuid.UUID]string{}
+			}
+			out[id] = scope
+		}
+	}
 	have := r.tx.Bucket(BucketHave)
 	log := r.tx.Bucket(BucketLog).Cursor()
 	err := b.ForEach(func(k, v []byte) error {
 		if len(k) != 16 || len(v) != 8 {
 			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
 		}
-		o := OriginID(k)
-		upto := GetU64(have.Get(k))
-		for lk, lv := log.Seek(LogKey(o, GetU64(v))); lk != nil && bytes.HasPrefix(lk, k) && GetU64(lk[16:]) <= upto; lk, lv = log.Next() {
-			if id, scope, ok := headOf(lv); ok && want[id] {
-				if out == nil {
-					out = map[uuid.UUID]string{}
-				}
-				out[id] = scope
+		o, from := OriginID(k), GetU64(v)
+		if rel != nil {
+			if len(rel.per[o]) == 0 {
+				return nil
 			}
+			at := uint64(0) // the log cursor's sequence number
+			for _, seq := range r.inScope(rel, o, from-1, GetU64(have.Get(k))) {
+				var lk, lv []byte
+				if at != 0 && seq == at+1 {
+					lk, lv = log.Next()
+				} else {
+					lk, lv = log.Seek(LogKey(o, seq))
+				}
+				at = seq
+				if bytes.Equal(lk, LogKey(o, seq)) {
+					note(lv)
+				}
+			}
+			return nil
+		}
+		upto := GetU64(have.Get(k))
+		for lk, lv := log.Seek(LogKey(o, from)); lk != nil && bytes.HasPrefix(lk, k) && GetU64(lk[16:]) <= upto; lk, lv = log.Next() {
+			note(lv)
 		}
 		return nil
 	})
@@ -268,6 +293,9 @@ func (r *Reader) LaggingFor(rel *Relay) (bool, error) {
 	err := b.ForEach(func(k, v []byte) error {
 		if len(k) != 16 || len(v) != 8 {
 			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
+		}
+		if len(rel.per[OriginID(k)]) == 0 {
+			return nil // wrote nothing in these scopes: no lookup needed
 		}
 		if len(r.inScope(rel, OriginID(k), GetU64(v)-1, GetU64(have.Get(k)))) > 0 {
 			found = true

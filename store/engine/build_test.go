@@ -39,7 +39,7 @@ func (r *replica) catchUp(t *testing.T, limit int) BuildStats {
 func (r *replica) lagging(t *testing.T, ids ...uuid.UUID) (backlogged, unbuilt bool) {
 	r.view(t, func(rd *Reader) {
 		backlogged = rd.Lagging()
-		heads, err := rd.Unbuilt(ids)
+		heads, err := rd.Unbuilt(ids, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
