@@ -360,3 +360,26 @@ func households(dump []byte) string {
 	}
 	return out.String()
 }
+
+// The county server builds what it appended once imports pause, without
+// anyone reading: the clerk's next screen finds nothing to wait for.
+func TestServerBuildsAfterImportsPause(t *testing.T) {
+	w := newWorld(t)
+	a := w.station("130131190201", "甲村服务点")
+	household(t, a, "130131190201-B01", "130131190201")
+	w.sync(a)
+	lagging := func() (l bool) {
+		_ = w.county.s.ViewLog(func(r *store.Reader) error { l = r.Lagging(); return nil })
+		return l
+	}
+	if !lagging() {
+		t.Fatal("the county built at import; it should only have appended")
+	}
+	deadline := time.Now().Add(buildIdle + buildMax + 5*time.Second)
+	for lagging() {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not build after imports paused")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
