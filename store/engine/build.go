@@ -95,6 +95,13 @@ type BuildStats struct {
 // per origin, moving the backlog marks past what it built. more says that
 // some remain for another transaction.
 func (w *Tx) CatchUp(limit int) (st BuildStats, more bool, err error) {
+	// What this transaction did before is written first, its backlog
+	// marks with it; they are then the bucket's to move, and a change
+	// deferred later in this transaction marks its origin again.
+	if err := w.Flush(); err != nil {
+		return st, false, err
+	}
+	w.backlog = nil
 	b := w.KV.Bucket(BucketBacklog)
 	if b == nil {
 		return st, false, nil
@@ -116,9 +123,6 @@ func (w *Tx) CatchUp(limit int) (st BuildStats, more bool, err error) {
 	}
 	if limit <= 0 {
 		limit = math.MaxInt
-	}
-	if err := w.Flush(); err != nil {
-		return st, false, err
 	}
 	w.conflicted = nil
 	for i, m := range marks {

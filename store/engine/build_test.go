@@ -134,3 +134,32 @@ func TestRebuildEmptiesTheBacklog(t *testing.T) {
 		}
 	})
 }
+
+// Appending, building and appending again in one transaction leaves
+// nothing unmarked: the second append marks its origin again.
+func TestBuildAndDeferInOneTransaction(t *testing.T) {
+	eachHome(t, func(t *testing.T, open func() *replica) {
+		history := engineHistory()
+		direct, r := open(), open()
+		direct.apply(t, history, nil)
+		half := len(history) / 2
+		r.update(t, func(w *Tx) error {
+			w.Defer = true
+			if _, err := w.Apply(history[:half], nil); err != nil {
+				return err
+			}
+			if _, _, err := w.CatchUp(0); err != nil {
+				return err
+			}
+			_, err := w.Apply(history[half:], nil)
+			return err
+		})
+		if b, _ := r.lagging(t); !b {
+			t.Fatal("the second append left no backlog mark")
+		}
+		r.catchUp(t, 0)
+		if r.digest(t, stateBuckets...) != direct.digest(t, stateBuckets...) {
+			t.Fatal("append, build, append in one transaction lost a change")
+		}
+	})
+}
