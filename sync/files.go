@@ -74,6 +74,14 @@ func (n *Node) ReadBundleFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, &store.Error{Code: "FILE_READ", Message: "无法读取同步文件", Err: err}
 	}
+	if st.IsDir() {
+		// A clerk who picks the stick's folder rather than a file in it
+		// is told so, not that a file was cut short.
+		return nil, &store.Error{Code: "NOT_A_FILE", Message: "这是一个文件夹，不是同步文件：" + path + "（请选择其中的 .czb 文件）"}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &store.Error{Code: "NOT_A_FILE", Message: "这不是普通文件，不能作为同步文件导入：" + path}
+	}
 	if st.Size() > n.limits.MaxBundle {
 		return nil, failf(CodeTooLarge, "同步文件太大（%d字节，上限%d字节）", st.Size(), n.limits.MaxBundle)
 	}

@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/uuid"
@@ -150,6 +151,14 @@ func TestBundleLimitsAndContinuation(t *testing.T) {
 	hc, _ := w.county.s.Have()
 	if o := a.s.Origin(); hc[o] != ha[o] {
 		t.Errorf("county holds %d of the station's %d changes after the parts", hc[o], ha[o])
+	}
+	before := snapshot(t, w.county)
+	// The stick's folder picked instead of a file in it.
+	if _, err := w.county.ImportFile(filepath.Dir(paths[0]), ""); store.CodeOf(err) != "NOT_A_FILE" {
+		t.Errorf("importing a folder: %v, want NOT_A_FILE", err)
+	}
+	if !bytes.Equal(before, snapshot(t, w.county)) {
+		t.Error("a refused import changed the county")
 	}
 	w.county.SetLimits(Limits{MaxBundle: 100})
 	if _, err := w.county.ImportFile(paths[0], ""); store.CodeOf(err) != CodeTooLarge {
