@@ -81,11 +81,9 @@ func (s *Store) ViewRecords(scope string, ids, parents []uuid.UUID, fn func(r *R
 			return false, nil
 		}
 		rel, ok, err := r.RelayFor(scope)
-		if err != nil {
-			return false, err
-		}
-		if !ok {
-			rel = nil
+		if err != nil || !ok {
+			// Only a relaying store defers; without its index, build.
+			return !ok, err
 		}
 		heads, err := r.Unbuilt(all, rel)
 		if err != nil {

@@ -519,26 +519,21 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 	if err != nil {
 		return fail(CodeFormat, "同步文件头的版本记录格式不正确，没有导入")
 	}
-	var held store.VV
-	if n.role != RoleStation {
-		err := n.s.ViewLog(func(r *store.Reader) error {
-			held, err = r.Have()
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
 	// The sender's own origins: those in the bundle and those the county
 	// has bound to it (a part of its backlog may still be on its way).
 	own := map[store.OriginID]bool{}
 	for _, c := range e.Changes {
 		own[c.Origin] = true
 	}
+	var held store.VV
 	if n.role != RoleStation {
-		_ = n.s.ViewLog(func(r *store.Reader) error {
+		err := n.s.ViewLog(func(r *store.Reader) error {
+			var err error
+			if held, err = r.Have(); err != nil {
+				return err
+			}
 			if b := r.SyncBucket(bucketOrigins); b != nil {
-				return b.ForEach(func(k, v []byte) error {
+				_ = b.ForEach(func(k, v []byte) error {
 					if string(v) == peer.ID && len(k) == 16 {
 						own[store.OriginID(k)] = true
 					}
@@ -547,6 +542,9 @@ func (n *Node) checkContexts(peer *PeerState, h *Header, e *Entries) error {
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
 	}
 	for _, c := range e.Changes {
 		for _, d := range c.Ctx {

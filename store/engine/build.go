@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
 
@@ -102,25 +101,11 @@ func (w *Tx) CatchUp(limit int) (st BuildStats, more bool, err error) {
 		return st, false, err
 	}
 	w.backlog = nil
-	b := w.KV.Bucket(BucketBacklog)
-	if b == nil {
-		return st, false, nil
-	}
-	type mark struct {
-		o    OriginID
-		from uint64
-	}
-	var marks []mark
-	err = b.ForEach(func(k, v []byte) error {
-		if len(k) != 16 || len(v) != 8 {
-			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
-		}
-		marks = append(marks, mark{OriginID(k), GetU64(v)})
-		return nil
-	})
+	marks, err := backlogMarks(w.KV)
 	if err != nil || len(marks) == 0 {
 		return st, false, err
 	}
+	b := w.KV.Bucket(BucketBacklog)
 	if limit <= 0 {
 		limit = math.MaxInt
 	}
@@ -203,68 +188,81 @@ func (w *Tx) loggedChanges(o OriginID, from, upto uint64, max int) ([]*Change, u
 // indexes are not yet built.
 func (r *Reader) Lagging() bool { return Backlogged(r.tx) }
 
+// backlogMark is where an origin's unbuilt changes begin.
+type backlogMark struct {
+	o    OriginID
+	from uint64
+}
+
+// backlogMarks reads the backlog bucket (none if it does not exist).
+func backlogMarks(tx kv.Tx) ([]backlogMark, error) {
+	b := tx.Bucket(BucketBacklog)
+	if b == nil {
+		return nil, nil
+	}
+	var marks []backlogMark
+	err := b.ForEach(func(k, v []byte) error {
+		if len(k) != 16 || len(v) != 8 {
+			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
+		}
+		marks = append(marks, backlogMark{OriginID(k), GetU64(v)})
+		return nil
+	})
+	return marks, err
+}
+
 // Unbuilt names, of the records ids, those a change not yet built
 // touches, with their scope (a record keeps the scope it was made with,
 // so any of its changes tells it). The states of the others are up to
 // date in this snapshot even while the rest lags. It reads the heads of
-// the backlog's log entries, not the changes themselves; with rel, only
-// those in the relay's scopes (where the records of a station's bundle,
-// and any parent it can have seen, lie), so that an import looks through
-// what its own station sent, not the whole county's backlog.
+// the backlog's log entries in the relay's scopes only (where the records
+// of a station's bundle, and any parent it can have seen, lie), so that an
+// import looks through what its own station sent, not the whole county's
+// backlog.
 func (r *Reader) Unbuilt(ids []uuid.UUID, rel *Relay) (map[uuid.UUID]string, error) {
-	b := r.tx.Bucket(BucketBacklog)
-	if b == nil || len(ids) == 0 {
+	if len(ids) == 0 {
 		return nil, nil
+	}
+	marks, err := backlogMarks(r.tx)
+	if err != nil {
+		return nil, err
 	}
 	want := make(map[uuid.UUID]bool, len(ids))
 	for _, id := range ids {
 		want[id] = true
 	}
 	var out map[uuid.UUID]string
-	note := func(v []byte) {
-		if id, scope, ok := headOf(v); ok && want[id] {
-			if out == nil {
-				out = map[uuid.UUID]string{}
-			}
-			out[id] = scope
-		}
-	}
-	have := r.tx.Bucket(BucketHave)
-	log := r.tx.Bucket(BucketLog).Cursor()
-	err := b.ForEach(func(k, v []byte) error {
-		if len(k) != 16 || len(v) != 8 {
-			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
-		}
-		o, from := OriginID(k), GetU64(v)
-		if rel != nil {
-			if len(rel.per[o]) == 0 {
-				return nil
-			}
-			at := uint64(0) // the log cursor's sequence number
-			for _, seq := range r.inScope(rel, o, from-1, GetU64(have.Get(k))) {
-				var lk, lv []byte
-				if at != 0 && seq == at+1 {
-					lk, lv = log.Next()
-				} else {
-					lk, lv = log.Seek(LogKey(o, seq))
+	for _, m := range r.marksIn(rel, marks) {
+		err := r.eachRelayedEntry(rel, m.o, m.from-1, r.haveOf(m.o), func(_ uint64, v []byte) error {
+			if id, scope, ok := headOf(v); ok && want[id] {
+				if out == nil {
+					out = map[uuid.UUID]string{}
 				}
-				at = seq
-				if bytes.Equal(lk, LogKey(o, seq)) {
-					note(lv)
-				}
+				out[id] = scope
 			}
 			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		upto := GetU64(have.Get(k))
-		for lk, lv := log.Seek(LogKey(o, from)); lk != nil && bytes.HasPrefix(lk, k) && GetU64(lk[16:]) <= upto; lk, lv = log.Next() {
-			note(lv)
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
-var errStop = errors.New("stop")
+// marksIn keeps the marks of origins that ever wrote in the relay's
+// scopes: the others need no lookup.
+func (r *Reader) marksIn(rel *Relay, marks []backlogMark) []backlogMark {
+	var out []backlogMark
+	for _, m := range marks {
+		if len(rel.per[m.o]) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// haveOf is the highest contiguous sequence number of o in this snapshot.
+func (r *Reader) haveOf(o OriginID) uint64 { return GetU64(r.tx.Bucket(BucketHave).Get(o[:])) }
 
 // headOf reads the record id and scope of an encoded change without
 // decoding the rest (false for a skip or a malformed entry).
@@ -288,27 +286,14 @@ func headOf(p []byte) (uuid.UUID, string, bool) {
 // LaggingFor reports whether a change not yet built lies in the relay's
 // scopes: their checksums (ScopeSums) then do not yet stand for the log.
 func (r *Reader) LaggingFor(rel *Relay) (bool, error) {
-	b := r.tx.Bucket(BucketBacklog)
-	if b == nil {
-		return false, nil
+	marks, err := backlogMarks(r.tx)
+	if err != nil {
+		return false, err
 	}
-	have := r.tx.Bucket(BucketHave)
-	found := false
-	err := b.ForEach(func(k, v []byte) error {
-		if len(k) != 16 || len(v) != 8 {
-			return fmt.Errorf("backlog %x: %w", k, ErrCorrupt)
+	for _, m := range r.marksIn(rel, marks) {
+		if len(r.inScope(rel, m.o, m.from-1, r.haveOf(m.o))) > 0 {
+			return true, nil
 		}
-		if len(rel.per[OriginID(k)]) == 0 {
-			return nil // wrote nothing in these scopes: no lookup needed
-		}
-		if len(r.inScope(rel, OriginID(k), GetU64(v)-1, GetU64(have.Get(k)))) > 0 {
-			found = true
-			return errStop
-		}
-		return nil
-	})
-	if err == errStop {
-		err = nil
 	}
-	return found, err
+	return false, nil
 }

@@ -36,10 +36,28 @@ func (r *replica) catchUp(t *testing.T, limit int) BuildStats {
 	return total
 }
 
+// relaying gives the replica a relay index, as a county keeps.
+func (r *replica) relaying(t *testing.T) *replica {
+	t.Helper()
+	if err := r.db.Update(createRelayIndex); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// lagging reports whether the replica has a backlog and, where it keeps
+// a relay index, whether a change of it touches any of ids.
 func (r *replica) lagging(t *testing.T, ids ...uuid.UUID) (backlogged, unbuilt bool) {
 	r.view(t, func(rd *Reader) {
 		backlogged = rd.Lagging()
-		heads, err := rd.Unbuilt(ids, nil)
+		if len(ids) == 0 {
+			return
+		}
+		rel, ok, err := rd.RelayFor("130131190201", nil)
+		if !ok || err != nil {
+			t.Fatalf("relay index: %v %v", ok, err)
+		}
+		heads, err := rd.Unbuilt(ids, rel)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +76,7 @@ func (r *replica) lagging(t *testing.T, ids ...uuid.UUID) (backlogged, unbuilt b
 func TestDeferredBuildGivesTheAppliedState(t *testing.T) {
 	eachHome(t, func(t *testing.T, open func() *replica) {
 		history := engineHistory()
-		direct, deferred := open(), open()
+		direct, deferred := open(), open().relaying(t)
 		direct.apply(t, history, nil)
 
 		// Half now, out of order (some wait in the queue), half later.

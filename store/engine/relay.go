@@ -230,15 +230,35 @@ func (r *Reader) inScope(rel *Relay, o OriginID, after, upto uint64) []uint64 {
 // for each run of sequence numbers between them, so that the station's
 // log of the origin stays contiguous.
 func (r *Reader) EachRelayed(rel *Relay, o OriginID, after, upto uint64, fn func(LogEntry) error) error {
-	c := r.tx.Bucket(BucketLog).Cursor()
 	next := after + 1
-	var at uint64 // the log cursor's sequence number, 0 before the first
-	for _, seq := range r.inScope(rel, o, after, upto) {
+	err := r.eachRelayedEntry(rel, o, after, upto, func(seq uint64, v []byte) error {
 		if seq > next {
 			if err := fn(LogEntry{Skip: &Skip{Origin: o, From: next, To: seq - 1}}); err != nil {
 				return err
 			}
 		}
+		ch, err := r.dict.DecodeChange(v)
+		if err != nil {
+			return fmt.Errorf("log %s: %w", Dot{o, seq}, err)
+		}
+		next = seq + 1
+		return fn(LogEntry{Change: ch})
+	})
+	if err != nil {
+		return err
+	}
+	if next <= upto {
+		return fn(LogEntry{Skip: &Skip{Origin: o, From: next, To: upto}})
+	}
+	return nil
+}
+
+// eachRelayedEntry calls fn with the encoded log entry of each of origin
+// o's sequence numbers in (after, upto] that lie in the relay's scopes.
+func (r *Reader) eachRelayedEntry(rel *Relay, o OriginID, after, upto uint64, fn func(seq uint64, v []byte) error) error {
+	c := r.tx.Bucket(BucketLog).Cursor()
+	var at uint64 // the log cursor's sequence number, 0 before the first
+	for _, seq := range r.inScope(rel, o, after, upto) {
 		// Runs of the station's scope are neighbours in the log: step,
 		// rather than seek, to the next one.
 		var k, v []byte
@@ -248,23 +268,12 @@ func (r *Reader) EachRelayed(rel *Relay, o OriginID, after, upto uint64, fn func
 			k, v = c.Seek(LogKey(o, seq))
 		}
 		at = seq
-		if !bytes.Equal(k, LogKey(o, seq)) {
-			v = nil
-		}
-		if v == nil {
+		if !bytes.Equal(k, LogKey(o, seq)) || v == nil {
 			return fmt.Errorf("relay index names %s, which the log lacks", Dot{o, seq})
 		}
-		ch, err := r.dict.DecodeChange(v)
-		if err != nil {
-			return fmt.Errorf("log %s: %w", Dot{o, seq}, err)
-		}
-		if err := fn(LogEntry{Change: ch}); err != nil {
+		if err := fn(seq, v); err != nil {
 			return err
 		}
-		next = seq + 1
-	}
-	if next <= upto {
-		return fn(LogEntry{Skip: &Skip{Origin: o, From: next, To: upto}})
 	}
 	return nil
 }
