@@ -15,10 +15,14 @@ SHOT_PKGS   := xvfb xdotool x11-xserver-utils imagemagick dbus
 PACK_PKGS   := gcc-mingw-w64-x86-64
 # A county on PostgreSQL is tested against a real server (.ci/with-pg).
 PG_PKGS     := postgresql
+# The county's web console is tested in a real headless browser.
+BROWSER_PKGS := chromium
+COUNTY_DEMO  ?= demo-county.db
+CONSOLE_ADDR ?= 127.0.0.1:8787
 SHOTS       ?= screenshots
 FYNE        := bin/fyne
 
-.PHONY: deps run build county test test-suites bench soak fuzz vet fmt clean screenshots package
+.PHONY: deps run build county console test test-suites bench soak fuzz vet fmt clean screenshots package
 
 # ensure installs the Debian packages of its argument that are missing, and
 # nothing else: apt-get update runs only when something has to be installed.
@@ -43,6 +47,13 @@ county:
 	CGO_ENABLED=0 $(GO) build -o bin/cunzhan-county ./sync/cmd/cunzhan-county
 	@if $(GO) list -deps ./sync/cmd/cunzhan-county | grep -q '^fyne.io/'; then echo "cunzhan-county must not import Fyne"; exit 1; fi
 
+# console: the county server holding the demo data set (domain.md §8) with
+# demo accounts, serving the web console; it prints the address and the
+# accounts (COUNTY_DEMO=file, CONSOLE_ADDR=host:port to change them).
+console: county
+	@[ -f $(COUNTY_DEMO) ] || ./bin/cunzhan-county --data $(COUNTY_DEMO) demo
+	./bin/cunzhan-county --data $(COUNTY_DEMO) serve --addr $(CONSOLE_ADDR)
+
 # run: open the window on the demo database, creating it first if there is
 # none (DATA=path/to/station.db to open another file).
 run: build
@@ -64,13 +75,14 @@ vet:
 # separate processes under random SIGKILLs (TestProcessesSurviveKills).
 # Fuzz targets run their seed corpus as tests.
 test: deps vet county
-	$(call ensure,$(SHOT_PKGS) $(PG_PKGS))
+	$(call ensure,$(SHOT_PKGS) $(PG_PKGS) $(BROWSER_PKGS))
 	.ci/with-pg $(MAKE) --no-print-directory test-suites
 
 test-suites:
 	$(GO) test -race -count=1 -short ./... ./.ci/peimports
 	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./store/engine/ ./sync/
-	CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./store/engine/ ./sync/ ./sync/cmd/...
+	CUNZHAN_BROWSER=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -run 'TestConsole' -v ./sync/cmd/cunzhan-county/
+	CUNZHAN_BROWSER=1 CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./store/engine/ ./store/audit/ ./sync/...
 	CUNZHAN_SOAK=1 $(GO) test -count=1 -timeout 20m -run 'TestProcessesSurviveKills|TestBinary' -v .
 	CUNZHAN_REAL_WINDOW=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -timeout 45m -run TestRealWindow -v .
 

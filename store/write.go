@@ -508,3 +508,16 @@ func (t *WriteTx) Apply(changes []*Change) (ApplyStats, error) {
 func (s *Store) Update(fn func(t *WriteTx) error) error {
 	return s.update(func(w *writeTx) error { return fn(&WriteTx{w: w}) })
 }
+
+// SyncBucket opens (creating it) a bucket of the program's own beside the
+// records, inside this batch: an audit entry commits with the change it
+// records.
+func (b *Batch) SyncBucket(name string) (kv.Bucket, error) {
+	return (&WriteTx{w: b.w}).SyncBucket(name)
+}
+
+// Resolve settles a field with siblings inside this batch (see
+// Store.Resolve).
+func (b *Batch) Resolve(id uuid.UUID, field string, value json.RawMessage, author string) error {
+	return b.w.resolve(id, field, value, author)
+}

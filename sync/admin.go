@@ -127,3 +127,13 @@ func stationOnly(h http.HandlerFunc) http.HandlerFunc {
 
 // bearer is the Authorization header value for a token.
 func bearer(token string) string { return "Bearer " + token }
+
+// AdminOnly guards an administrative handler another package adds to the
+// server (the console's account commands), with the same checks.
+func AdminOnly(token string, h http.HandlerFunc) http.HandlerFunc { return admin(token, h) }
+
+// WriteJSON answers an administrative request.
+func WriteJSON(w http.ResponseWriter, v any) { writeJSON(w, v) }
+
+// WriteError answers an administrative request that failed.
+func WriteError(w http.ResponseWriter, status int, err error) { writeError(w, status, err) }

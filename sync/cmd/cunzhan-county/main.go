@@ -5,7 +5,10 @@
 //
 //	cunzhan-county --data county.db init --county 130131 --name 平山县级中心
 //	cunzhan-county --data county.db enroll --scope 130131190201 --name 甲村服务点 --out 甲村.cred [--server http://10.0.0.2:8787]
-//	cunzhan-county --data county.db serve --addr 127.0.0.1:8787
+//	cunzhan-county --data county.db serve --addr 0.0.0.0:8787 [--cert 证书.pem --key 私钥.pem]
+//	cunzhan-county --data county.db user add --name admin --role admin < 密码
+//	cunzhan-county --data county.db audit verify
+//	cunzhan-county --data demo-county.db demo
 //	cunzhan-county --data county.db stations
 //	cunzhan-county --data county.db revoke 130131190201-01
 //	cunzhan-county --data county.db import BUNDLE --reply-to DIR
@@ -27,12 +30,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
 		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件 | --db postgres://…] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts")
+		fmt.Fprintln(stderr, "命令：init, serve, user, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts, audit, demo")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -82,6 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
 		"recover": a.recoverSnapshot, "dump": a.dump, "migrate": a.migrate,
 		"report": a.station("report"), "conflicts": a.station("conflicts"),
+		"user": a.user, "demo": a.demo, "audit": a.auditCmd,
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
@@ -203,7 +204,14 @@ func (a *app) init(args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.print(map[string]string{"id": n.ID(), "station": s.Station().Code}, "县级中心已初始化："+*name+"（"+s.Station().Code+"）")
+	// The console's certificate is made now, so that its fingerprint can
+	// be handed to the staff with the address.
+	_, fp, err := n.Certificate()
+	if err != nil {
+		return err
+	}
+	return a.print(map[string]string{"id": n.ID(), "station": s.Station().Code, "fingerprint": fp},
+		"县级中心已初始化："+*name+"（"+s.Station().Code+"）\n控制台证书指纹（SHA-256）："+fp+"\n下一步：cunzhan-county "+a.where()+" user add --name 登录名 --role admin < 密码文件")
 }
 
 func (a *app) enroll(args []string) error {
@@ -424,68 +432,4 @@ func (a *app) adminCall(method, path string, in, out any) error {
 		return err
 	}
 	return czsync.AdminCall(context.Background(), a.server, tok, method, path, in, out)
-}
-
-func (a *app) serve(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8787", "监听地址")
-	if _, err := flags(fs, args); err != nil {
-		return err
-	}
-	s, n, err := a.open()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	log := slog.New(slog.NewTextHandler(a.stderr, nil))
-	// A file is held by this process alone, so the management commands
-	// reach it through the server, with a token written beside the file.
-	// A database is open to every process: they go to it directly, and
-	// the server's management routes stay shut.
-	token := ""
-	if a.db == "" {
-		tokenPath := czsync.AdminTokenPath(a.data)
-		if token, err = czsync.NewAdminToken(tokenPath); err != nil {
-			return &store.Error{Code: store.CodeIO, Message: "无法写入管理口令文件 " + tokenPath, Err: err}
-		}
-		defer os.Remove(tokenPath)
-	}
-	srv := &http.Server{
-		Addr:              *addr,
-		Handler:           n.Handler(log, token),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("county server listening", "addr", *addr, "county", s.Station().Code)
-	if err := s.BackupProblem(); err != nil {
-		log.Error("automatic backup failed", "code", store.CodeOf(err), "message", store.MessageOf(err))
-	}
-	// The day's automatic copy of the county's file, while it serves for
-	// weeks (the first is taken as the file opens).
-	daily := time.NewTicker(time.Hour)
-	defer daily.Stop()
-wait:
-	for {
-		select {
-		case err := <-errc:
-			return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
-		case <-ctx.Done():
-			break wait
-		case <-daily.C:
-			if err := s.BackupIfDue(); err != nil {
-				log.Error("automatic backup failed", "code", store.CodeOf(err), "message", store.MessageOf(err))
-			}
-		}
-	}
-	log.Info("shutting down")
-	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return srv.Shutdown(shut)
 }

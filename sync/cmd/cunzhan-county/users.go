@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/demo"
+	czsync "github.com/cunzhan/cunzhan/sync"
+	"github.com/cunzhan/cunzhan/sync/console"
+)
+
+// user manages console accounts from the county machine: the first
+// administrator is made here; later ones in the console too.
+//
+//	user add --name admin --role admin [--display 姓名] [--scope 乡镇代码] < 密码
+//	user list
+func (a *app) user(args []string) error {
+	if len(args) == 0 {
+		return usage("用法：user add --name 登录名 --role admin|staff|township|auditor [--display 姓名] [--scope 9位乡镇代码] < 密码；user list")
+	}
+	switch args[0] {
+	case "add":
+		return a.userAdd(args[1:])
+	case "list":
+		return a.userList()
+	}
+	return usage("未知的 user 子命令 " + args[0] + "：可用 add、list")
+}
+
+func (a *app) userAdd(args []string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	name := fs.String("name", "", "登录名")
+	display := fs.String("display", "", "姓名")
+	role := fs.String("role", "", "角色：admin 县级管理员、staff 县级工作人员、township 乡镇工作人员、auditor 审计员")
+	scope := fs.String("scope", "", "乡镇工作人员的9位乡镇区划代码")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	if *name == "" || *role == "" {
+		return usage("用法：user add --name 登录名 --role admin|staff|township|auditor [--display 姓名] [--scope 9位乡镇代码] < 密码")
+	}
+	// The password comes on standard input (a pipe or a file), never as
+	// an argument: arguments show in the process list and shell history.
+	fmt.Fprint(a.stderr, "请输入密码（至少10位，含字母和数字）：")
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return usage("没有读到密码：请在标准输入给出密码，如 user add … < 密码文件")
+	}
+	fmt.Fprintln(a.stderr)
+	pw := strings.TrimRight(line, "\r\n")
+	acct := console.Account{Name: *name, Display: *display, Role: console.Role(*role), Scope: *scope}
+	var made *console.Account
+	s, n, err := a.open()
+	switch {
+	case locked(err):
+		made = &console.Account{}
+		err = a.adminCall(http.MethodPost, "/v1/admin/user", console.UserRequest{Account: acct, Password: pw}, made)
+	case err == nil:
+		defer s.Close()
+		made, err = console.AddUser(console.NewAccounts(s, countyOf(n)), acct, pw, "县级中心本机")
+	}
+	if err != nil {
+		return err
+	}
+	made.Hash = ""
+	return a.print(made, fmt.Sprintf("已新建账号 %s（%s，%s）", made.Name, console.RoleNames[made.Role], made.Scope))
+}
+
+func (a *app) userList() error {
+	s, n, err := a.open()
+	if locked(err) {
+		return &store.Error{Code: store.CodeLocked, Message: "县级中心服务正在运行：请在控制台的“账号”页查看"}
+	}
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := console.NewAccounts(s, countyOf(n)).List()
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].Hash = ""
+	}
+	if a.format == "json" {
+		return a.print(list, "")
+	}
+	for _, u := range list {
+		state := "正常"
+		if u.Disabled {
+			state = "已停用"
+		}
+		fmt.Fprintf(a.stdout, "%-16s %-10s %-12s %-12s %s\n", u.Name, u.Display, console.RoleNames[u.Role], u.Scope, state)
+	}
+	return nil
+}
+
+func countyOf(n *czsync.Node) string { return n.Store().Station().Code[:6] }
+
+// auditCmd checks the audit log's chain: `audit verify`.
+func (a *app) auditCmd(args []string) error {
+	if len(args) != 1 || args[0] != "verify" {
+		return usage("用法：audit verify")
+	}
+	s, _, err := a.open()
+	if locked(err) {
+		return &store.Error{Code: store.CodeLocked, Message: "县级中心服务正在运行：请在控制台的“审计日志”页校验"}
+	}
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := audit.Open(s).Verify()
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("审计日志共 %d 条，链条完整", rep.Entries)
+	if !rep.OK() {
+		text = fmt.Sprintf("审计日志共 %d 条，发现 %d 处删改：", rep.Entries, len(rep.Problems))
+		for _, p := range rep.Problems {
+			text += fmt.Sprintf("\n第 %d 条：%s", p.Seq, p.Message)
+		}
+	}
+	if err := a.print(rep, text); err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return errAlarm
+	}
+	return nil
+}
+
+// Demo accounts of `demo`. 全部为演示账号：只用于演示数据。
+const (
+	DemoAdmin    = "admin"
+	DemoPassword = "cunzhan2025demo"
+)
+
+// demo makes a county file holding the demo data set of domain.md §8, with
+// demo accounts, for trying the console in one step.
+func (a *app) demo(args []string) error {
+	if a.db != "" {
+		return usage("演示数据只写入新的数据文件（--data）")
+	}
+	if _, err := os.Stat(a.data); err == nil {
+		return &store.Error{Code: "FILE_EXISTS", Message: "目标文件已存在，演示数据只写入新文件：" + a.data}
+	}
+	if _, err := demo.Generate(a.data, demo.Options{Seed: 1}); err != nil {
+		return err
+	}
+	s, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := czsync.InitCounty(s, demo.County, demo.StationName)
+	if err != nil {
+		return err
+	}
+	x := console.NewAccounts(s, demo.County)
+	for _, u := range []console.Account{
+		{Name: DemoAdmin, Display: "演示管理员", Role: console.RoleAdmin},
+		{Name: "xian", Display: "县级演示员", Role: console.RoleStaff},
+		{Name: "shili", Display: "示例镇演示员", Role: console.RoleTownship, Scope: demo.TownshipShili},
+		{Name: "shenji", Display: "演示审计员", Role: console.RoleAuditor},
+	} {
+		if _, err := console.AddUser(x, u, DemoPassword, "演示数据"); err != nil {
+			return err
+		}
+	}
+	_, fp, err := n.Certificate()
+	if err != nil {
+		return err
+	}
+	return a.print(map[string]string{"data": a.data, "user": DemoAdmin, "password": DemoPassword, "fingerprint": fp},
+		fmt.Sprintf("已写入演示县级中心：%s（平山县，示例镇、示例乡，数据截至 2025-11-30）\n演示账号（密码均为 %s）：admin 县级管理员、xian 县级工作人员、shili 示例镇乡镇工作人员、shenji 审计员\n证书指纹（SHA-256）：%s",
+			a.data, DemoPassword, fp))
+}

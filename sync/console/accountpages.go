@@ -1,0 +1,102 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/kv"
+)
+
+func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, u *user) {
+	c.renderAccounts(w, r, r.URL.Query().Get("done"), "")
+}
+
+func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, done, errMsg string) {
+	list, err := c.accounts.List()
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	now := c.opt.Now().In(store.ChinaTZ).Format("2006-01-02T15:04:05")
+	if errMsg != "" {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	c.render(w, r, "accounts", map[string]any{"Accounts": list, "Roles": Roles, "Now": now, "Done": done, "Error": errMsg, "Form": r.PostForm})
+}
+
+// auditIn returns a function that writes an audit entry in the same
+// transaction as an account change.
+func (c *Console) auditIn(r *http.Request, u *user, action, target, scope, detail string) func(b kv.Bucket) error {
+	return func(b kv.Bucket) error {
+		_, err := audit.Append(b, audit.Entry{User: u.Name, Role: string(u.Role), Action: action, Target: target, Scope: scope, Detail: detail, Remote: remote(r)}, c.opt.Now())
+		return err
+	}
+}
+
+func (c *Console) accountAdd(w http.ResponseWriter, r *http.Request, u *user) {
+	a := Account{Name: r.PostFormValue("name"), Display: r.PostFormValue("display"), Role: Role(r.PostFormValue("role")), Scope: strings.TrimSpace(r.PostFormValue("scope"))}
+	pw := r.PostFormValue("password")
+	detail := RoleNames[a.Role]
+	if a.Role == RoleTownship {
+		detail += " " + a.Scope
+	}
+	got, err := c.accounts.Add(a, pw, c.auditIn(r, u, audit.AccountAdd, strings.TrimSpace(a.Name), a.Scope, detail))
+	if err != nil {
+		c.renderAccounts(w, r, "", store.MessageOf(err))
+		return
+	}
+	http.Redirect(w, r, "/accounts?done="+url.QueryEscape("已新建账号 "+got.Name+"（"+RoleNames[got.Role]+"）"), http.StatusSeeOther)
+}
+
+// accountEdit resets a password, unlocks, disables or enables an account.
+func (c *Console) accountEdit(w http.ResponseWriter, r *http.Request, u *user) {
+	name := r.PathValue("name")
+	op := r.PostFormValue("op")
+	pw := ""
+	var detail string
+	var fn func(a *Account) error
+	switch op {
+	case "password":
+		pw = r.PostFormValue("password")
+		if pw == "" {
+			c.renderAccounts(w, r, "", "请填写新密码")
+			return
+		}
+		detail, fn = "重设密码", func(a *Account) error { return nil }
+	case "unlock":
+		detail, fn = "解锁", func(a *Account) error { a.Failures, a.LockedUntil = 0, ""; return nil }
+	case "disable", "enable":
+		if name == u.Name {
+			c.renderAccounts(w, r, "", "不能停用自己的账号")
+			return
+		}
+		detail, fn = map[string]string{"disable": "停用", "enable": "启用"}[op], func(a *Account) error { a.Disabled = op == "disable"; return nil }
+	default:
+		c.deny(w, r, http.StatusBadRequest, "未知的操作")
+		return
+	}
+	action := audit.AccountEdit
+	if op == "password" {
+		action = audit.PasswordSet
+	}
+	_, err := c.accounts.Edit(name, fn, pw, c.auditIn(r, u, action, name, "", detail))
+	if err != nil {
+		c.renderAccounts(w, r, "", store.MessageOf(err))
+		return
+	}
+	if op == "disable" || op == "password" {
+		// A disabled account, or one whose password was reset by the
+		// administrator, is logged out everywhere.
+		c.s.UpdateLog(func(t *store.WriteTx) error {
+			b, err := t.SyncBucket(bucketSessions)
+			if err != nil {
+				return err
+			}
+			return c.sessions.EndUser(b, name)
+		})
+	}
+	http.Redirect(w, r, "/accounts?done="+url.QueryEscape(name+"："+detail+"完成"), http.StatusSeeOther)
+}

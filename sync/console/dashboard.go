@@ -1,0 +1,235 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/report"
+	czsync "github.com/cunzhan/cunzhan/sync"
+)
+
+// scopeParam reads the scope a page is asked for: the user's own when none
+// is given, and refused when it is outside it.
+func (c *Console) scopeParam(r *http.Request, u *user) (string, bool) {
+	scope := strings.TrimSpace(r.URL.Query().Get("scope"))
+	if scope == "" {
+		return u.Scope, true
+	}
+	if _, err := ident.CheckDivision(scope); err != nil {
+		return "", false
+	}
+	return scope, u.Can(scope)
+}
+
+// monthParam reads ?month=YYYY-MM, the current month by default.
+func (c *Console) monthParam(r *http.Request) (store.Month, error) {
+	if v := r.URL.Query().Get("month"); v != "" {
+		m, err := store.ParseMonth(v)
+		if err != nil {
+			return "", &store.Error{Code: "BAD_MONTH", Message: "月份应写作 2025-11"}
+		}
+		return m, nil
+	}
+	return store.MonthOf(c.s.Today()), nil
+}
+
+// crumb is one step of the path from the user's scope down to the page's.
+type crumb struct{ Code, Name string }
+
+func crumbs(from, to string) []crumb {
+	var out []crumb
+	for _, n := range []int{6, 9, 12} {
+		if n >= len(from) && n <= len(to) {
+			out = append(out, crumb{to[:n], report.ScopeTitle(to[:n])})
+		}
+	}
+	return out
+}
+
+// coverageLine is a row of the dashboard's coverage table.
+type coverageLine struct {
+	report.CoverageRow
+	Drill string // the scope one level down, "" at a village
+}
+
+// dashboard is the home page: the month's visit coverage for the scope,
+// with drill-down, a year's trend, loans due and overdue, beds, home-care
+// hours and stations that have not synced.
+func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
+	scope, ok := c.scopeParam(r, u)
+	if !ok {
+		c.deny(w, r, http.StatusForbidden, "该地区不在您的管辖范围内")
+		return
+	}
+	month, err := c.monthParam(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	staleDays := 7
+	if v, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && v > 0 && v < 3650 {
+		staleDays = v
+	}
+	today := c.s.Today()
+	data := map[string]any{"Scope": scope, "Month": month, "Crumbs": crumbs(u.Scope, scope), "Days": staleDays, "Today": today}
+	var cov *report.CoverageData
+	var trend []report.Rate
+	var months []store.Month
+	err = c.s.View(func(rd *store.Reader) error {
+		rep, err := report.VisitCoverage(rd, scope, month)
+		if err != nil {
+			return err
+		}
+		cov = rep.Data.(*report.CoverageData)
+		for i := 11; i >= 0; i-- {
+			m := month.Add(-i)
+			months = append(months, m)
+			if i == 0 {
+				trend = append(trend, cov.Total.Rate)
+				continue
+			}
+			rp, err := report.VisitCoverage(rd, scope, m)
+			if err != nil {
+				return err
+			}
+			trend = append(trend, rp.Data.(*report.CoverageData).Total.Rate)
+		}
+		due, err := rd.LoansDue(scope, today, 30)
+		if err != nil {
+			return err
+		}
+		var dueFen int64
+		for _, l := range due {
+			dueFen += l.Position.NextDueFen
+		}
+		data["Due"], data["DueFen"] = len(due), dueFen
+		over, err := rd.Overdue(scope, today)
+		if err != nil {
+			return err
+		}
+		buckets := make([]struct {
+			Label string
+			N     int
+			Fen   int64
+		}, len(store.OverdueBuckets))
+		var overFen int64
+		for i, b := range store.OverdueBuckets {
+			buckets[i].Label = b.Label
+		}
+		for _, l := range over {
+			if i := store.BucketOf(l.Position.DaysOverdue); i >= 0 {
+				buckets[i].N++
+				buckets[i].Fen += l.Position.OverdueFen
+				overFen += l.Position.OverdueFen
+			}
+		}
+		data["Overdue"], data["OverdueFen"], data["Buckets"] = len(over), overFen, buckets
+		beds, err := rd.BedCounts(scope)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, n := range beds {
+			total += n
+		}
+		data["Beds"], data["BedTotal"] = beds, total
+		hc, err := report.HomecareHours(rd, scope, month)
+		if err != nil {
+			return err
+		}
+		data["Care"] = hc.Data
+		return nil
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var lines []coverageLine
+	switch len(scope) {
+	case 6:
+		for _, t := range cov.Townships {
+			lines = append(lines, coverageLine{t, t.Code})
+		}
+	default:
+		for _, v := range cov.Villages {
+			drill := ""
+			if len(scope) < 12 {
+				drill = v.Code
+			}
+			lines = append(lines, coverageLine{v, drill})
+		}
+	}
+	data["Coverage"], data["Lines"] = cov, lines
+	if len(scope) >= 9 {
+		data["NotVisited"] = cov.NotVisited
+	}
+	data["Trend"] = trendChart(months, trend)
+	stale, all, err := c.staleStations(scope, staleDays)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	data["Stale"], data["Stations"] = stale, all
+	c.render(w, r, "dashboard", data)
+}
+
+// staleStations lists the stations within scope that have not synced for
+// more than days (or never), and counts the stations within scope.
+func (c *Console) staleStations(scope string, days int) ([]czsync.StationStatus, int, error) {
+	list, err := c.n.Stations()
+	if err != nil {
+		return nil, 0, err
+	}
+	all := 0
+	cut := c.opt.Now().In(store.ChinaTZ).AddDate(0, 0, -days).Format("2006-01-02 15:04:05")
+	var out []czsync.StationStatus
+	for _, st := range list {
+		if st.Revoked || !(strings.HasPrefix(st.Scope, scope) || strings.HasPrefix(scope, st.Scope)) {
+			continue
+		}
+		all++
+		if st.LastSync == "" || st.LastSync < cut {
+			out = append(out, st)
+		}
+	}
+	return out, all, nil
+}
+
+// trendChart draws the coverage of twelve months as an SVG bar chart, on
+// the server: no chart library to load over a county's slow link.
+func trendChart(months []store.Month, rates []report.Rate) template.HTML {
+	const w, h, top, bottom, left = 720, 200, 16, 28, 36
+	plot := float64(h - top - bottom)
+	slot := float64(w-left) / float64(len(months))
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="近12个月探访覆盖率">`, w, h)
+	for _, p := range []int{0, 50, 100} {
+		y := float64(top) + plot*(1-float64(p)/100)
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d8dee4"/><text x="0" y="%.1f">%d%%</text>`, left, w, y, y, y+4, p)
+	}
+	for i, m := range months {
+		x := float64(left) + slot*float64(i)
+		label := string(m)[2:4] + "/" + string(m)[5:]
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+slot/2, h-8, label)
+		r := rates[i]
+		if !r.Valid {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">—</text>`, x+slot/2, float64(top)+plot-4)
+			continue
+		}
+		bh := plot * float64(r.BP) / 10000
+		color := "#1f7a3a"
+		if r.BP < 9000 {
+			color = "#b45309"
+		}
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s（%d/%d）</title></rect>`,
+			x+slot*0.2, float64(top)+plot-bh, slot*0.6, bh, color, monthCN(m), r.Text, r.Num, r.Den)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x+slot/2, float64(top)+plot-bh-3, strings.TrimSuffix(r.Text, "%"))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

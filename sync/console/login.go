@@ -1,0 +1,102 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+)
+
+func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
+	if u, _ := c.current(r); u != nil {
+		http.Redirect(w, r, home(u), http.StatusSeeOther)
+		return
+	}
+	c.render(w, r, "login", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+}
+
+// home is where an account lands after logging in.
+func home(u *user) string {
+	if u.Role == RoleAuditor {
+		return "/audit"
+	}
+	return "/"
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	pw := r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	a, locked, err := c.accounts.Login(name, pw)
+	if err != nil {
+		code := store.CodeOf(err)
+		switch {
+		case locked:
+			c.logAudit(r, nil, audit.LoginLocked, name, "", "连续输错密码，锁定")
+		case code == ErrBadLogin.(*store.Error).Code || code == ErrLocked.(*store.Error).Code || code == ErrDisabled.(*store.Error).Code:
+			c.audit.Add(audit.Entry{User: name, Action: audit.LoginFailed, Target: name, Detail: store.MessageOf(err), Remote: remote(r)})
+		default:
+			c.fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		c.render(w, r, "login", map[string]any{"Error": store.MessageOf(err), "Name": name, "Next": next})
+		return
+	}
+	token, s, err := c.sessions.New(a.Name, remote(r))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	u := &user{Account: a, session: s, token: token}
+	c.logAudit(r, u, audit.Login, a.Name, a.Scope, "")
+	if next == "" {
+		next = home(u)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, u *user) {
+	c.sessions.End(u.token)
+	c.logAudit(r, u, audit.Logout, u.Name, u.Scope, "")
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (c *Console) passwordPage(w http.ResponseWriter, r *http.Request, u *user) {
+	c.render(w, r, "password", nil)
+}
+
+// password lets a user change their own password, given the current one.
+func (c *Console) password(w http.ResponseWriter, r *http.Request, u *user) {
+	old, pw, again := r.PostFormValue("old"), r.PostFormValue("new"), r.PostFormValue("again")
+	msg := ""
+	switch {
+	case !checkPassword(u.Hash, old):
+		msg = "当前密码不对"
+	case pw != again:
+		msg = "两次输入的新密码不一致"
+	}
+	if msg == "" {
+		_, err := c.accounts.Edit(u.Name, func(a *Account) error { return nil }, pw, nil)
+		if err == nil {
+			c.logAudit(r, u, audit.PasswordSet, u.Name, u.Scope, "本人修改")
+			c.render(w, r, "password", map[string]any{"Done": true})
+			return
+		}
+		msg = store.MessageOf(err)
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	c.render(w, r, "password", map[string]any{"Error": msg})
+}

@@ -1,0 +1,314 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/report"
+)
+
+const searchLimit = 50
+
+type hitLine struct {
+	store.Hit
+	KindLabel string
+	Place     string
+	Summary   string // masked
+}
+
+// people searches the records of the user's scope by name, pinyin
+// initials or ID number (through the keyed hash: ID numbers are not kept
+// in clear in any index).
+func (c *Console) people(w http.ResponseWriter, r *http.Request, u *user) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len([]rune(q)) > 40 {
+		q = string([]rune(q)[:40])
+	}
+	data := map[string]any{"Q": q}
+	if q != "" {
+		var lines []hitLine
+		var total int
+		err := c.s.View(func(rd *store.Reader) error {
+			hits, n, err := rd.Search(q, u.Scope, searchLimit)
+			if err != nil {
+				return err
+			}
+			total = n
+			for _, h := range hits {
+				l := hitLine{Hit: h, KindLabel: store.KindLabel(h.Kind), Place: placeOf(h.Scope)}
+				if e, _ := rd.Get(h.ID); e != nil {
+					l.Summary = store.Summary(store.Masked(e))
+				}
+				lines = append(lines, l)
+			}
+			return nil
+		})
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		data["Hits"], data["Total"] = lines, total
+		data["More"] = total > len(lines)
+	}
+	if r.URL.Query().Get("partial") == "1" {
+		c.renderPart(w, r, "people", "results", data)
+		return
+	}
+	c.render(w, r, "people", data)
+}
+
+// placeOf is a division's name without its code.
+func placeOf(scope string) string {
+	return strings.Split(placeLabel(scope), "（")[0]
+}
+
+// fieldLine is a field of a record's detail.
+type fieldLine struct {
+	Name, Label, Value string
+	Sensitive          bool
+	Revealed           bool
+	Changed            string // when, by whom, at which station
+	Siblings           []siblingLine
+}
+
+type siblingLine struct {
+	Value, Station, Author, Time string
+}
+
+type refLine struct {
+	ID               uuid.UUID
+	KindLabel, Title string
+}
+
+// record shows one record: its fields (masked), who last changed each and
+// where, values under review, and the records that refer to it.
+func (c *Console) record(w http.ResponseWriter, r *http.Request, u *user) {
+	c.showRecord(w, r, u, nil)
+}
+
+func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, reveal map[string]bool) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		c.deny(w, r, http.StatusNotFound, "记录编号不对")
+		return
+	}
+	data := map[string]any{}
+	status := 0
+	err = c.s.View(func(rd *store.Reader) error {
+		e, err := rd.Get(id)
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			status = http.StatusNotFound
+			return nil
+		}
+		m := store.MetaOf(e)
+		// The scope is checked before anything of the record is read
+		// into the page.
+		if !u.Can(m.Scope) {
+			status = http.StatusForbidden
+			return nil
+		}
+		st, err := rd.State(id)
+		if err != nil {
+			return err
+		}
+		kind := m.Kind()
+		vals := values(e)
+		title := func(ref string) string { return titleOf(rd, u, ref) }
+		var lines []fieldLine
+		for _, spec := range store.Schema(kind) {
+			raw, ok := vals[spec.Name]
+			if !ok {
+				continue
+			}
+			l := fieldLine{Name: spec.Name, Label: spec.Label, Sensitive: spec.Mask != "", Revealed: reveal[spec.Name]}
+			l.Value = store.DisplayValue(spec, raw, l.Revealed, title)
+			if reg := st.Register(spec.Name); reg != nil {
+				if v := reg.Winner(); v != nil {
+					l.Changed = c.versionText(rd, v.Dot.Origin, v.Author, v.HLC)
+				}
+				if len(reg.Versions) > 1 {
+					for _, v := range reg.Versions {
+						l.Siblings = append(l.Siblings, siblingLine{
+							Value:   store.DisplayValue(spec, v.Value, l.Revealed, title),
+							Station: c.stationOf(rd, v.Dot.Origin), Author: v.Author, Time: hlcText(v.HLC),
+						})
+					}
+				}
+			}
+			lines = append(lines, l)
+		}
+		var refs []refLine
+		for _, k := range store.Kinds() {
+			ids, err := rd.Refs(id, k)
+			if err != nil {
+				return err
+			}
+			for _, rid := range ids {
+				re, _ := rd.Get(rid)
+				if re == nil || !u.Can(store.MetaOf(re).Scope) {
+					continue
+				}
+				refs = append(refs, refLine{rid, store.KindLabel(k), rd.Title(re)})
+			}
+		}
+		sort.SliceStable(refs, func(i, j int) bool { return refs[i].KindLabel < refs[j].KindLabel })
+		data["ID"], data["Kind"], data["Title"] = id, store.KindLabel(kind), rd.Title(store.Masked(e))
+		data["Place"], data["Fields"], data["Refs"] = placeLabel(m.Scope), lines, refs
+		data["Created"] = c.versionText(rd, store.OriginID{}, st.CreatedBy, st.Created)
+		data["Deleted"], data["Conflicts"] = m.Deleted, m.Conflicts
+		data["CanReveal"] = len(store.SensitiveFields(kind)) > 0
+		if it, ok := formFor(kind); ok {
+			data["Form"] = it.Code + " " + it.Title
+		}
+		var shown []string
+		for _, l := range lines {
+			if l.Revealed {
+				shown = append(shown, l.Label)
+			}
+		}
+		data["Shown"] = strings.Join(shown, "、")
+		return nil
+	})
+	switch {
+	case err != nil:
+		c.fail(w, r, err)
+	case status == http.StatusNotFound:
+		c.deny(w, r, status, "找不到该记录")
+	case status == http.StatusForbidden:
+		c.deny(w, r, status, "该记录不在您的管辖范围内")
+	default:
+		c.render(w, r, "record", data)
+	}
+}
+
+// reveal shows a record with the sensitive fields asked for unmasked, and
+// writes that to the audit log first: no reveal without its entry.
+func (c *Console) reveal(w http.ResponseWriter, r *http.Request, u *user) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		c.deny(w, r, http.StatusNotFound, "记录编号不对")
+		return
+	}
+	var kind store.Kind
+	var scope string
+	err = c.s.View(func(rd *store.Reader) error {
+		e, err := rd.Get(id)
+		if err != nil || e == nil {
+			return err
+		}
+		kind, scope = store.MetaOf(e).Kind(), store.MetaOf(e).Scope
+		return nil
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if kind == "" {
+		c.deny(w, r, http.StatusNotFound, "找不到该记录")
+		return
+	}
+	if !u.Can(scope) {
+		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
+		return
+	}
+	want := map[string]bool{}
+	var labels []string
+	for _, f := range store.SensitiveFields(kind) {
+		if r.PostFormValue("field") == "" || r.PostFormValue("field") == f {
+			want[f] = true
+			labels = append(labels, store.FieldLabel(kind, f))
+		}
+	}
+	if len(want) == 0 {
+		c.deny(w, r, http.StatusBadRequest, "该记录没有这个需要隐去的字段")
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if _, err := c.audit.Add(audit.Entry{User: u.Name, Role: string(u.Role), Action: audit.Reveal, Target: id.String(), Scope: scope,
+		Detail: store.KindLabel(kind) + "：" + strings.Join(labels, "、") + reasonText(reason), Remote: remote(r)}); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.showRecord(w, r, u, want)
+}
+
+func reasonText(r string) string {
+	if r == "" {
+		return ""
+	}
+	if len([]rune(r)) > 100 {
+		r = string([]rune(r)[:100])
+	}
+	return "（事由：" + r + "）"
+}
+
+// values are a record's fields as JSON, without the empty ones.
+func values(e store.Entity) map[string]json.RawMessage {
+	b, _ := json.Marshal(e)
+	out := map[string]json.RawMessage{}
+	_ = json.Unmarshal(b, &out)
+	for k, v := range out {
+		switch string(v) {
+		case "null", `""`, "[]", "{}", "0", "false":
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// titleOf names a referenced record, if the user may see it.
+func titleOf(rd *store.Reader, u *user, ref string) string {
+	id, err := uuid.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	e, _ := rd.Get(id)
+	if e == nil || !u.Can(store.MetaOf(e).Scope) {
+		return "（无权查看或已删除的记录）"
+	}
+	return rd.Title(store.Masked(e))
+}
+
+func placeLabel(scope string) string { return report.ScopeTitle(scope) }
+
+func hlcText(h store.HLC) string {
+	if h == 0 {
+		return ""
+	}
+	return h.In(store.ChinaTZ).Format("2006-01-02 15:04")
+}
+
+// stationOf names the station an origin belongs to.
+func (c *Console) stationOf(rd *store.Reader, o store.OriginID) string {
+	if e, _ := rd.Live(uuid.UUID(o), store.KindOrigin); e != nil {
+		org := e.(*store.Origin)
+		if org.StationName != "" {
+			return org.StationName
+		}
+		return org.StationCode
+	}
+	return ""
+}
+
+// versionText says when, by whom and where a value was written.
+func (c *Console) versionText(rd *store.Reader, o store.OriginID, author string, h store.HLC) string {
+	parts := []string{hlcText(h)}
+	if author != "" {
+		parts = append(parts, author)
+	}
+	if o != (store.OriginID{}) {
+		if st := c.stationOf(rd, o); st != "" {
+			parts = append(parts, st)
+		}
+	}
+	return strings.Join(parts, " · ")
+}

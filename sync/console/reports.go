@@ -1,0 +1,240 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/app/print"
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/report"
+)
+
+// reportItem is a periodic form or report the console offers.
+type reportItem struct {
+	print.Item
+	Table bool // has a table (and CSV); the others print only
+}
+
+func reportItems() []reportItem {
+	var out []reportItem
+	for _, it := range print.Catalog {
+		if it.Record != "" || it.Period == "" {
+			continue
+		}
+		out = append(out, reportItem{it, it.Report != ""})
+	}
+	return out
+}
+
+// scopeChoice is a division the user may pick for a report.
+type scopeChoice struct{ Code, Name string }
+
+// scopeChoices are the user's own scope and every division under it down
+// to the villages.
+func scopeChoices(u *user) []scopeChoice {
+	out := []scopeChoice{{u.Scope, report.ScopeTitle(u.Scope)}}
+	for _, n := range []int{9, 12} {
+		if n <= len(u.Scope) {
+			continue
+		}
+		for _, d := range ident.DivisionsUnder(u.Scope, n) {
+			out = append(out, scopeChoice{d.Code, strings.Repeat("　", (n-len(u.Scope))/3) + d.Name + "（" + d.Code + "）"})
+		}
+	}
+	return out
+}
+
+func (c *Console) reports(w http.ResponseWriter, r *http.Request, u *user) {
+	today := c.s.Today()
+	m := store.MonthOf(today)
+	c.render(w, r, "reports", map[string]any{"Items": reportItems(), "Scopes": scopeChoices(u),
+		"Month": m, "Year": today.Time().Year(), "Quarter": fmt.Sprintf("%dQ%d", today.Time().Year(), (today.Time().Month()+2)/3)})
+}
+
+// reportParams reads a report's scope and period from the query.
+func (c *Console) reportParams(r *http.Request, u *user, item print.Item) (report.Params, error) {
+	q := r.URL.Query()
+	scope, ok := c.scopeParam(r, u)
+	if !ok {
+		return report.Params{}, errForbidden
+	}
+	p := report.Params{Scope: scope}
+	switch item.Period {
+	case "month":
+		m, err := c.monthParam(r)
+		if err != nil {
+			return p, err
+		}
+		p.Month = m
+	case "year":
+		y, err := strconv.Atoi(q.Get("year"))
+		if err != nil || y < 2000 || y > 2100 {
+			return p, &store.Error{Code: "BAD_YEAR", Message: "年份应写作 2025"}
+		}
+		p.Year = y
+	case "quarter":
+		if _, _, err := report.ParseQuarter(q.Get("quarter")); err != nil {
+			return p, err
+		}
+		p.Quarter = q.Get("quarter")
+	}
+	return p, nil
+}
+
+var errForbidden = &store.Error{Code: "FORBIDDEN", Message: "该地区不在您的管辖范围内"}
+
+func periodText(item print.Item, p report.Params) string {
+	switch item.Period {
+	case "year":
+		return strconv.Itoa(p.Year) + "年"
+	case "quarter":
+		return p.Quarter
+	}
+	return monthCN(p.Month)
+}
+
+// reportPage shows a report as a table, or sends it as CSV or as the PDF
+// the stations print (format=csv|pdf). Every download is in the audit log.
+func (c *Console) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
+	item, ok := print.Lookup(r.PathValue("name"))
+	if !ok || item.Record != "" || item.Period == "" {
+		c.deny(w, r, http.StatusNotFound, "没有这张报表")
+		return
+	}
+	p, err := c.reportParams(r, u, item)
+	if err == errForbidden {
+		c.deny(w, r, http.StatusForbidden, err.Error())
+		return
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	name := item.Title + "_" + placeOf(p.Scope) + "_" + periodText(item, p)
+	switch format {
+	case "pdf":
+		var pdf []byte
+		err := c.s.View(func(rd *store.Reader) error {
+			var err error
+			pdf, err = print.Render(r.Context(), rd, print.Job{Code: item.Code, Params: p}, print.Options{Operator: u.Display, Now: c.opt.Now()}, nil)
+			return err
+		})
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		c.logAudit(r, u, audit.Export, item.Code, p.Scope, name+".pdf")
+		download(w, name+".pdf", "application/pdf", pdf)
+		return
+	case "csv", "":
+	default:
+		c.deny(w, r, http.StatusBadRequest, "格式应为 csv 或 pdf")
+		return
+	}
+	if item.Report == "" {
+		c.deny(w, r, http.StatusNotFound, item.Title+"只能打印（PDF）")
+		return
+	}
+	var rep *report.Report
+	err = c.s.View(func(rd *store.Reader) error {
+		var err error
+		rep, err = report.Run(rd, item.Report, p)
+		return err
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if format == "csv" {
+		var buf bytes.Buffer
+		buf.WriteString("\xEF\xBB\xBF")
+		if err := rep.WriteCSV(&buf); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		c.logAudit(r, u, audit.Export, item.Code, p.Scope, name+".csv")
+		download(w, name+".csv", "text/csv; charset=utf-8", buf.Bytes())
+		return
+	}
+	c.render(w, r, "report", map[string]any{"Item": item, "Report": rep, "Period": periodText(item, p), "Query": r.URL.Query().Encode()})
+}
+
+// download sends a file under a Chinese name.
+func download(w http.ResponseWriter, name, mime string, b []byte) {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 128 && r != '"' && r != '\\' {
+			return r
+		}
+		return '_'
+	}, name)
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, url.PathEscape(name)))
+	w.Write(b)
+}
+
+// recordPDF prints a record's form (A2, A6, B2, C1, C6) as the station
+// does, masked.
+func (c *Console) recordPDF(w http.ResponseWriter, r *http.Request, u *user) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		c.deny(w, r, http.StatusNotFound, "记录编号不对")
+		return
+	}
+	var pdf []byte
+	var title, scope string
+	status := 0
+	err = c.s.View(func(rd *store.Reader) error {
+		e, err := rd.Get(id)
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			status = http.StatusNotFound
+			return nil
+		}
+		m := store.MetaOf(e)
+		if !u.Can(m.Scope) {
+			status = http.StatusForbidden
+			return nil
+		}
+		item, ok := formFor(m.Kind())
+		if !ok {
+			status = http.StatusNotFound
+			return nil
+		}
+		scope, title = m.Scope, item.Title+"_"+rd.Title(store.Masked(e))
+		pdf, err = print.Render(context.WithoutCancel(r.Context()), rd, print.Job{Code: item.Code, Record: id}, print.Options{Operator: u.Display, Now: c.opt.Now()}, nil)
+		return err
+	})
+	switch {
+	case err != nil:
+		c.fail(w, r, err)
+	case status == http.StatusForbidden:
+		c.deny(w, r, status, "该记录不在您的管辖范围内")
+	case status != 0:
+		c.deny(w, r, status, "该记录没有可打印的表")
+	default:
+		c.logAudit(r, u, audit.Export, id.String(), scope, title+".pdf")
+		download(w, title+".pdf", "application/pdf", pdf)
+	}
+}
+
+// formFor is the per-record form of a kind.
+func formFor(k store.Kind) (print.Item, bool) {
+	for _, it := range print.Catalog {
+		if it.Record == k {
+			return it, true
+		}
+	}
+	return print.Item{}, false
+}
