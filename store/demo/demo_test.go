@@ -299,3 +299,41 @@ func TestDatasetHoldsOneConcurrentEdit(t *testing.T) {
 		t.Errorf("siblings by %v", authors)
 	}
 }
+
+// The dashboard's one-pass trend and counts give the monthly report's
+// figures, month by month and for every scope level.
+func TestCoverageTrendMatchesMonthly(t *testing.T) {
+	s := dataset(t)
+	months := []store.Month{"2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"}
+	for _, scope := range []string{demo.County, demo.TownshipShili, demo.VillageYi, "130131290"} {
+		var trend []report.Rate
+		err := s.View(func(r *store.Reader) error {
+			var err error
+			trend, err = report.CoverageTrend(r, scope, months)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range months {
+			full := run(t, s, "visit-coverage", report.Params{Scope: scope, Month: m}).Data.(*report.CoverageData)
+			if trend[i] != full.Total.Rate {
+				t.Errorf("%s %s: trend %+v, monthly %+v", scope, m, trend[i], full.Total.Rate)
+			}
+			var counts *report.CoverageData
+			var both []report.Rate
+			s.View(func(r *store.Reader) error {
+				counts, both, err = report.CoverageCountsTrend(r, scope, m, months)
+				return err
+			})
+			if counts.Total != full.Total || len(counts.Villages) != len(full.Villages) || len(counts.NotVisited) != 0 {
+				t.Errorf("%s %s: counts %+v, monthly %+v", scope, m, counts.Total, full.Total)
+			}
+			for j := range months {
+				if both[j] != trend[j] {
+					t.Errorf("%s: the trend read with the counts differs at %s: %+v %+v", scope, months[j], both[j], trend[j])
+				}
+			}
+		}
+	}
+}

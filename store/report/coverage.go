@@ -99,6 +99,93 @@ func isoWeeks(m store.Month) []store.Date {
 // VisitCoverage computes R1, the monthly visit coverage by village. The
 // township and total rows are recomputed from the summed counts.
 func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error) {
+	return visitCoverage(r, scope, m, true, nil)
+}
+
+// CoverageTrend is the total coverage of scope in each of months, read in
+// one pass over the elders: the same counts as VisitCoverage month by
+// month (rates from summed counts).
+func CoverageTrend(r *store.Reader, scope string, months []store.Month) ([]Rate, error) {
+	tr, err := newTrend(r, months)
+	if err != nil {
+		return nil, err
+	}
+	err = r.Each(store.KindElderlyProfile, scope, func(e store.Entity) error {
+		ep := e.(*store.ElderlyProfile)
+		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
+		p, _ := px.(*store.Person)
+		tr.add(ep, p, r.Policy())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tr.rates(), nil
+}
+
+// CoverageCountsTrend is R1's figures without the not-visited list (whose
+// last visits cost a look-up each), what a dashboard of a county or a
+// township shows, with CoverageTrend, in one pass over the elders.
+func CoverageCountsTrend(r *store.Reader, scope string, m store.Month, months []store.Month) (*CoverageData, []Rate, error) {
+	tr, err := newTrend(r, months)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := visitCoverage(r, scope, m, false, tr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep.Data.(*CoverageData), tr.rates(), nil
+}
+
+// trend counts the members and the visited of several months.
+type trend struct {
+	months  []store.Month
+	visited []map[uuid.UUID]bool
+	n, v    []int
+}
+
+func newTrend(r *store.Reader, months []store.Month) (*trend, error) {
+	pol := r.Policy()
+	tr := &trend{months: months, visited: make([]map[uuid.UUID]bool, len(months)), n: make([]int, len(months)), v: make([]int, len(months))}
+	for i, m := range months {
+		marks, err := r.VisitMarks(m)
+		if err != nil {
+			return nil, err
+		}
+		tr.visited[i] = map[uuid.UUID]bool{}
+		for id, vs := range marks {
+			for _, v := range vs {
+				if counted(v, pol) {
+					tr.visited[i][id] = true
+					break
+				}
+			}
+		}
+	}
+	return tr, nil
+}
+
+func (tr *trend) add(ep *store.ElderlyProfile, p *store.Person, pol *store.Policy) {
+	for i, m := range tr.months {
+		if in, _ := coverageMember(ep, p, m, pol); in {
+			tr.n[i]++
+			if tr.visited[i][ep.ID] {
+				tr.v[i]++
+			}
+		}
+	}
+}
+
+func (tr *trend) rates() []Rate {
+	out := make([]Rate, len(tr.months))
+	for i := range tr.months {
+		out[i] = RateOf(tr.v[i], tr.n[i])
+	}
+	return out
+}
+
+func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, tr *trend) (*Report, error) {
 	pol := r.Policy()
 	// The visits come from the index and the profiles one at a time, so
 	// that a county of 100,000 people is counted in little memory.
@@ -122,6 +209,9 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 		ep := e.(*store.ElderlyProfile)
 		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
 		p, _ := px.(*store.Person)
+		if tr != nil {
+			tr.add(ep, p, pol)
+		}
 		in, exit := coverageMember(ep, p, m, pol)
 		village := ep.Scope
 		row := rows[village]
@@ -166,7 +256,7 @@ func VisitCoverage(r *store.Reader, scope string, m store.Month) (*Report, error
 				row.WeeklyOK++
 			}
 		}
-		if !visited {
+		if !visited && details {
 			nv := NotVisited{Village: placeName(village), ProfileID: ep.ID, RiskTier: ep.RiskTier, DaysSince: -1}
 			if p != nil {
 				nv.Name, nv.IDMasked = p.Name, ident.MaskID(p.IDNumber)

@@ -68,6 +68,7 @@ type Console struct {
 	opt      Options
 	pages    map[string]*template.Template
 	log      *slog.Logger
+	dash     dashCache
 }
 
 // New makes the console of a county node.

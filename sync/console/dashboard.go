@@ -2,6 +2,8 @@ package console
 
 import (
 	"fmt"
+	gosync "sync"
+	"time"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -57,6 +59,28 @@ type coverageLine struct {
 	Drill string // the scope one level down, "" at a village
 }
 
+// bucket is one overdue range of the dashboard.
+type bucket struct {
+	Label string
+	N     int
+	Fen   int64
+}
+
+// figures are what the dashboard computes for a scope and month.
+type figures struct {
+	Cov        *report.CoverageData
+	Trend      template.HTML
+	Due        int
+	DueFen     int64
+	Overdue    int
+	OverdueFen int64
+	Buckets    []bucket
+	Beds       map[string]int
+	BedTotal   int
+	Care       *report.HomecareData
+	At         time.Time // when they were computed
+}
+
 // dashboard is the home page: the month's visit coverage for the scope,
 // with drill-down, a year's trend, loans due and overdue, beds, home-care
 // hours and stations that have not synced.
@@ -75,76 +99,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 	if v, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && v > 0 && v < 3650 {
 		staleDays = v
 	}
-	today := c.s.Today()
-	data := map[string]any{"Scope": scope, "Month": month, "Crumbs": crumbs(u.Scope, scope), "Days": staleDays, "Today": today}
-	var cov *report.CoverageData
-	var trend []report.Rate
-	var months []store.Month
-	err = c.s.View(func(rd *store.Reader) error {
-		rep, err := report.VisitCoverage(rd, scope, month)
-		if err != nil {
-			return err
-		}
-		cov = rep.Data.(*report.CoverageData)
-		for i := 11; i >= 0; i-- {
-			m := month.Add(-i)
-			months = append(months, m)
-			if i == 0 {
-				trend = append(trend, cov.Total.Rate)
-				continue
-			}
-			rp, err := report.VisitCoverage(rd, scope, m)
-			if err != nil {
-				return err
-			}
-			trend = append(trend, rp.Data.(*report.CoverageData).Total.Rate)
-		}
-		due, err := rd.LoansDue(scope, today, 30)
-		if err != nil {
-			return err
-		}
-		var dueFen int64
-		for _, l := range due {
-			dueFen += l.Position.NextDueFen
-		}
-		data["Due"], data["DueFen"] = len(due), dueFen
-		over, err := rd.Overdue(scope, today)
-		if err != nil {
-			return err
-		}
-		buckets := make([]struct {
-			Label string
-			N     int
-			Fen   int64
-		}, len(store.OverdueBuckets))
-		var overFen int64
-		for i, b := range store.OverdueBuckets {
-			buckets[i].Label = b.Label
-		}
-		for _, l := range over {
-			if i := store.BucketOf(l.Position.DaysOverdue); i >= 0 {
-				buckets[i].N++
-				buckets[i].Fen += l.Position.OverdueFen
-				overFen += l.Position.OverdueFen
-			}
-		}
-		data["Overdue"], data["OverdueFen"], data["Buckets"] = len(over), overFen, buckets
-		beds, err := rd.BedCounts(scope)
-		if err != nil {
-			return err
-		}
-		total := 0
-		for _, n := range beds {
-			total += n
-		}
-		data["Beds"], data["BedTotal"] = beds, total
-		hc, err := report.HomecareHours(rd, scope, month)
-		if err != nil {
-			return err
-		}
-		data["Care"] = hc.Data
-		return nil
-	})
+	f, err := c.dash.get(c, scope, month)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -152,11 +107,11 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 	var lines []coverageLine
 	switch len(scope) {
 	case 6:
-		for _, t := range cov.Townships {
+		for _, t := range f.Cov.Townships {
 			lines = append(lines, coverageLine{t, t.Code})
 		}
 	default:
-		for _, v := range cov.Villages {
+		for _, v := range f.Cov.Villages {
 			drill := ""
 			if len(scope) < 12 {
 				drill = v.Code
@@ -164,18 +119,134 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 			lines = append(lines, coverageLine{v, drill})
 		}
 	}
-	data["Coverage"], data["Lines"] = cov, lines
-	if len(scope) >= 9 {
-		data["NotVisited"] = cov.NotVisited
-	}
-	data["Trend"] = trendChart(months, trend)
 	stale, all, err := c.staleStations(scope, staleDays)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	data["Stale"], data["Stations"] = stale, all
-	c.render(w, r, "dashboard", data)
+	c.render(w, r, "dashboard", map[string]any{"Scope": scope, "Month": month, "Crumbs": crumbs(u.Scope, scope), "Days": staleDays,
+		"F": f, "Lines": lines, "Stale": stale, "Stations": all, "At": f.At.In(store.ChinaTZ).Format("15:04:05")})
+}
+
+// compute reads the dashboard's figures in one read transaction.
+func (c *Console) compute(scope string, month store.Month) (*figures, error) {
+	today := c.s.Today()
+	f := &figures{At: c.opt.Now()}
+	err := c.s.View(func(rd *store.Reader) error {
+		var err error
+		// A village's page lists its elders not yet visited (with their
+		// last visit); above that, the counts are what the page shows.
+		var months []store.Month
+		for i := 11; i >= 0; i-- {
+			months = append(months, month.Add(-i))
+		}
+		var trend []report.Rate
+		if len(scope) == 12 {
+			rep, err := report.VisitCoverage(rd, scope, month)
+			if err != nil {
+				return err
+			}
+			f.Cov = rep.Data.(*report.CoverageData)
+			if trend, err = report.CoverageTrend(rd, scope, months); err != nil {
+				return err
+			}
+		} else if f.Cov, trend, err = report.CoverageCountsTrend(rd, scope, month, months); err != nil {
+			return err
+		}
+		f.Trend = trendChart(months, trend)
+		due, err := rd.LoansDue(scope, today, 30)
+		if err != nil {
+			return err
+		}
+		f.Due = len(due)
+		for _, l := range due {
+			f.DueFen += l.Position.NextDueFen
+		}
+		over, err := rd.Overdue(scope, today)
+		if err != nil {
+			return err
+		}
+		f.Overdue = len(over)
+		f.Buckets = make([]bucket, len(store.OverdueBuckets))
+		for i, b := range store.OverdueBuckets {
+			f.Buckets[i].Label = b.Label
+		}
+		for _, l := range over {
+			if i := store.BucketOf(l.Position.DaysOverdue); i >= 0 {
+				f.Buckets[i].N++
+				f.Buckets[i].Fen += l.Position.OverdueFen
+				f.OverdueFen += l.Position.OverdueFen
+			}
+		}
+		if f.Beds, err = rd.BedCounts(scope); err != nil {
+			return err
+		}
+		for _, n := range f.Beds {
+			f.BedTotal += n
+		}
+		hc, err := report.HomecareHours(rd, scope, month)
+		if err != nil {
+			return err
+		}
+		f.Care = hc.Data.(*report.HomecareData)
+		return nil
+	})
+	return f, err
+}
+
+// dashCache keeps the figures of recent pages. An entry serves while the
+// county's state is what it was computed from, and for a short while after
+// (stations sync all day; the page says when its figures were counted).
+type dashCache struct {
+	mu      gosync.Mutex
+	entries map[string]*dashEntry
+}
+
+type dashEntry struct {
+	f    *figures
+	have string // the county's have vector when computed
+}
+
+const (
+	dashFresh   = 60 * time.Second // how long figures serve after a change
+	dashEntries = 128
+)
+
+func (d *dashCache) get(c *Console, scope string, month store.Month) (*figures, error) {
+	key := scope + "|" + string(month) + "|" + string(c.s.Today())
+	var have string
+	if err := c.s.ViewLog(func(rd *store.Reader) error {
+		vv, err := rd.Have()
+		have = fmt.Sprint(vv)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	now := c.opt.Now()
+	d.mu.Lock()
+	e := d.entries[key]
+	d.mu.Unlock()
+	if e != nil && (e.have == have || now.Sub(e.f.At) < dashFresh) {
+		return e.f, nil
+	}
+	f, err := c.compute(scope, month)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.entries == nil || len(d.entries) >= dashEntries {
+		d.entries = map[string]*dashEntry{}
+	}
+	d.entries[key] = &dashEntry{f: f, have: have}
+	return f, nil
+}
+
+// clear forgets every entry (the benchmark of a first view).
+func (d *dashCache) clear() {
+	d.mu.Lock()
+	d.entries = nil
+	d.mu.Unlock()
 }
 
 // staleStations lists the stations within scope that have not synced for
