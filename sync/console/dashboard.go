@@ -2,12 +2,12 @@ package console
 
 import (
 	"fmt"
-	gosync "sync"
-	"time"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+	gosync "sync"
+	"time"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
