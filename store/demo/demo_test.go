@@ -337,3 +337,56 @@ func TestCoverageTrendMatchesMonthly(t *testing.T) {
 		}
 	}
 }
+
+// A record's history lists every save, newest first, with its author and
+// station; the two saves of the concurrent edit, and only they, are
+// marked as made side by side.
+func TestHistoryOfTheConcurrentEdit(t *testing.T) {
+	s := dataset(t)
+	var hist []store.HistoryEntry
+	err := s.View(func(r *store.Reader) error {
+		cs, err := r.Conflicts("")
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("conflicts %v %v", cs, err)
+		}
+		hist, err = r.History(cs[0].ID, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) < 3 {
+		t.Fatalf("history of the household: %+v", hist)
+	}
+	phones := map[string]bool{}
+	concurrent := 0
+	for i, h := range hist {
+		if i > 0 && h.Time > hist[i-1].Time {
+			t.Errorf("history not newest first at %d", i)
+		}
+		for _, f := range h.Fields {
+			if f.Name == "phone" {
+				phones[h.Author] = true
+			}
+		}
+		if h.Concurrent {
+			concurrent++
+			if len(h.Fields) != 1 || h.Fields[0].Name != "phone" {
+				t.Errorf("save %v marked concurrent: %+v", h.Dot, h.Fields)
+			}
+		}
+		if h.StationCode == "" {
+			t.Errorf("save %v names no station", h.Dot)
+		}
+	}
+	if !phones["乙村录入员"] || !phones["县中心录入员"] {
+		t.Errorf("phone saves by %v", phones)
+	}
+	if concurrent != 2 {
+		t.Errorf("%d saves marked concurrent, want the two phone saves", concurrent)
+	}
+	last := hist[len(hist)-1]
+	if len(last.Fields) < 3 {
+		t.Errorf("the first save (creation) wrote %d fields", len(last.Fields))
+	}
+}

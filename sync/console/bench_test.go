@@ -126,3 +126,28 @@ func BenchmarkSearchKeystroke100k(b *testing.B) {
 		resp.Body.Close()
 	}
 }
+
+// BenchmarkRecordPage100k is a person's page at the county: the record,
+// who last changed each field, its history read from the relay index of
+// its village, and the records that refer to it.
+func BenchmarkRecordPage100k(b *testing.B) {
+	c := bigCounty(b)
+	t := &testing.T{}
+	srv := serve(t, c)
+	defer srv.Close()
+	u := newClient(t, srv)
+	u.login("admin", pw)
+	var id string
+	c.s.View(func(r *store.Reader) error {
+		return r.Each(store.KindPerson, demo.VillageJia, func(e store.Entity) error {
+			id = store.MetaOf(e).ID.String()
+			return nil
+		})
+	})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if code, _ := u.do("GET", "/record/"+id, nil); code != http.StatusOK {
+			b.Fatalf("record: %d", code)
+		}
+	}
+}

@@ -13,7 +13,10 @@ import (
 	"github.com/cunzhan/cunzhan/store/report"
 )
 
-const searchLimit = 50
+const (
+	searchLimit  = 50
+	historyLimit = 100 // saves shown on a record's page, newest first
+)
 
 type hitLine struct {
 	store.Hit
@@ -81,6 +84,13 @@ type siblingLine struct {
 	Value, Station, Author, Time string
 }
 
+// historyLine is one save of the record.
+type historyLine struct {
+	Time, Station, Author string
+	Concurrent            bool
+	Changes               []string // 标签：值
+}
+
 type refLine struct {
 	ID               uuid.UUID
 	KindLabel, Title string
@@ -146,6 +156,30 @@ func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, re
 			}
 			lines = append(lines, l)
 		}
+		hist, err := rd.History(id, historyLimit)
+		if err != nil {
+			return err
+		}
+		specs := map[string]store.FieldSpec{}
+		for _, spec := range store.Schema(kind) {
+			specs[spec.Name] = spec
+		}
+		var history []historyLine
+		for _, h := range hist {
+			hl := historyLine{Time: hlcText(h.Time), Station: h.StationName, Author: h.Author, Concurrent: h.Concurrent}
+			for _, f := range h.Fields {
+				spec, ok := specs[f.Name]
+				if !ok {
+					if f.Name == store.FieldDeleted {
+						hl.Changes = append(hl.Changes, map[bool]string{true: "删除记录", false: "恢复记录"}[string(f.Value) == "true"])
+					}
+					continue
+				}
+				hl.Changes = append(hl.Changes, spec.Label+"："+store.DisplayValue(spec, f.Value, reveal[f.Name], title))
+			}
+			history = append(history, hl)
+		}
+		data["History"] = history
 		var refs []refLine
 		for _, k := range store.Kinds() {
 			ids, err := rd.Refs(id, k)

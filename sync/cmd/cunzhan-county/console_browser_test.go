@@ -251,7 +251,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		b.run(chromedp.SetValue(chromedp.CSS(form+` input[name="opinion"]`), "同意推荐至承贷银行（控制台）"))
 		b.submit(chromedp.Click(chromedp.CSS(form + ` button[value="approve"]`)))
 		b.open("/stations")
-		b.photo("13-stations")
+		b.photo("12-stations")
 		cred := b.fetch("POST", "/stations/enrol", "csrf="+b.csrf()+"&scope="+facts.appVillage+"&name=测试村服务点")
 		if cred.Status != 200 || !strings.Contains(cred.Disp, ".cred") {
 			t.Fatalf("enrol: %d %s %s", cred.Status, cred.Disp, cred.bytes)
@@ -282,6 +282,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		if a.Status != "县推荐" || a.CountyOpinion != "同意推荐至承贷银行（控制台）" || a.TownshipOpinion != "同意，材料齐全" {
 			t.Fatalf("at the station: %s / %q / %q", a.Status, a.CountyOpinion, a.TownshipOpinion)
 		}
+		b.open("/record/" + facts.appID.String())
+		hist := b.text("#history")
+		for _, want := range []string{"县中心推荐意见：同意推荐至承贷银行（控制台）", "乡镇审核意见：同意，已电话核实", "同时修改", "演示管理员"} {
+			if !strings.Contains(hist, want) {
+				t.Errorf("the application's history lacks %q: %s", want, hist)
+			}
+		}
+		b.photo("13-history")
 		b.open("/audit?action=approve")
 		if got := b.text("#audit tbody"); strings.Count(got, "审批") < 3 {
 			t.Errorf("approvals in the audit log: %s", got)
