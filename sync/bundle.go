@@ -71,11 +71,19 @@ type Header struct {
 	Sums      map[string]string `json:"sums,omitempty"`
 	// Forks (county to station): the station's origins the county found
 	// reused, with the first sequence number that differs (PeerState.Forked).
-	Forks     map[string]uint64 `json:"forks,omitempty"`
-	Entries   int               `json:"entries"`
-	BodyBytes int               `json:"body_bytes"`
-	Ephemeral string            `json:"ephemeral"`
-	Nonce     string            `json:"nonce"`
+	Forks map[string]uint64 `json:"forks,omitempty"`
+	// Program (station to county) is the station's program version: the
+	// county's station list shows it, and offers HTTPS only to a program
+	// that knows what to do with the offer.
+	Program string `json:"program,omitempty"`
+	// TLS (county to station, over plain HTTP) offers the county's HTTPS
+	// address and the pin of its certificate. It is signed with the rest
+	// of the header, by the key the station already trusts.
+	TLS       *TLSOffer `json:"tls,omitempty"`
+	Entries   int       `json:"entries"`
+	BodyBytes int       `json:"body_bytes"`
+	Ephemeral string    `json:"ephemeral"`
+	Nonce     string    `json:"nonce"`
 }
 
 func vvToMap(v store.VV) map[string]uint64 {

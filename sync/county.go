@@ -102,6 +102,13 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 	default:
 		return nil, fail("SCOPE_LEVEL", "站点范围须为12位村级或9位乡镇级区划代码")
 	}
+	pin := ""
+	if strings.HasPrefix(server, "https://") {
+		var err error
+		if pin, err = n.Pin(); err != nil {
+			return nil, err
+		}
+	}
 	id, err := NewIdentity("station:" + uuid.Must(uuid.NewV7()).String())
 	if err != nil {
 		return nil, err
@@ -129,7 +136,7 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 			return fail("STATION_FULL", "该范围的站点编号已用完")
 		}
 		card := StationCard{ID: id.ID, Code: fmt.Sprintf("%s-%02d", prefix, next), Name: name, Scope: scope}
-		cred = &Credential{Station: card, Keys: *id, County: *n.county, Server: server}
+		cred = &Credential{Station: card, Keys: *id, County: *n.county, Server: server, Pin: pin}
 		if err := signCredential(cred, n.me); err != nil {
 			return err
 		}

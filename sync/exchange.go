@@ -22,6 +22,11 @@ import (
 // how many are built (0: as many as the backlog needs). The last one has
 // More unset.
 func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
+	return n.outgoing(peerID, maxBundles, nil)
+}
+
+// outgoing is Outgoing with an HTTPS offer in every bundle's header.
+func (n *Node) outgoing(peerID string, maxBundles int, offer *TLSOffer) ([][]byte, error) {
 	var out [][]byte
 	// The relay reads the log and the relay index, which a county's
 	// imports keep current: it need not wait for their states.
@@ -54,6 +59,10 @@ func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
 			h.Assumes = peer.Acked
 			h.AckBundle = peer.LastIn
 			h.Forks = peer.Forked
+			h.TLS = offer
+			if n.role == RoleStation {
+				h.Program = Program
+			}
 			b, err := seal(h, entries, n.me, peer.Keys)
 			if err != nil {
 				return err
@@ -275,6 +284,9 @@ type ConflictRef struct {
 
 // Result is what an import did.
 type Result struct {
+	// movedTo is the HTTPS address this station took from the county's
+	// offer in this bundle (Sync uses it from then on).
+	movedTo   *TLSOffer
 	BundleID  string        `json:"bundle"`
 	From      string        `json:"from"`
 	FromName  string        `json:"from_name"`
@@ -678,6 +690,17 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 	}
 	if n.role != RoleStation {
 		noteForks(&cur, h, res.forked, now)
+		if h.Program != "" {
+			cur.Program = h.Program
+		}
+	}
+	if n.role == RoleStation && h.TLS != nil && h.TLS.valid() && h.TLS.URL != n.server {
+		// The county offers HTTPS on the address this station reached it
+		// at: take it, with its pin, from the next sync on.
+		if err := n.moveToTLS(t, h.TLS); err != nil {
+			return err
+		}
+		res.movedTo = h.TLS
 	}
 	cur.LastSync = now
 	cur.LastResult = res.Summary()

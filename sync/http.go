@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,6 +47,9 @@ type SyncResult struct {
 	// ChecksumsMatch says, when the sync ended with both sides holding the
 	// same changes, whether the per-scope checksums agreed.
 	ChecksumsMatch *bool `json:"checksums_match,omitempty"`
+	// MovedTo is the HTTPS address the station syncs with from now on,
+	// when the county offered it in this sync.
+	MovedTo string `json:"moved_to,omitempty"`
 }
 
 // Summary says in plain words what a sync did.
@@ -53,6 +57,9 @@ func (s *SyncResult) Summary() string {
 	msg := fmt.Sprintf("同步完成：发出%d条，收到%d条（新增%d条）", s.EntriesSent, s.Received.Entries, s.Received.Applied)
 	if s.Conflicts > 0 {
 		msg += fmt.Sprintf("，%d处并发修改待审核", s.Conflicts)
+	}
+	if s.MovedTo != "" {
+		msg += "；县级中心已启用加密连接，此后经 " + s.MovedTo + " 同步"
 	}
 	for _, a := range s.Alarms {
 		msg += "\n！" + a
@@ -98,6 +105,11 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 	if c == nil {
 		c = &Client{}
 	}
+	if c.HTTP == nil && strings.HasPrefix(server, "https://") && n.pin != "" {
+		cc := *c
+		cc.HTTP = pinnedClient(n.pin, 5*time.Minute)
+		c = &cc
+	}
 	c = c.defaults()
 	url := strings.TrimRight(server, "/") + "/v1/bundle"
 	res := &SyncResult{}
@@ -132,6 +144,12 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 		if err != nil {
 			report(StageFailed, store.MessageOf(err))
 			return res, err
+		}
+		if r.movedTo != nil {
+			// Kept in the station's file by the import; used from the
+			// next sync on.
+			n.server, n.pin = r.movedTo.URL, r.movedTo.Pin
+			res.MovedTo = r.movedTo.URL
 		}
 		res.ChangesApplied += r.Applied
 		res.Received.Entries += r.Entries
@@ -177,6 +195,12 @@ func (c *Client) post(ctx context.Context, url string, body []byte, retry func(i
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fail(CodeNetwork, "同步已取消")
+			}
+			var se *store.Error
+			if errors.As(err, &se) && se.Code == CodeCert {
+				// Not the network: the server is not the county this
+				// station was enrolled with. Trying again will not help.
+				return nil, se
 			}
 			last = err
 			continue
@@ -322,13 +346,19 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		if r.URL.Query().Get("parts") == "all" {
 			parts = 0
 		}
-		out, err := n.Outgoing(res.From, parts)
+		// A station of this program reaching the county over plain HTTP
+		// is offered HTTPS on the same address, inside the signed reply.
+		peer, _ := n.Peer(res.From)
+		var offer *TLSOffer
+		if r.TLS == nil {
+			offer = n.offerFor(peer, r.Host)
+		}
+		out, err := n.outgoing(res.From, parts, offer)
 		if err != nil {
 			log.Error("reply failed", "code", store.CodeOf(err))
 			writeError(w, http.StatusInternalServerError, err)
 			return
 		}
-		peer, _ := n.Peer(res.From)
 		code := ""
 		if peer != nil {
 			code = peer.Code

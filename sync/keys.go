@@ -70,7 +70,10 @@ type Credential struct {
 	Keys    Identity    `json:"keys"`
 	County  CountyCard  `json:"county"`
 	Server  string      `json:"server,omitempty"`
-	Issued  string      `json:"issued"`
+	// Pin is the SHA-256 of the county's certificate key, for a server at
+	// an https:// address with a certificate of its own making.
+	Pin    string `json:"pin,omitempty"`
+	Issued string `json:"issued"`
 	// Signature is the county's ed25519 signature over the credential with
 	// this field empty.
 	Signature string `json:"signature,omitempty"`

@@ -44,6 +44,8 @@ type PeerState struct {
 	LastIn     string            `json:"last_in,omitempty"`   // id of the last bundle applied from the peer
 	LastSync   string            `json:"last_sync,omitempty"` // time of the last exchange
 	LastResult string            `json:"last_result,omitempty"`
+	// Program is the version of the program the peer last sent with.
+	Program string `json:"program,omitempty"`
 
 	// Forked (at the county) names, per origin of the station, the first
 	// sequence number at which the station sent other content than the
@@ -63,6 +65,7 @@ type Node struct {
 	scope  string // a station's own scope; "" for the county
 	county *CountyCard
 	server string
+	pin    string // SHA-256 of the county's certificate key, for https:// (station)
 	limits Limits
 	now    func() time.Time
 
@@ -106,8 +109,16 @@ func Open(s *store.Store) (*Node, error) {
 				return fmt.Errorf("read credential: %w", err)
 			}
 			id := c.Keys
-			n.me, n.scope, n.county, n.server = &id, c.Station.Scope, &c.County, c.Server
+			n.me, n.scope, n.county, n.server, n.pin = &id, c.Station.Scope, &c.County, c.Server, c.Pin
+			// The county may since have moved this station to HTTPS.
+			if v := b.Get([]byte(keyServerTLS)); v != nil {
+				var o TLSOffer
+				if json.Unmarshal(v, &o) == nil && o.valid() {
+					n.server, n.pin = o.URL, o.Pin
+				}
+			}
 		case RoleCounty:
+			n.pin = string(b.Get([]byte(keyTLSPin)))
 			var id Identity
 			var card CountyCard
 			if err := json.Unmarshal(b.Get([]byte("identity")), &id); err != nil {

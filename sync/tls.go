@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	gosync "sync"
@@ -253,3 +255,127 @@ type peeked struct {
 }
 
 func (p *peeked) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// Keys of the county's TLS settings in the self bucket.
+const (
+	keyTLSPin    = "tls_pin"    // county: the pin of the certificate it serves
+	keyServerTLS = "server_tls" // station: the https address and pin the county offered
+)
+
+// SPKI is the SHA-256 (hex) of a certificate's public key: what stations
+// pin. A certificate renewed with the same key keeps its pin.
+func SPKI(c tls.Certificate) string {
+	leaf, err := x509.ParseCertificate(c.Certificate[0])
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
+	return hex.EncodeToString(sum[:])
+}
+
+// TLSOffer is the county's HTTPS address and certificate pin, sent to a
+// station that syncs over plain HTTP.
+type TLSOffer struct {
+	URL string `json:"url"`
+	Pin string `json:"pin"`
+}
+
+// valid checks an offer's form: an https URL naming a host, and a pin of
+// 32 bytes in hex. A signed offer is still checked.
+func (o *TLSOffer) valid() bool {
+	u, err := url.Parse(o.URL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return false
+	}
+	b, err := hex.DecodeString(o.Pin)
+	return err == nil && len(b) == sha256.Size
+}
+
+// ServeTLS records the certificate the county serves: new credentials pin
+// it, and stations on plain HTTP are offered it.
+func (n *Node) ServeTLS(c tls.Certificate) error {
+	pin := SPKI(c)
+	if pin == "" {
+		return fail(CodeCert, "证书无法读取")
+	}
+	err := n.s.UpdateLog(func(t *store.WriteTx) error {
+		self, err := t.SyncBucket(bucketSelf)
+		if err != nil {
+			return err
+		}
+		return self.Put([]byte(keyTLSPin), []byte(pin))
+	})
+	if err == nil {
+		n.pin = pin
+	}
+	return err
+}
+
+// Pin is the certificate pin new credentials for an https:// address
+// carry: the certificate the county last served, or else the one made at
+// init.
+func (n *Node) Pin() (string, error) {
+	if n.pin != "" {
+		return n.pin, nil
+	}
+	c, _, err := n.Certificate()
+	if err != nil {
+		return "", err
+	}
+	return SPKI(c), nil
+}
+
+// offerFor is the offer to a station that reached the county over plain
+// HTTP at host, if the county serves HTTPS and the station's program knows
+// what an offer is.
+func (n *Node) offerFor(peer *PeerState, host string) *TLSOffer {
+	if n.role != RoleCounty || n.pin == "" || peer == nil || peer.Program == "" || host == "" {
+		return nil
+	}
+	o := &TLSOffer{URL: "https://" + host, Pin: n.pin}
+	if !o.valid() {
+		return nil
+	}
+	return o
+}
+
+// pinnedClient trusts exactly the certificate key of pin: a county's own
+// certificate, which no authority signed. Without a pin, the system's
+// authorities decide, as for any https address.
+func pinnedClient(pin string, timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: true, // replaced by the pin check below
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return fail(CodeCert, "县级中心没有出示证书")
+			}
+			sum := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
+			if hex.EncodeToString(sum[:]) != pin {
+				return fail(CodeCert, "县级中心的证书与登记时的不符：可能连到了冒充的服务器，已停止同步。请联系县级中心核对证书指纹")
+			}
+			return nil
+		},
+	}
+	return &http.Client{Timeout: timeout, Transport: tr}
+}
+
+// moveToTLS keeps a county's offer, inside the import that brought it: the
+// same host and port as the address the station syncs with, now over TLS,
+// with the certificate pinned.
+func (n *Node) moveToTLS(t *store.WriteTx, o *TLSOffer) error {
+	cur, err := url.Parse(n.server)
+	if err != nil || cur.Scheme != "http" {
+		return nil // already on HTTPS, or an address this offer cannot be compared with
+	}
+	next, _ := url.Parse(o.URL)
+	if !strings.EqualFold(cur.Host, next.Host) {
+		return nil // an offer for another address than the one this station uses
+	}
+	self, err := t.SyncBucket(bucketSelf)
+	if err != nil {
+		return err
+	}
+	return putJSON(self, keyServerTLS, o)
+}

@@ -48,9 +48,7 @@ type Options struct {
 	Now  func() time.Time
 	// Fingerprint of the certificate served, shown on the stations page.
 	Fingerprint string
-	// Server is the https:// address new station credentials name.
-	Server string
-	Log    *slog.Logger
+	Log         *slog.Logger
 	// AdminToken admits the county machine's own command line (user add)
 	// while the server holds the county's file; "" shuts that route.
 	AdminToken string

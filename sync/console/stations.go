@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
@@ -14,19 +15,9 @@ import (
 // stations lists the enrolled stations: last sync and what it said, the
 // changes waiting for each, revoked ones.
 func (c *Console) stations(w http.ResponseWriter, r *http.Request, u *user) {
-	list, err := c.n.Stations()
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	var mine []czsync.StationStatus
-	for _, st := range list {
-		if strings.HasPrefix(st.Scope, u.Scope) {
-			mine = append(mine, st)
-		}
-	}
-	c.render(w, r, "stations", map[string]any{"Stations": mine, "Fingerprint": c.opt.Fingerprint, "Server": c.opt.Server,
-		"Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")})
+	data := c.stationsData(r, u, r.URL.Query().Get("error"))
+	data["Done"] = r.URL.Query().Get("done")
+	c.render(w, r, "stations", data)
 }
 
 // enrol registers a station and hands its credential file to the browser.
@@ -39,9 +30,12 @@ func (c *Console) enrol(w http.ResponseWriter, r *http.Request, u *user) {
 		c.deny(w, r, http.StatusForbidden, "该地区不在您的管辖范围内")
 		return
 	}
-	cred, err := c.n.EnrolStation(scope, name, c.opt.Server)
+	// The station will reach the county at the address this page was
+	// reached at, over HTTPS, with the certificate pinned.
+	cred, err := c.n.EnrolStation(scope, name, "https://"+r.Host)
 	if err != nil {
-		c.render(w, r, "stations", c.stationsData(u, err.Error()))
+		w.WriteHeader(http.StatusBadRequest)
+		c.render(w, r, "stations", c.stationsData(r, u, store.MessageOf(err)))
 		return
 	}
 	c.logAudit(r, u, audit.Enrol, cred.Station.Code, scope, cred.Station.Name)
@@ -52,15 +46,18 @@ func (c *Console) enrol(w http.ResponseWriter, r *http.Request, u *user) {
 	w.Write(b)
 }
 
-func (c *Console) stationsData(u *user, msg string) map[string]any {
-	list, _ := c.n.Stations()
+func (c *Console) stationsData(r *http.Request, u *user, msg string) map[string]any {
+	list, err := c.n.Stations()
+	if err != nil {
+		msg = store.MessageOf(err)
+	}
 	var mine []czsync.StationStatus
 	for _, st := range list {
 		if strings.HasPrefix(st.Scope, u.Scope) {
 			mine = append(mine, st)
 		}
 	}
-	return map[string]any{"Stations": mine, "Fingerprint": c.opt.Fingerprint, "Server": c.opt.Server, "Error": msg}
+	return map[string]any{"Stations": mine, "Fingerprint": c.opt.Fingerprint, "Server": "https://" + r.Host, "Error": msg}
 }
 
 // revoke stops taking bundles from a station (a lost or stolen computer).

@@ -64,6 +64,9 @@ func (a *app) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := n.ServeTLS(cert); err != nil {
+		return err
+	}
 	// A file is held by this process alone, so the management commands
 	// reach it through the server, with a token written beside the file.
 	// A database is open to every process: they go to it directly, and
@@ -81,7 +84,7 @@ func (a *app) serve(args []string) error {
 		return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
 	}
 	public := publicURL(ln.Addr().String())
-	con, err := console.New(n, console.Options{Idle: *idle, Fingerprint: fp, Server: "http://" + hostPort(public), Log: log, AdminToken: token})
+	con, err := console.New(n, console.Options{Idle: *idle, Fingerprint: fp, Log: log, AdminToken: token})
 	if err != nil {
 		ln.Close()
 		return err
@@ -154,11 +157,6 @@ func publicURL(listen string) string {
 		}
 	}
 	return "https://" + net.JoinHostPort(host, port) + "/"
-}
-
-func hostPort(u string) string {
-	u = u[len("https://"):]
-	return u[:len(u)-1]
 }
 
 // demoClock runs from demo.AsOf at the speed of the wall clock.
