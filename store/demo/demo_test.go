@@ -1,9 +1,13 @@
 package demo_test
 
 import (
+	"bytes"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
@@ -388,5 +392,47 @@ func TestHistoryOfTheConcurrentEdit(t *testing.T) {
 	last := hist[len(hist)-1]
 	if len(last.Fields) < 3 {
 		t.Errorf("the first save (creation) wrote %d fields", len(last.Fields))
+	}
+}
+
+// The XLSX of a report holds its figures as numbers a spreadsheet can sum,
+// and codes and ID numbers as text.
+func TestReportXLSX(t *testing.T) {
+	s := dataset(t)
+	rep := run(t, s, "visit-coverage", report.Params{Scope: demo.County, Month: "2025-11"})
+	var buf bytes.Buffer
+	if err := rep.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("报表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, row := range rows {
+		if len(row) >= 5 && row[0] == "合计" {
+			found = true
+			cell, _ := excelize.CoordinatesToCellName(5, i+1)
+			typ, _ := f.GetCellType("报表", cell)
+			raw, _ := f.GetCellValue("报表", cell, excelize.Options{RawCellValue: true})
+			if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString || raw != "0.9286" {
+				t.Errorf("total rate cell %s: type %v raw %q", cell, typ, raw)
+			}
+		}
+		for j, v := range row {
+			if strings.Contains(v, "**********") {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if typ, _ := f.GetCellType("报表", cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+					t.Errorf("masked ID at %s stored as %v", cell, typ)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no total row: %v", rows)
 	}
 }

@@ -102,8 +102,9 @@ func periodText(item print.Item, p report.Params) string {
 	return monthCN(p.Month)
 }
 
-// reportPage shows a report as a table, or sends it as CSV or as the PDF
-// the stations print (format=csv|pdf). Every download is in the audit log.
+// reportPage shows a report as a table, or sends it as CSV, as an Excel
+// workbook or as the PDF the stations print (format=csv|xlsx|pdf). Every
+// download is in the audit log.
 func (c *Console) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 	item, ok := print.Lookup(r.PathValue("name"))
 	if !ok || item.Record != "" || item.Period == "" {
@@ -136,9 +137,9 @@ func (c *Console) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 		c.logAudit(r, u, audit.Export, item.Code, p.Scope, name+".pdf")
 		download(w, name+".pdf", "application/pdf", pdf)
 		return
-	case "csv", "":
+	case "csv", "xlsx", "":
 	default:
-		c.deny(w, r, http.StatusBadRequest, "格式应为 csv 或 pdf")
+		c.deny(w, r, http.StatusBadRequest, "格式应为 csv、xlsx 或 pdf")
 		return
 	}
 	if item.Report == "" {
@@ -153,6 +154,16 @@ func (c *Console) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 	})
 	if err != nil {
 		c.fail(w, r, err)
+		return
+	}
+	if format == "xlsx" {
+		var buf bytes.Buffer
+		if err := rep.WriteXLSX(&buf); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		c.logAudit(r, u, audit.Export, item.Code, p.Scope, name+".xlsx")
+		download(w, name+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 		return
 	}
 	if format == "csv" {

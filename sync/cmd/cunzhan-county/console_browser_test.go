@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
@@ -309,6 +311,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		if csv.Status != 200 || !strings.Contains(csv.Type, "text/csv") || !bytes.Contains(csv.bytes, []byte("92.86%")) || !bytes.Contains(csv.bytes, []byte("示例镇")) {
 			t.Errorf("CSV: %d %s %q", csv.Status, csv.Type, csv.bytes)
 		}
+		xlsx := b.fetch("GET", "/reports/B4?scope=130131&month=2025-11&format=xlsx", "")
+		if xlsx.Status != 200 || !strings.Contains(xlsx.Disp, ".xlsx") || !bytes.HasPrefix(xlsx.bytes, []byte("PK")) {
+			t.Errorf("XLSX: %d %s", xlsx.Status, xlsx.Disp)
+		} else if f, err := excelize.OpenReader(bytes.NewReader(xlsx.bytes)); err != nil {
+			t.Errorf("XLSX does not open: %v", err)
+		} else if rows, _ := f.GetRows("报表"); len(rows) < 5 || !strings.Contains(fmt.Sprint(rows), "示例镇") {
+			t.Errorf("XLSX rows: %v", rows)
+		}
 		pdf := b.fetch("GET", "/reports/B4?scope=130131&month=2025-11&format=pdf", "")
 		if pdf.Status != 200 || !bytes.HasPrefix(pdf.bytes, []byte("%PDF-")) {
 			t.Fatalf("PDF: %d %s", pdf.Status, pdf.Type)
@@ -317,7 +327,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("PDF text: %s", text)
 		}
 		b.open("/audit?action=export")
-		if got := b.text("#audit tbody"); strings.Count(got, "导出") < 2 {
+		if got := b.text("#audit tbody"); strings.Count(got, "导出") < 3 {
 			t.Errorf("exports in the audit log: %s", got)
 		}
 	})
