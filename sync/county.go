@@ -75,8 +75,9 @@ func InitCounty(s *store.Store, county, name string) (*Node, error) {
 	return Open(s)
 }
 
-// EnrolStation registers a new station of a village (12-digit scope) or a
-// township (9-digit scope) and returns its credential. The station code is
+// EnrolStation registers a new station of a village (12-digit scope), a
+// township (9-digit scope) or the county centre's own desktop (6-digit
+// scope) and returns its credential. The station code is
 // the next free one for that scope.
 func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 	if n.role != RoleCounty {
@@ -99,8 +100,12 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 	case ident.LevelVillage:
 	case ident.LevelTownship:
 		prefix = scope + "000"
+	case ident.LevelCounty:
+		// A desktop station at the county centre holds the whole
+		// county; its codes follow the server's own (-01).
+		prefix = scope + "000000"
 	default:
-		return nil, fail("SCOPE_LEVEL", "站点范围须为12位村级或9位乡镇级区划代码")
+		return nil, fail("SCOPE_LEVEL", "站点范围须为12位村级、9位乡镇级或6位县级区划代码")
 	}
 	pin := ""
 	if strings.HasPrefix(server, "https://") {
@@ -120,6 +125,9 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 			return err
 		}
 		next := 1
+		if lvl == ident.LevelCounty {
+			next = 2 // -01 is the county server itself
+		}
 		err = peers.ForEach(func(k, v []byte) error {
 			var p PeerState
 			if json.Unmarshal(v, &p) == nil && strings.HasPrefix(p.Code, prefix+"-") {

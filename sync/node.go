@@ -203,6 +203,13 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 		if ierr != nil {
 			return ierr
 		}
+		if cur := s.Station(); cur != nil && cur.Code != st.Code {
+			// The file's records were entered as another station (the
+			// demo data set is such a file). Syncing it in would add a
+			// second copy of every record.
+			return fail("STATION_FIXED", "本数据文件已设置为站点"+cur.Code+"（"+cur.Name+"），不能登记为"+st.Code+
+				"：请用新的数据文件登记（cunzhan --data 新文件.db enroll 凭证文件），同步后即有本站范围内县级中心的全部数据")
+		}
 		if err := t.SetStation(st); err != nil {
 			return err
 		}

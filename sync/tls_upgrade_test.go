@@ -137,3 +137,29 @@ func TestTLSOfferRules(t *testing.T) {
 		}
 	}
 }
+
+// The county centre's own desktop station holds the whole county: it is
+// enrolled with the county's code and receives every village's records.
+func TestCountyDesktopStation(t *testing.T) {
+	w := newWorld(t)
+	jia := w.station("130131190201", "甲村服务点")
+	desk := w.station("130131", "县中心桌面站")
+	if code := desk.s.Station().Code; code != "130131000000-02" {
+		t.Fatalf("desktop station code %s", code)
+	}
+	household(t, jia, "130131190201-001", "130131190201")
+	w.sync(jia)
+	w.built()
+	w.sync(desk)
+	if got := dumpScope(t, desk.s, "130131190201"); !strings.Contains(string(got), "130131190201-001") {
+		t.Errorf("the desktop station lacks 甲村's household")
+	}
+	household(t, desk, "130131290201-001", "130131290201")
+	w.sync(desk)
+	w.built()
+	bing := w.station("130131290201", "丙村服务点")
+	w.sync(bing)
+	if got := dumpScope(t, bing.s, "130131290201"); !strings.Contains(string(got), "130131290201-001") {
+		t.Errorf("丙村 lacks what the county desk entered for it")
+	}
+}
