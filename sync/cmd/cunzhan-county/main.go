@@ -293,7 +293,7 @@ func (a *app) stations(args []string) error {
 		}
 		return a.print(list, "")
 	}
-	fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8s  %s\n", "站点编码", "名称", "范围", "上次同步", "待发", "状态")
+	fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8s  %-8s %s\n", "站点编码", "名称", "范围", "上次同步", "待发", "版本", "状态")
 	for _, p := range list {
 		state := "正常"
 		if p.Revoked {
@@ -308,7 +308,11 @@ func (a *app) stations(args []string) error {
 		if last == "" {
 			last = "从未同步"
 		}
-		fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8d  %s\n", p.Code, p.Name, p.Scope, last, p.Backlog, state)
+		program := p.Program
+		if program == "" {
+			program = "旧版"
+		}
+		fmt.Fprintf(a.stdout, "%-18s %-16s %-14s %-20s %8d  %-8s %s\n", p.Code, p.Name, p.Scope, last, p.Backlog, program, state)
 	}
 	return nil
 }
