@@ -707,6 +707,31 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 	return putJSON(peers, peer.ID, &cur)
 }
 
+// noteSums keeps, at the county, the outcome of the last comparison of a
+// station's per-scope checksums: the stations page shows it.
+func (n *Node) noteSums(peerID string, res *Result) {
+	if n.role != RoleCounty || res.ChecksumsMatch == nil {
+		return
+	}
+	now := n.now().In(store.ChinaTZ).Format("2006-01-02 15:04:05")
+	err := n.s.UpdateLog(func(t *store.WriteTx) error {
+		peers, err := t.SyncBucket(bucketPeers)
+		if err != nil {
+			return err
+		}
+		var cur PeerState
+		v := peers.Get([]byte(peerID))
+		if v == nil || json.Unmarshal(v, &cur) != nil {
+			return nil
+		}
+		cur.SumsAgree, cur.SumsAt = res.ChecksumsMatch, now
+		return putJSON(peers, peerID, &cur)
+	})
+	if err != nil {
+		res.Warnings = append(res.Warnings, "核对结果没能记下："+store.MessageOf(err))
+	}
+}
+
 // ownAcked is the county's acknowledgement as a station records it. For the
 // station's own origins the county can never rightly hold more than the
 // station; if it claims to, or acknowledges a bundle this file never made,
@@ -743,6 +768,7 @@ func (n *Node) ownAcked(t *store.WriteTx, h *Header, prev map[string]uint64) map
 // per-scope checksums when both sides now hold the same changes.
 func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result) {
 	before := len(res.Alarms)
+	defer n.noteSums(h.From, res)
 	defer func() {
 		// Kept until a person has seen them (the window, station show).
 		for _, a := range res.Alarms[before:] {

@@ -46,6 +46,11 @@ type PeerState struct {
 	LastResult string            `json:"last_result,omitempty"`
 	// Program is the version of the program the peer last sent with.
 	Program string `json:"program,omitempty"`
+	// SumsAgree (county) is whether the per-scope checksums agreed the
+	// last time the county and the station held the same changes, at
+	// SumsAt; nil before the first such comparison.
+	SumsAgree *bool  `json:"sums_agree,omitempty"`
+	SumsAt    string `json:"sums_at,omitempty"`
 
 	// Forked (at the county) names, per origin of the station, the first
 	// sequence number at which the station sent other content than the

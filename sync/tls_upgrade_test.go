@@ -163,3 +163,23 @@ func TestCountyDesktopStation(t *testing.T) {
 		t.Errorf("丙村 lacks what the county desk entered for it")
 	}
 }
+
+// The county keeps the outcome of comparing a station's checksums, for
+// the stations page.
+func TestCountyNotesChecksums(t *testing.T) {
+	w := newWorld(t)
+	jia := w.station("130131190201", "甲村服务点")
+	household(t, jia, "130131190201-001", "130131190201")
+	w.sync(jia)
+	w.built()
+	w.sync(jia) // acknowledges what came back; both now hold the same
+	w.built()
+	w.sync(jia)
+	p, err := w.county.Peer(jia.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SumsAgree == nil || !*p.SumsAgree || p.SumsAt == "" || p.Program != Program {
+		t.Fatalf("peer after syncs: agree %v at %q, program %q", p.SumsAgree, p.SumsAt, p.Program)
+	}
+}

@@ -21,6 +21,7 @@ var funcs = template.FuncMap{
 	"has":      func(u *user, roles ...string) bool { return u != nil && hasRole(u.Role, toRoles(roles)) },
 	"pct":      func(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	"add":      func(a, b int) int { return a + b },
+	"yes":      func(b *bool) bool { return b != nil && *b },
 	"right":    func(cols []report.Column, i int) bool { return i < len(cols) && cols[i].Align == report.Right },
 	"hours":    report.Hours,
 	"monthCN":  monthCN,
