@@ -99,7 +99,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 	if v, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && v > 0 && v < 3650 {
 		staleDays = v
 	}
-	f, err := c.dash.get(c, scope, month)
+	f, updating, err := c.dash.get(c, scope, month)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -125,7 +125,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.render(w, r, "dashboard", map[string]any{"Scope": scope, "Month": month, "Crumbs": crumbs(u.Scope, scope), "Days": staleDays,
-		"F": f, "Lines": lines, "Stale": stale, "Stations": all, "At": f.At.In(store.ChinaTZ).Format("15:04:05")})
+		"F": f, "Lines": lines, "Stale": stale, "Stations": all, "At": f.At.In(store.ChinaTZ).Format("15:04:05"), "Updating": updating})
 }
 
 // compute reads the dashboard's figures in one read transaction.
@@ -197,9 +197,12 @@ func (c *Console) compute(scope string, month store.Month) (*figures, error) {
 // dashCache keeps the figures of recent pages. An entry serves while the
 // county's state is what it was computed from, and for a short while after
 // (stations sync all day; the page says when its figures were counted).
+// An entry older than that is still served at once while it is counted
+// again in the background: only the first view of a scope and month waits.
 type dashCache struct {
 	mu      gosync.Mutex
 	entries map[string]*dashEntry
+	busy    map[string]bool // keys being counted again
 }
 
 type dashEntry struct {
@@ -208,38 +211,72 @@ type dashEntry struct {
 }
 
 const (
-	dashFresh   = 60 * time.Second // how long figures serve after a change
+	dashFresh   = 60 * time.Second // how long figures serve after a change without a recount
 	dashEntries = 128
 )
 
-func (d *dashCache) get(c *Console, scope string, month store.Month) (*figures, error) {
+// get returns the figures of a page; updating is set when they are being
+// counted again.
+func (d *dashCache) get(c *Console, scope string, month store.Month) (f *figures, updating bool, err error) {
 	key := scope + "|" + string(month) + "|" + string(c.s.Today())
-	var have string
-	if err := c.s.ViewLog(func(rd *store.Reader) error {
-		vv, err := rd.Have()
-		have = fmt.Sprint(vv)
-		return err
-	}); err != nil {
-		return nil, err
+	have, err := c.haveText()
+	if err != nil {
+		return nil, false, err
 	}
-	now := c.opt.Now()
 	d.mu.Lock()
 	e := d.entries[key]
-	d.mu.Unlock()
-	if e != nil && (e.have == have || now.Sub(e.f.At) < dashFresh) {
-		return e.f, nil
+	if e != nil && e.have != have && c.opt.Now().Sub(e.f.At) >= dashFresh {
+		if !d.busy[key] {
+			if d.busy == nil {
+				d.busy = map[string]bool{}
+			}
+			d.busy[key] = true
+			go d.recount(c, key, scope, month, have)
+		}
+		updating = true
 	}
+	d.mu.Unlock()
+	if e != nil {
+		return e.f, updating, nil
+	}
+	f, err = c.compute(scope, month)
+	if err != nil {
+		return nil, false, err
+	}
+	d.put(key, &dashEntry{f: f, have: have})
+	return f, false, nil
+}
+
+func (d *dashCache) recount(c *Console, key, scope string, month store.Month, have string) {
 	f, err := c.compute(scope, month)
 	if err != nil {
-		return nil, err
+		c.log.Warn("dashboard recount", "scope", scope, "month", string(month), "code", store.CodeOf(err))
+	} else {
+		d.put(key, &dashEntry{f: f, have: have})
 	}
+	d.mu.Lock()
+	delete(d.busy, key)
+	d.mu.Unlock()
+}
+
+func (d *dashCache) put(key string, e *dashEntry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.entries == nil || len(d.entries) >= dashEntries {
 		d.entries = map[string]*dashEntry{}
 	}
-	d.entries[key] = &dashEntry{f: f, have: have}
-	return f, nil
+	d.entries[key] = e
+}
+
+// haveText is the county's have vector, as a key of its state.
+func (c *Console) haveText() (string, error) {
+	var have string
+	err := c.s.ViewLog(func(rd *store.Reader) error {
+		vv, err := rd.Have()
+		have = fmt.Sprint(vv)
+		return err
+	})
+	return have, err
 }
 
 // clear forgets every entry (the benchmark of a first view).
