@@ -29,6 +29,12 @@ const auditPageSize = 200
 
 // auditPage lists the log, newest first, with filters.
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
+	c.renderAudit(w, r, nil)
+}
+
+// renderAudit shows the newest entries the filters select, with the
+// result of a check of the chain when there was one.
+func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, verified *audit.Report) {
 	f := auditFilter(r)
 	f.Limit = auditPageSize
 	list, err := c.audit.List(f)
@@ -36,7 +42,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, "audit", map[string]any{"Entries": list, "F": f, "Actions": actionOptions(), "Full": len(list) == auditPageSize})
+	c.render(w, r, "audit", map[string]any{"Entries": list, "F": f, "Actions": actionOptions(), "Full": len(list) == auditPageSize, "Verified": verified})
 }
 
 // auditExport downloads the entries the filters select as CSV, with each
@@ -80,12 +86,5 @@ func (c *Console) auditVerify(w http.ResponseWriter, r *http.Request, u *user) {
 		result = "发现 " + strconv.Itoa(len(rep.Problems)) + " 处问题"
 	}
 	c.logAudit(r, u, audit.ChainChecked, "", "", result)
-	f := auditFilter(r)
-	f.Limit = auditPageSize
-	list, err := c.audit.List(f)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	c.render(w, r, "audit", map[string]any{"Entries": list, "F": f, "Actions": actionOptions(), "Verified": rep})
+	c.renderAudit(w, r, rep)
 }

@@ -3,6 +3,7 @@ package console
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,24 +27,9 @@ var (
 func bigCounty(b *testing.B) *Console {
 	b.Helper()
 	bigOnce.Do(func() {
-		bigDir, bigErr = os.MkdirTemp("", "console-bench")
-		if bigErr != nil {
-			return
+		if bigDir, bigErr = os.MkdirTemp("", "console-bench"); bigErr == nil {
+			bigErr = makeCounty(filepath.Join(bigDir, "county.db"), 100_000, []Account{{Name: "admin", Role: RoleAdmin}})
 		}
-		path := filepath.Join(bigDir, "county.db")
-		if _, bigErr = demo.Generate(path, demo.Options{Seed: 1, People: 100_000, Store: &store.Options{RegistryDir: "-"}}); bigErr != nil {
-			return
-		}
-		s, err := store.Open(path, &store.Options{RegistryDir: "-"})
-		if err != nil {
-			bigErr = err
-			return
-		}
-		defer s.Close()
-		if _, bigErr = czsync.InitCounty(s, demo.County, demo.StationName); bigErr != nil {
-			return
-		}
-		_, bigErr = AddUser(NewAccounts(s, demo.County), Account{Name: "admin", Role: RoleAdmin}, pw, "bench")
 	})
 	if bigErr != nil {
 		b.Fatal(bigErr)
@@ -65,6 +51,16 @@ func bigCounty(b *testing.B) *Console {
 	return c
 }
 
+// adminOn serves the console and logs an administrator in.
+func adminOn(b *testing.B, c *Console) (*httptest.Server, *client) {
+	srv := serve(b, c)
+	u := newClient(b, srv)
+	if code := u.login("admin", pw); code != http.StatusSeeOther {
+		b.Fatalf("login: %d", code)
+	}
+	return srv, u
+}
+
 // BenchmarkDashboard100k is the county's home page over 100,000 people:
 // server time per page when its figures must be counted (first view, or
 // after the county's state changed) and when they are served again, and
@@ -72,13 +68,7 @@ func bigCounty(b *testing.B) *Console {
 // sheet and the script, uncompressed).
 func BenchmarkDashboard100k(b *testing.B) {
 	c := bigCounty(b)
-	t := &testing.T{}
-	srv := serve(t, c)
-	defer srv.Close()
-	u := newClient(t, srv)
-	if code := u.login("admin", pw); code != http.StatusSeeOther {
-		b.Fatalf("login: %d", code)
-	}
+	_, u := adminOn(b, c)
 	var assets int
 	for _, p := range []string{"/static/console.css", "/static/console.js"} {
 		_, body := u.do("GET", p, nil)
@@ -109,11 +99,7 @@ func BenchmarkDashboard100k(b *testing.B) {
 // costs: the partial page of hits for a one-character name query.
 func BenchmarkSearchKeystroke100k(b *testing.B) {
 	c := bigCounty(b)
-	t := &testing.T{}
-	srv := serve(t, c)
-	defer srv.Close()
-	u := newClient(t, srv)
-	u.login("admin", pw)
+	srv, u := adminOn(b, c)
 	q := "/people?partial=1&q=" + url.QueryEscape("王")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -132,11 +118,7 @@ func BenchmarkSearchKeystroke100k(b *testing.B) {
 // its village, and the records that refer to it.
 func BenchmarkRecordPage100k(b *testing.B) {
 	c := bigCounty(b)
-	t := &testing.T{}
-	srv := serve(t, c)
-	defer srv.Close()
-	u := newClient(t, srv)
-	u.login("admin", pw)
+	_, u := adminOn(b, c)
 	var id string
 	c.s.View(func(r *store.Reader) error {
 		return r.Each(store.KindPerson, demo.VillageJia, func(e store.Entity) error {

@@ -38,29 +38,12 @@ func demoCounty(t *testing.T) (*Console, *fakeClock) {
 			return
 		}
 		demoFile = filepath.Join(dir, "county.db")
-		if _, demoErr = demo.Generate(demoFile, demo.Options{Seed: 1, Store: &store.Options{RegistryDir: "-"}}); demoErr != nil {
-			return
-		}
-		s, err := store.Open(demoFile, &store.Options{RegistryDir: "-"})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		defer s.Close()
-		if _, demoErr = czsync.InitCounty(s, demo.County, demo.StationName); demoErr != nil {
-			return
-		}
-		x := NewAccounts(s, demo.County)
-		for _, a := range []Account{
+		demoErr = makeCounty(demoFile, 0, []Account{
 			{Name: "admin", Role: RoleAdmin}, {Name: "xian", Role: RoleStaff},
 			{Name: "shili", Role: RoleTownship, Scope: demo.TownshipShili},
 			{Name: "shixiang", Role: RoleTownship, Scope: "130131290"},
 			{Name: "shenji", Role: RoleAuditor},
-		} {
-			if _, demoErr = AddUser(x, a, pw, "test"); demoErr != nil {
-				return
-			}
-		}
+		})
 	})
 	if demoErr != nil {
 		t.Fatal(demoErr)
@@ -90,6 +73,29 @@ func demoCounty(t *testing.T) (*Console, *fakeClock) {
 	return c, clock
 }
 
+// makeCounty writes a county file holding the demo data set (scaled to
+// people when more than its own), with accounts whose password is pw.
+func makeCounty(path string, people int, accounts []Account) error {
+	if _, err := demo.Generate(path, demo.Options{Seed: 1, People: people, Store: &store.Options{RegistryDir: "-"}}); err != nil {
+		return err
+	}
+	s, err := store.Open(path, &store.Options{RegistryDir: "-"})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := czsync.InitCounty(s, demo.County, demo.StationName); err != nil {
+		return err
+	}
+	x := NewAccounts(s, demo.County)
+	for _, a := range accounts {
+		if _, err := AddUser(x, a, pw, "test"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -104,18 +110,18 @@ func (c *fakeClock) add(d time.Duration) {
 
 // client is one browser: its own cookies, talking HTTPS to the console.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	http *http.Client
 }
 
-func serve(t *testing.T, c *Console) *httptest.Server {
+func serve(t testing.TB, c *Console) *httptest.Server {
 	srv := httptest.NewTLSServer(c.Handler(http.NotFoundHandler()))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-func newClient(t *testing.T, srv *httptest.Server) *client {
+func newClient(t testing.TB, srv *httptest.Server) *client {
 	jar, _ := cookiejar.New(nil)
 	h := srv.Client()
 	h.Jar = jar

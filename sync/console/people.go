@@ -102,30 +102,51 @@ func (c *Console) record(w http.ResponseWriter, r *http.Request, u *user) {
 	c.showRecord(w, r, u, nil)
 }
 
-func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, reveal map[string]bool) {
+// errNoRecord and errForbidden end a read of a record the user may not
+// have: withRecord answers them with 404 and 403.
+var errNoRecord = &store.Error{Code: store.CodeNotFound, Message: "找不到该记录"}
+
+// withRecord reads the record the request's {id} names and hands it to fn
+// inside one read, after checking that the user's scope holds it: nothing
+// of a record outside it is read into a page. It answers every failure
+// itself and reports whether fn's work can be used.
+func (c *Console) withRecord(w http.ResponseWriter, r *http.Request, u *user, fn func(rd *store.Reader, e store.Entity) error) bool {
 	id, err := uuid.Parse(r.PathValue("id"))
 	if err != nil {
 		c.deny(w, r, http.StatusNotFound, "记录编号不对")
-		return
+		return false
 	}
-	data := map[string]any{}
-	status := 0
 	err = c.s.View(func(rd *store.Reader) error {
 		e, err := rd.Get(id)
+		if store.CodeOf(err) == store.CodeNotFound || err == nil && e == nil {
+			return errNoRecord
+		}
 		if err != nil {
 			return err
 		}
-		if e == nil {
-			status = http.StatusNotFound
-			return nil
+		if !u.Can(store.MetaOf(e).Scope) {
+			return errForbidden
 		}
+		return fn(rd, e)
+	})
+	switch {
+	case err == errNoRecord:
+		c.deny(w, r, http.StatusNotFound, "找不到该记录")
+	case err == errForbidden:
+		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
+	case err != nil:
+		c.fail(w, r, err)
+	default:
+		return true
+	}
+	return false
+}
+
+func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, reveal map[string]bool) {
+	data := map[string]any{}
+	ok := c.withRecord(w, r, u, func(rd *store.Reader, e store.Entity) error {
 		m := store.MetaOf(e)
-		// The scope is checked before anything of the record is read
-		// into the page.
-		if !u.Can(m.Scope) {
-			status = http.StatusForbidden
-			return nil
-		}
+		id := m.ID
 		st, err := rd.State(id)
 		if err != nil {
 			return err
@@ -212,14 +233,7 @@ func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, re
 		data["Shown"] = strings.Join(shown, "、")
 		return nil
 	})
-	switch {
-	case err != nil:
-		c.fail(w, r, err)
-	case status == http.StatusNotFound:
-		c.deny(w, r, status, "找不到该记录")
-	case status == http.StatusForbidden:
-		c.deny(w, r, status, "该记录不在您的管辖范围内")
-	default:
+	if ok {
 		c.render(w, r, "record", data)
 	}
 }
@@ -227,31 +241,14 @@ func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, re
 // reveal shows a record with the sensitive fields asked for unmasked, and
 // writes that to the audit log first: no reveal without its entry.
 func (c *Console) reveal(w http.ResponseWriter, r *http.Request, u *user) {
-	id, err := uuid.Parse(r.PathValue("id"))
-	if err != nil {
-		c.deny(w, r, http.StatusNotFound, "记录编号不对")
-		return
-	}
 	var kind store.Kind
 	var scope string
-	err = c.s.View(func(rd *store.Reader) error {
-		e, err := rd.Get(id)
-		if err != nil || e == nil {
-			return err
-		}
-		kind, scope = store.MetaOf(e).Kind(), store.MetaOf(e).Scope
+	var id uuid.UUID
+	if !c.withRecord(w, r, u, func(rd *store.Reader, e store.Entity) error {
+		m := store.MetaOf(e)
+		kind, scope, id = m.Kind(), m.Scope, m.ID
 		return nil
-	})
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if kind == "" {
-		c.deny(w, r, http.StatusNotFound, "找不到该记录")
-		return
-	}
-	if !u.Can(scope) {
-		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
+	}) {
 		return
 	}
 	want := map[string]bool{}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/cunzhan/cunzhan/app/print"
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
@@ -196,46 +194,21 @@ func download(w http.ResponseWriter, name, mime string, b []byte) {
 // recordPDF prints a record's form (A2, A6, B2, C1, C6) as the station
 // does, masked.
 func (c *Console) recordPDF(w http.ResponseWriter, r *http.Request, u *user) {
-	id, err := uuid.Parse(r.PathValue("id"))
-	if err != nil {
-		c.deny(w, r, http.StatusNotFound, "记录编号不对")
-		return
-	}
 	var pdf []byte
-	var title, scope string
-	status := 0
-	err = c.s.View(func(rd *store.Reader) error {
-		e, err := rd.Get(id)
-		if err != nil {
-			return err
-		}
-		if e == nil {
-			status = http.StatusNotFound
-			return nil
-		}
+	var title, scope, id string
+	ok := c.withRecord(w, r, u, func(rd *store.Reader, e store.Entity) error {
 		m := store.MetaOf(e)
-		if !u.Can(m.Scope) {
-			status = http.StatusForbidden
-			return nil
-		}
 		item, ok := formFor(m.Kind())
 		if !ok {
-			status = http.StatusNotFound
-			return nil
+			return &store.Error{Code: store.CodeNotFound, Message: store.KindLabel(m.Kind()) + "没有可打印的表"}
 		}
-		scope, title = m.Scope, item.Title+"_"+rd.Title(store.Masked(e))
-		pdf, err = print.Render(context.WithoutCancel(r.Context()), rd, print.Job{Code: item.Code, Record: id}, print.Options{Operator: u.Display, Now: c.opt.Now()}, nil)
+		scope, id, title = m.Scope, m.ID.String(), item.Title+"_"+rd.Title(store.Masked(e))
+		var err error
+		pdf, err = print.Render(context.WithoutCancel(r.Context()), rd, print.Job{Code: item.Code, Record: m.ID}, print.Options{Operator: u.Display, Now: c.opt.Now()}, nil)
 		return err
 	})
-	switch {
-	case err != nil:
-		c.fail(w, r, err)
-	case status == http.StatusForbidden:
-		c.deny(w, r, status, "该记录不在您的管辖范围内")
-	case status != 0:
-		c.deny(w, r, status, "该记录没有可打印的表")
-	default:
-		c.logAudit(r, u, audit.Export, id.String(), scope, title+".pdf")
+	if ok {
+		c.logAudit(r, u, audit.Export, id, scope, title+".pdf")
 		download(w, title+".pdf", "application/pdf", pdf)
 	}
 }
