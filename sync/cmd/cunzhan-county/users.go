@@ -22,15 +22,17 @@ import (
 //	user list
 func (a *app) user(args []string) error {
 	if len(args) == 0 {
-		return usage("用法：user add --name 登录名 --role admin|staff|township|auditor [--display 姓名] [--scope 9位乡镇代码] < 密码；user list")
+		return usage("用法：user add --name 登录名 --role admin|staff|township|auditor [--display 姓名] [--scope 9位乡镇代码] < 密码；user passwd --name 登录名 < 新密码；user list")
 	}
 	switch args[0] {
 	case "add":
 		return a.userAdd(args[1:])
+	case "passwd":
+		return a.userPasswd(args[1:])
 	case "list":
 		return a.userList()
 	}
-	return usage("未知的 user 子命令 " + args[0] + "：可用 add、list")
+	return usage("未知的 user 子命令 " + args[0] + "：可用 add、passwd、list")
 }
 
 func (a *app) userAdd(args []string) error {
@@ -45,15 +47,10 @@ func (a *app) userAdd(args []string) error {
 	if *name == "" || *role == "" {
 		return usage("用法：user add --name 登录名 --role admin|staff|township|auditor [--display 姓名] [--scope 9位乡镇代码] < 密码")
 	}
-	// The password comes on standard input (a pipe or a file), never as
-	// an argument: arguments show in the process list and shell history.
-	fmt.Fprint(a.stderr, "请输入密码（至少10位，含字母和数字）：")
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return usage("没有读到密码：请在标准输入给出密码，如 user add … < 密码文件")
+	pw, err := a.readPassword()
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(a.stderr)
-	pw := strings.TrimRight(line, "\r\n")
 	acct := console.Account{Name: *name, Display: *display, Role: console.Role(*role), Scope: *scope}
 	var made *console.Account
 	s, n, err := a.open()
@@ -70,6 +67,51 @@ func (a *app) userAdd(args []string) error {
 	}
 	made.Hash = ""
 	return a.print(made, fmt.Sprintf("已新建账号 %s（%s，%s）", made.Name, console.RoleNames[made.Role], made.Scope))
+}
+
+// readPassword reads a password from standard input (a pipe or a file),
+// never from an argument: arguments show in the process list and in the
+// shell's history.
+func (a *app) readPassword() (string, error) {
+	fmt.Fprint(a.stderr, "请输入密码（至少10位，含字母和数字）：")
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", usage("没有读到密码：请在标准输入给出密码，如 user add … < 密码文件")
+	}
+	fmt.Fprintln(a.stderr)
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// userPasswd sets a forgotten password, and unlocks and enables the
+// account: `user passwd --name 登录名 < 新密码`.
+func (a *app) userPasswd(args []string) error {
+	fs := flag.NewFlagSet("user passwd", flag.ContinueOnError)
+	name := fs.String("name", "", "登录名")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	if *name == "" {
+		return usage("用法：user passwd --name 登录名 < 新密码")
+	}
+	pw, err := a.readPassword()
+	if err != nil {
+		return err
+	}
+	var done *console.Account
+	s, n, err := a.open()
+	switch {
+	case locked(err):
+		done = &console.Account{}
+		err = a.adminCall(http.MethodPost, "/v1/admin/user", console.UserRequest{Op: "passwd", Account: console.Account{Name: *name}, Password: pw}, done)
+	case err == nil:
+		defer s.Close()
+		done, err = console.ResetPassword(console.NewAccounts(s, countyOf(n)), *name, pw, "县级中心本机")
+	}
+	if err != nil {
+		return err
+	}
+	done.Hash = ""
+	return a.print(done, "已重设 "+done.Name+" 的密码，账号已解锁并启用；该账号原有的登录均已退出")
 }
 
 func (a *app) userList() error {
