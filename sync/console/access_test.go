@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strings"
@@ -230,5 +231,36 @@ func TestPasswordRules(t *testing.T) {
 	}
 	if checkPassword("$argon2id$v=19$m=9999999999,t=1,p=1$AAAA$AAAA", "x") {
 		t.Error("a hash with absurd parameters was accepted")
+	}
+}
+
+// A name typed at the login page reaches the audit log; exported, it must
+// not become a spreadsheet formula.
+func TestAuditExportDefusesFormulas(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	u := newClient(t, srv)
+	u.login(`=HYPERLINK("http://evil.example","x")`, "whatever123")
+	a := newClient(t, srv)
+	a.login("shenji", pw)
+	code, body := a.do("GET", "/audit/export", nil)
+	if code != http.StatusOK {
+		t.Fatalf("export: %d", code)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, row := range rows {
+		for _, cell := range row {
+			if strings.HasPrefix(cell, "=") || strings.HasPrefix(cell, "+") || strings.HasPrefix(cell, "@") {
+				t.Errorf("a cell reads as a formula: %q", cell)
+			}
+			seen = seen || strings.Contains(cell, "HYPERLINK")
+		}
+	}
+	if !seen {
+		t.Error("the failed login's name is not in the export")
 	}
 }

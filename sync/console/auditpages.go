@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/cunzhan/cunzhan/store/audit"
 )
@@ -61,14 +62,16 @@ func (c *Console) auditExport(w http.ResponseWriter, r *http.Request, u *user) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"序号", "时间", "账号", "角色", "操作", "对象", "地区", "说明", "来源地址", "前一条校验值", "校验值"})
 	for _, e := range list {
-		cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time, e.User, e.Role, audit.Names[e.Action], e.Target, e.Scope, csvSafe(e.Detail), e.Remote, e.Prev, e.Hash})
+		// Names and details come from people (a failed login's name
+		// from anyone): none may start a spreadsheet formula.
+		cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time, csvSafe(e.User), e.Role, audit.Names[e.Action], csvSafe(e.Target), e.Scope, csvSafe(e.Detail), e.Remote, e.Prev, e.Hash})
 	}
 	cw.Flush()
 }
 
 // csvSafe keeps a cell from being read as a formula by a spreadsheet.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s

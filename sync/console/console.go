@@ -40,6 +40,7 @@ var staticFS embed.FS
 const (
 	auditBucket = audit.Bucket
 	cookieName  = "cz_session"
+	maxForm     = 64 << 10
 )
 
 // Options tune the console.
@@ -181,9 +182,13 @@ func (c *Console) Handler(sync http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		if r.Method == http.MethodPost && !sameOrigin(r) {
-			c.deny(w, r, http.StatusForbidden, "该请求来自其他网站，已拒绝")
-			return
+		if r.Method == http.MethodPost {
+			if !sameOrigin(r) {
+				c.deny(w, r, http.StatusForbidden, "该请求来自其他网站，已拒绝")
+				return
+			}
+			// Every form of the console is small.
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		}
 		mux.ServeHTTP(w, r)
 	})

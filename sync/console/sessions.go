@@ -34,7 +34,8 @@ type Sessions struct {
 }
 
 // touchEvery limits how often a request writes its session's last-seen
-// time: a page and its partial updates need not each commit.
+// time (a page and its partial updates need not each commit): once a
+// minute, or a quarter of the idle time if that is shorter.
 const touchEvery = time.Minute
 
 func tokenKey(token string) []byte {
@@ -107,7 +108,7 @@ func (x *Sessions) Get(token string) (*Session, error) {
 		x.End(token)
 		return nil, nil
 	}
-	if now.Sub(s.Seen) >= touchEvery {
+	if now.Sub(s.Seen) >= min(touchEvery, x.Idle/4) {
 		s.Seen = now
 		err = x.s.UpdateLog(func(t *store.WriteTx) error {
 			b, err := t.SyncBucket(bucketSessions)
