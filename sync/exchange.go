@@ -710,8 +710,8 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 // noteSums keeps, at the county, the outcome of the last comparison of a
 // station's per-scope checksums: the stations page shows it.
 func (n *Node) noteSums(peerID string, res *Result) {
-	if n.role != RoleCounty || res.ChecksumsMatch == nil {
-		return
+	if n.role != RoleCounty || res.ChecksumsMatch == nil || res.Replayed {
+		return // a bundle seen before changes nothing, not even this
 	}
 	now := n.now().In(store.ChinaTZ).Format("2006-01-02 15:04:05")
 	err := n.s.UpdateLog(func(t *store.WriteTx) error {
