@@ -39,22 +39,16 @@ func (r *Reader) History(id uuid.UUID, limit int) ([]HistoryEntry, error) {
 	}
 	var out []HistoryEntry
 	var ctxs []VV
-	keep := func(e LogEntry) error {
-		ch := e.Change
-		if ch == nil || ch.Record != id {
-			return nil
-		}
+	keep := func(ch *Change) error {
 		out = append(out, HistoryEntry{Dot: Dot{Origin: ch.Origin, Seq: ch.Seq}, Time: ch.HLC, Author: ch.Author, Fields: ch.Fields})
 		ctxs = append(ctxs, ch.Ctx)
 		return nil
 	}
+	if !relayed {
+		rel = nil
+	}
 	for _, d := range have {
-		if relayed {
-			err = r.EachRelayed(rel, d.Origin, 0, d.Seq, keep)
-		} else {
-			err = r.EachLogged(d.Origin, 0, d.Seq, keep)
-		}
-		if err != nil {
+		if err := r.EachChangeOf(rel, d.Origin, d.Seq, id, keep); err != nil {
 			return nil, err
 		}
 	}

@@ -223,3 +223,54 @@ func (r *Reader) EachState(fn func(*RecordState) error) error {
 		return fn(st)
 	})
 }
+
+// changeRecord reads the record id of an encoded change, without decoding
+// the rest of it.
+func (dict *Dict) changeRecord(p []byte) (uuid.UUID, bool) {
+	d := decoder{b: p}
+	if d.byte1() != changeFormat {
+		return uuid.Nil, false
+	}
+	d.take(16)         // origin
+	d.uvarint()        // seq
+	d.uvarint()        // HLC
+	d.bytes()          // scope
+	d.word(dict.kinds) // kind
+	var id uuid.UUID
+	copy(id[:], d.take(16))
+	return id, d.err == nil
+}
+
+// EachChangeOf calls fn with each change of record among origin o's
+// changes up to upto: those in the relay's scopes when rel is set (a
+// county reading one record's history), or all of them. Only the changes
+// of that record are decoded.
+func (r *Reader) EachChangeOf(rel *Relay, o OriginID, upto uint64, record uuid.UUID, fn func(*Change) error) error {
+	visit := func(seq uint64, v []byte) error {
+		if _, skip := decodeSkip(v); skip {
+			return nil
+		}
+		if id, ok := r.dict.changeRecord(v); !ok || id != record {
+			return nil
+		}
+		ch, err := r.dict.DecodeChange(v)
+		if err != nil {
+			return fmt.Errorf("log %s: %w", Dot{o, seq}, err)
+		}
+		return fn(ch)
+	}
+	if rel != nil {
+		return r.eachRelayedEntry(rel, o, 0, upto, visit)
+	}
+	c := r.tx.Bucket(BucketLog).Cursor()
+	for k, v := c.Seek(LogKey(o, 1)); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
+		seq := GetU64(k[16:])
+		if seq > upto {
+			break
+		}
+		if err := visit(seq, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
