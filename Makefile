@@ -79,7 +79,7 @@ test: deps vet county
 	.ci/with-pg $(MAKE) --no-print-directory test-suites
 
 test-suites:
-	$(GO) test -race -count=1 -short ./... ./.ci/peimports
+	$(GO) test -race -count=1 -short -timeout 30m ./... ./.ci/peimports
 	$(GO) test -count=1 -run 'TestSimulation|TestReplicasConverge|TestRegisterMergeProperties' ./store/ ./store/engine/ ./sync/
 	CUNZHAN_BROWSER=1 CUNZHAN_ARTEFACTS=$(SHOTS) $(GO) test -count=1 -run 'TestConsole' -v ./sync/cmd/cunzhan-county/
 	CUNZHAN_BROWSER=1 CUNZHAN_TEST_BACKEND=postgres $(GO) test -count=1 ./store/ ./store/engine/ ./store/audit/ ./sync/...
