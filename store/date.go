@@ -85,6 +85,11 @@ func ParseMonth(s string) (Month, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q is not a month (YYYY-MM)", s)
 	}
+	// Records and reports are about 1900–2199; a month past 9999 would
+	// not even compare as text with its neighbours.
+	if t.Year() < 1900 || t.Year() > 2199 {
+		return "", fmt.Errorf("%q is outside the years 1900–2199", s)
+	}
 	return Month(t.Format("2006-01")), nil
 }
 

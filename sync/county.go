@@ -84,8 +84,8 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 		return nil, fail("NOT_COUNTY", "只有县级中心可以发放站点凭证")
 	}
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, fail("STATION_NAME", "请填写站点名称")
+	if name == "" || len([]rune(name)) > 40 {
+		return nil, fail("STATION_NAME", "请填写站点名称（最多40个字）")
 	}
 	lvl, derr := ident.CheckDivision(scope)
 	if derr != nil {

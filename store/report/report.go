@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -247,13 +248,37 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	}
 	cw.Write(names)
 	for _, r := range t.Rows {
-		cw.Write(r)
+		cw.Write(csvRow(r))
 	}
 	for _, r := range t.Totals {
-		cw.Write(r)
+		cw.Write(csvRow(r))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// CSVCell keeps a cell from being read as a formula by a spreadsheet:
+// text typed at a station (an officer's name) or at a login page can
+// start with =, +, -, @, a tab or a carriage return. A negative amount
+// stays a number.
+func CSVCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if s[0] == '-' && negativeRe.MatchString(s) {
+		return s
+	}
+	return "'" + s
+}
+
+var negativeRe = regexp.MustCompile(`^-[0-9][0-9,]*(\.[0-9]+)?%?$`)
+
+func csvRow(r []string) []string {
+	out := make([]string, len(r))
+	for i, c := range r {
+		out[i] = CSVCell(c)
+	}
+	return out
 }
 
 // WriteText renders the report and its sections.
@@ -293,7 +318,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		}
 		cw.Write(names)
 		for _, row := range s.Rows {
-			cw.Write(row)
+			cw.Write(csvRow(row))
 		}
 		cw.Flush()
 	}

@@ -64,3 +64,14 @@ func TestTableText(t *testing.T) {
 		t.Errorf("csv %q", c.String())
 	}
 }
+
+func TestCSVCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"王五": "王五", "=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "@SUM(A1)": "'@SUM(A1)",
+		"\t=1": "'\t=1", "-5": "-5", "-1,200.50": "-1,200.50", "-12.5%": "-12.5%", "-cmd": "'-cmd", "": "",
+	} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -101,7 +101,10 @@ func TestTownshipUserRefusedOtherTownship(t *testing.T) {
 	// The auditor reads the log and nothing else.
 	a := newClient(t, srv)
 	a.login("shenji", pw)
-	for _, p := range []string{"/", "/people?q=王", "/record/" + other.String(), "/reports", "/approvals"} {
+	if code, _ := a.do("GET", "/", nil); code != http.StatusSeeOther {
+		t.Errorf("auditor GET /: %d, want sent to the log", code)
+	}
+	for _, p := range []string{"/people?q=王", "/record/" + other.String(), "/reports", "/approvals"} {
 		if code, _ := a.do("GET", p, nil); code != http.StatusForbidden {
 			t.Errorf("auditor GET %s: %d", p, code)
 		}
@@ -262,5 +265,82 @@ func TestAuditExportDefusesFormulas(t *testing.T) {
 	}
 	if !seen {
 		t.Error("the failed login's name is not in the export")
+	}
+}
+
+// What a tester sent the console, each refused with a clear answer and
+// nothing changed.
+func TestOddRequestsRefused(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	u := newClient(t, srv)
+	u.login("shili", pw)
+	for _, p := range []string{"/?month=9999-12", "/?month=2025-13", "/?month=0001-01", "/reports/B4?scope=130131190&month=9999-12"} {
+		if code, _ := u.do("GET", p, nil); code != http.StatusBadRequest {
+			t.Errorf("GET %s: %d, want 400", p, code)
+		}
+	}
+	var app uuid.UUID
+	c.s.View(func(r *store.Reader) error {
+		return r.Each(store.KindLoanApplication, demo.TownshipShili, func(e store.Entity) error {
+			if a := e.(*store.LoanApplication); a.Status == "村推荐" {
+				app = a.ID
+			}
+			return nil
+		})
+	})
+	var seen store.Seen
+	c.s.View(func(r *store.Reader) error { seen, _ = r.SeenOf(app); return nil })
+	tok := u.csrf()
+	form := url.Values{"csrf": {tok}, "seen": {encodeVV(seen.Context)}, "opinion": {"同意"}, "date": {"2025-11-30"}}
+	for _, d := range []string{"maybe", ""} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set("decision", d)
+		if code, _ := u.do("POST", "/approvals/"+app.String(), f); code != http.StatusBadRequest {
+			t.Errorf("decision %q: %d, want 400", d, code)
+		}
+	}
+	long := url.Values{}
+	for k, v := range form {
+		long[k] = v
+	}
+	long.Set("decision", "approve")
+	long.Set("opinion", strings.Repeat("长", maxOpinion+1))
+	if code, _ := u.do("POST", "/approvals/"+app.String(), long); code != http.StatusBadRequest {
+		t.Errorf("an opinion over %d characters: %d", maxOpinion, code)
+	}
+	// Two decisions on one page: a status under review. A merged value
+	// cannot be written into a status.
+	for _, to := range []string{"乡镇审核", "已拒绝"} {
+		field := map[string]string{"乡镇审核": "township_opinion", "已拒绝": "reject_reason"}[to]
+		err := c.s.Batch(func(b *store.Batch) error {
+			_, err := b.StepSeen(app, seen, to, "2025-11-30", "甲", func(e store.Entity) error {
+				if err := store.SetField(e, field, "意见"); err != nil {
+					return err
+				}
+				if to == "乡镇审核" {
+					return store.SetField(e, "township_date", "2025-11-30")
+				}
+				return nil
+			}, "甲")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _ := u.do("POST", "/conflicts/"+app.String(), url.Values{"csrf": {tok}, "field": {"status"}, "merged": {"<b>x</b>"}})
+	if code != http.StatusBadRequest {
+		t.Errorf("a merged status: %d", code)
+	}
+	e, _ := c.s.Get(app)
+	if st := e.(*store.LoanApplication).Status; st != "乡镇审核" && st != "已拒绝" {
+		t.Errorf("status became %q", st)
+	}
+	if got := safeNext("/\t/evil.example"); got != "" {
+		t.Errorf("a tab in next: %q", got)
 	}
 }

@@ -137,6 +137,9 @@ func checkAccount(a *Account, county string) error {
 	if a.Display == "" {
 		a.Display = a.Name
 	}
+	if len([]rune(a.Display)) > 20 {
+		return bad("ACCOUNT_DISPLAY", "姓名最多20个字")
+	}
 	if _, ok := RoleNames[a.Role]; !ok {
 		return bad("ACCOUNT_ROLE", "角色应为 admin（县级管理员）、staff（县级工作人员）、township（乡镇工作人员）或 auditor（审计员）")
 	}
@@ -234,12 +237,14 @@ func (x *Accounts) Add(a Account, password string, audit func(b kv.Bucket) error
 	a.Created = x.now().In(store.ChinaTZ).Format(time.RFC3339)
 	a.Failures, a.LockedUntil = 0, ""
 	err := x.update(func(b kv.Bucket) error {
-		old, err := getAccount(b, a.Name)
-		if err != nil {
-			return err
-		}
-		if old != nil {
-			return bad("ACCOUNT_EXISTS", "登录名 "+a.Name+" 已被使用")
+		// Names differing only in case would read as one person's.
+		taken := false
+		b.ForEach(func(k, _ []byte) error {
+			taken = taken || strings.EqualFold(string(k), a.Name)
+			return nil
+		})
+		if taken {
+			return bad("ACCOUNT_EXISTS", "登录名 "+a.Name+" 已被使用（不分大小写）")
 		}
 		return putAccount(b, &a)
 	}, audit)

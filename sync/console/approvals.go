@@ -42,6 +42,10 @@ type approvalLine struct {
 	VillageDate, TownshipDate, WaitingSince string
 }
 
+// maxOpinion is the longest opinion or reason a step takes (the forms'
+// boxes have the same limit).
+const maxOpinion = 200
+
 // encodeVV writes an edit context into a form: origin:seq pairs.
 func encodeVV(v store.VV) string {
 	var parts []string
@@ -106,7 +110,7 @@ func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *use
 	if errMsg != "" {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	c.render(w, r, "approvals", map[string]any{"Q": q, "Lines": lines, "Today": c.s.Today(), "Done": done, "Error": errMsg})
+	c.render(w, r, "approvals", map[string]any{"Q": q, "Lines": lines, "Today": c.today(), "Done": done, "Error": errMsg})
 }
 
 // approve takes the step (or refuses the application) as the clerk saw it
@@ -132,8 +136,17 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	decision := r.PostFormValue("decision")
 	to, field := q.To, q.Opinion
-	if decision == "reject" {
+	switch decision {
+	case "approve":
+	case "reject":
 		to, field = "已拒绝", "reject_reason"
+	default:
+		c.deny(w, r, http.StatusBadRequest, "请选择同意或拒绝")
+		return
+	}
+	if len([]rune(opinion)) > maxOpinion {
+		c.renderApprovals(w, r, u, "", fmt.Sprintf("意见最多 %d 个字", maxOpinion))
+		return
 	}
 	if opinion == "" {
 		c.renderApprovals(w, r, u, "", "请填写"+map[bool]string{true: "拒绝理由", false: q.OpinionLabel}[decision == "reject"])
@@ -150,9 +163,12 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 			return &store.Error{Code: store.CodeNotFound, Message: "找不到该申请"}
 		}
 		scope = store.MetaOf(e).Scope
-		if _, ok := e.(*store.LoanApplication); !ok || !u.Can(scope) {
+		if !u.Can(scope) {
 			forbidden = true
 			return errForbidden
+		}
+		if _, ok := e.(*store.LoanApplication); !ok {
+			return &store.Error{Code: "NOT_APPLICATION", Message: "该记录不是贷款申请"}
 		}
 		fill := func(next store.Entity) error {
 			if err := store.SetField(next, field, opinion); err != nil {

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/report"
 )
 
 func auditFilter(r *http.Request) audit.Filter {
@@ -64,17 +64,9 @@ func (c *Console) auditExport(w http.ResponseWriter, r *http.Request, u *user) {
 	for _, e := range list {
 		// Names and details come from people (a failed login's name
 		// from anyone): none may start a spreadsheet formula.
-		cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time, csvSafe(e.User), e.Role, audit.Names[e.Action], csvSafe(e.Target), e.Scope, csvSafe(e.Detail), e.Remote, e.Prev, e.Hash})
+		cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time, report.CSVCell(e.User), e.Role, audit.Names[e.Action], report.CSVCell(e.Target), e.Scope, report.CSVCell(e.Detail), e.Remote, e.Prev, e.Hash})
 	}
 	cw.Flush()
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // auditVerify checks the whole chain and says where it breaks.

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,8 +42,7 @@ func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *use
 			}
 			spec := fieldSpec(cf.Kind, cf.Field)
 			l := conflictLine{ID: cf.ID, Kind: store.KindLabel(cf.Kind), Title: rd.Title(store.Masked(e)), Place: placeOf(cf.Scope),
-				Field: cf.Field, Label: store.FieldLabel(cf.Kind, cf.Field), Deleted: cf.Deleted,
-				CanMix: !cf.Deleted && spec.Mask == "" && (spec.Type == store.FieldText || spec.Type == "")}
+				Field: cf.Field, Label: store.FieldLabel(cf.Kind, cf.Field), Deleted: cf.Deleted, CanMix: mixable(cf, spec)}
 			for _, s := range cf.Siblings {
 				v := store.DisplayValue(spec, s.Value, false, func(ref string) string { return titleOf(rd, u, ref) })
 				if cf.Deleted {
@@ -62,6 +62,13 @@ func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *use
 		w.WriteHeader(http.StatusBadRequest)
 	}
 	c.render(w, r, "conflicts", map[string]any{"Lines": lines, "Done": done, "Error": errMsg})
+}
+
+// mixable reports whether a merged value may be written for a conflict:
+// free text only (an opinion, a note), never a status, a choice, a
+// reference, money or a sensitive value, whose values have rules.
+func mixable(cf store.Conflict, spec store.FieldSpec) bool {
+	return !cf.Deleted && spec.Mask == "" && spec.Type == store.FieldText && len(spec.Choices) == 0 && !spec.Auto
 }
 
 // fieldSpec finds a field's description (FieldDeleted and unknown fields
@@ -115,6 +122,12 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, u *user) {
 		}
 		var value json.RawMessage
 		if merged := strings.TrimSpace(r.PostFormValue("merged")); merged != "" {
+			if !mixable(*cf, fieldSpec(m.Kind(), field)) {
+				return &store.Error{Code: "NOT_MIXABLE", Message: store.FieldLabel(m.Kind(), field) + "只能从已有的值中选一个"}
+			}
+			if len([]rune(merged)) > maxOpinion {
+				return &store.Error{Code: "TOO_LONG", Message: fmt.Sprintf("合并后的值最多 %d 个字", maxOpinion)}
+			}
 			if err := store.SetField(e, field, merged); err != nil {
 				return err
 			}

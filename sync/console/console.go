@@ -50,6 +50,10 @@ type Options struct {
 	// Fingerprint of the certificate served, shown on the stations page.
 	Fingerprint string
 	Log         *slog.Logger
+	// Today, if set, is the day the pages show by default in place of the
+	// calendar's (the demo county shows the day its data set describes,
+	// while its saves keep the real time).
+	Today func() store.Date
 	// AdminToken admits the county machine's own command line (user add)
 	// while the server holds the county's file; "" shuts that route.
 	AdminToken string
@@ -102,6 +106,14 @@ func New(n *czsync.Node, opt Options) (*Console, error) {
 	return c, nil
 }
 
+// today is the day pages show by default.
+func (c *Console) today() store.Date {
+	if c.opt.Today != nil {
+		return c.opt.Today()
+	}
+	return c.s.Today()
+}
+
 // Accounts are the console's users.
 func (c *Console) Accounts() *Accounts { return c.accounts }
 
@@ -127,7 +139,7 @@ func userOf(r *http.Request) *user {
 func (c *Console) Handler(sync http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	mux.HandleFunc("GET /login", c.loginPage)
 	mux.HandleFunc("POST /login", c.login)
 	mux.HandleFunc("POST /logout", c.must(nil, c.logout))
@@ -226,7 +238,7 @@ func (c *Console) must(roles []Role, h func(w http.ResponseWriter, r *http.Reque
 			return
 		}
 		if u == nil {
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet && r.Header.Get("X-Partial") == "" {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
@@ -234,6 +246,10 @@ func (c *Console) must(roles []Role, h func(w http.ResponseWriter, r *http.Reque
 			return
 		}
 		if roles != nil && !hasRole(u.Role, roles) {
+			if r.Method == http.MethodGet && r.URL.Path == "/" {
+				http.Redirect(w, r, home(u), http.StatusSeeOther) // the auditor's home is the log
+				return
+			}
 			c.deny(w, r, http.StatusForbidden, "您的账号（"+RoleNames[u.Role]+"）没有使用此页面的权限")
 			return
 		}

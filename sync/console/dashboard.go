@@ -37,7 +37,7 @@ func (c *Console) monthParam(r *http.Request) (store.Month, error) {
 		}
 		return m, nil
 	}
-	return store.MonthOf(c.s.Today()), nil
+	return store.MonthOf(c.today()), nil
 }
 
 // crumb is one step of the path from the user's scope down to the page's.
@@ -130,7 +130,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 
 // compute reads the dashboard's figures in one read transaction.
 func (c *Console) compute(scope string, month store.Month) (*figures, error) {
-	today := c.s.Today()
+	today := c.today()
 	f := &figures{At: c.opt.Now()}
 	err := c.s.View(func(rd *store.Reader) error {
 		var err error
@@ -218,7 +218,7 @@ const (
 // get returns the figures of a page; updating is set when they are being
 // counted again.
 func (d *dashCache) get(c *Console, scope string, month store.Month) (f *figures, updating bool, err error) {
-	key := scope + "|" + string(month) + "|" + string(c.s.Today())
+	key := scope + "|" + string(month) + "|" + string(c.today())
 	have, err := c.haveText()
 	if err != nil {
 		return nil, false, err
@@ -336,7 +336,7 @@ func trendChart(months []store.Month, rates []report.Rate) template.HTML {
 		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s（%d/%d）</title></rect>`,
 			x+slot*0.2, float64(top)+plot-bh, slot*0.6, bh, color, monthCN(m), r.Text, r.Num, r.Den)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x+slot/2, float64(top)+plot-bh-3, strings.TrimSuffix(r.Text, "%"))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x+slot/2, float64(top)+plot-bh-3, r.Text)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -26,8 +26,13 @@ func home(u *user) string {
 
 // safeNext keeps a post-login redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") || len(next) > 2000 {
 		return ""
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return "" // browsers drop tabs and newlines: "/\t/evil" is "//evil"
+		}
 	}
 	return next
 }
@@ -82,15 +87,36 @@ func (c *Console) passwordPage(w http.ResponseWriter, r *http.Request, u *user) 
 func (c *Console) password(w http.ResponseWriter, r *http.Request, u *user) {
 	old, pw, again := r.PostFormValue("old"), r.PostFormValue("new"), r.PostFormValue("again")
 	msg := ""
-	switch {
-	case !checkPassword(u.Hash, old):
+	// The current password is checked as a login is: wrong ones count
+	// towards the lock.
+	if _, locked, err := c.accounts.Login(u.Name, old); err != nil {
 		msg = "当前密码不对"
-	case pw != again:
+		if locked || store.CodeOf(err) == "ACCOUNT_LOCKED" {
+			c.logAudit(r, u, audit.LoginLocked, u.Name, u.Scope, "修改密码时连续输错当前密码，锁定")
+			c.sessions.End(u.token)
+			msg = store.MessageOf(ErrLocked)
+		}
+	} else if pw != again {
 		msg = "两次输入的新密码不一致"
+	} else if pw == old {
+		msg = "新密码不能与当前密码相同"
 	}
 	if msg == "" {
 		_, err := c.accounts.Edit(u.Name, func(a *Account) error { return nil }, pw, nil)
 		if err == nil {
+			// Every other browser of this account is logged out.
+			c.s.UpdateLog(func(t *store.WriteTx) error {
+				b, err := t.SyncBucket(bucketSessions)
+				if err != nil {
+					return err
+				}
+				return c.sessions.EndUser(b, u.Name)
+			})
+			token, s, err := c.sessions.New(u.Name, remote(r))
+			if err == nil {
+				http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+				u.session, u.token = s, token
+			}
 			c.logAudit(r, u, audit.PasswordSet, u.Name, u.Scope, "本人修改")
 			c.render(w, r, "password", map[string]any{"Done": true})
 			return

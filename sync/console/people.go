@@ -143,7 +143,12 @@ func (c *Console) withRecord(w http.ResponseWriter, r *http.Request, u *user, fn
 }
 
 func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, u *user, reveal map[string]bool) {
-	data := map[string]any{}
+	c.showRecordWith(w, r, u, reveal, "")
+}
+
+// showRecordWith is the record's page with a problem to show above it.
+func (c *Console) showRecordWith(w http.ResponseWriter, r *http.Request, u *user, reveal map[string]bool, errMsg string) {
+	data := map[string]any{"Error": errMsg}
 	ok := c.withRecord(w, r, u, func(rd *store.Reader, e store.Entity) error {
 		m := store.MetaOf(e)
 		id := m.ID
@@ -264,6 +269,12 @@ func (c *Console) reveal(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		// Personal data is shown for a purpose, and the log says which.
+		w.WriteHeader(http.StatusBadRequest)
+		c.showRecordWith(w, r, u, nil, "请填写查看完整信息的事由")
+		return
+	}
 	if _, err := c.audit.Add(audit.Entry{User: u.Name, Role: string(u.Role), Action: audit.Reveal, Target: id.String(), Scope: scope,
 		Detail: store.KindLabel(kind) + "：" + strings.Join(labels, "、") + reasonText(reason), Remote: remote(r)}); err != nil {
 		c.fail(w, r, err)

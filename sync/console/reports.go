@@ -52,7 +52,7 @@ func scopeChoices(u *user) []scopeChoice {
 }
 
 func (c *Console) reports(w http.ResponseWriter, r *http.Request, u *user) {
-	today := c.s.Today()
+	today := c.today()
 	m := store.MonthOf(today)
 	c.render(w, r, "reports", map[string]any{"Items": reportItems(), "Scopes": scopeChoices(u),
 		"Month": m, "Year": today.Time().Year(), "Quarter": fmt.Sprintf("%dQ%d", today.Time().Year(), (today.Time().Month()+2)/3)})
@@ -166,7 +166,6 @@ func (c *Console) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	if format == "csv" {
 		var buf bytes.Buffer
-		buf.WriteString("\xEF\xBB\xBF")
 		if err := rep.WriteCSV(&buf); err != nil {
 			c.fail(w, r, err)
 			return

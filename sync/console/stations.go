@@ -65,7 +65,7 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, u *user) {
 	code := r.PostFormValue("station")
 	p, err := c.n.Revoke(code)
 	if err != nil {
-		http.Redirect(w, r, "/stations?error="+url.QueryEscape(err.Error()), http.StatusSeeOther)
+		http.Redirect(w, r, "/stations?error="+url.QueryEscape(store.MessageOf(err)), http.StatusSeeOther)
 		return
 	}
 	c.logAudit(r, u, audit.Revoke, p.Code, p.Scope, p.Name)

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 	"github.com/cunzhan/cunzhan/sync/console"
@@ -40,18 +39,13 @@ func (a *app) serve(args []string) error {
 		return err
 	}
 	defer s.Close()
+	// The demo county shows the month its data set describes, as the demo
+	// station does; its saves keep the real time.
+	var today func() store.Date
 	isDemo := demo.IsDemo(s)
 	if isDemo {
-		// The demo county shows the month its data set describes, as the
-		// demo station does.
-		s.Close()
-		if s, err = backend.Open(a.target(), &store.Options{Now: demoClock()}); err != nil {
-			return err
-		}
-		defer s.Close()
-		if n, err = czsync.Open(s); err != nil {
-			return err
-		}
+		clock := demoClock()
+		today = func() store.Date { return store.DateOf(clock().In(store.ChinaTZ)) }
 	}
 	log := slog.New(slog.NewTextHandler(a.stderr, nil))
 	var cert tls.Certificate
@@ -84,7 +78,7 @@ func (a *app) serve(args []string) error {
 		return &store.Error{Code: "LISTEN", Message: "无法在 " + *addr + " 上提供服务：" + err.Error()}
 	}
 	public := publicURL(ln.Addr().String())
-	con, err := console.New(n, console.Options{Idle: *idle, Fingerprint: fp, Log: log, AdminToken: token})
+	con, err := console.New(n, console.Options{Idle: *idle, Fingerprint: fp, Log: log, AdminToken: token, Today: today})
 	if err != nil {
 		ln.Close()
 		return err
