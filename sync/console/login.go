@@ -47,7 +47,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		code := store.CodeOf(err)
 		switch {
 		case locked:
-			c.logAudit(r, nil, audit.LoginLocked, name, "", "连续输错密码，锁定")
+			c.audit.Add(audit.Entry{User: name, Action: audit.LoginLocked, Target: name, Detail: "连续输错密码，锁定", Remote: remote(r)})
 		case code == ErrBadLogin.(*store.Error).Code || code == ErrLocked.(*store.Error).Code || code == ErrDisabled.(*store.Error).Code:
 			c.audit.Add(audit.Entry{User: name, Action: audit.LoginFailed, Target: name, Detail: store.MessageOf(err), Remote: remote(r)})
 		default:
