@@ -11,9 +11,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
-	"github.com/google/uuid"
 )
 
 // errorLabel shows a field's problem in red under it, at the size of the

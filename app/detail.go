@@ -50,7 +50,7 @@ func (d *detailView) render() {
 		d.toggle.SetText("显示敏感信息")
 		d.toggle.SetIcon(theme.VisibilityIcon())
 	}
-	vals := entityValues(d.e)
+	vals := store.FieldValues(d.e)
 	d.grid.Objects = nil
 	for _, spec := range store.Schema(store.MetaOf(d.e).Kind()) {
 		raw, ok := vals[spec.Name]

@@ -111,23 +111,11 @@ type formSection struct {
 func newRecordForm(u *UI, e store.Entity, opts formOptions) *recordForm {
 	f := &recordForm{u: u, kind: store.KindOf(e), opts: opts, orig: e, ctls: map[string]*fieldCtl{},
 		touched: map[string]bool{}, parseErr: map[string]string{}, derived: map[string]bool{}}
-	f.vals = entityValues(e)
+	f.vals = store.FieldValues(e)
 	f.initial = cloneVals(f.vals)
 	f.content = f.build()
 	f.check()
 	return f
-}
-
-func entityValues(e store.Entity) map[string]json.RawMessage {
-	b, _ := json.Marshal(e)
-	out := map[string]json.RawMessage{}
-	_ = json.Unmarshal(b, &out)
-	for k, v := range out {
-		if emptyJSON(v) {
-			delete(out, k)
-		}
-	}
-	return out
 }
 
 func cloneVals(m map[string]json.RawMessage) map[string]json.RawMessage {

@@ -72,7 +72,7 @@ func (f *recordForm) showComputed(rec store.Entity) {
 	if rec == nil {
 		return
 	}
-	vals := entityValues(rec)
+	vals := store.FieldValues(rec)
 	for _, name := range f.order {
 		c := f.ctls[name]
 		if c.set == nil {
@@ -265,7 +265,7 @@ func (f *recordForm) save() {
 			// The saved record (with its new id, numbers and context) is
 			// what the form edits from now on.
 			f.orig = e
-			f.vals = entityValues(e)
+			f.vals = store.FieldValues(e)
 			f.initial = cloneVals(f.vals)
 			f.touched = map[string]bool{}
 			f.derived = map[string]bool{}

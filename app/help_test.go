@@ -8,8 +8,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/cunzhan/cunzhan/store"
 	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
 )
 
 // A move that ends a record's course looks dangerous and asks first:

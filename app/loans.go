@@ -404,7 +404,7 @@ func (l *loansScreen) openApplication(id uuid.UUID) {
 // stepSummary is what a step of the chain recorded: its opinion and
 // signers, and its date in brackets.
 func stepSummary(a *store.LoanApplication, s store.Step) string {
-	vals := entityValues(a)
+	vals := store.FieldValues(a)
 	var parts []string
 	for _, f := range s.Fields {
 		if f == "capacity_declared" || f == s.DateField || vals[f] == nil {

@@ -106,7 +106,7 @@ func (u *UI) moveBlocked(e store.Entity, to string, st store.Step) string {
 // statusOf reads a record's stored status.
 func statusOf(e store.Entity) string {
 	var s string
-	_ = json.Unmarshal(entityValues(e)["status"], &s)
+	_ = json.Unmarshal(store.FieldValues(e)["status"], &s)
 	return s
 }
 

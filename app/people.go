@@ -3,9 +3,10 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
-	"github.com/google/uuid"
 )
 
 // person is someone as lists show them: the name, the village and the

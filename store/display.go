@@ -99,3 +99,18 @@ func DisplayValue(spec FieldSpec, raw json.RawMessage, revealed bool, title func
 	}
 	return s
 }
+
+// FieldValues are a record's fields as JSON, without the empty ones (null,
+// "", [], {}, 0, false): what a screen or a page lists.
+func FieldValues(e Entity) map[string]json.RawMessage {
+	b, _ := json.Marshal(e)
+	out := map[string]json.RawMessage{}
+	_ = json.Unmarshal(b, &out)
+	for k, v := range out {
+		switch string(v) {
+		case "null", `""`, "[]", "{}", "0", "false":
+			delete(out, k)
+		}
+	}
+	return out
+}

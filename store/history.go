@@ -60,17 +60,8 @@ func (r *Reader) History(id uuid.UUID, limit int) ([]HistoryEntry, error) {
 			}
 		}
 	}
-	origins := map[OriginID][2]string{}
 	for i := range out {
-		o := out[i].Dot.Origin
-		names, ok := origins[o]
-		if !ok {
-			if e, _ := r.Live(uuid.UUID(o), KindOrigin); e != nil {
-				names = [2]string{e.(*Origin).StationCode, e.(*Origin).StationName}
-			}
-			origins[o] = names
-		}
-		out[i].StationCode, out[i].StationName = names[0], names[1]
+		out[i].StationCode, out[i].StationName = r.StationOf(out[i].Dot.Origin)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time > out[j].Time })
 	if limit > 0 && len(out) > limit {

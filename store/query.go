@@ -382,6 +382,15 @@ func (r *Reader) Conflicts(scope string) ([]Conflict, error) {
 	return out, nil
 }
 
+// StationOf names the station an origin belongs to ("" when its origin
+// record has not arrived).
+func (r *Reader) StationOf(o OriginID) (code, name string) {
+	if e, _ := r.Live(uuid.UUID(o), KindOrigin); e != nil {
+		return e.(*Origin).StationCode, e.(*Origin).StationName
+	}
+	return "", ""
+}
+
 func (r *Reader) conflictOf(st *RecordState, field string) Conflict {
 	cf := Conflict{ID: st.ID, Kind: st.Kind, Scope: st.Scope, Field: field, Deleted: field == FieldDeleted}
 	reg := st.Register(field)
@@ -407,9 +416,7 @@ func (r *Reader) conflictOf(st *RecordState, field string) Conflict {
 	}
 	for _, v := range versions {
 		sib := Sibling{Value: v.Value, Origin: v.Dot.Origin, Author: v.Author, Time: v.HLC, Dot: v.Dot}
-		if o, _ := r.Live(uuid.UUID(v.Dot.Origin), KindOrigin); o != nil {
-			sib.StationCode, sib.StationName = o.(*Origin).StationCode, o.(*Origin).StationName
-		}
+		sib.StationCode, sib.StationName = r.StationOf(v.Dot.Origin)
 		cf.Siblings = append(cf.Siblings, sib)
 	}
 	return cf

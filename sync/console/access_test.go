@@ -34,12 +34,9 @@ func firstOf(t *testing.T, c *Console, kind store.Kind, scope string) (uuid.UUID
 	return id, name
 }
 
-// Every route a township user could be handed for another township answers
-// 403, and what it would show never reaches the browser.
-func TestTownshipUserRefusedOtherTownship(t *testing.T) {
-	c, _ := demoCounty(t)
-	srv := serve(t, c)
-	other, otherName := firstOf(t, c, store.KindPerson, "130131290") // 示例乡
+// waitingApplication is the demo application waiting for 示例镇's step.
+func waitingApplication(t *testing.T, c *Console) uuid.UUID {
+	t.Helper()
 	var app uuid.UUID
 	c.s.View(func(r *store.Reader) error {
 		return r.Each(store.KindLoanApplication, demo.TownshipShili, func(e store.Entity) error {
@@ -49,6 +46,19 @@ func TestTownshipUserRefusedOtherTownship(t *testing.T) {
 			return nil
 		})
 	})
+	if app == uuid.Nil {
+		t.Fatal("no application at 村推荐 in the demo data")
+	}
+	return app
+}
+
+// Every route a township user could be handed for another township answers
+// 403, and what it would show never reaches the browser.
+func TestTownshipUserRefusedOtherTownship(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	other, otherName := firstOf(t, c, store.KindPerson, "130131290") // 示例乡
+	app := waitingApplication(t, c)
 	u := newClient(t, srv)
 	if code := u.login("shixiang", pw); code != http.StatusSeeOther {
 		t.Fatalf("login: %d", code)
@@ -280,15 +290,7 @@ func TestOddRequestsRefused(t *testing.T) {
 			t.Errorf("GET %s: %d, want 400", p, code)
 		}
 	}
-	var app uuid.UUID
-	c.s.View(func(r *store.Reader) error {
-		return r.Each(store.KindLoanApplication, demo.TownshipShili, func(e store.Entity) error {
-			if a := e.(*store.LoanApplication); a.Status == "村推荐" {
-				app = a.ID
-			}
-			return nil
-		})
-	})
+	app := waitingApplication(t, c)
 	var seen store.Seen
 	c.s.View(func(r *store.Reader) error { seen, _ = r.SeenOf(app); return nil })
 	tok := u.csrf()

@@ -90,13 +90,7 @@ func (c *Console) accountEdit(w http.ResponseWriter, r *http.Request, u *user) {
 	if op == "disable" || op == "password" {
 		// A disabled account, or one whose password was reset by the
 		// administrator, is logged out everywhere.
-		c.s.UpdateLog(func(t *store.WriteTx) error {
-			b, err := t.SyncBucket(bucketSessions)
-			if err != nil {
-				return err
-			}
-			return c.sessions.EndUser(b, name)
-		})
+		EndUser(c.s, name)
 	}
 	http.Redirect(w, r, "/accounts?done="+url.QueryEscape(name+"："+detail+"完成"), http.StatusSeeOther)
 }

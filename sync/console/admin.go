@@ -55,13 +55,7 @@ func ResetPassword(x *Accounts, name, password, via string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = x.s.UpdateLog(func(t *store.WriteTx) error {
-		b, err := t.SyncBucket(bucketSessions)
-		if err != nil {
-			return err
-		}
-		return (&Sessions{}).EndUser(b, name)
-	})
+	err = EndUser(x.s, name)
 	return a, err
 }
 

@@ -131,7 +131,7 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, u *user) {
 			if err := store.SetField(e, field, merged); err != nil {
 				return err
 			}
-			value = values(e)[field]
+			value = store.FieldValues(e)[field]
 			if value == nil {
 				value = json.RawMessage(`""`)
 			}

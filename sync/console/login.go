@@ -105,13 +105,7 @@ func (c *Console) password(w http.ResponseWriter, r *http.Request, u *user) {
 		_, err := c.accounts.Edit(u.Name, func(a *Account) error { return nil }, pw, nil)
 		if err == nil {
 			// Every other browser of this account is logged out.
-			c.s.UpdateLog(func(t *store.WriteTx) error {
-				b, err := t.SyncBucket(bucketSessions)
-				if err != nil {
-					return err
-				}
-				return c.sessions.EndUser(b, u.Name)
-			})
+			EndUser(c.s, u.Name)
 			token, s, err := c.sessions.New(u.Name, remote(r))
 			if err == nil {
 				http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})

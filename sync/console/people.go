@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -157,7 +156,7 @@ func (c *Console) showRecordWith(w http.ResponseWriter, r *http.Request, u *user
 			return err
 		}
 		kind := m.Kind()
-		vals := values(e)
+		vals := store.FieldValues(e)
 		title := func(ref string) string { return titleOf(rd, u, ref) }
 		var lines []fieldLine
 		for _, spec := range store.Schema(kind) {
@@ -293,20 +292,6 @@ func reasonText(r string) string {
 	return "（事由：" + r + "）"
 }
 
-// values are a record's fields as JSON, without the empty ones.
-func values(e store.Entity) map[string]json.RawMessage {
-	b, _ := json.Marshal(e)
-	out := map[string]json.RawMessage{}
-	_ = json.Unmarshal(b, &out)
-	for k, v := range out {
-		switch string(v) {
-		case "null", `""`, "[]", "{}", "0", "false":
-			delete(out, k)
-		}
-	}
-	return out
-}
-
 // titleOf names a referenced record, if the user may see it.
 func titleOf(rd *store.Reader, u *user, ref string) string {
 	id, err := uuid.Parse(ref)
@@ -331,14 +316,11 @@ func hlcText(h store.HLC) string {
 
 // stationOf names the station an origin belongs to.
 func (c *Console) stationOf(rd *store.Reader, o store.OriginID) string {
-	if e, _ := rd.Live(uuid.UUID(o), store.KindOrigin); e != nil {
-		org := e.(*store.Origin)
-		if org.StationName != "" {
-			return org.StationName
-		}
-		return org.StationCode
+	code, name := rd.StationOf(o)
+	if name != "" {
+		return name
 	}
-	return ""
+	return code
 }
 
 // versionText says when, by whom and where a value was written.

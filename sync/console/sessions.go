@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/kv"
 )
 
 // Sessions live in the county's database, so that every server process on
@@ -137,20 +136,27 @@ func (x *Sessions) End(token string) error {
 	})
 }
 
-// EndUser logs out every session of a user (disabled, or password reset).
-func (x *Sessions) EndUser(b kv.Bucket, user string) error {
-	var mine [][]byte
-	b.ForEach(func(k, v []byte) error {
-		var s Session
-		if json.Unmarshal(v, &s) == nil && s.User == user {
-			mine = append(mine, append([]byte(nil), k...))
+// EndUser logs out every session of a user (disabled, or a password
+// changed or reset), in a transaction of its own.
+func EndUser(st *store.Store, user string) error {
+	return st.UpdateLog(func(t *store.WriteTx) error {
+		b, err := t.SyncBucket(bucketSessions)
+		if err != nil {
+			return err
+		}
+		var mine [][]byte
+		b.ForEach(func(k, v []byte) error {
+			var s Session
+			if json.Unmarshal(v, &s) == nil && s.User == user {
+				mine = append(mine, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range mine {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	for _, k := range mine {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
