@@ -51,7 +51,7 @@ county:
 # demo accounts, serving the web console; it prints the address and the
 # accounts (COUNTY_DEMO=file, CONSOLE_ADDR=host:port to change them).
 console: county
-	@[ -f $(COUNTY_DEMO) ] || ./bin/cunzhan-county --data $(COUNTY_DEMO) demo
+	@[ -f $(COUNTY_DEMO) ] || ./bin/cunzhan-county --data $(COUNTY_DEMO) demo --station $(DATA) --address https://$(CONSOLE_ADDR)
 	./bin/cunzhan-county --data $(COUNTY_DEMO) serve --addr $(CONSOLE_ADDR)
 
 # run: open the window on the demo database, creating it first if there is

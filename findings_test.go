@@ -50,7 +50,7 @@ func TestBinaryRefusesTruncatedFile(t *testing.T) {
 	db := filepath.Join(k.dir, "d.db")
 	k.station("", "demo", "--out", db).ok(t)
 	k.station(db, "alarms").ok(t)                                            // reading opens read-only: no backup
-	k.station(db, "station", "set", "130131000000-01", "平山县级中心（演示数据）").ok(t) // the day's first write takes one
+	k.station(db, "station", "set", "130131000000-02", "平山县级中心（演示数据）").ok(t) // the day's first write takes one
 	full, err := os.ReadFile(db)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,10 @@
 package store
 
-import "github.com/cunzhan/cunzhan/store/engine"
+import (
+	"fmt"
+
+	"github.com/cunzhan/cunzhan/store/engine"
+)
 
 // Apply merges changes made elsewhere (engine.Tx.Apply): idempotent and
 // independent of order. Changes are applied in chunks of ApplyChunk per
@@ -32,4 +36,36 @@ func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, err
 		total.Add(st)
 	}
 	return total, nil
+}
+
+// ApplyAll merges every change (and skip range) that another store holds:
+// the demo county is built from the demo station's file this way, so the
+// two hold the same records, under the same ids, and sync as one lineage.
+func (s *Store) ApplyAll(from *Store) (ApplyStats, error) {
+	var changes []*Change
+	var skips []Skip
+	err := from.ViewLog(func(r *Reader) error {
+		have, err := r.Have()
+		if err != nil {
+			return err
+		}
+		for _, d := range have {
+			err := r.EachLogged(d.Origin, 0, d.Seq, func(e LogEntry) error {
+				if e.Change != nil {
+					changes = append(changes, e.Change)
+				} else if e.Skip != nil {
+					skips = append(skips, *e.Skip)
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("read log of %x: %w", d.Origin, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ApplyStats{}, err
+	}
+	return s.ApplyWithSkips(changes, skips)
 }

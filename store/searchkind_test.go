@@ -55,7 +55,7 @@ func openDemoStore(t *testing.T) *store.Store {
 //   - 林建秀 (乙村, initials ljx, 130131196005051111) is the only ljx: three
 //     visits, one register entry, heads household Y006, has no rating, no
 //     admission.
-//   - Visit numbers are 130131000000-01-V<month>-<seq>: in 2025-11, 0010 …
+//   - Visit numbers are 130131000000-02-V<month>-<seq>: in 2025-11, 0010 …
 //     0019 are ten visits; 0019 is 陈永德's of 11-22.
 //   - Visits dated 2025-11-2x: 杨英 22 and 29, 周玉福 22 and 29, 陈永德 22 and
 //     29, 杨福文 21, 林建秀 21, 王荣国 20: nine.
@@ -98,9 +98,9 @@ func TestSearchKind(t *testing.T) {
 		{store.KindVisit, "林建秀", county, 300, 3, nil},
 		{store.KindVisit, "130131196005051111", county, 300, 3, nil},
 		{store.KindVisit, "1301311960", county, 300, 0, nil},
-		{store.KindVisit, "130131000000-01-V202511-0019", county, 300, 1, []string{"陈永德 2025-11-22"}},
-		{store.KindVisit, "130131000000-01-v202511-0019", county, 300, 1, nil},
-		{store.KindVisit, "130131000000-01-V202511-001", county, 300, 10, nil},
+		{store.KindVisit, "130131000000-02-V202511-0019", county, 300, 1, []string{"陈永德 2025-11-22"}},
+		{store.KindVisit, "130131000000-02-v202511-0019", county, 300, 1, nil},
+		{store.KindVisit, "130131000000-02-V202511-001", county, 300, 10, nil},
 		{store.KindVisit, "2025-11-2", county, 300, 9, nil},
 		{store.KindVisit, "不存在的人", county, 300, 0, nil},
 		{store.KindElderlyProfile, "ljx", county, 300, 1, []string{"林建秀"}},

@@ -80,6 +80,15 @@ func InitCounty(s *store.Store, county, name string) (*Node, error) {
 // scope) and returns its credential. The station code is
 // the next free one for that scope.
 func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
+	return n.EnrolHolding(scope, name, server, nil)
+}
+
+// EnrolHolding is EnrolStation for a station whose file already holds
+// records, written under the new station's code, that the county holds too
+// (the demo county built from the demo station's file): the credential
+// names those origins and enrols no other file that holds records under
+// that code.
+func (n *Node) EnrolHolding(scope, name, server string, holds []store.OriginID) (*Credential, error) {
 	if n.role != RoleCounty {
 		return nil, fail("NOT_COUNTY", "只有县级中心可以发放站点凭证")
 	}
@@ -145,6 +154,9 @@ func (n *Node) EnrolStation(scope, name, server string) (*Credential, error) {
 		}
 		card := StationCard{ID: id.ID, Code: fmt.Sprintf("%s-%02d", prefix, next), Name: name, Scope: scope}
 		cred = &Credential{Station: card, Keys: *id, County: *n.county, Server: server, Pin: pin}
+		for _, o := range holds {
+			cred.Holds = append(cred.Holds, uuid.UUID(o).String())
+		}
 		if err := signCredential(cred, n.me); err != nil {
 			return err
 		}

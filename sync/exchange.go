@@ -126,11 +126,20 @@ func (n *Node) ownOrigins(r *store.Reader) map[store.OriginID]bool {
 		return nil
 	}
 	st := n.s.Station()
+	if st == nil {
+		return map[store.OriginID]bool{}
+	}
+	return originsOf(r, st.Code)
+}
+
+// originsOf are the origins held whose identity record names the station
+// code.
+func originsOf(r *store.Reader, code string) map[store.OriginID]bool {
 	mine := map[store.OriginID]bool{}
 	have, _ := r.Have()
 	for _, d := range have {
 		e, err := r.Live(uuid.UUID(d.Origin), store.KindOrigin)
-		if err == nil && e != nil && st != nil && e.(*store.Origin).StationCode == st.Code {
+		if err == nil && e != nil && e.(*store.Origin).StationCode == code {
 			mine[d.Origin] = true
 		}
 	}
@@ -817,4 +826,17 @@ func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result
 		res.ChecksumsMatch = &ok
 		return nil
 	})
+}
+
+// HeldOrigins are the origins a store holds whose identity record names the
+// station code: what a file holds that was written as that station.
+func HeldOrigins(s *store.Store, code string) ([]store.OriginID, error) {
+	var out []store.OriginID
+	err := s.ViewLog(func(r *store.Reader) error {
+		for o := range originsOf(r, code) {
+			out = append(out, o)
+		}
+		return nil
+	})
+	return out, err
 }

@@ -72,8 +72,13 @@ type Credential struct {
 	Server  string      `json:"server,omitempty"`
 	// Pin is the SHA-256 of the county's certificate key, for a server at
 	// an https:// address with a certificate of its own making.
-	Pin    string `json:"pin,omitempty"`
-	Issued string `json:"issued"`
+	Pin string `json:"pin,omitempty"`
+	// Holds lists the origins, written as this station, that the county
+	// already holds: only a file holding records of these origins and no
+	// others of this station may be enrolled with the credential (the demo
+	// county's own demo station; a new station's file holds none).
+	Holds  []string `json:"holds,omitempty"`
+	Issued string   `json:"issued"`
 	// Signature is the county's ed25519 signature over the credential with
 	// this field empty.
 	Signature string `json:"signature,omitempty"`

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
@@ -188,6 +190,29 @@ func (n *Node) CountyID() string {
 	return n.county.Keys.ID
 }
 
+// checkHolds refuses a file holding records written as the station code
+// that the county does not hold: syncing them would give the county a
+// second copy of records it has (a demo file made again after the demo
+// county was built from another one). A credential naming no origins
+// makes no such promise: a station may enter records under its code before
+// its credential arrives.
+func checkHolds(r *store.Reader, code string, holds []string) error {
+	if len(holds) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, h := range holds {
+		known[h] = true
+	}
+	for o := range originsOf(r, code) {
+		if !known[uuid.UUID(o).String()] {
+			return fail("STATION_DATA", "本数据文件中以站点"+code+"名义录入的记录不是县级中心已有的那一份，不能用此凭证登记："+
+				"请用新的数据文件登记（cunzhan --data 新文件.db enroll 凭证文件）")
+		}
+	}
+	return nil
+}
+
 // Enrol stores a credential issued by the county in a station's database:
 // the station identity (code, name, scope), its keys and the county's. A
 // database already set up for another station code is refused.
@@ -197,12 +222,14 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 		return nil, err
 	}
 	err = s.Update(func(t *store.WriteTx) error {
+		again := false
 		if b := t.Reader().SyncBucket(bucketSelf); b != nil && b.Get([]byte("credential")) != nil {
 			var old Credential
 			_ = json.Unmarshal(b.Get([]byte("credential")), &old)
 			if old.Station.ID != c.Station.ID {
 				return fail("ALREADY_ENROLLED", "本数据文件已登记为站点"+old.Station.Code+"，不能再登记为其他站点")
 			}
+			again = true
 		}
 		st, ierr := stationInfo(c.Station)
 		if ierr != nil {
@@ -214,6 +241,11 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 			// second copy of every record.
 			return fail("STATION_FIXED", "本数据文件已设置为站点"+cur.Code+"（"+cur.Name+"），不能登记为"+st.Code+
 				"：请用新的数据文件登记（cunzhan --data 新文件.db enroll 凭证文件），同步后即有本站范围内县级中心的全部数据")
+		}
+		if !again {
+			if err := checkHolds(t.Reader(), st.Code, c.Holds); err != nil {
+				return err
+			}
 		}
 		if err := t.SetStation(st); err != nil {
 			return err

@@ -37,7 +37,11 @@ const (
 	VillageShequ  = "130131190001" // 示例社区
 	TownshipShili = "130131190"    // 示例镇
 	County        = "130131"       // 平山县
-	Station       = "130131000000-01"
+	// Station is the county centre's desktop station, which entered the
+	// data set: the county server itself is 130131000000-01, and the demo
+	// county is built from this station's file.
+	Station       = "130131000000-02"
+	CountyStation = "130131000000-01"
 	StationName   = "平山县级中心（演示数据）"
 )
 
@@ -46,10 +50,11 @@ const (
 // (13 of 14 elders visited in 2025-11) is what the data set was made for.
 var AsOf = time.Date(2025, 11, 30, 9, 0, 0, 0, store.ChinaTZ)
 
-// IsDemo reports whether a database is one made by Generate.
+// IsDemo reports whether a database is one made by Generate, or the demo
+// county built from one.
 func IsDemo(s *store.Store) bool {
 	si := s.Station()
-	return si != nil && si.Code == Station && si.Name == StationName
+	return si != nil && (si.Code == Station || si.Code == CountyStation) && si.Name == StationName
 }
 
 // Options tune Generate.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
-	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 	"github.com/cunzhan/cunzhan/sync/console"
 )
@@ -176,51 +175,4 @@ func (a *app) auditCmd(args []string) error {
 		return errAlarm
 	}
 	return nil
-}
-
-// Demo accounts of `demo`. 全部为演示账号：只用于演示数据。
-const (
-	DemoAdmin    = "admin"
-	DemoPassword = "cunzhan2025demo"
-)
-
-// demo makes a county file holding the demo data set of domain.md §8, with
-// demo accounts, for trying the console in one step.
-func (a *app) demo(args []string) error {
-	if a.db != "" {
-		return usage("演示数据只写入新的数据文件（--data）")
-	}
-	if _, err := os.Stat(a.data); err == nil {
-		return &store.Error{Code: "FILE_EXISTS", Message: "目标文件已存在，演示数据只写入新文件：" + a.data}
-	}
-	if _, err := demo.Generate(a.data, demo.Options{Seed: 1}); err != nil {
-		return err
-	}
-	s, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	n, err := czsync.InitCounty(s, demo.County, demo.StationName)
-	if err != nil {
-		return err
-	}
-	x := console.NewAccounts(s, demo.County)
-	for _, u := range []console.Account{
-		{Name: DemoAdmin, Display: "演示管理员", Role: console.RoleAdmin},
-		{Name: "xian", Display: "县级演示员", Role: console.RoleStaff},
-		{Name: "shili", Display: "示例镇演示员", Role: console.RoleTownship, Scope: demo.TownshipShili},
-		{Name: "shenji", Display: "演示审计员", Role: console.RoleAuditor},
-	} {
-		if _, err := console.AddUser(x, u, DemoPassword, "演示数据"); err != nil {
-			return err
-		}
-	}
-	_, fp, err := n.Certificate()
-	if err != nil {
-		return err
-	}
-	return a.print(map[string]string{"data": a.data, "user": DemoAdmin, "password": DemoPassword, "fingerprint": fp},
-		fmt.Sprintf("已写入演示县级中心：%s（平山县，示例镇、示例乡，数据截至 2025-11-30）\n演示账号（密码均为 %s）：admin 县级管理员、xian 县级工作人员、shili 示例镇乡镇工作人员、shenji 审计员\n证书指纹（SHA-256）：%s",
-			a.data, DemoPassword, fp))
 }
