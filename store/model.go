@@ -32,6 +32,7 @@ const (
 	KindPostLoanVisit       Kind = "post_loan_visit"
 	KindEnterprise          Kind = "enterprise"
 	KindEnterpriseLink      Kind = "enterprise_link"
+	KindSubsidyClaim        Kind = "operating_subsidy_claim"
 )
 
 // Entity is a typed record. Every record struct embeds Meta.
@@ -212,6 +213,44 @@ type Admission struct {
 	CheckoutDate        Date        `json:"checkout_date,omitempty" zh:"退住日期"`
 	CheckoutReason      string      `json:"checkout_reason,omitempty" zh:"退住原因" enum:"CheckoutReason"`
 	Note                string      `json:"note,omitempty" zh:"备注"`
+}
+
+// SubsidyLine is one resident of a home's operating-subsidy claim, as R3
+// (domain.md §6.2) counts them.
+type SubsidyLine struct {
+	AdmissionID string `json:"admission_id" zh:"入住登记"`
+	PersonID    string `json:"person_id" zh:"老人"`
+	Name        string `json:"name" zh:"姓名"`
+	LocalHukou  bool   `json:"local_hukou" zh:"本地户籍"`
+	Disabled    bool   `json:"disabled" zh:"失能"`
+	Months      int    `json:"months" zh:"补贴月数"`
+	MonthlyFen  int64  `json:"monthly_fen" zh:"月标准"`
+	AmountFen   int64  `json:"amount_fen" zh:"金额"`
+	Reason      string `json:"reason,omitempty" zh:"说明"`
+}
+
+// OperatingSubsidyClaim is a home's claim of the year's operating subsidy
+// (运营补贴申报, form A7): drafted from the home's admissions, checked by
+// the village, the township and the county's civil-affairs bureau (审定),
+// then paid. While a draft (or sent back) its lines follow the records;
+// once submitted they are what was claimed.
+type OperatingSubsidyClaim struct {
+	Meta
+	ClaimNo         string        `json:"claim_no,omitempty" zh:"申报编号" auto:"y"`
+	HomeID          string        `json:"home_id,omitempty" zh:"幸福院" ref:"home"`
+	Year            int           `json:"year,omitempty" zh:"年度"`
+	Lines           []SubsidyLine `json:"lines,omitempty" zh:"补贴明细" auto:"y"`
+	TotalFen        int64         `json:"total_fen,omitempty" zh:"申报金额" auto:"y"`
+	VillageOpinion  string        `json:"village_opinion,omitempty" zh:"村审核意见"`
+	VillageDate     Date          `json:"village_date,omitempty" zh:"村审核日期"`
+	TownshipOpinion string        `json:"township_opinion,omitempty" zh:"乡镇审核意见"`
+	TownshipDate    Date          `json:"township_date,omitempty" zh:"乡镇审核日期"`
+	CountyOpinion   string        `json:"county_opinion,omitempty" zh:"县民政审定意见"`
+	CountyDate      Date          `json:"county_date,omitempty" zh:"县民政审定日期"`
+	PaidDate        Date          `json:"paid_date,omitempty" zh:"拨付日期"`
+	RejectReason    string        `json:"reject_reason,omitempty" zh:"退回理由"`
+	VoidReason      string        `json:"void_reason,omitempty" zh:"作废原因"`
+	Status          string        `json:"status,omitempty" zh:"状态"`
 }
 
 // ElderlyProfile is the register entry of a special-difficulty elderly person

@@ -172,6 +172,7 @@ var kindPaths = map[Kind][]namePath{
 	KindHousehold:           {{via: KindPerson, hops: []Kind{hopHousehold}}},
 	KindCreditRating:        {{via: KindPerson, hops: []Kind{hopHousehold, KindCreditRating}}},
 	KindEnterpriseLink:      {{via: KindEnterprise, hops: []Kind{KindEnterpriseLink}}},
+	KindSubsidyClaim:        {{via: KindHome, hops: []Kind{KindSubsidyClaim}}},
 }
 
 // loanPaths reach loans, and then records of the kinds given, from their

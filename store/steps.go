@@ -45,6 +45,12 @@ var chains = map[Kind][]Step{
 		{"银行审定", "承贷银行审定", []string{"bank_name"}, ""},
 		{"有效", "银行审定通过", []string{"bank_name", "approved_at", "approver"}, "approved_at"},
 	},
+	KindSubsidyClaim: {
+		{"村审核", "村委会审核", []string{"village_opinion", "village_date"}, "village_date"},
+		{"乡镇审核", "乡镇审核", []string{"township_opinion", "township_date"}, "township_date"},
+		{"县民政审定", "县民政局审定", []string{"county_opinion", "county_date"}, "county_date"},
+		{"已拨付", "拨付补贴", []string{"paid_date"}, "paid_date"},
+	},
 	KindAdmission: {
 		{"已申请", "提交入住申请", []string{"apply_date", "supporters", "emergency_contact"}, ""},
 		{"待评估", "村委会受理，安排能力评估", []string{"assessment_id"}, ""},
@@ -68,6 +74,7 @@ var offChain = map[Kind][]string{
 	KindLoanApplication: {"已拒绝"},
 	KindAdmission:       {"不符合条件", "已取消"},
 	KindCreditRating:    {"撤销"},
+	KindSubsidyClaim:    {"已退回", "作废"},
 }
 
 // moves are the steps that are not an advance along a chain, by the
@@ -125,6 +132,10 @@ var moves = map[Kind]map[string]Step{
 		"已结清":     {"已结清", "结清", nil, ""},
 	},
 	KindHome: {"已升级": {"已升级", "升级为养老机构", []string{"successor_home_id"}, ""}},
+	KindSubsidyClaim: {
+		"已退回": {"已退回", "退回修改", []string{"reject_reason"}, ""},
+		"作废":  {"作废", "作废申报", []string{"void_reason"}, ""},
+	},
 	KindPerson: {
 		"迁出": {"迁出", "迁出", []string{"status_date"}, "status_date"},
 		"死亡": {"死亡", "死亡登记", []string{"status_date"}, "status_date"},
@@ -303,5 +314,5 @@ func StepOf(k Kind, from, to string) (Step, bool) {
 // it: a refusal, a cancellation, a voiding, a revocation, a termination. A
 // window shows such a move as dangerous and asks before making it.
 func Ending(status string) bool {
-	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销"})
+	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销", "已退回"})
 }

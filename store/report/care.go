@@ -141,49 +141,22 @@ type HomeSubsidyData struct {
 // residents are listed with amount 0 and the reason.
 func HomeSubsidy(r *store.Reader, scope string, year int) (*Report, error) {
 	pol := r.Policy()
-	adms, err := store.All[*store.Admission](r, store.KindAdmission, scope)
+	homes, err := store.All[*store.Home](r, store.KindHome, scope)
 	if err != nil {
 		return nil, err
 	}
 	data := &HomeSubsidyData{Year: year}
-	for _, a := range adms {
-		if !a.CheckinDate.Valid() || !oneOf(a.Status, []string{"在住", "请假外出", "已退住"}) {
-			continue
+	for _, home := range homes {
+		lines, err := r.SubsidyLines(home, year)
+		if err != nil {
+			return nil, err
 		}
-		months := 0
-		for mo := 1; mo <= 12; mo++ {
-			census := store.Date(fmt.Sprintf("%04d-%02d-%02d", year, mo, pol.HomeSubsidyDay))
-			if a.CheckinDate <= census && (a.Status != "已退住" || a.CheckoutDate > census) {
-				months++
-			}
+		for _, l := range lines {
+			id, _ := uuid.Parse(l.AdmissionID)
+			data.Lines = append(data.Lines, HomeSubsidyLine{Home: home.Name, AdmissionID: id, Name: l.Name, LocalHukou: l.LocalHukou,
+				Disabled: l.Disabled, Months: l.Months, MonthlyFen: l.MonthlyFen, AmountFen: l.AmountFen, Reason: l.Reason})
+			data.TotalFen += l.AmountFen
 		}
-		if months == 0 {
-			continue
-		}
-		line := HomeSubsidyLine{AdmissionID: a.ID, Months: months}
-		hx, _ := r.LiveByString(a.HomeID, store.KindHome)
-		home, _ := hx.(*store.Home)
-		if home != nil {
-			line.Home = home.Name
-		}
-		px, _ := r.LiveByString(a.PersonID, store.KindPerson)
-		p, _ := px.(*store.Person)
-		if p != nil {
-			line.Name = p.Name
-			line.LocalHukou = localHukou(r, p, home)
-		}
-		line.Disabled = disabledAt(r, p, store.Date(fmt.Sprintf("%04d-12-31", year)), pol)
-		line.MonthlyFen = pol.HomeSubsidyYearFen / 12
-		if line.Disabled {
-			line.MonthlyFen *= int64(pol.DisabledMultiplier)
-		}
-		if line.LocalHukou {
-			line.AmountFen = line.MonthlyFen * int64(line.Months)
-		} else {
-			line.Reason = "非本地户籍，不享受补贴"
-		}
-		data.Lines = append(data.Lines, line)
-		data.TotalFen += line.AmountFen
 	}
 	sort.SliceStable(data.Lines, func(i, j int) bool {
 		if data.Lines[i].Home != data.Lines[j].Home {
@@ -205,44 +178,13 @@ func HomeSubsidy(r *store.Reader, scope string, year int) (*Report, error) {
 	return rep, nil
 }
 
-// localHukou: the person's household registration (their own hukou code,
-// or else their household's village) lies in the home's county.
-func localHukou(r *store.Reader, p *store.Person, home *store.Home) bool {
-	where := p.Scope
-	if p.HukouCode != "" {
-		where = p.HukouCode
-	}
-	if home == nil || len(home.VillageCode) < 6 || len(where) < 6 {
-		return false
-	}
-	return where[:6] == home.VillageCode[:6]
-}
-
-// disabledAt: the person's latest completed assessment on or before the date
-// is at or above the policy's disabled level.
-func disabledAt(r *store.Reader, p *store.Person, on store.Date, pol *store.Policy) bool {
-	a := LatestAssessment(r, p, on)
-	return store.Disabled(a, pol)
-}
-
 // LatestAssessment returns the person's latest completed assessment dated
 // on or before the date.
 func LatestAssessment(r *store.Reader, p *store.Person, on store.Date) *store.Assessment {
 	if p == nil {
 		return nil
 	}
-	as, _ := r.RefEntities(p.ID, store.KindAssessment)
-	var best *store.Assessment
-	for _, x := range as {
-		a := x.(*store.Assessment)
-		if a.Status != "已完成" || a.AssessDate > on {
-			continue
-		}
-		if best == nil || a.AssessDate > best.AssessDate || a.AssessDate == best.AssessDate && a.Created > best.Created {
-			best = a
-		}
-	}
-	return best
+	return r.LatestAssessment(p.ID, on)
 }
 
 // RosterLine is one person of R4.

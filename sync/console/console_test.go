@@ -76,14 +76,26 @@ func demoCounty(t *testing.T) (*Console, *fakeClock) {
 // makeCounty writes a county file holding the demo data set (scaled to
 // people when more than its own), with accounts whose password is pw.
 func makeCounty(path string, people int, accounts []Account) error {
-	if _, err := demo.Generate(path, demo.Options{Seed: 1, People: people, Store: &store.Options{RegistryDir: "-"}}); err != nil {
+	// As `cunzhan-county demo` does: the demo station's file, then a
+	// county holding its log.
+	from := path + ".station"
+	if _, err := demo.Generate(from, demo.Options{Seed: 1, People: people, Store: &store.Options{RegistryDir: "-"}}); err != nil {
 		return err
 	}
+	defer os.Remove(from)
+	st, err := store.Open(from, &store.Options{RegistryDir: "-", ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	s, err := store.Open(path, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if _, err := s.ApplyAll(st); err != nil {
+		return err
+	}
 	if _, err := czsync.InitCounty(s, demo.County, demo.StationName); err != nil {
 		return err
 	}

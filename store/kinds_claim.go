@@ -1,0 +1,160 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// claimDraft lists the statuses in which a claim's lines follow the
+// records and may be edited.
+var claimDraft = []string{"草稿", "已退回"}
+
+func init() {
+	register(&kindSpec{
+		kind:        KindSubsidyClaim,
+		label:       "运营补贴申报",
+		new:         func() Entity { return &OperatingSubsidyClaim{} },
+		parent:      "home_id",
+		numberField: "claim_no",
+		workflow: &workflow{
+			initial: []string{"草稿"},
+			next: map[string][]string{
+				"草稿":    {"村审核", "作废"},
+				"村审核":   {"乡镇审核", "已退回"},
+				"乡镇审核":  {"县民政审定", "已退回"},
+				"县民政审定": {"已拨付"},
+				"已退回":   {"村审核", "作废"},
+			},
+		},
+		// Once submitted, what was claimed stays as it was: the steps
+		// only add their opinions and dates.
+		frozen:   func(s string) bool { return !oneOf(s, claimDraft) },
+		mutable:  []string{"status", "village_opinion", "village_date", "township_opinion", "township_date", "county_opinion", "county_date", "paid_date", "reject_reason", "void_reason"},
+		derive:   deriveClaim,
+		validate: validateClaim,
+	})
+}
+
+// deriveClaim numbers a new claim and, while it is a draft (or was sent
+// back), counts its lines from the home's admissions; its total is always
+// the sum of its lines.
+func deriveClaim(c *checker, e Entity) {
+	cl := e.(*OperatingSubsidyClaim)
+	hx, _ := c.r.LiveByString(cl.HomeID, KindHome)
+	home, _ := hx.(*Home)
+	if cl.ClaimNo == "" && cl.Year > 0 {
+		cl.ClaimNo = c.nextNumber(fmt.Sprintf("%s-B%d-", c.stationCode(), cl.Year))
+	}
+	draft := c.old == nil || oneOf(statusOf(c.old), claimDraft)
+	if draft && home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
+		if lines, err := c.r.SubsidyLines(home, cl.Year); err == nil {
+			cl.Lines = lines
+		}
+	}
+	cl.TotalFen = 0
+	for _, l := range cl.Lines {
+		cl.TotalFen += l.AmountFen
+	}
+}
+
+// The years a claim may name: the program's dates start in 2000.
+const (
+	minClaimYear = 2000
+	maxClaimYear = 2199
+)
+
+func validateClaim(c *checker, e Entity) {
+	cl := e.(*OperatingSubsidyClaim)
+	home, _ := c.ref("home_id", cl.HomeID, KindHome, true).(*Home)
+	c.unique("claim_no", cl.ClaimNo)
+	thisYear, _ := strconv.Atoi(string(c.today)[:4])
+	switch {
+	case cl.Year == 0:
+		c.required("year", true)
+	case cl.Year < minClaimYear || cl.Year > thisYear && c.changed("year"):
+		c.fail("year", "CLAIM_YEAR", fmt.Sprintf("申报年度应在%d至%d年之间", minClaimYear, thisYear))
+	}
+	if c.changed("year") || c.changed("home_id") {
+		c.sameClaim(cl, home)
+	}
+	// The policy's rate is checked when the lines are fixed (a draft, its
+	// submission); a claim submitted before the rate changed keeps its
+	// lines, and the reviewer sees them against a recount (CheckClaim).
+	c.claimLines(cl, c.old == nil || oneOf(statusOf(c.old), claimDraft))
+	if !oneOf(cl.Status, []string{"草稿", "作废"}) && len(cl.Lines) == 0 {
+		c.fail("lines", "CLAIM_EMPTY", fmt.Sprintf("%d年度没有可申报的在住老人，不能提交", cl.Year))
+	}
+	reached := map[string]int{"草稿": 0, "村审核": 1, "乡镇审核": 2, "县民政审定": 3, "已拨付": 4}
+	step := func(status, opinionF, opinion, dateF string, d Date) {
+		if r, ok := reached[cl.Status]; ok && r >= reached[status] {
+			c.required(opinionF, strings.TrimSpace(opinion) == "")
+			if c.date(dateF, d, true) {
+				c.notFuture(dateF, d)
+			}
+		}
+		c.text(opinionF, opinion, 200)
+	}
+	step("村审核", "village_opinion", cl.VillageOpinion, "village_date", cl.VillageDate)
+	step("乡镇审核", "township_opinion", cl.TownshipOpinion, "township_date", cl.TownshipDate)
+	step("县民政审定", "county_opinion", cl.CountyOpinion, "county_date", cl.CountyDate)
+	c.order("village_date", cl.VillageDate, "township_date", cl.TownshipDate)
+	c.order("township_date", cl.TownshipDate, "county_date", cl.CountyDate)
+	if cl.Status == "已拨付" && c.date("paid_date", cl.PaidDate, true) {
+		c.notFuture("paid_date", cl.PaidDate)
+		c.order("county_date", cl.CountyDate, "paid_date", cl.PaidDate)
+	}
+	if cl.Status == "已退回" {
+		c.required("reject_reason", strings.TrimSpace(cl.RejectReason) == "")
+	}
+	c.text("reject_reason", cl.RejectReason, 200)
+	if cl.Status == "作废" {
+		c.required("void_reason", strings.TrimSpace(cl.VoidReason) == "")
+	}
+	c.text("void_reason", cl.VoidReason, 200)
+}
+
+// sameClaim fails when the home already has a claim for the year that is
+// not void.
+func (c *checker) sameClaim(cl *OperatingSubsidyClaim, home *Home) {
+	if home == nil || cl.Year == 0 {
+		return
+	}
+	others, _ := c.r.RefEntities(home.ID, KindSubsidyClaim)
+	for _, x := range others {
+		if o := x.(*OperatingSubsidyClaim); o.ID != cl.ID && o.Year == cl.Year && o.Status != "作废" {
+			c.fail("year", "CLAIM_EXISTS", fmt.Sprintf("%s已有%d年度的申报（%s，%s）", home.Name, cl.Year, o.ClaimNo, o.Status))
+			return
+		}
+	}
+}
+
+// claimLines checks each line's arithmetic (and, if asked, its rate against
+// the policy) and the total against the lines: what a reviewer signs must
+// add up.
+func (c *checker) claimLines(cl *OperatingSubsidyClaim, policyRate bool) {
+	seen := map[string]bool{}
+	var total int64
+	for i, l := range cl.Lines {
+		at := fmt.Sprintf("第%d行（%s）", i+1, l.Name)
+		if seen[l.AdmissionID] || l.AdmissionID == "" {
+			c.fail("lines", "CLAIM_LINE", at+"的入住登记重复或缺失")
+		}
+		seen[l.AdmissionID] = true
+		if l.Months < 1 || l.Months > 12 {
+			c.fail("lines", "CLAIM_LINE", at+"的补贴月数应在1至12之间")
+		}
+		want := l
+		if policyRate {
+			want.MonthlyFen = SubsidyMonthlyFen(c.pol, l.Disabled)
+		}
+		fillSubsidyAmount(&want)
+		if want.MonthlyFen != l.MonthlyFen || want.AmountFen != l.AmountFen || want.Reason != l.Reason {
+			c.fail("lines", "CLAIM_ARITHMETIC", fmt.Sprintf("%s的金额应为%s元（%d个月×%s元）", at, yuan(want.AmountFen), want.Months, yuan(want.MonthlyFen)))
+		}
+		total += l.AmountFen
+	}
+	if total != cl.TotalFen {
+		c.fail("total_fen", "CLAIM_ARITHMETIC", fmt.Sprintf("申报金额应为各行之和%s元", yuan(total)))
+	}
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+)
+
+// The operating subsidy of mutual-aid homes (R3, domain.md §6.2): per local
+// resident and month in residence on the policy day (the 15th), one twelfth
+// of the annual amount, times the policy's multiplier for a disabled
+// resident. A resident still living in the home counts to the year's end.
+// Non-local residents are listed with amount 0 and the reason. The report
+// and a home's claim both count with these functions.
+
+// ReasonNotLocal is the reason a non-local resident's line is 0.
+const ReasonNotLocal = "非本地户籍，不享受补贴"
+
+// SubsidyMonthlyFen is a resident's monthly rate under the policy.
+func SubsidyMonthlyFen(pol *Policy, disabled bool) int64 {
+	m := pol.HomeSubsidyYearFen / 12
+	if disabled {
+		m *= int64(pol.DisabledMultiplier)
+	}
+	return m
+}
+
+// SubsidyLines counts one home's residents for a year from its admissions,
+// ordered by name.
+func (r *Reader) SubsidyLines(home *Home, year int) ([]SubsidyLine, error) {
+	pol := r.Policy()
+	adms, err := r.RefEntities(home.ID, KindAdmission)
+	if err != nil {
+		return nil, err
+	}
+	var out []SubsidyLine
+	for _, x := range adms {
+		a := x.(*Admission)
+		if !a.CheckinDate.Valid() || !oneOf(a.Status, []string{"在住", "请假外出", "已退住"}) {
+			continue
+		}
+		months := 0
+		for mo := 1; mo <= 12; mo++ {
+			census := Date(fmt.Sprintf("%04d-%02d-%02d", year, mo, pol.HomeSubsidyDay))
+			if a.CheckinDate <= census && (a.Status != "已退住" || a.CheckoutDate > census) {
+				months++
+			}
+		}
+		if months == 0 {
+			continue
+		}
+		line := SubsidyLine{AdmissionID: a.ID.String(), PersonID: a.PersonID, Months: months}
+		px, _ := r.LiveByString(a.PersonID, KindPerson)
+		p, _ := px.(*Person)
+		if p != nil {
+			line.Name = p.Name
+			line.LocalHukou = LocalHukou(p, home)
+			line.Disabled = Disabled(r.LatestAssessment(p.ID, Date(fmt.Sprintf("%04d-12-31", year))), pol)
+		}
+		line.MonthlyFen = SubsidyMonthlyFen(pol, line.Disabled)
+		fillSubsidyAmount(&line)
+		out = append(out, line)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].AdmissionID < out[j].AdmissionID
+	})
+	return out, nil
+}
+
+// fillSubsidyAmount sets a line's amount (and reason) from its months and
+// rate.
+func fillSubsidyAmount(l *SubsidyLine) {
+	l.AmountFen, l.Reason = 0, ""
+	if l.LocalHukou {
+		l.AmountFen = l.MonthlyFen * int64(l.Months)
+	} else {
+		l.Reason = ReasonNotLocal
+	}
+}
+
+// LocalHukou tells whether a person's household registration (their own
+// hukou code, or else their household's village) lies in the home's
+// county.
+func LocalHukou(p *Person, home *Home) bool {
+	where := p.Scope
+	if p.HukouCode != "" {
+		where = p.HukouCode
+	}
+	if home == nil || len(home.VillageCode) < 6 || len(where) < 6 {
+		return false
+	}
+	return where[:6] == home.VillageCode[:6]
+}
+
+// LatestAssessment returns the person's latest completed assessment dated
+// on or before the date.
+func (r *Reader) LatestAssessment(person uuid.UUID, on Date) *Assessment {
+	as, _ := r.RefEntities(person, KindAssessment)
+	var best *Assessment
+	for _, x := range as {
+		a := x.(*Assessment)
+		if a.Status != "已完成" || a.AssessDate > on {
+			continue
+		}
+		if best == nil || a.AssessDate > best.AssessDate || a.AssessDate == best.AssessDate && a.Created > best.Created {
+			best = a
+		}
+	}
+	return best
+}
+
+// SubsidyDiff compares a claim's lines with what the records give now: the
+// lines that differ (as claimed, and as counted), for the reviewer of a
+// submitted claim. Lines are matched by admission.
+type SubsidyDiff struct {
+	Claimed, Counted *SubsidyLine
+}
+
+// CheckClaim recounts a claim from the records this reader holds.
+func (r *Reader) CheckClaim(c *OperatingSubsidyClaim) ([]SubsidyDiff, int64, error) {
+	hx, err := r.LiveByString(c.HomeID, KindHome)
+	if err != nil {
+		return nil, 0, err
+	}
+	home, ok := hx.(*Home)
+	if !ok {
+		return nil, 0, &Error{Code: "REF_MISSING", Message: "申报的幸福院不存在或已删除"}
+	}
+	now, err := r.SubsidyLines(home, c.Year)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	counted := map[string]*SubsidyLine{}
+	for i := range now {
+		counted[now[i].AdmissionID] = &now[i]
+		total += now[i].AmountFen
+	}
+	var out []SubsidyDiff
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		n := counted[l.AdmissionID]
+		delete(counted, l.AdmissionID)
+		if n == nil || *n != *l {
+			out = append(out, SubsidyDiff{Claimed: l, Counted: n})
+		}
+	}
+	for i := range now {
+		if n := &now[i]; counted[n.AdmissionID] != nil {
+			out = append(out, SubsidyDiff{Counted: n})
+		}
+	}
+	return out, total, nil
+}
