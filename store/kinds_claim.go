@@ -47,6 +47,11 @@ func deriveClaim(c *checker, e Entity) {
 		cl.ClaimNo = c.nextNumber(fmt.Sprintf("%s-B%d-", c.stationCode(), cl.Year))
 	}
 	draft := c.old == nil || oneOf(statusOf(c.old), claimDraft)
+	if c.old != nil && statusOf(c.old) == "已退回" && cl.Status == "村审核" {
+		// Resubmitted: the township and the county check it afresh;
+		// their earlier opinions stay in the record's history.
+		cl.TownshipOpinion, cl.TownshipDate, cl.CountyOpinion, cl.CountyDate = "", "", "", ""
+	}
 	if draft && home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
 		if lines, err := c.r.SubsidyLines(home, cl.Year); err == nil {
 			cl.Lines = lines

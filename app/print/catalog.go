@@ -36,6 +36,7 @@ type Item struct {
 var Catalog = []Item{
 	{Code: "A2", Title: "入住老人基本信息登记表", Record: store.KindAdmission},
 	{Code: "A6", Title: "老年人能力评估报告", Record: store.KindAssessment},
+	{Code: "A7", Title: "农村互助幸福院运营补贴申报表", Record: store.KindSubsidyClaim},
 	{Code: "B1", Title: "特殊困难老年人探访对象登记表（台账）", Period: "month", Signers: []string{"村负责人", "乡镇审核"}},
 	{Code: "B2", Title: "特殊困难老年人探访记录表", Record: store.KindVisit},
 	{Code: "B4", Title: "月度探访情况统计表", Report: "visit-coverage", Period: "month", Signers: []string{"村负责人", "乡镇民政助理（审核）"}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
+	"github.com/cunzhan/cunzhan/store/report"
 )
 
 // Masking on paper (domain.md §7.4): identifiers are masked unless the job
@@ -417,6 +418,46 @@ func (d *Doc) formC1(r *store.Reader, a *store.LoanApplication) {
 	d.signatures([]string{"申请人（签字）"}, 3)
 }
 
+// formA7 is 农村互助幸福院运营补贴申报表: the home, the residents' lines as
+// claimed, the total in capitals, and the review chain's opinions.
+func (d *Doc) formA7(r *store.Reader, c *store.OperatingSubsidyClaim) {
+	home := &store.Home{}
+	if x, _ := r.LiveByString(c.HomeID, store.KindHome); x != nil {
+		home = x.(*store.Home)
+	}
+	d.beginForm("农村互助幸福院运营补贴申报表", c.ClaimNo, false)
+	d.placeLine(store.MetaOf(c).Scope, c.ClaimNo)
+	d.section("一、幸福院")
+	d.kv([][2]string{{"名称", home.Name}, {"编号", home.HomeCode}}, 2)
+	d.kv([][2]string{{"类型", home.HomeType}, {"运营方式", home.OperationMode}, {"设计床位", fmt.Sprintf("%d张", home.DesignBeds)}}, 3)
+	d.kv([][2]string{{"负责人", home.ManagerName}, {"联系电话", d.phone(home.ManagerPhone)}, {"申报年度", fmt.Sprintf("%d年", c.Year)}}, 3)
+	d.section("二、补贴明细")
+	d.table(report.ClaimTable(c))
+	d.text("申报金额（大写）："+store.ChineseYuan(c.TotalFen), 0)
+	pol := r.Policy()
+	d.text(fmt.Sprintf("每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍；非本地户籍老人列出，不享受补贴。", pol.HomeSubsidyDay, yuanText(pol.HomeSubsidyYearFen), pol.DisabledMultiplier), 0)
+	d.section("三、审核意见")
+	opinion := func(text string, date store.Date, seal string) string {
+		if text == "" {
+			return "\n\n" + seal + "　　　　年　　月　　日"
+		}
+		return text + "\n" + seal + "　" + string(date)
+	}
+	pw := d.pageWidth()
+	rows := []struct{ label, body string }{
+		{"村委会审核意见", opinion(c.VillageOpinion, c.VillageDate, "（村委会盖章）")},
+		{"乡镇审核意见", opinion(c.TownshipOpinion, c.TownshipDate, "（乡镇人民政府盖章）")},
+		{"县民政局审定意见", opinion(c.CountyOpinion, c.CountyDate, "（县民政局盖章）")},
+	}
+	for _, row := range rows {
+		d.row([]cell{{text: row.label, w: 46, label: true}, {text: row.body, w: pw - 46}}, 20, nil)
+	}
+	if c.PaidDate != "" {
+		d.text("拨付日期："+string(c.PaidDate), 0)
+	}
+	d.signatures([]string{"幸福院负责人（签字）", "填表人（签字）"}, 2)
+}
+
 // formC6 is 到期还款提醒通知书, a letter to the borrower.
 func (d *Doc) formC6(r *store.Reader, l *store.Loan) {
 	on := store.DateOf(d.opt.Now)
@@ -486,6 +527,8 @@ func (d *Doc) Form(r *store.Reader, code string, id uuid.UUID) error {
 		d.formC1(r, x)
 	case *store.Loan:
 		d.formC6(r, x)
+	case *store.OperatingSubsidyClaim:
+		d.formA7(r, x)
 	}
 	return d.Err()
 }

@@ -95,6 +95,7 @@ func (g *gen) base() {
 	home := g.home(jia)
 	g.assessments(byKey)
 	g.homecare(byKey)
+	g.claims(home)
 	g.loans(hh, home)
 	g.fillPeople(hh)
 	g.rejections(hh, byKey, home)

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,21 +84,44 @@ func claimOf(t *testing.T, s *store.Store, id string) *store.OperatingSubsidyCla
 	return e.(*store.OperatingSubsidyClaim)
 }
 
-// A home's claim counts what R3 counts (domain.md §6.2: the data set's
-// 2025 total is ¥3,600.00 over six residents, one non-local, one disabled
-// from July at ¥600), is fixed when submitted, and is recounted when sent
-// back.
+// claimsOf returns the home's claims by year.
+func claimsOf(t *testing.T, s *store.Store, home *store.Home) map[int]*store.OperatingSubsidyClaim {
+	t.Helper()
+	out := map[int]*store.OperatingSubsidyClaim{}
+	s.View(func(r *store.Reader) error {
+		cs, _ := r.RefEntities(home.ID, store.KindSubsidyClaim)
+		for _, c := range cs {
+			out[c.(*store.OperatingSubsidyClaim).Year] = c.(*store.OperatingSubsidyClaim)
+		}
+		return nil
+	})
+	return out
+}
+
+// A home's claim counts what R3 counts, is fixed when submitted, and is
+// recounted when sent back. The data set's home holds the 2024 claim, paid,
+// and the 2025 claim waiting for the county. 2025 (domain.md §6.2): ¥3,600
+// over six residents, one non-local, one disabled from July at ¥600. 2024
+// (the same home, its first year): two local residents from 8 April (9
+// months at ¥50), one from 20 May (7 months at ¥50), one disabled from 20
+// May (7 months at ¥100), the non-local one at 0: ¥1,950.
 func TestOperatingSubsidyClaim(t *testing.T) {
 	s := writable(t)
 	home := demoHome(t, s)
-	cl := &store.OperatingSubsidyClaim{HomeID: home.ID.String(), Year: 2025}
-	if _, err := s.Create(cl, "测试员"); err != nil {
-		t.Fatal(err)
-	}
-	id := cl.ID.String()
-	got := claimOf(t, s, id)
-	if got.Status != "草稿" || got.TotalFen != 360000 || len(got.Lines) != 6 || !strings.HasPrefix(got.ClaimNo, demo.Station+"-B2025-") {
-		t.Fatalf("draft: %s %s %s, %d lines", got.Status, got.ClaimNo, store.Yuan(got.TotalFen), len(got.Lines))
+	claims := claimsOf(t, s, home)
+	for _, c := range []struct {
+		year   int
+		status string
+		total  int64
+		lines  int
+	}{
+		{2024, "已拨付", 195000, 5},
+		{2025, "乡镇审核", 360000, 6},
+	} {
+		got := claims[c.year]
+		if got == nil || got.Status != c.status || got.TotalFen != c.total || len(got.Lines) != c.lines || !strings.HasPrefix(got.ClaimNo, fmt.Sprintf("%s-B%d-", demo.Station, c.year)) {
+			t.Fatalf("%d claim: %+v", c.year, got)
+		}
 	}
 
 	for _, c := range []struct {
@@ -114,13 +138,16 @@ func TestOperatingSubsidyClaim(t *testing.T) {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}
-
-	if err := step(t, s, id, "村审核", nil); store.CodeOf(err) == "" {
-		t.Fatal("submitted without the village's opinion")
-	}
-	if err := step(t, s, id, "村审核", map[string]string{"village_opinion": "情况属实"}); err != nil {
+	empty := &store.OperatingSubsidyClaim{HomeID: home.ID.String(), Year: 2023}
+	if _, err := s.Create(empty, "测试员"); err != nil {
 		t.Fatal(err)
 	}
+	if err := step(t, s, empty.ID.String(), "村审核", map[string]string{"village_opinion": "情况属实"}); store.CodeOf(err) != "CLAIM_EMPTY" {
+		t.Errorf("a claim of nobody submitted: %v", err)
+	}
+
+	got := claims[2025]
+	id := got.ID.String()
 	// A resident leaves after the claim went up: the claim stays as
 	// submitted, and the recount shows the difference.
 	var leaver *store.SubsidyLine
@@ -133,12 +160,9 @@ func TestOperatingSubsidyClaim(t *testing.T) {
 	if err := step(t, s, leaver.AdmissionID, "已退住", map[string]string{"checkout_date": "2025-05-20", "checkout_reason": "回家居住"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := step(t, s, id, "乡镇审核", map[string]string{"township_opinion": "同意"}); err != nil {
-		t.Fatal(err)
-	}
 	got = claimOf(t, s, id)
-	if got.TotalFen != 360000 || got.Status != "乡镇审核" {
-		t.Fatalf("submitted claim changed: %s %s", got.Status, store.Yuan(got.TotalFen))
+	if got.TotalFen != 360000 {
+		t.Fatalf("submitted claim changed: %s", store.Yuan(got.TotalFen))
 	}
 	var diffs []store.SubsidyDiff
 	var recount int64
@@ -164,6 +188,22 @@ func TestOperatingSubsidyClaim(t *testing.T) {
 	}
 	if got = claimOf(t, s, id); got.TotalFen != recount {
 		t.Fatalf("resubmitted claim: %s, want the recount %s", store.Yuan(got.TotalFen), store.Yuan(recount))
+	}
+	for _, st := range []struct{ to, field, value string }{
+		{"乡镇审核", "township_opinion", "同意上报"},
+		{"县民政审定", "county_opinion", "审定同意"},
+		{"已拨付", "", ""},
+	} {
+		set := map[string]string{}
+		if st.field != "" {
+			set[st.field] = st.value
+		}
+		if err := step(t, s, id, st.to, set); err != nil {
+			t.Fatalf("%s: %v", st.to, err)
+		}
+	}
+	if got = claimOf(t, s, id); got.Status != "已拨付" || got.PaidDate != "2025-11-28" || got.TotalFen != recount {
+		t.Fatalf("paid: %s %s %s", got.Status, got.PaidDate, store.Yuan(got.TotalFen))
 	}
 }
 

@@ -180,3 +180,38 @@ func (g *gen) homecare(byKey map[string]*elder) {
 		return err
 	})
 }
+
+// claims writes the home's operating-subsidy claims: 2024's, paid in
+// January 2025, and 2025's, checked by the village and the township in
+// November and waiting for the county's 审定 (¥3,600.00, as R3 counts).
+func (g *gen) claims(home *store.Home) {
+	if g.err != nil {
+		return
+	}
+	steps := []struct {
+		status string
+		set    func(c *store.OperatingSubsidyClaim, on store.Date)
+	}{
+		{"村审核", func(c *store.OperatingSubsidyClaim, on store.Date) { c.VillageOpinion, c.VillageDate = "经村委会核实，情况属实", on }},
+		{"乡镇审核", func(c *store.OperatingSubsidyClaim, on store.Date) { c.TownshipOpinion, c.TownshipDate = "同意上报", on }},
+		{"县民政审定", func(c *store.OperatingSubsidyClaim, on store.Date) { c.CountyOpinion, c.CountyDate = "审定同意", on }},
+		{"已拨付", func(c *store.OperatingSubsidyClaim, on store.Date) { c.PaidDate = on }},
+	}
+	for _, y := range []struct {
+		year int
+		days []store.Date
+	}{
+		{2024, []store.Date{"2024-12-20", "2024-12-27", "2025-01-10", "2025-01-20"}},
+		{2025, []store.Date{"2025-11-20", "2025-11-25"}},
+	} {
+		c := g.create(&store.OperatingSubsidyClaim{HomeID: home.ID.String(), Year: y.year, Status: "草稿"})
+		for i, on := range y.days {
+			st := steps[i]
+			g.edit(store.MetaOf(c).ID, func(e store.Entity) {
+				cl := e.(*store.OperatingSubsidyClaim)
+				cl.Status = st.status
+				st.set(cl, on)
+			})
+		}
+	}
+}

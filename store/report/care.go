@@ -283,3 +283,15 @@ func SubsidyRoster(r *store.Reader, scope string, m store.Month) (*Report, error
 func activeOn(from, to, d store.Date) bool {
 	return from != "" && from <= d && (to == "" || d <= to)
 }
+
+// ClaimTable is the detail of a home's operating-subsidy claim (form A7),
+// as claimed.
+func ClaimTable(cl *store.OperatingSubsidyClaim) Table {
+	t := Table{Title: "幸福院运营补贴申报明细", Columns: cols("序号", "姓名", "本地户籍", "失能", ">补贴月数", ">月标准（元）", ">金额（元）", "说明")}
+	yn := map[bool]string{true: "是", false: "否"}
+	for i, l := range cl.Lines {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Name, yn[l.LocalHukou], yn[l.Disabled], fmt.Sprint(l.Months), store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen), l.Reason})
+	}
+	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(cl.Lines)), "", "", "", "", store.Yuan(cl.TotalFen), ""}}
+	return t
+}

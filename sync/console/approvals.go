@@ -15,22 +15,48 @@ import (
 	"github.com/cunzhan/cunzhan/store/audit"
 )
 
-// A queue is the applications waiting for one level's step: the county
-// recommends what the township has checked (乡镇审核 → 县推荐), a
-// township checks what its villages recommended (村推荐 → 乡镇审核).
+// A queue is the records of one kind waiting for one level's step: the
+// county recommends the loan applications the township has checked (乡镇审核
+// → 县推荐), decides (审定) the homes' subsidy claims the township has
+// checked and records their payment; a township checks what its villages
+// recommended or submitted (村推荐/村审核 → 乡镇审核).
 type queue struct {
+	Kind         store.Kind
+	Noun         string // what the queue holds
 	From, To     string
-	Opinion      string // the field of the step's opinion
+	Opinion      string // the field of the step's opinion ("" asks for none)
 	Date         string // the field of the step's date
 	Label        string
 	OpinionLabel string
+	// Refuse is the status a refusal moves to (the loan is refused, the
+	// claim is sent back for correction), with the button's words.
+	Refuse, RefuseLabel string
 }
 
-func queueOf(u *user) queue {
+var (
+	loanTownship  = queue{store.KindLoanApplication, "贷款申请", "村推荐", "乡镇审核", "township_opinion", "township_date", "乡镇审核", "乡镇审核意见", "已拒绝", "拒绝"}
+	loanCounty    = queue{store.KindLoanApplication, "贷款申请", "乡镇审核", "县推荐", "county_opinion", "county_date", "县级推荐", "县中心推荐意见", "已拒绝", "拒绝"}
+	claimTownship = queue{store.KindSubsidyClaim, "幸福院运营补贴申报", "村审核", "乡镇审核", "township_opinion", "township_date", "乡镇审核", "乡镇审核意见", "已退回", "退回修改"}
+	claimCounty   = queue{store.KindSubsidyClaim, "幸福院运营补贴申报", "乡镇审核", "县民政审定", "county_opinion", "county_date", "县民政审定", "县民政审定意见", "已退回", "退回修改"}
+	claimPay      = queue{store.KindSubsidyClaim, "幸福院运营补贴", "县民政审定", "已拨付", "", "paid_date", "拨付", "", "", ""}
+)
+
+// queuesOf lists the queues of a user's level.
+func queuesOf(u *user) []queue {
 	if u.Role == RoleTownship {
-		return queue{"村推荐", "乡镇审核", "township_opinion", "township_date", "乡镇审核", "乡镇审核意见"}
+		return []queue{loanTownship, claimTownship}
 	}
-	return queue{"乡镇审核", "县推荐", "county_opinion", "county_date", "县级推荐", "县中心推荐意见"}
+	return []queue{loanCounty, claimCounty, claimPay}
+}
+
+// queueFor finds the user's queue a record waits in.
+func queueFor(u *user, kind store.Kind, status string) (queue, bool) {
+	for _, q := range queuesOf(u) {
+		if q.Kind == kind && q.From == status {
+			return q, true
+		}
+	}
+	return queue{}, false
 }
 
 // approvalLine is one application in the queue, masked.
@@ -81,36 +107,59 @@ func (c *Console) approvals(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, done, errMsg string) {
-	q := queueOf(u)
-	var lines []approvalLine
+	var loans []approvalLine
+	var claims []claimLine
+	qs := queuesOf(u)
 	err := c.s.View(func(rd *store.Reader) error {
-		return rd.Each(store.KindLoanApplication, u.Scope, func(e store.Entity) error {
-			a := e.(*store.LoanApplication)
-			if a.Status != q.From {
-				return nil
-			}
-			l := approvalLine{ID: a.ID, No: a.ApplicationNo, Place: placeOf(a.Scope), Amount: store.Yuan(a.AmountFen), Term: strconv.Itoa(a.TermMonths),
-				Purpose: a.Purpose, Village: a.VillageOpinion, Township: a.TownshipOpinion, ApplyDate: string(a.ApplyDate),
-				VillageDate: string(a.VillageDate), TownshipDate: string(a.TownshipDate), Status: a.Status}
-			l.Applicant = titleOf(rd, u, a.ApplicantPersonID)
-			seen, err := rd.SeenOf(a.ID)
-			if err != nil {
-				return err
-			}
-			l.Seen = encodeVV(seen.Context)
-			lines = append(lines, l)
-			return nil
-		})
+		var err error
+		if loans, err = loanLines(rd, u, qs[0]); err != nil {
+			return err
+		}
+		claims, err = claimLines(rd, u, qs[1:])
+		return err
 	})
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i].ApplyDate < lines[j].ApplyDate })
 	if errMsg != "" {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	c.render(w, r, "approvals", map[string]any{"Q": q, "Lines": lines, "Today": c.today(), "Done": done, "Error": errMsg})
+	var groups []claimGroup
+	for _, q := range qs[1:] {
+		g := claimGroup{Q: q}
+		for _, l := range claims {
+			if l.Q == q {
+				g.Lines = append(g.Lines, l)
+			}
+		}
+		groups = append(groups, g)
+	}
+	c.render(w, r, "approvals", map[string]any{"Q": qs[0], "Lines": loans, "Claims": groups, "Today": c.today(), "Done": done, "Error": errMsg})
+}
+
+// loanLines are the loan applications waiting in the queue, oldest first.
+func loanLines(rd *store.Reader, u *user, q queue) ([]approvalLine, error) {
+	var lines []approvalLine
+	err := rd.Each(store.KindLoanApplication, u.Scope, func(e store.Entity) error {
+		a := e.(*store.LoanApplication)
+		if a.Status != q.From {
+			return nil
+		}
+		l := approvalLine{ID: a.ID, No: a.ApplicationNo, Place: placeOf(a.Scope), Amount: store.Yuan(a.AmountFen), Term: strconv.Itoa(a.TermMonths),
+			Purpose: a.Purpose, Village: a.VillageOpinion, Township: a.TownshipOpinion, ApplyDate: string(a.ApplyDate),
+			VillageDate: string(a.VillageDate), TownshipDate: string(a.TownshipDate), Status: a.Status}
+		l.Applicant = titleOf(rd, u, a.ApplicantPersonID)
+		seen, err := rd.SeenOf(a.ID)
+		if err != nil {
+			return err
+		}
+		l.Seen = encodeVV(seen.Context)
+		lines = append(lines, l)
+		return nil
+	})
+	sort.Slice(lines, func(i, j int) bool { return lines[i].ApplyDate < lines[j].ApplyDate })
+	return lines, err
 }
 
 // approve takes the step (or refuses the application) as the clerk saw it
@@ -122,7 +171,6 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		c.deny(w, r, http.StatusNotFound, "记录编号不对")
 		return
 	}
-	q := queueOf(u)
 	seenVV, ok := decodeVV(r.PostFormValue("seen"))
 	if !ok {
 		c.deny(w, r, http.StatusBadRequest, "页面数据不完整，请刷新后重试")
@@ -135,12 +183,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	decision := r.PostFormValue("decision")
-	to, field := q.To, q.Opinion
-	switch decision {
-	case "approve":
-	case "reject":
-		to, field = "已拒绝", "reject_reason"
-	default:
+	if decision != "approve" && decision != "reject" {
 		c.deny(w, r, http.StatusBadRequest, "请选择同意或拒绝")
 		return
 	}
@@ -148,12 +191,10 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		c.renderApprovals(w, r, u, "", fmt.Sprintf("意见最多 %d 个字", maxOpinion))
 		return
 	}
-	if opinion == "" {
-		c.renderApprovals(w, r, u, "", "请填写"+map[bool]string{true: "拒绝理由", false: q.OpinionLabel}[decision == "reject"])
-		return
-	}
 	var scope string
+	var q queue
 	forbidden := false
+	to := ""
 	err = c.s.Batch(func(b *store.Batch) error {
 		e, err := b.Reader().Get(id)
 		if err != nil {
@@ -167,12 +208,30 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 			forbidden = true
 			return errForbidden
 		}
-		if _, ok := e.(*store.LoanApplication); !ok {
-			return &store.Error{Code: "NOT_APPLICATION", Message: "该记录不是贷款申请"}
+		// The queue is the one the record waited in when the page showed
+		// it: the status the form was made for (seen) decides, and the
+		// step checks the record is still there.
+		var ok bool
+		q, ok = queueFor(u, store.KindOf(e), r.PostFormValue("from"))
+		if !ok {
+			return &store.Error{Code: "NOT_IN_QUEUE", Message: "该记录不在您的待办理列表中"}
+		}
+		field := q.Opinion
+		to = q.To
+		if decision == "reject" {
+			if q.Refuse == "" {
+				return &store.Error{Code: "NOT_IN_QUEUE", Message: "这一步不能退回"}
+			}
+			to, field = q.Refuse, "reject_reason"
+		}
+		if field != "" && opinion == "" {
+			return &store.Error{Code: "REQUIRED", Message: "请填写" + map[bool]string{true: "理由", false: q.OpinionLabel}[decision == "reject"]}
 		}
 		fill := func(next store.Entity) error {
-			if err := store.SetField(next, field, opinion); err != nil {
-				return err
+			if field != "" {
+				if err := store.SetField(next, field, opinion); err != nil {
+					return err
+				}
 			}
 			if decision != "reject" {
 				return store.SetField(next, q.Date, string(on))
@@ -183,7 +242,10 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		if err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("贷款申请 %s：%s（%s）", titleOf(b.Reader(), u, id.String()), to, opinion)
+		detail := fmt.Sprintf("%s %s：%s", q.Noun, titleOf(b.Reader(), u, id.String()), to)
+		if opinion != "" && field != "" {
+			detail += "（" + opinion + "）"
+		}
 		if len(res.Changed) == 0 {
 			detail += "，与已有决定相同，无改动"
 		}
@@ -191,7 +253,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		return err
 	})
 	if forbidden {
-		c.deny(w, r, http.StatusForbidden, "该申请不在您的管辖范围内")
+		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
 		return
 	}
 	if err != nil {

@@ -135,7 +135,10 @@ func serve(t testing.TB, c *Console) *httptest.Server {
 
 func newClient(t testing.TB, srv *httptest.Server) *client {
 	jar, _ := cookiejar.New(nil)
-	h := srv.Client()
+	// A copy: srv.Client() is one client shared by every caller, and two
+	// browsers must not share cookies.
+	shared := *srv.Client()
+	h := &shared
 	h.Jar = jar
 	h.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &client{t: t, srv: srv, http: h}

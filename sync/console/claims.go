@@ -1,0 +1,94 @@
+package console
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// claimLine is one home's subsidy claim in a queue, with the recount a
+// reviewer weighs it against.
+type claimLine struct {
+	Q                      queue
+	ID                     uuid.UUID
+	No, Home, Place, Year  string
+	Total, Residents       string
+	Village, VillageDate   string
+	Township, TownshipDate string
+	County, CountyDate     string
+	Seen                   string
+	Lines                  []claimRow
+	Agrees                 bool
+	Recount                string
+	Differs                []claimRow // as counted from the records now
+}
+
+// claimGroup is one queue's claims.
+type claimGroup struct {
+	Q     queue
+	Lines []claimLine
+}
+
+// claimRow is one resident's line, as the form A7 lists it.
+type claimRow struct {
+	Name, Local, Disabled, Months, Monthly, Amount, Reason string
+	Missing                                                bool // claimed, but the records count no such line
+}
+
+func rowOf(l *store.SubsidyLine) claimRow {
+	yn := map[bool]string{true: "是", false: "否"}
+	return claimRow{Name: l.Name, Local: yn[l.LocalHukou], Disabled: yn[l.Disabled], Months: strconv.Itoa(l.Months),
+		Monthly: store.Yuan(l.MonthlyFen), Amount: store.Yuan(l.AmountFen), Reason: l.Reason}
+}
+
+// claimLines are the claims of the user's scope waiting in the queues,
+// each recounted from the records the county holds.
+func claimLines(rd *store.Reader, u *user, qs []queue) ([]claimLine, error) {
+	var out []claimLine
+	err := rd.Each(store.KindSubsidyClaim, u.Scope, func(e store.Entity) error {
+		cl := e.(*store.OperatingSubsidyClaim)
+		q, ok := queueFor(u, store.KindSubsidyClaim, cl.Status)
+		if !ok {
+			return nil
+		}
+		l := claimLine{Q: q, ID: cl.ID, No: cl.ClaimNo, Place: placeOf(cl.Scope), Year: strconv.Itoa(cl.Year),
+			Total: store.Yuan(cl.TotalFen), Residents: strconv.Itoa(len(cl.Lines)),
+			Village: cl.VillageOpinion, VillageDate: string(cl.VillageDate), Township: cl.TownshipOpinion, TownshipDate: string(cl.TownshipDate),
+			County: cl.CountyOpinion, CountyDate: string(cl.CountyDate)}
+		l.Home = titleOf(rd, u, cl.HomeID)
+		for i := range cl.Lines {
+			l.Lines = append(l.Lines, rowOf(&cl.Lines[i]))
+		}
+		diffs, recount, err := rd.CheckClaim(cl)
+		if err != nil {
+			return err
+		}
+		l.Agrees, l.Recount = len(diffs) == 0, store.Yuan(recount)
+		for _, d := range diffs {
+			if d.Counted != nil {
+				l.Differs = append(l.Differs, rowOf(d.Counted))
+			} else {
+				r := rowOf(d.Claimed)
+				r.Missing = true
+				l.Differs = append(l.Differs, r)
+			}
+		}
+		seen, err := rd.SeenOf(cl.ID)
+		if err != nil {
+			return err
+		}
+		l.Seen = encodeVV(seen.Context)
+		out = append(out, l)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Q.From != out[j].Q.From {
+			return out[i].Q.From < out[j].Q.From
+		}
+		return out[i].No < out[j].No
+	})
+	return out, err
+}

@@ -1,0 +1,123 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
+	"github.com/cunzhan/cunzhan/store/demo"
+)
+
+// The demo home's 2025 claim (¥3,600.00, checked by the village and the
+// township) waits for the county's 审定: the county decides it, then records
+// the payment; a township user cannot take the county's step; a recount
+// that disagrees with the claim is shown beside it.
+func TestSubsidyClaimQueues(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	id, _ := firstOf(t, c, store.KindSubsidyClaim, demo.TownshipShili)
+	var claim *store.OperatingSubsidyClaim
+	c.s.View(func(r *store.Reader) error {
+		cs, _ := store.All[*store.OperatingSubsidyClaim](r, store.KindSubsidyClaim, demo.County)
+		for _, x := range cs {
+			if x.Year == 2025 {
+				claim = x
+			}
+		}
+		return nil
+	})
+	if claim == nil || claim.Status != "乡镇审核" {
+		t.Fatalf("the demo's 2025 claim: %+v (first %s)", claim, id)
+	}
+	id = claim.ID
+
+	xian := newClient(t, srv)
+	xian.login("xian", pw)
+	_, page := xian.do("GET", "/approvals", nil)
+	card := between(page, `id="claim-`+id.String()+`"`, "</form>")
+	for _, want := range []string{"甲村互助幸福院", "3,600.00 元（6 人）", "与入住记录一致", `name="from" value="乡镇审核"`, "同意，县民政审定", "退回修改"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the county's claim card lacks %q:\n%s", want, card)
+		}
+	}
+	seen := regexp.MustCompile(`name="seen" value="([^"]*)"`).FindStringSubmatch(card)
+
+	shili := newClient(t, srv)
+	shili.login("shili", pw)
+	if _, p := shili.do("GET", "/approvals", nil); strings.Contains(p, `id="claim-`+id.String()) {
+		t.Error("the township's queue shows a claim it has already checked")
+	}
+	form := url.Values{"csrf": {shili.csrf()}, "seen": {seen[1]}, "from": {"乡镇审核"}, "opinion": {"审定同意"}, "date": {"2025-11-30"}, "decision": {"approve"}}
+	if code, _ := shili.do("POST", "/approvals/"+id.String(), form); code != http.StatusBadRequest {
+		t.Errorf("a township user took the county's step: %d", code)
+	}
+	if got := statusOf(t, c, id); got != "乡镇审核" {
+		t.Fatalf("after the township's attempt: %s", got)
+	}
+
+	form.Set("csrf", xian.csrf())
+	form.Set("opinion", "")
+	if code, p := xian.do("POST", "/approvals/"+id.String(), form); code != http.StatusBadRequest || !strings.Contains(p, "请填写县民政审定意见") {
+		t.Errorf("decided without an opinion: %d", code)
+	}
+	form.Set("opinion", "审定同意，拨付3600元")
+	if code, p := xian.do("POST", "/approvals/"+id.String(), form); code != http.StatusSeeOther {
+		t.Fatalf("审定: %d %s", code, between(p, `class="error"`, "</p>"))
+	}
+	if got := statusOf(t, c, id); got != "县民政审定" {
+		t.Fatalf("after 审定: %s", got)
+	}
+
+	// Payment: the next queue, a date and no opinion.
+	_, page = xian.do("GET", "/approvals", nil)
+	card = between(page, `id="claim-`+id.String()+`"`, "</form>")
+	if !strings.Contains(card, `name="from" value="县民政审定"`) || strings.Contains(card, `name="opinion"`) {
+		t.Fatalf("the payment card:\n%s", card)
+	}
+	seen = regexp.MustCompile(`name="seen" value="([^"]*)"`).FindStringSubmatch(card)
+	pay := url.Values{"csrf": {xian.csrf()}, "seen": {seen[1]}, "from": {"县民政审定"}, "date": {"2025-11-30"}, "decision": {"approve"}}
+	if code, _ := xian.do("POST", "/approvals/"+id.String(), pay); code != http.StatusSeeOther {
+		t.Fatalf("payment: %d", code)
+	}
+	if got := statusOf(t, c, id); got != "已拨付" {
+		t.Fatalf("after payment: %s", got)
+	}
+	entries, _ := c.audit.List(audit.Filter{Action: audit.Approve})
+	var details []string
+	for _, e := range entries {
+		if e.Target == id.String() {
+			details = append(details, e.Detail)
+		}
+	}
+	if len(details) != 2 || !strings.Contains(strings.Join(details, "|"), "县民政审定（审定同意，拨付3600元）") {
+		t.Errorf("audit of the claim: %q", details)
+	}
+}
+
+func statusOf(t *testing.T, c *Console, id uuid.UUID) string {
+	t.Helper()
+	e, err := c.s.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.(*store.OperatingSubsidyClaim).Status
+}
+
+// between is the text of s from the first from up to the next to.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, to); j >= 0 {
+		return s[:j]
+	}
+	return s
+}
