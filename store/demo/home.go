@@ -192,9 +192,15 @@ func (g *gen) claims(home *store.Home) {
 		status string
 		set    func(c *store.OperatingSubsidyClaim, on store.Date)
 	}{
-		{"村审核", func(c *store.OperatingSubsidyClaim, on store.Date) { c.VillageOpinion, c.VillageDate = "经村委会核实，情况属实", on }},
-		{"乡镇审核", func(c *store.OperatingSubsidyClaim, on store.Date) { c.TownshipOpinion, c.TownshipDate = "同意上报", on }},
-		{"县民政审定", func(c *store.OperatingSubsidyClaim, on store.Date) { c.CountyOpinion, c.CountyDate = "审定同意", on }},
+		{"村审核", func(c *store.OperatingSubsidyClaim, on store.Date) {
+			c.VillageOpinion, c.VillageDate = "经村委会核实，情况属实", on
+		}},
+		{"乡镇审核", func(c *store.OperatingSubsidyClaim, on store.Date) {
+			c.TownshipOpinion, c.TownshipDate = "同意上报", on
+		}},
+		{"县民政审定", func(c *store.OperatingSubsidyClaim, on store.Date) {
+			c.CountyOpinion, c.CountyDate = "审定同意", on
+		}},
 		{"已拨付", func(c *store.OperatingSubsidyClaim, on store.Date) { c.PaidDate = on }},
 	}
 	for _, y := range []struct {
