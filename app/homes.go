@@ -181,6 +181,7 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 		container.NewTabItem("在住老人", container.NewVScroll(h.residents)),
 		container.NewTabItem("入住登记", container.NewBorder(flow(newAdm), nil, nil, nil, admissions.obj)),
 		container.NewTabItem("能力评估", container.NewBorder(flow(newAssess), nil, nil, nil, assessments.obj)),
+		container.NewTabItem("运营补贴", h.claimsTab(home)),
 		container.NewTabItem("基本信息", scrolled(container.NewVBox(flow(editHome), newDetailView(h.u, home).obj))),
 	)
 	h.panel.set(container.NewBorder(heading(home.Name+"（"+home.HomeType+"，"+home.Status+"）"), nil, nil, nil, h.tabs))

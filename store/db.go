@@ -40,10 +40,12 @@ var (
 	bIxNo     = []byte("ix_no")     // record number 0 id -> nil
 	bIxVisit  = []byte("ix_visit")  // month(6) elderly(16) visit(16) -> status 0 method
 	bIxDue    = []byte("ix_due")    // date(8) loan(16) -> nil (instalment dates of live loans)
+	bIxCov    = []byte("ix_cov")    // scope 0 elderly profile(16) -> person(16) enrol 0 status 0 exit 0 tier
+	bIxGone   = []byte("ix_gone")   // person(16) -> status 0 status date (persons not 在册)
 )
 
 // domainBuckets are the domain's derived buckets (index.go).
-var domainBuckets = [][]byte{bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue}
+var domainBuckets = [][]byte{bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bIxCov, bIxGone}
 
 var allBuckets = slices.Concat([][]byte{bMeta, bAlarm}, engine.FactBuckets, engine.DerivedBuckets, domainBuckets)
 
@@ -64,7 +66,7 @@ var (
 )
 
 // dbSchema is the layout version of the bbolt file.
-const dbSchema = 3
+const dbSchema = 4
 
 // migration moves a database from one layout version to the next, inside
 // the opening transaction.
@@ -94,6 +96,9 @@ var migrations = map[int]migration{
 		}
 		return engine.BuildRelayIndex(tx, Dict)
 	},
+	// 3 → 4: the coverage indexes (ix_cov, ix_gone), so that a county's
+	// dashboard counts its elders without reading their records.
+	3: rebuildTx,
 }
 
 // Options tune Open.

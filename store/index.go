@@ -68,6 +68,14 @@ func (ids *idHasher) index(st *RecordState, add func(bucket, key, val []byte)) {
 		if n := strValue(st, "id_number"); n != "" {
 			add(bIxIDH, cat(ids.sum(n), id), nil)
 		}
+		if status := strValue(st, "status"); status != "" && status != "在册" {
+			add(bIxGone, append([]byte(nil), id...), cat([]byte(status), zero, []byte(strValue(st, "status_date"))))
+		}
+	case KindElderlyProfile:
+		if p, err := uuid.Parse(strValue(st, "person_id")); err == nil {
+			add(bIxCov, cat([]byte(st.Scope), zero, id), cat(p[:], []byte(strValue(st, "enrol_date")), zero,
+				[]byte(strValue(st, "status")), zero, []byte(strValue(st, "exit_date")), zero, []byte(strValue(st, "risk_tier"))))
+		}
 	case KindVisit:
 		d := Date(strValue(st, "visit_date"))
 		eid, err := uuid.Parse(strValue(st, "elderly_id"))

@@ -175,6 +175,49 @@ func (r *Reader) eachVisitMark(month Month, fn func(profile uuid.UUID, m VisitMa
 	}
 }
 
+// CoverMark is what the coverage index holds of an elderly profile and its
+// person: enough to tell whether they count in a month's coverage without
+// reading either record.
+type CoverMark struct {
+	ID, PersonID        uuid.UUID
+	Scope               string
+	EnrolDate, ExitDate Date
+	Status, RiskTier    string
+	// PersonStatus and PersonDate are the person's status when not 在册
+	// (死亡, 迁出, …) and its date.
+	PersonStatus string
+	PersonDate   Date
+}
+
+// EachCoverMark walks the elderly profiles under a scope from the coverage
+// index, in scope order.
+func (r *Reader) EachCoverMark(scope string, fn func(CoverMark) error) error {
+	gone := r.KV().Bucket(bIxGone)
+	c := r.KV().Bucket(bIxCov).Cursor()
+	prefix := []byte(scope)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 || len(k) != i+17 || len(v) < 16 {
+			continue
+		}
+		parts := bytes.SplitN(v[16:], zero, 4)
+		if len(parts) != 4 {
+			continue
+		}
+		m := CoverMark{Scope: string(k[:i]), EnrolDate: Date(parts[0]), Status: string(parts[1]), ExitDate: Date(parts[2]), RiskTier: string(parts[3])}
+		copy(m.ID[:], k[i+1:])
+		copy(m.PersonID[:], v[:16])
+		if g := gone.Get(m.PersonID[:]); g != nil {
+			st, d, _ := bytes.Cut(g, zero)
+			m.PersonStatus, m.PersonDate = string(st), Date(d)
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // visitedIn returns the profiles with a counted visit in the month.
 func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}

@@ -43,20 +43,52 @@ type CoverageData struct {
 	NotVisited []NotVisited  `json:"not_visited"`
 }
 
+// member is what coverage needs of an elderly profile and its person:
+// read from the records, or from the coverage index (store.CoverMark)
+// where no names are needed.
+type member struct {
+	id          uuid.UUID
+	scope       string
+	enrol, exit store.Date // the profile's enrolment, and its exit when 退出
+	tier        string
+	died        store.Date // the person's date of death
+	profile     *store.ElderlyProfile
+	person      *store.Person
+}
+
+func memberOf(ep *store.ElderlyProfile, p *store.Person) member {
+	mb := member{id: ep.ID, scope: ep.Scope, enrol: ep.EnrolDate, tier: ep.RiskTier, person: p}
+	if ep.Status == "退出" {
+		mb.exit = ep.ExitDate
+	}
+	if p != nil && p.Status == "死亡" {
+		mb.died = p.StatusDate
+	}
+	return mb
+}
+
+func memberOfMark(m store.CoverMark) member {
+	mb := member{id: m.ID, scope: m.Scope, enrol: m.EnrolDate, tier: m.RiskTier}
+	if m.Status == "退出" {
+		mb.exit = m.ExitDate
+	}
+	if m.PersonStatus == "死亡" {
+		mb.died = m.PersonDate
+	}
+	return mb
+}
+
 // coverageMember decides whether a profile is in the month's denominator:
 // 在册 (or 暂停) at the month's end having enrolled at least the grace days
 // before it, or died or left during the month after the cut-off day.
-func coverageMember(ep *store.ElderlyProfile, p *store.Person, m store.Month, pol *store.Policy) (bool, store.Date) {
+func coverageMember(mb member, m store.Month, pol *store.Policy) (bool, store.Date) {
 	last := m.Last()
-	if !ep.EnrolDate.Valid() || ep.EnrolDate > last.AddDays(-pol.VisitGraceDays) {
+	if !mb.enrol.Valid() || mb.enrol > last.AddDays(-pol.VisitGraceDays) {
 		return false, ""
 	}
-	var exit store.Date
-	if ep.Status == "退出" {
-		exit = ep.ExitDate
-	}
-	if p != nil && p.Status == "死亡" && p.StatusDate != "" && (exit == "" || p.StatusDate < exit) {
-		exit = p.StatusDate
+	exit := mb.exit
+	if mb.died != "" && (exit == "" || mb.died < exit) {
+		exit = mb.died
 	}
 	switch {
 	case exit == "" || exit > last:
@@ -65,6 +97,20 @@ func coverageMember(ep *store.ElderlyProfile, p *store.Person, m store.Month, po
 		return false, exit
 	}
 	return exit.Time().Day() > pol.VisitDeathCutoffDay, exit
+}
+
+// eachMember walks the profiles under scope: from the coverage index when
+// only counts are wanted, else with their records.
+func eachMember(r *store.Reader, scope string, records bool, fn func(member) error) error {
+	if !records {
+		return r.EachCoverMark(scope, func(m store.CoverMark) error { return fn(memberOfMark(m)) })
+	}
+	return r.Each(store.KindElderlyProfile, scope, func(e store.Entity) error {
+		ep := e.(*store.ElderlyProfile)
+		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
+		p, _ := px.(*store.Person)
+		return fn(memberOf(ep, p))
+	})
 }
 
 // counted reports whether a visit counts toward coverage.
@@ -110,11 +156,9 @@ func CoverageTrend(r *store.Reader, scope string, months []store.Month) ([]Rate,
 	if err != nil {
 		return nil, err
 	}
-	err = r.Each(store.KindElderlyProfile, scope, func(e store.Entity) error {
-		ep := e.(*store.ElderlyProfile)
-		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
-		p, _ := px.(*store.Person)
-		tr.add(ep, p, r.Policy())
+	pol := r.Policy()
+	err = eachMember(r, scope, false, func(mb member) error {
+		tr.add(mb, pol)
 		return nil
 	})
 	if err != nil {
@@ -166,11 +210,11 @@ func newTrend(r *store.Reader, months []store.Month) (*trend, error) {
 	return tr, nil
 }
 
-func (tr *trend) add(ep *store.ElderlyProfile, p *store.Person, pol *store.Policy) {
+func (tr *trend) add(mb member, pol *store.Policy) {
 	for i, m := range tr.months {
-		if in, _ := coverageMember(ep, p, m, pol); in {
+		if in, _ := coverageMember(mb, m, pol); in {
 			tr.n[i]++
-			if tr.visited[i][ep.ID] {
+			if tr.visited[i][mb.id] {
 				tr.v[i]++
 			}
 		}
@@ -205,15 +249,12 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 		rows[d.Code] = &CoverageRow{Code: d.Code, Name: d.Name}
 	}
 	data := &CoverageData{Month: m, Weeks: len(weeks)}
-	err := r.Each(store.KindElderlyProfile, scope, func(e store.Entity) error {
-		ep := e.(*store.ElderlyProfile)
-		px, _ := r.LiveByString(ep.PersonID, store.KindPerson)
-		p, _ := px.(*store.Person)
+	err := eachMember(r, scope, details, func(mb member) error {
 		if tr != nil {
-			tr.add(ep, p, pol)
+			tr.add(mb, pol)
 		}
-		in, exit := coverageMember(ep, p, m, pol)
-		village := ep.Scope
+		in, exit := coverageMember(mb, m, pol)
+		village := mb.scope
 		row := rows[village]
 		if row == nil {
 			row = &CoverageRow{Code: village, Name: placeName(village)}
@@ -226,7 +267,7 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 		visited := false
 		var last store.Date
 		weekHit := map[store.Date]bool{}
-		for _, v := range visits[ep.ID] {
+		for _, v := range visits[mb.id] {
 			if !counted(v, pol) {
 				continue
 			}
@@ -242,12 +283,12 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 		if visited {
 			row.V++
 		}
-		if ep.RiskTier == "高风险" {
+		if mb.tier == "高风险" {
 			row.HighRisk++
 			ok := true
 			for _, mon := range weeks {
 				sunday := mon.AddDays(6)
-				if sunday < ep.EnrolDate || exit != "" && mon > exit {
+				if sunday < mb.enrol || exit != "" && mon > exit {
 					continue // not on the register that week
 				}
 				ok = ok && weekHit[mon]
@@ -257,12 +298,12 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 			}
 		}
 		if !visited && details {
-			nv := NotVisited{Village: placeName(village), ProfileID: ep.ID, RiskTier: ep.RiskTier, DaysSince: -1}
-			if p != nil {
+			nv := NotVisited{Village: placeName(village), ProfileID: mb.id, RiskTier: mb.tier, DaysSince: -1}
+			if p := mb.person; p != nil {
 				nv.Name, nv.IDMasked = p.Name, ident.MaskID(p.IDNumber)
 			}
 			if last == "" {
-				last = r.LastVisit(ep.ID, m, store.LastVisitLookback)
+				last = r.LastVisit(mb.id, m, store.LastVisitLookback)
 			}
 			if last != "" {
 				nv.LastVisit = last
