@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -344,5 +345,37 @@ func TestOddRequestsRefused(t *testing.T) {
 	}
 	if got := safeNext("/\t/evil.example"); got != "" {
 		t.Errorf("a tab in next: %q", got)
+	}
+}
+
+// A stranger cannot learn which names are accounts: a name that is none
+// answers every wrong password, and the lock after MaxFailures, as an
+// account does; a stopped account says so only to its right password.
+func TestLoginAnswersDoNotTellNamesApart(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	answers := func(name string) []string {
+		u := newClient(t, srv)
+		var out []string
+		for i := 0; i <= MaxFailures; i++ {
+			code, body := u.do("POST", "/login", url.Values{"name": {name}, "password": {"wrong-1234567"}})
+			out = append(out, fmt.Sprint(code)+" "+between(body, `role="alert">`, "<"))
+		}
+		return out
+	}
+	real, ghost := answers("xian"), answers("no-such-clerk")
+	if strings.Join(real, "|") != strings.Join(ghost, "|") || !strings.Contains(real[MaxFailures], "已锁定") {
+		t.Errorf("an account answers\n%q\na name that is none\n%q", real, ghost)
+	}
+	x := c.accounts
+	if _, err := x.Edit("shenji", func(a *Account) error { a.Disabled = true; return nil }, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	u := newClient(t, srv)
+	if _, body := u.do("POST", "/login", url.Values{"name": {"shenji"}, "password": {"wrong-1234567"}}); strings.Contains(body, "停用") {
+		t.Error("a wrong password learnt that the account is stopped")
+	}
+	if _, body := u.do("POST", "/login", url.Values{"name": {"shenji"}, "password": {pw}}); !strings.Contains(body, "停用") {
+		t.Error("the right password of a stopped account is not told why")
 	}
 }

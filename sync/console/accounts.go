@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	gosync "sync"
 	"time"
 	"unicode"
 
@@ -163,6 +164,45 @@ type Accounts struct {
 	s      *store.Store
 	county string // 6 digits
 	now    func() time.Time
+	// ghosts counts wrong logins of names that are no account, so that
+	// they lock like real ones and the answers do not tell which names
+	// exist (kept in memory, a bounded number).
+	mu     gosync.Mutex
+	ghosts map[string]*ghost
+}
+
+// ghost is the failures of a name that is no account.
+type ghost struct {
+	failures int
+	until    time.Time
+}
+
+// maxGhosts bounds the names remembered; past it the table starts afresh.
+const maxGhosts = 10000
+
+// ghostLogin counts a failed login of a name that is no account and
+// answers as for an account: locked after MaxFailures, for LockFor.
+func (x *Accounts) ghostLogin(name string) (locked bool, err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	key := strings.ToLower(name)
+	now := x.now()
+	g := x.ghosts[key]
+	if g == nil {
+		if x.ghosts == nil || len(x.ghosts) >= maxGhosts {
+			x.ghosts = map[string]*ghost{}
+		}
+		g = &ghost{}
+		x.ghosts[key] = g
+	}
+	if now.Before(g.until) {
+		return false, ErrLocked
+	}
+	if g.failures++; g.failures >= MaxFailures {
+		g.failures, g.until = 0, now.Add(LockFor)
+		return true, ErrLocked
+	}
+	return false, ErrBadLogin
 }
 
 // NewAccounts returns the accounts of the county's store.
@@ -327,7 +367,8 @@ func (x *Accounts) Login(name, password string) (a *Account, locked bool, err er
 	}
 	ok := checkPassword(hash, password) && cur != nil
 	if cur == nil {
-		return nil, false, ErrBadLogin
+		locked, err := x.ghostLogin(name)
+		return nil, locked, err
 	}
 	now := x.now()
 	err = x.update(func(b kv.Bucket) error {
@@ -338,7 +379,9 @@ func (x *Accounts) Login(name, password string) (a *Account, locked bool, err er
 		if until, perr := time.Parse(time.RFC3339, a.LockedUntil); perr == nil && now.Before(until) {
 			return ErrLocked
 		}
-		if a.Disabled {
+		if a.Disabled && ok {
+			// Only the right password learns that the account is
+			// stopped; a wrong one is answered as for any name.
 			return ErrDisabled
 		}
 		if !ok {
