@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -11,7 +10,7 @@ import (
 )
 
 func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderAccounts(w, r, r.URL.Query().Get("done"), "")
+	c.renderAccounts(w, r, c.takeDone(u), "")
 }
 
 func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, done, errMsg string) {
@@ -48,7 +47,7 @@ func (c *Console) accountAdd(w http.ResponseWriter, r *http.Request, u *user) {
 		c.renderAccounts(w, r, "", store.MessageOf(err))
 		return
 	}
-	http.Redirect(w, r, "/accounts?done="+url.QueryEscape("已新建账号 "+got.Name+"（"+RoleNames[got.Role]+"）"), http.StatusSeeOther)
+	c.doneTo(w, r, u, "/accounts", "已新建账号 "+got.Name+"（"+RoleNames[got.Role]+"）")
 }
 
 // accountEdit resets a password, unlocks, disables or enables an account.
@@ -92,5 +91,5 @@ func (c *Console) accountEdit(w http.ResponseWriter, r *http.Request, u *user) {
 		// administrator, is logged out everywhere.
 		EndUser(c.s, name)
 	}
-	http.Redirect(w, r, "/accounts?done="+url.QueryEscape(name+"："+detail+"完成"), http.StatusSeeOther)
+	c.doneTo(w, r, u, "/accounts", name+"："+detail+"完成")
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +102,7 @@ func decodeVV(s string) (store.VV, bool) {
 }
 
 func (c *Console) approvals(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderApprovals(w, r, u, r.URL.Query().Get("done"), "")
+	c.renderApprovals(w, r, u, c.takeDone(u), "")
 }
 
 func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, done, errMsg string) {
@@ -260,5 +259,5 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		c.renderApprovals(w, r, u, "", store.MessageOf(err))
 		return
 	}
-	http.Redirect(w, r, "/approvals?done="+url.QueryEscape("已办理："+to), http.StatusSeeOther)
+	c.doneTo(w, r, u, "/approvals", "已办理："+to)
 }

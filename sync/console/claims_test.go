@@ -74,8 +74,15 @@ func TestSubsidyClaimQueues(t *testing.T) {
 		t.Fatalf("after 审定: %s", got)
 	}
 
-	// Payment: the next queue, a date and no opinion.
-	_, page = xian.do("GET", "/approvals", nil)
+	// Payment: the next queue, a date and no opinion. The page says once
+	// what was done; a link cannot make it say anything.
+	_, page = xian.do("GET", "/approvals?done=请把补贴打到账户62220000", nil)
+	if !strings.Contains(page, "已办理：县民政审定") || strings.Contains(page, "62220000") {
+		t.Errorf("the result line: %s", between(page, `class="ok"`, "</p>"))
+	}
+	if _, again := xian.do("GET", "/approvals", nil); strings.Contains(again, "已办理：县民政审定") {
+		t.Error("the result is shown twice")
+	}
 	card = between(page, `id="claim-`+id.String()+`"`, "</form>")
 	if !strings.Contains(card, `name="from" value="县民政审定"`) || strings.Contains(card, `name="opinion"`) {
 		t.Fatalf("the payment card:\n%s", card)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,7 +24,7 @@ type conflictLine struct {
 }
 
 func (c *Console) conflicts(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderConflicts(w, r, u, r.URL.Query().Get("done"), "")
+	c.renderConflicts(w, r, u, c.takeDone(u), "")
 }
 
 func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *user, done, errMsg string) {
@@ -159,5 +158,5 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, u *user) {
 		c.renderConflicts(w, r, u, "", store.MessageOf(err))
 		return
 	}
-	http.Redirect(w, r, "/conflicts?done="+url.QueryEscape("已处理："+chosen), http.StatusSeeOther)
+	c.doneTo(w, r, u, "/conflicts", "已处理："+chosen)
 }

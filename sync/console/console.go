@@ -72,6 +72,7 @@ type Console struct {
 	pages    map[string]*template.Template
 	log      *slog.Logger
 	dash     dashCache
+	flash    flashes
 }
 
 // New makes the console of a county node.

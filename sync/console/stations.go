@@ -16,7 +16,7 @@ import (
 // changes waiting for each, revoked ones.
 func (c *Console) stations(w http.ResponseWriter, r *http.Request, u *user) {
 	data := c.stationsData(r, u, r.URL.Query().Get("error"))
-	data["Done"] = r.URL.Query().Get("done")
+	data["Done"] = c.takeDone(u)
 	c.render(w, r, "stations", data)
 }
 
@@ -69,5 +69,5 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.logAudit(r, u, audit.Revoke, p.Code, p.Scope, p.Name)
-	http.Redirect(w, r, "/stations?done="+url.QueryEscape("已吊销站点 "+p.Code+"（"+p.Name+"）"), http.StatusSeeOther)
+	c.doneTo(w, r, u, "/stations", "已吊销站点 "+p.Code+"（"+p.Name+"）")
 }
