@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -22,14 +21,14 @@ import (
 
 // claimsTab lists the home's claims, newest year first.
 func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
-	list := newLazyList(h.u, []column{{title: "年度", sample: "2025"}, {title: "申报编号", sample: "130131190201-01-B2025-0001"},
+	list := newLazyList(h.u, []column{{title: "年度", sample: "2025年"}, {title: "申报编号", sample: "130131190201-01-B2025-0001", grow: true},
 		{title: "人数", sample: "100"}, {title: "申报金额（元）", sample: "100,000.00"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		x, _ := r.Live(id, store.KindSubsidyClaim)
 		c, ok := x.(*store.OperatingSubsidyClaim)
 		if !ok {
 			return []string{"（已删除）"}
 		}
-		return []string{strconv.Itoa(c.Year), c.ClaimNo, strconv.Itoa(len(c.Lines)), store.Yuan(c.TotalFen), c.Status}
+		return []string{strconv.Itoa(c.Year) + "年", c.ClaimNo, strconv.Itoa(len(c.Lines)), store.Yuan(c.TotalFen), c.Status}
 	})
 	list.onSelect = h.openClaim
 	var ids []uuid.UUID
@@ -44,7 +43,17 @@ func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
 	list.set(ids, len(ids))
 	year, _ := strconv.Atoi(string(h.u.today())[:4])
 	add := widget.NewButtonWithIcon("新建年度申报", theme.ContentAddIcon(), func() {
-		h.editClaim("新建运营补贴申报", &store.OperatingSubsidyClaim{HomeID: home.ID.String(), Year: year, Status: "草稿"})
+		var c *store.OperatingSubsidyClaim
+		err := h.u.st.View(func(r *store.Reader) error {
+			var err error
+			c, err = r.NewClaim(home.ID, year)
+			return err
+		})
+		if err != nil {
+			h.u.showError("新建申报", err)
+			return
+		}
+		h.editClaim("新建运营补贴申报", c)
 	})
 	hint := para("草稿的明细按本院入住登记自动计算（每月15日在住计一个月；本地户籍老人每人每年600元，失能老人加倍）；提交村审核后明细固定，退回后重新计算。")
 	return container.NewBorder(container.NewVBox(flow(add), hint), nil, nil, nil, list.obj)
@@ -115,24 +124,27 @@ func (h *homesScreen) openClaim(id uuid.UUID) {
 	)))
 }
 
-// claimLinesView is the claim's lines as form A7 lists them.
+// claimLinesView is the claim's lines, one wrapped line per resident: a
+// grid of equal columns would make the window as wide as six times the
+// longest cell.
 func claimLinesView(lines []store.SubsidyLine) fyne.CanvasObject {
 	if len(lines) == 0 {
 		return para("该年度没有可申报的在住老人。")
 	}
-	yn := map[bool]string{true: "是", false: "否"}
-	cells := []fyne.CanvasObject{}
-	for _, t := range []string{"姓名", "本地户籍", "失能", "月数", "月标准（元）", "金额（元）"} {
-		cells = append(cells, widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	}
-	for _, l := range lines {
-		amount := store.Yuan(l.AmountFen)
+	box := container.NewVBox()
+	for i, l := range lines {
+		what := "本地户籍"
+		if !l.LocalHukou {
+			what = "非本地户籍"
+		}
+		if l.Disabled {
+			what += "，失能"
+		}
+		text := fmt.Sprintf("%d. %s（%s）：%d个月 × %s元 = %s元", i+1, l.Name, what, l.Months, store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen))
 		if l.Reason != "" {
-			amount += "（" + l.Reason + "）"
+			text += "（" + l.Reason + "）"
 		}
-		for _, s := range []string{l.Name, yn[l.LocalHukou], yn[l.Disabled], strconv.Itoa(l.Months), store.Yuan(l.MonthlyFen), amount} {
-			cells = append(cells, widget.NewLabel(s))
-		}
+		box.Add(para(text))
 	}
-	return container.New(layout.NewGridLayout(6), cells...)
+	return box
 }

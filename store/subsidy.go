@@ -156,3 +156,24 @@ func (r *Reader) CheckClaim(c *OperatingSubsidyClaim) ([]SubsidyDiff, int64, err
 	}
 	return out, total, nil
 }
+
+// NewClaim drafts a home's claim for a year, its lines counted as saving
+// will count them: what `record new` prints and a form starts from.
+func (r *Reader) NewClaim(home uuid.UUID, year int) (*OperatingSubsidyClaim, error) {
+	x, err := r.Live(home, KindHome)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := x.(*Home)
+	if !ok {
+		return nil, &Error{Code: "REF_MISSING", Field: "home_id", Message: "找不到该幸福院（或已删除）"}
+	}
+	c := &OperatingSubsidyClaim{HomeID: home.String(), Year: year, Status: "草稿"}
+	if c.Lines, err = r.SubsidyLines(h, year); err != nil {
+		return nil, err
+	}
+	for _, l := range c.Lines {
+		c.TotalFen += l.AmountFen
+	}
+	return c, nil
+}

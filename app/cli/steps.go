@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -183,7 +184,8 @@ func recordNew(e *env, kind store.Kind, vals map[string]string) error {
 			return err
 		}
 	}
-	need := map[store.Kind]string{store.KindVisit: "探访对象（elderly_profile），或要更正的探访记录（visit）", store.KindRepayment: "贷款（loan）", store.KindLoan: "已批准的贷款申请（loan_application）"}
+	need := map[store.Kind]string{store.KindVisit: "探访对象（elderly_profile），或要更正的探访记录（visit）", store.KindRepayment: "贷款（loan）", store.KindLoan: "已批准的贷款申请（loan_application）",
+		store.KindSubsidyClaim: "幸福院（home）"}
 	rec := blank
 	err = s.View(func(r *store.Reader) error {
 		var err error
@@ -204,6 +206,9 @@ func recordNew(e *env, kind store.Kind, vals map[string]string) error {
 			if app, err = r.CanDisburse(forID.String()); err == nil {
 				rec = store.LoanFromApplication(app, on)
 			}
+		case kind == store.KindSubsidyClaim:
+			year, _ := strconv.Atoi(string(on)[:4])
+			rec, err = r.NewClaim(forID, year)
 		case forText != "":
 			return usagef("record new %s 不接受 --for", kind)
 		default:
