@@ -218,8 +218,8 @@ type Admission struct {
 // SubsidyLine is one resident of a home's operating-subsidy claim, as R3
 // (domain.md §6.2) counts them.
 type SubsidyLine struct {
-	AdmissionID string `json:"admission_id" zh:"入住登记"`
-	PersonID    string `json:"person_id" zh:"老人"`
+	AdmissionID string `json:"admission_id" zh:"入住登记" ref:"admission"`
+	PersonID    string `json:"person_id" zh:"老人" ref:"person"`
 	Name        string `json:"name" zh:"姓名"`
 	LocalHukou  bool   `json:"local_hukou" zh:"本地户籍"`
 	Disabled    bool   `json:"disabled" zh:"失能"`
