@@ -32,16 +32,29 @@ func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
 	})
 	list.onSelect = h.openClaim
 	var ids []uuid.UUID
+	claimed := map[int]bool{}
 	_ = h.u.st.View(func(r *store.Reader) error {
 		cs, _ := r.RefEntities(home.ID, store.KindSubsidyClaim)
 		sortByYear(cs)
 		for _, c := range cs {
 			ids = append(ids, store.MetaOf(c).ID)
+			if c := c.(*store.OperatingSubsidyClaim); c.Status != "作废" {
+				claimed[c.Year] = true
+			}
 		}
 		return nil
 	})
 	list.set(ids, len(ids))
-	year, _ := strconv.Atoi(string(h.u.today())[:4])
+	// A new claim is for this year, or else the latest of the last few
+	// years the home has not claimed.
+	this, _ := strconv.Atoi(string(h.u.today())[:4])
+	year := this
+	for y := this; y > this-5; y-- {
+		if !claimed[y] {
+			year = y
+			break
+		}
+	}
 	add := widget.NewButtonWithIcon("新建年度申报", theme.ContentAddIcon(), func() {
 		var c *store.OperatingSubsidyClaim
 		err := h.u.st.View(func(r *store.Reader) error {

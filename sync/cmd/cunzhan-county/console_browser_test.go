@@ -298,6 +298,27 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("the county decides a home's subsidy claim", func(t *testing.T) {
+		b := b.in(t)
+		b.logout()
+		b.login("xian", demoPassword)
+		b.open("/approvals")
+		card := "#claims-县民政审定 .claim"
+		if got := b.text(card + " dl"); !strings.Contains(got, "3,600.00 元（6 人）") || !strings.Contains(got, "与入住记录一致") {
+			t.Fatalf("the claim waiting for 审定: %s", got)
+		}
+		b.photo("11-claims")
+		b.run(chromedp.SetValue(chromedp.CSS(card+` input[name="opinion"]`), "审定同意"))
+		b.submit(chromedp.Click(chromedp.CSS(card + ` button[value="approve"]`)))
+		if got := b.text("main"); !strings.Contains(got, "已办理：县民政审定") || !strings.Contains(got, "幸福院运营补贴待拨付（1）") {
+			t.Fatalf("after 审定: %s", got)
+		}
+		b.submit(chromedp.Click(chromedp.CSS(`#claims-已拨付 .claim button[value="approve"]`)))
+		if got := b.text("main"); !strings.Contains(got, "已办理：已拨付") || !strings.Contains(got, "幸福院运营补贴待拨付（0）") {
+			t.Fatalf("after payment: %s", got)
+		}
+	})
+
 	t.Run("reports download as CSV and PDF", func(t *testing.T) {
 		b := b.in(t)
 		b.open("/reports")
