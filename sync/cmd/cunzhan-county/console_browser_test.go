@@ -301,7 +301,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	t.Run("the county decides a home's subsidy claim", func(t *testing.T) {
 		b := b.in(t)
 		b.logout()
-		b.login("xian", demoPassword)
+		b.login("admin", demoPassword) // xian is locked by then
 		b.open("/approvals")
 		card := "#claims-县民政审定 .claim"
 		if got := b.text(card + " dl"); !strings.Contains(got, "3,600.00 元（6 人）") || !strings.Contains(got, "与入住记录一致") {
