@@ -81,9 +81,9 @@ func memberOfMark(m store.CoverMark) member {
 // coverageMember decides whether a profile is in the month's denominator:
 // 在册 (or 暂停) at the month's end having enrolled at least the grace days
 // before it, or died or left during the month after the cut-off day.
-func coverageMember(mb member, m store.Month, pol *store.Policy) (bool, store.Date) {
-	last := m.Last()
-	if !mb.enrol.Valid() || mb.enrol > last.AddDays(-pol.VisitGraceDays) {
+func coverageMember(mb member, b bounds, pol *store.Policy) (bool, store.Date) {
+	first, last := b.first, b.last
+	if !mb.enrol.Valid() || mb.enrol > b.enrolBy {
 		return false, ""
 	}
 	exit := mb.exit
@@ -93,10 +93,20 @@ func coverageMember(mb member, m store.Month, pol *store.Policy) (bool, store.Da
 	switch {
 	case exit == "" || exit > last:
 		return true, exit
-	case exit < m.First():
+	case exit < first:
 		return false, exit
 	}
 	return exit.Time().Day() > pol.VisitDeathCutoffDay, exit
+}
+
+// bounds are a month's dates that coverage compares with, worked out once
+// per month rather than once per elder.
+type bounds struct {
+	first, last, enrolBy store.Date // enrolBy: the latest enrolment counted
+}
+
+func boundsOf(m store.Month, pol *store.Policy) bounds {
+	return bounds{first: m.First(), last: m.Last(), enrolBy: m.Last().AddDays(-pol.VisitGraceDays)}
 }
 
 // eachMember walks the profiles under scope: from the coverage index when
@@ -185,6 +195,7 @@ func CoverageCountsTrend(r *store.Reader, scope string, m store.Month, months []
 // trend counts the members and the visited of several months.
 type trend struct {
 	months  []store.Month
+	bounds  []bounds
 	visited []map[uuid.UUID]bool
 	n, v    []int
 }
@@ -193,6 +204,7 @@ func newTrend(r *store.Reader, months []store.Month) (*trend, error) {
 	pol := r.Policy()
 	tr := &trend{months: months, visited: make([]map[uuid.UUID]bool, len(months)), n: make([]int, len(months)), v: make([]int, len(months))}
 	for i, m := range months {
+		tr.bounds = append(tr.bounds, boundsOf(m, pol))
 		marks, err := r.VisitMarks(m)
 		if err != nil {
 			return nil, err
@@ -211,8 +223,8 @@ func newTrend(r *store.Reader, months []store.Month) (*trend, error) {
 }
 
 func (tr *trend) add(mb member, pol *store.Policy) {
-	for i, m := range tr.months {
-		if in, _ := coverageMember(mb, m, pol); in {
+	for i := range tr.months {
+		if in, _ := coverageMember(mb, tr.bounds[i], pol); in {
 			tr.n[i]++
 			if tr.visited[i][mb.id] {
 				tr.v[i]++
@@ -244,6 +256,7 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 		}
 	}
 	weeks := isoWeeks(m)
+	monthBounds := boundsOf(m, pol)
 	rows := map[string]*CoverageRow{}
 	for _, d := range ident.DivisionsUnder(scope, 12) {
 		rows[d.Code] = &CoverageRow{Code: d.Code, Name: d.Name}
@@ -253,7 +266,7 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 		if tr != nil {
 			tr.add(mb, pol)
 		}
-		in, exit := coverageMember(mb, m, pol)
+		in, exit := coverageMember(mb, monthBounds, pol)
 		village := mb.scope
 		row := rows[village]
 		if row == nil {
