@@ -25,32 +25,15 @@ type HistoryEntry struct {
 // all). A county reads them from its relay index (only the record's own
 // scope), a station from its log.
 func (r *Reader) History(id uuid.UUID, limit int) ([]HistoryEntry, error) {
-	st, err := r.State(id)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	have, err := r.Have()
-	if err != nil {
-		return nil, err
-	}
-	rel, relayed, err := r.RelayFor(st.Scope)
-	if err != nil {
+	changes, err := r.changesOf(id)
+	if err != nil || changes == nil {
 		return nil, err
 	}
 	var out []HistoryEntry
 	var ctxs []VV
-	keep := func(ch *Change) error {
+	for _, ch := range changes {
 		out = append(out, HistoryEntry{Dot: Dot{Origin: ch.Origin, Seq: ch.Seq}, Time: ch.HLC, Author: ch.Author, Fields: ch.Fields})
 		ctxs = append(ctxs, ch.Ctx)
-		return nil
-	}
-	if !relayed {
-		rel = nil
-	}
-	for _, d := range have {
-		if err := r.EachChangeOf(rel, d.Origin, d.Seq, id, keep); err != nil {
-			return nil, err
-		}
 	}
 	for i := range out {
 		for j := range out {
@@ -66,6 +49,38 @@ func (r *Reader) History(id uuid.UUID, limit int) ([]HistoryEntry, error) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time > out[j].Time })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
+	}
+	return out, nil
+}
+
+// changesOf lists the saves of a record this replica holds: a county reads
+// them from its relay index (only the record's own scope), a station from
+// its log. nil when there is no such record.
+func (r *Reader) changesOf(id uuid.UUID) ([]*Change, error) {
+	st, err := r.State(id)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	have, err := r.Have()
+	if err != nil {
+		return nil, err
+	}
+	rel, relayed, err := r.RelayFor(st.Scope)
+	if err != nil {
+		return nil, err
+	}
+	if !relayed {
+		rel = nil
+	}
+	out := []*Change{}
+	for _, d := range have {
+		err := r.EachChangeOf(rel, d.Origin, d.Seq, id, func(ch *Change) error {
+			out = append(out, ch)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

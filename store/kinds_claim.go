@@ -80,7 +80,10 @@ func validateClaim(c *checker, e Entity) {
 	case cl.Year < minClaimYear || cl.Year > thisYear && c.changed("year"):
 		c.fail("year", "CLAIM_YEAR", fmt.Sprintf("申报年度应在%d至%d年之间", minClaimYear, thisYear))
 	}
-	if c.changed("year") || c.changed("home_id") {
+	c.claimLevel()
+	// One claim per home and year: checked when it is made and whenever
+	// it moves on, since two stations may each have drafted one offline.
+	if c.changed("year") || c.changed("home_id") || c.changed("status") && !oneOf(cl.Status, []string{"作废", "已退回"}) {
 		c.sameClaim(cl, home)
 	}
 	// The policy's rate is checked when the lines are fixed (a draft, its
@@ -119,6 +122,51 @@ func validateClaim(c *checker, e Entity) {
 	c.text("void_reason", cl.VoidReason, 200)
 }
 
+// The township's and the county's parts of a claim: the scope length (9 a
+// township, 6 the county) a station needs to write a field, or to move a
+// claim to a status.
+var (
+	claimFieldLevel  = map[string]int{"township_opinion": 9, "township_date": 9, "county_opinion": 6, "county_date": 6, "paid_date": 6}
+	claimStatusLevel = map[string]int{"乡镇审核": 9, "已退回": 9, "县民政审定": 6, "已拨付": 6}
+)
+
+// LevelFault tells whether a station of the given scope may write a value
+// (JSON) to a field of a record of the kind: a village cannot check its own
+// claim for the township, nor decide it for the county. Emptying a field
+// is anyone's (a claim resubmitted clears the earlier opinions). The
+// station's own save and the county's check of what a station sends both
+// ask it.
+func LevelFault(kind Kind, field string, value []byte, scope string) *Error {
+	if kind != KindSubsidyClaim {
+		return nil
+	}
+	need, what := claimFieldLevel[field], "「"+FieldLabel(kind, field)+"」"
+	if field == "status" {
+		need, what = claimStatusLevel[jsonString(value)], "“"+jsonString(value)+"”"
+	}
+	if need == 0 || len(scope) <= need || jsonString(value) == "" {
+		return nil
+	}
+	who := map[int]string{9: "乡镇工作站或县级中心", 6: "县级中心"}[need]
+	return &Error{Code: "STEP_LEVEL", Field: field, Message: fmt.Sprintf("运营补贴申报的%s须由%s办理", what, who)}
+}
+
+// claimLevel fails a save at a station that writes what only a higher
+// level may.
+func (c *checker) claimLevel() {
+	if c.w == nil || c.w.station == nil {
+		return
+	}
+	vals, _ := fieldsOf(c.e)
+	for _, f := range []string{"status", "township_opinion", "township_date", "county_opinion", "county_date", "paid_date"} {
+		if c.changed(f) {
+			if e := LevelFault(KindSubsidyClaim, f, vals[f], c.w.station.Scope); e != nil {
+				c.fail(e.Field, e.Code, e.Message)
+			}
+		}
+	}
+}
+
 // sameClaim fails when the home already has a claim for the year that is
 // not void.
 func (c *checker) sameClaim(cl *OperatingSubsidyClaim, home *Home) {
@@ -127,7 +175,7 @@ func (c *checker) sameClaim(cl *OperatingSubsidyClaim, home *Home) {
 	}
 	others, _ := c.r.RefEntities(home.ID, KindSubsidyClaim)
 	for _, x := range others {
-		if o := x.(*OperatingSubsidyClaim); o.ID != cl.ID && o.Year == cl.Year && o.Status != "作废" {
+		if o := x.(*OperatingSubsidyClaim); o.ID != cl.ID && o.Year == cl.Year && !oneOf(o.Status, []string{"作废", "已退回"}) {
 			c.fail("year", "CLAIM_EXISTS", fmt.Sprintf("%s已有%d年度的申报（%s，%s）", home.Name, cl.Year, o.ClaimNo, o.Status))
 			return
 		}

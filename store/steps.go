@@ -314,5 +314,5 @@ func StepOf(k Kind, from, to string) (Step, bool) {
 // it: a refusal, a cancellation, a voiding, a revocation, a termination. A
 // window shows such a move as dangerous and asks before making it.
 func Ending(status string) bool {
-	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销", "已退回"})
+	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销"})
 }

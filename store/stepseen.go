@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 )
@@ -42,6 +43,43 @@ func meet(seen, cur VV) VV {
 	return out
 }
 
+// statusesAt are the status values record id showed at context ctx: those
+// of the saves of its status that ctx covers and no other such save saw.
+func (r *Reader) statusesAt(id uuid.UUID, ctx VV) ([]string, error) {
+	changes, err := r.changesOf(id)
+	if err != nil {
+		return nil, err
+	}
+	type save struct {
+		dot   Dot
+		ctx   VV
+		value string
+	}
+	var saves []save
+	for _, ch := range changes {
+		d := Dot{Origin: ch.Origin, Seq: ch.Seq}
+		if !ctx.Covers(d) {
+			continue
+		}
+		for _, f := range ch.Fields {
+			if f.Name == "status" {
+				saves = append(saves, save{d, ch.Ctx, jsonString(f.Value)})
+			}
+		}
+	}
+	var out []string
+	for i, a := range saves {
+		seen := false
+		for j, b := range saves {
+			seen = seen || i != j && b.ctx.Covers(a.dot)
+		}
+		if !seen {
+			out = append(out, a.value)
+		}
+	}
+	return out, nil
+}
+
 // StepSeen moves the record id from the status the person saw to status
 // to, filling the step's fields through fill (an opinion, a reason), in
 // this batch, as seen. If the record has moved on since, the step is still
@@ -57,18 +95,29 @@ func (b *Batch) StepSeen(id uuid.UUID, seen Seen, to string, on Date, operator s
 		return nil, &Error{Code: CodeNotFound, Message: "找不到该记录，可能已被删除"}
 	}
 	m := e.meta()
-	if statusOf(e) != seen.Status {
-		// Decide from the status seen; what the record holds now stays
-		// the base the save compares with.
-		if err := SetField(e, "status", seen.Status); err != nil {
-			return nil, fmt.Errorf("step as seen: %w", err)
-		}
-	}
 	m.Context = meet(seen.Context, m.Context)
 	if len(m.Context) == 0 {
 		// Every record has been written by someone: a context that
 		// shares nothing with it is not one a page of it showed.
 		return nil, &Error{Code: "PAGE_STALE", Message: "页面数据不完整或已过期，请刷新页面后重新办理"}
+	}
+	if now := statusOf(e); now != seen.Status {
+		// The record moved on since the page showed it. The page's
+		// status must be what the record held at the page's context: a
+		// form cannot claim a status (and with it a queue, a step) the
+		// record never had there.
+		at, err := r.statusesAt(id, m.Context)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(at, seen.Status) {
+			return nil, &Error{Code: "PAGE_STALE", Field: "status", Message: fmt.Sprintf("该记录现为“%s”，不是页面上的“%s”：请刷新页面后重新办理", now, seen.Status)}
+		}
+		// Decide from the status seen; what the record holds now stays
+		// the base the save compares with.
+		if err := SetField(e, "status", seen.Status); err != nil {
+			return nil, fmt.Errorf("step as seen: %w", err)
+		}
 	}
 	next, err := r.PrepareStep(e, to, on, operator)
 	if err != nil {

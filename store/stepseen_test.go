@@ -148,3 +148,25 @@ func TestStepSeenDistrustsThePage(t *testing.T) {
 		t.Error("a context from the page claimed edits the record never received")
 	}
 }
+
+// A page cannot claim a status the record did not have at the page's
+// context: a form posted for an application's earlier step after the
+// record moved on, with a context inflated to the record's current one,
+// would otherwise overwrite the later step at once (a township clerk
+// refusing what already waits for the county). An honest page opened
+// before the move is still taken, as a decision made side by side.
+func TestStepSeenRefusesAStatusThePageCannotHaveShown(t *testing.T) {
+	s, id := demoApplication(t)
+	before := seenOf(t, s, id)
+	if err := stepSeen(s, id, seenOf(t, s, id), "同意"); err != nil {
+		t.Fatal(err)
+	}
+	now := seenOf(t, s, id)
+	forged := store.Seen{Status: before.Status, Context: now.Context}
+	if err := stepSeen(s, id, forged, "同意，重新审核"); store.CodeOf(err) != "PAGE_STALE" {
+		t.Fatalf("a page claiming 村推荐 at the context of 乡镇审核: %v", err)
+	}
+	if err := stepSeen(s, id, before, "同意，已核实"); err != nil {
+		t.Fatalf("the page opened before the step: %v", err)
+	}
+}

@@ -519,6 +519,11 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 			if !fresh(c) {
 				continue
 			}
+			for _, f := range c.Fields {
+				if lf := store.LevelFault(c.Kind, f.Name, f.Value, peer.Scope); lf != nil {
+					return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, lf.Message)
+				}
+			}
 			if err := valid.Check(c); err != nil {
 				return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, store.MessageOf(err))
 			}

@@ -52,6 +52,10 @@ func TestCountyRefusesInvalidChanges(t *testing.T) {
 		{"a person with an impossible ID number",
 			create(store.KindPerson, "130131190201", f("household_id", `"`+h.ID.String()+`"`), f("name", `"张三"`), f("id_number", `"130131199001011235"`))},
 		{"a status no workflow has", edit("status", `"已飞走"`)},
+		{"a village deciding its home's subsidy claim for the county",
+			create(store.KindSubsidyClaim, "130131190201", f("home_id", `"`+uuid.NewString()+`"`), f("year", "2025"), f("status", `"县民政审定"`))},
+		{"a village writing the township's opinion on a claim",
+			create(store.KindSubsidyClaim, "130131190201", f("home_id", `"`+uuid.NewString()+`"`), f("year", "2025"), f("township_opinion", `"同意"`))},
 	}
 	before := snapshot(t, w.county)
 	for _, c := range cases {

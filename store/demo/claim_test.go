@@ -215,3 +215,60 @@ func uuidOf(t *testing.T, s string) uuid.UUID {
 	}
 	return id
 }
+
+// A village's station drafts and submits its home's claim; the township's
+// check and the county's decision are theirs (the county refuses them from
+// a village's station too, sync/invalid_test.go).
+func TestClaimStepsBelongToTheirLevel(t *testing.T) {
+	src := writable(t)
+	home := demoHome(t, src)
+	id := claimsOf(t, src, home)[2025].ID.String() // at 乡镇审核
+	for _, c := range []struct {
+		station, scope string
+		to             string
+		set            map[string]string
+		code           string
+	}{
+		{"130131190201-01", "甲村", "县民政审定", map[string]string{"county_opinion": "同意"}, "STEP_LEVEL"},
+		{"130131190201-01", "甲村", "已退回", map[string]string{"reject_reason": "重算"}, "STEP_LEVEL"},
+		{"130131190000-01", "示例镇", "县民政审定", map[string]string{"county_opinion": "同意"}, "STEP_LEVEL"},
+		{"130131190000-01", "示例镇", "已退回", map[string]string{"reject_reason": "有老人退住，请重算"}, ""},
+	} {
+		s, err := store.Open(filepath.Join(t.TempDir(), "st.db"), &store.Options{RegistryDir: "-", Now: func() time.Time { return demo.AsOf }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.SetStation(c.station, c.scope+"服务点"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApplyAll(src); err != nil {
+			t.Fatal(err)
+		}
+		if err := step(t, s, id, c.to, c.set); (err == nil) != (c.code == "") || err != nil && store.CodeOf(err) != c.code {
+			t.Errorf("%s moving the claim to %s: %v, want %q", c.scope, c.to, err, c.code)
+		}
+	}
+}
+
+// One claim per home and year is checked again whenever a claim moves on:
+// two can exist for a while (one sent back while another was drafted, or
+// two stations drafting offline), and the second to move is refused.
+func TestTwoClaimsOfAYearCannotBothGoOn(t *testing.T) {
+	s := writable(t)
+	home := demoHome(t, s)
+	old := claimsOf(t, s, home)[2025].ID.String()
+	if err := step(t, s, old, "已退回", map[string]string{"reject_reason": "请重新核算"}); err != nil {
+		t.Fatal(err)
+	}
+	again := &store.OperatingSubsidyClaim{HomeID: home.ID.String(), Year: 2025}
+	if _, err := s.Create(again, "测试员"); err != nil {
+		t.Fatalf("a new claim beside one sent back: %v", err)
+	}
+	if err := step(t, s, again.ID.String(), "村审核", map[string]string{"village_opinion": "重新申报"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(t, s, old, "村审核", map[string]string{"village_opinion": "已重新核算"}); store.CodeOf(err) != "CLAIM_EXISTS" {
+		t.Fatalf("the returned claim resubmitted beside the new one: %v", err)
+	}
+}

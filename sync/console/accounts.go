@@ -177,23 +177,42 @@ type ghost struct {
 	until    time.Time
 }
 
-// maxGhosts bounds the names remembered; past it the table starts afresh.
-const maxGhosts = 10000
+// maxGhosts bounds the names remembered. Each wrong login costs the
+// server an argon2 hash, so filling the table takes hours of requests, all
+// in the audit log.
+const maxGhosts = 100000
 
 // ghostLogin counts a failed login of a name that is no account and
-// answers as for an account: locked after MaxFailures, for LockFor.
+// answers as for an account: locked after MaxFailures, for LockFor. Names
+// are kept as typed, as accounts are looked up.
 func (x *Accounts) ghostLogin(name string) (locked bool, err error) {
+	if len(name) > 32 {
+		// No account can have such a name (checkAccount): nothing to
+		// hide, and nothing worth keeping in memory.
+		return false, ErrBadLogin
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	key := strings.ToLower(name)
 	now := x.now()
-	g := x.ghosts[key]
+	g := x.ghosts[name]
 	if g == nil {
-		if x.ghosts == nil || len(x.ghosts) >= maxGhosts {
+		if x.ghosts == nil {
 			x.ghosts = map[string]*ghost{}
 		}
+		if len(x.ghosts) >= maxGhosts {
+			// Forget the names not locked now; a full table of locked
+			// names counts no more until their locks end.
+			for k, v := range x.ghosts {
+				if !now.Before(v.until) {
+					delete(x.ghosts, k)
+				}
+			}
+			if len(x.ghosts) >= maxGhosts {
+				return false, ErrBadLogin
+			}
+		}
 		g = &ghost{}
-		x.ghosts[key] = g
+		x.ghosts[name] = g
 	}
 	if now.Before(g.until) {
 		return false, ErrLocked

@@ -22,6 +22,7 @@ type claimLine struct {
 	Seen                   string
 	Lines                  []claimRow
 	Agrees                 bool
+	Unchecked              string // why no recount could be made
 	Recount                string
 	Differs                []claimRow // as counted from the records now
 }
@@ -62,11 +63,13 @@ func claimLines(rd *store.Reader, u *user, qs []queue) ([]claimLine, error) {
 		for i := range cl.Lines {
 			l.Lines = append(l.Lines, rowOf(&cl.Lines[i]))
 		}
+		// A claim that cannot be recounted (its home is gone) says so on
+		// its own card; the rest of the page stands.
 		diffs, recount, err := rd.CheckClaim(cl)
 		if err != nil {
-			return err
+			l.Unchecked = store.MessageOf(err)
 		}
-		l.Agrees, l.Recount = len(diffs) == 0, store.Yuan(recount)
+		l.Agrees, l.Recount = err == nil && len(diffs) == 0 && recount == cl.TotalFen, store.Yuan(recount)
 		for _, d := range diffs {
 			if d.Counted != nil {
 				l.Differs = append(l.Differs, rowOf(d.Counted))

@@ -57,8 +57,17 @@ func TestSubsidyClaimQueues(t *testing.T) {
 	if code, _ := shili.do("POST", "/approvals/"+id.String(), form); code != http.StatusBadRequest {
 		t.Errorf("a township user took the county's step: %d", code)
 	}
+	// Nor by naming its own queue: the claim was never at 村审核 as the
+	// page's context has it.
+	form.Set("from", "村审核")
+	form.Set("decision", "reject")
+	if code, _ := shili.do("POST", "/approvals/"+id.String(), form); code != http.StatusBadRequest {
+		t.Errorf("a township user sent back a claim waiting for the county: %d", code)
+	}
+	form.Set("from", "乡镇审核")
+	form.Set("decision", "approve")
 	if got := statusOf(t, c, id); got != "乡镇审核" {
-		t.Fatalf("after the township's attempt: %s", got)
+		t.Fatalf("after the township's attempts: %s", got)
 	}
 
 	form.Set("csrf", xian.csrf())

@@ -41,7 +41,7 @@ func (a *app) demo(args []string) error {
 		return usage("演示数据只写入新的数据文件（--data）")
 	}
 	if _, err := os.Stat(a.data); err == nil {
-		return &store.Error{Code: "FILE_EXISTS", Message: "目标文件已存在，演示数据只写入新文件：" + a.data}
+		return &store.Error{Code: "FILE_EXISTS", Message: "目标文件已存在，演示数据只写入新文件：" + a.data + "（如是上次中断留下的，删除后重试）"}
 	}
 	credFile := ""
 	src := *stationFile
@@ -91,7 +91,7 @@ func (a *app) demo(args []string) error {
 	}()
 	cred, fp, err := demoCounty(c, st, holds, *address, credFile != "")
 	if err != nil {
-		return fmt.Errorf("demo county: %w", err)
+		return err
 	}
 	text := fmt.Sprintf("已写入演示县级中心：%s（平山县，示例镇、示例乡，数据截至 2025-11-30）\n演示账号（密码均为 %s）：admin 县级管理员、xian 县级工作人员、shili 示例镇乡镇工作人员、shenji 审计员\n证书指纹（SHA-256）：%s",
 		a.data, DemoPassword, fp)
@@ -143,7 +143,7 @@ func demoCounty(c, station *store.Store, holds []store.OriginID, address string,
 		return nil, "", err
 	}
 	if cred.Station.Code != demo.Station {
-		return nil, "", fmt.Errorf("demo station enrolled as %s, want %s", cred.Station.Code, demo.Station)
+		return nil, "", &store.Error{Code: "DEMO_STATION", Message: fmt.Sprintf("演示站点登记成了 %s，应为 %s：请删除演示县级中心文件后重试", cred.Station.Code, demo.Station)}
 	}
 	return cred, fp, nil
 }
