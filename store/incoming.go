@@ -57,7 +57,7 @@ const CodeInvalidChange = "CHANGE_INVALID"
 // another no longer asks for it; not AMOUNT_POSITIVE: it weighs principal
 // against interest.)
 var intrinsicCodes = map[string]bool{
-	"TOO_LONG": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
+	"TOO_LONG": true, "TEXT_CONTROL": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
 	"INVALID_DATE": true, "INVALID_TIME": true, "NEGATIVE": true, "PRICE": true,
 	"NAME_CHARS": true, "DIV_NOT_VILLAGE": true, "REF_INVALID": true, "RATE_RANGE": true, "RATIO_RANGE": true,
 	"RATING_ITEM_UNKNOWN": true, "RATING_ITEM_RANGE": true,

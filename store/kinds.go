@@ -131,6 +131,9 @@ func NewEntity(k Kind) (Entity, error) {
 	return e, nil
 }
 
+// StatusOf is a record's stored status ("" for a kind without one).
+func StatusOf(e Entity) string { return statusOf(e) }
+
 // KindOf is the kind of a record, also of a new one whose Meta does not
 // say it yet.
 func KindOf(e Entity) Kind { return kindOf(e) }

@@ -77,6 +77,26 @@ func (c *checker) text(field, v string, max int) {
 	if utf8.RuneCountInString(v) > max {
 		c.fail(field, "TOO_LONG", fmt.Sprintf("「%s」不能超过%d个字", c.label(field), max))
 	}
+	if HasControl(v) {
+		c.fail(field, "TEXT_CONTROL", fmt.Sprintf("「%s」不能含控制字符或文字方向控制符", c.label(field)))
+	}
+}
+
+// HasControl reports whether a text holds a control character other than
+// a line break or a tab, or a bidirectional override: invisible on a
+// screen, they make what a page, an audit line or a print shows differ
+// from what was typed.
+func HasControl(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			return true
+		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f:
+			return true
+		}
+	}
+	return false
 }
 
 // probe, when set by a test, is told every value list and reference kind a

@@ -53,11 +53,12 @@ const (
 	PasswordSet  = "password_set"
 	AuditExport  = "audit_export"
 	ChainChecked = "chain_checked"
+	Denied       = "denied"
 )
 
 // Names are the actions in Chinese.
 var Names = map[string]string{
-	Login: "登录", LoginFailed: "登录失败", LoginLocked: "账号锁定", Logout: "退出登录",
+	Denied: "拒绝访问", Login: "登录", LoginFailed: "登录失败", LoginLocked: "账号锁定", Logout: "退出登录",
 	Reveal: "查看完整信息", Export: "导出", Approve: "审批", Resolve: "处理并发修改",
 	Enrol: "登记站点", Revoke: "吊销站点", AccountAdd: "新建账号", AccountEdit: "修改账号",
 	PasswordSet: "设置密码", AuditExport: "导出审计日志", ChainChecked: "校验审计日志",

@@ -272,3 +272,18 @@ func TestTwoClaimsOfAYearCannotBothGoOn(t *testing.T) {
 		t.Fatalf("the returned claim resubmitted beside the new one: %v", err)
 	}
 }
+
+// An opinion cannot carry control or direction characters: what a page,
+// an audit line or a print shows must be what was typed.
+func TestOpinionRefusesControlCharacters(t *testing.T) {
+	s := writable(t)
+	id := claimsOf(t, s, demoHome(t, s))[2025].ID.String()
+	for _, bad := range []string{"同意\x07", "同意\u202e意同不", "审定\x1b[31m同意", "同\u0085意"} {
+		if err := step(t, s, id, "县民政审定", map[string]string{"county_opinion": bad}); store.CodeOf(err) != "TEXT_CONTROL" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if err := step(t, s, id, "县民政审定", map[string]string{"county_opinion": "审定同意，\n按时拨付"}); err != nil {
+		t.Errorf("a line break: %v", err)
+	}
+}

@@ -186,6 +186,10 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		c.deny(w, r, http.StatusBadRequest, "请选择同意或拒绝")
 		return
 	}
+	if store.HasControl(opinion) {
+		c.renderApprovals(w, r, u, "", "意见不能含控制字符或文字方向控制符")
+		return
+	}
 	if len([]rune(opinion)) > maxOpinion {
 		c.renderApprovals(w, r, u, "", fmt.Sprintf("意见最多 %d 个字", maxOpinion))
 		return
@@ -193,14 +197,22 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 	var scope string
 	var q queue
 	forbidden := false
+	unchanged := false
 	to := ""
 	err = c.s.Batch(func(b *store.Batch) error {
 		e, err := b.Reader().Get(id)
+		if store.CodeOf(err) == store.CodeNotFound {
+			e, err = nil, nil
+		}
 		if err != nil {
 			return err
 		}
+		if e == nil && u.Scope != c.county {
+			forbidden = true
+			return errForbidden
+		}
 		if e == nil {
-			return &store.Error{Code: store.CodeNotFound, Message: "找不到该申请"}
+			return &store.Error{Code: store.CodeNotFound, Message: "找不到该记录"}
 		}
 		scope = store.MetaOf(e).Scope
 		if !u.Can(scope) {
@@ -214,6 +226,12 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		q, ok = queueFor(u, store.KindOf(e), r.PostFormValue("from"))
 		if !ok {
 			return &store.Error{Code: "NOT_IN_QUEUE", Message: "该记录不在您的待办理列表中"}
+		}
+		// A page opened before another clerk of the same level decided
+		// still decides, side by side with them (StepSeen); once the
+		// record has gone past this level, its turn is over.
+		if cur := store.StatusOf(e); cur != q.From && cur != q.To && (q.Refuse == "" || cur != q.Refuse) {
+			return &store.Error{Code: "PAGE_STALE", Message: fmt.Sprintf("该记录已办理到“%s”，不再等待%s：请刷新页面", cur, q.Label)}
 		}
 		field := q.Opinion
 		to = q.To
@@ -247,6 +265,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		}
 		if len(res.Changed) == 0 {
 			detail += "，与已有决定相同，无改动"
+			unchanged = true
 		}
 		_, err = audit.AddIn(b, audit.Entry{User: u.Name, Role: string(u.Role), Action: audit.Approve, Target: id.String(), Scope: scope, Detail: detail, Remote: remote(r)})
 		return err
@@ -257,6 +276,10 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	if err != nil {
 		c.renderApprovals(w, r, u, "", store.MessageOf(err))
+		return
+	}
+	if unchanged {
+		c.doneTo(w, r, u, "/approvals", "该记录已是“"+to+"”，意见相同，没有改动")
 		return
 	}
 	c.doneTo(w, r, u, "/approvals", "已办理："+to)

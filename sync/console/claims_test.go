@@ -137,3 +137,70 @@ func between(s, from, to string) string {
 	}
 	return s
 }
+
+// A township clerk's page, kept after the county has acted, decides
+// nothing: the record has gone past the township's turn. Refusals of
+// another township's records are written to the audit log, and a record
+// that does not exist is answered as one out of reach. Control and
+// direction characters are refused in an opinion.
+func TestLateAndProbingDecisionsRefused(t *testing.T) {
+	c, _ := demoCounty(t)
+	srv := serve(t, c)
+	app := waitingApplication(t, c)
+	shili, xian := newClient(t, srv), newClient(t, srv)
+	shili.login("shili", pw)
+	xian.login("xian", pw)
+	seenOn := func(u *client, id uuid.UUID) string {
+		_, page := u.do("GET", "/approvals", nil)
+		m := regexp.MustCompile(`name="seen" value="([^"]*)"`).FindStringSubmatch(between(page, `id="app-`+id.String()+`"`, "</form>"))
+		if m == nil {
+			t.Fatalf("%s not on the approvals page", id)
+		}
+		return m[1]
+	}
+	post := func(u *client, id uuid.UUID, from, seen, decision, opinion string) int {
+		code, _ := u.do("POST", "/approvals/"+id.String(), url.Values{"csrf": {u.csrf()}, "seen": {seen}, "from": {from},
+			"opinion": {opinion}, "date": {"2025-11-30"}, "decision": {decision}})
+		return code
+	}
+	old := seenOn(shili, app)
+	if code := post(shili, app, "村推荐", old, "approve", "同意，情况属实"); code != http.StatusSeeOther {
+		t.Fatalf("the township's step: %d", code)
+	}
+	if code := post(xian, app, "乡镇审核", seenOn(xian, app), "approve", "同意推荐"); code != http.StatusSeeOther {
+		t.Fatalf("the county's step: %d", code)
+	}
+	if code := post(shili, app, "村推荐", old, "reject", "撤回"); code != http.StatusBadRequest {
+		t.Errorf("a township page kept after the county's step refused the application: %d", code)
+	}
+	if e, _ := c.s.Get(app); e.(*store.LoanApplication).Status != "县推荐" {
+		t.Fatalf("the application after the late refusal: %s", e.(*store.LoanApplication).Status)
+	}
+
+	other, _ := firstOf(t, c, store.KindPerson, "130131290")
+	codeOther, bodyOther := shili.do("GET", "/record/"+other.String(), nil)
+	codeNone, bodyNone := shili.do("GET", "/record/"+uuid.NewString(), nil)
+	if codeOther != http.StatusForbidden || codeNone != codeOther || between(bodyNone, "<main>", "</main>") != between(bodyOther, "<main>", "</main>") {
+		t.Errorf("another township's record %d, no record %d: the answers differ", codeOther, codeNone)
+	}
+	denied, _ := c.audit.List(audit.Filter{Action: audit.Denied, User: "shili"})
+	if len(denied) < 2 {
+		t.Errorf("refusals in the audit log: %d", len(denied))
+	}
+
+	var claim uuid.UUID
+	c.s.View(func(r *store.Reader) error {
+		cs, _ := store.All[*store.OperatingSubsidyClaim](r, store.KindSubsidyClaim, demo.County)
+		for _, x := range cs {
+			if x.Status == "乡镇审核" {
+				claim = x.ID
+			}
+		}
+		return nil
+	})
+	_, page := xian.do("GET", "/approvals", nil)
+	seen := regexp.MustCompile(`name="seen" value="([^"]*)"`).FindStringSubmatch(between(page, `id="claim-`+claim.String()+`"`, "</form>"))
+	if code := post(xian, claim, "乡镇审核", seen[1], "approve", "同意\u202e意同不"); code != http.StatusBadRequest || statusOf(t, c, claim) != "乡镇审核" {
+		t.Errorf("an opinion with a direction override: %d", code)
+	}
+}

@@ -254,9 +254,16 @@ func (c *Console) must(roles []Role, h func(w http.ResponseWriter, r *http.Reque
 			c.deny(w, r, http.StatusForbidden, "您的账号（"+RoleNames[u.Role]+"）没有使用此页面的权限")
 			return
 		}
-		if r.Method == http.MethodPost && r.PostFormValue("csrf") != u.session.CSRF {
-			c.deny(w, r, http.StatusForbidden, "页面已过期，请刷新后重试")
-			return
+		if r.Method == http.MethodPost {
+			var tooBig *http.MaxBytesError
+			if err := r.ParseForm(); errors.As(err, &tooBig) {
+				c.deny(w, r, http.StatusRequestEntityTooLarge, "提交的内容太长（意见、理由等最多200个字）")
+				return
+			}
+			if r.PostFormValue("csrf") != u.session.CSRF {
+				c.deny(w, r, http.StatusForbidden, "页面已过期，请刷新后重试")
+				return
+			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)), u)
@@ -316,6 +323,11 @@ func (c *Console) logAudit(r *http.Request, u *user, action, target, scope, deta
 
 // deny answers a refused request with a page (or a status for scripts).
 func (c *Console) deny(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if u := userOf(r); u != nil && status == http.StatusForbidden {
+		// A signed-in user refused a page or a record outside their
+		// reach: probing shows in the audit log.
+		c.logAudit(r, u, audit.Denied, r.URL.Path, u.Scope, r.Method+" "+msg)
+	}
 	w.WriteHeader(status)
 	c.render(w, r, "error", map[string]any{"Status": status, "Message": msg})
 }

@@ -129,6 +129,11 @@ func (c *Console) withRecord(w http.ResponseWriter, r *http.Request, u *user, fn
 		return fn(rd, e)
 	})
 	switch {
+	case err == errNoRecord && u.Scope != c.county:
+		// A township user is told the same of a record that does not
+		// exist as of one of another township: the answer must not
+		// reveal which ids are records.
+		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
 	case err == errNoRecord:
 		c.deny(w, r, http.StatusNotFound, "找不到该记录")
 	case err == errForbidden:
