@@ -52,7 +52,13 @@ func deriveClaim(c *checker, e Entity) {
 		// their earlier opinions stay in the record's history.
 		cl.TownshipOpinion, cl.TownshipDate, cl.CountyOpinion, cl.CountyDate = "", "", "", ""
 	}
-	if draft && home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
+	if !draft {
+		// What was claimed stays as claimed, even if it does not add up
+		// (a claim from a tampered station): validation says so, and it
+		// can still be sent back.
+		return
+	}
+	if home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
 		if lines, err := c.r.SubsidyLines(home, cl.Year); err == nil {
 			cl.Lines = lines
 		}
@@ -89,7 +95,11 @@ func validateClaim(c *checker, e Entity) {
 	// The policy's rate is checked when the lines are fixed (a draft, its
 	// submission); a claim submitted before the rate changed keeps its
 	// lines, and the reviewer sees them against a recount (CheckClaim).
-	c.claimLines(cl, c.old == nil || oneOf(statusOf(c.old), claimDraft))
+	if !oneOf(cl.Status, []string{"已退回", "作废"}) {
+		// Sending back or voiding a claim that does not add up is always
+		// possible.
+		c.claimLines(cl, c.old == nil || oneOf(statusOf(c.old), claimDraft))
+	}
 	if !oneOf(cl.Status, []string{"草稿", "作废"}) && len(cl.Lines) == 0 {
 		c.fail("lines", "CLAIM_EMPTY", fmt.Sprintf("%d年度没有可申报的在住老人，不能提交", cl.Year))
 	}

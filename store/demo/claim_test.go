@@ -287,3 +287,26 @@ func TestOpinionRefusesControlCharacters(t *testing.T) {
 		t.Errorf("a line break: %v", err)
 	}
 }
+
+// A submitted claim whose total does not add up (as a tampered station
+// could send it) cannot be decided, and can still be sent back.
+func TestAClaimThatDoesNotAddUp(t *testing.T) {
+	s := writable(t)
+	cl := claimsOf(t, s, demoHome(t, s))[2025]
+	var forger store.OriginID
+	forger[0], forger[15] = 0xfe, 1
+	forged := &store.Change{Origin: forger, Seq: 1, HLC: store.MetaOf(cl).Updated + 1<<20, Scope: cl.Scope, Kind: store.KindSubsidyClaim,
+		Record: cl.ID, Ctx: store.MetaOf(cl).Context, Fields: []store.Field{{Name: "total_fen", Value: []byte("9999900")}}, Author: "篡改", Schema: 1}
+	if _, err := s.Apply([]*store.Change{forged}); err != nil {
+		t.Fatal(err)
+	}
+	if got := claimOf(t, s, cl.ID.String()); got.TotalFen != 9999900 {
+		t.Fatalf("the forged total did not arrive: %s", store.Yuan(got.TotalFen))
+	}
+	if err := step(t, s, cl.ID.String(), "县民政审定", map[string]string{"county_opinion": "同意"}); store.CodeOf(err) != "CLAIM_ARITHMETIC" {
+		t.Errorf("a claim that does not add up decided: %v", err)
+	}
+	if err := step(t, s, cl.ID.String(), "已退回", map[string]string{"reject_reason": "金额不符"}); err != nil {
+		t.Errorf("sending it back: %v", err)
+	}
+}
