@@ -2,13 +2,20 @@ package store
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // claimDraft lists the statuses in which a claim's lines follow the
-// records and may be edited.
-var claimDraft = []string{"草稿", "已退回"}
+// records and may be edited; claimDead those of a claim that is not going
+// anywhere as it stands (it neither counts as the home's claim of the year
+// nor needs to add up).
+var (
+	claimDraft = []string{"草稿", "已退回"}
+	claimDead  = []string{"已退回", "作废"}
+)
 
 func init() {
 	register(&kindSpec{
@@ -41,12 +48,10 @@ func init() {
 // the sum of its lines.
 func deriveClaim(c *checker, e Entity) {
 	cl := e.(*OperatingSubsidyClaim)
-	hx, _ := c.r.LiveByString(cl.HomeID, KindHome)
-	home, _ := hx.(*Home)
 	if cl.ClaimNo == "" && cl.Year > 0 {
 		cl.ClaimNo = c.nextNumber(fmt.Sprintf("%s-B%d-", c.stationCode(), cl.Year))
 	}
-	draft := c.old == nil || oneOf(statusOf(c.old), claimDraft)
+	draft := wasDraft(c)
 	if c.old != nil && statusOf(c.old) == "已退回" && cl.Status == "村审核" {
 		// Resubmitted: the township and the county check it afresh;
 		// their earlier opinions stay in the record's history.
@@ -58,16 +63,17 @@ func deriveClaim(c *checker, e Entity) {
 		// can still be sent back.
 		return
 	}
-	if home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
+	if home, _ := c.r.homeOf(cl.HomeID); home != nil && cl.Year >= minClaimYear && cl.Year <= maxClaimYear {
 		if lines, err := c.r.SubsidyLines(home, cl.Year); err == nil {
 			cl.Lines = lines
 		}
 	}
-	cl.TotalFen = 0
-	for _, l := range cl.Lines {
-		cl.TotalFen += l.AmountFen
-	}
+	cl.TotalFen = SubsidyTotal(cl.Lines)
 }
+
+// wasDraft: the claim being saved is new, or was a draft (or sent back)
+// before this save, so its lines are being fixed now.
+func wasDraft(c *checker) bool { return c.old == nil || oneOf(statusOf(c.old), claimDraft) }
 
 // The years a claim may name: the program's dates start in 2000.
 const (
@@ -89,23 +95,24 @@ func validateClaim(c *checker, e Entity) {
 	c.claimLevel()
 	// One claim per home and year: checked when it is made and whenever
 	// it moves on, since two stations may each have drafted one offline.
-	if c.changed("year") || c.changed("home_id") || c.changed("status") && !oneOf(cl.Status, []string{"作废", "已退回"}) {
+	if c.changed("year") || c.changed("home_id") || c.changed("status") && !oneOf(cl.Status, claimDead) {
 		c.sameClaim(cl, home)
 	}
 	// The policy's rate is checked when the lines are fixed (a draft, its
 	// submission); a claim submitted before the rate changed keeps its
 	// lines, and the reviewer sees them against a recount (CheckClaim).
-	if !oneOf(cl.Status, []string{"已退回", "作废"}) {
+	if !oneOf(cl.Status, claimDead) {
 		// Sending back or voiding a claim that does not add up is always
 		// possible.
-		c.claimLines(cl, c.old == nil || oneOf(statusOf(c.old), claimDraft))
+		c.claimLines(cl, wasDraft(c))
 	}
 	if !oneOf(cl.Status, []string{"草稿", "作废"}) && len(cl.Lines) == 0 {
 		c.fail("lines", "CLAIM_EMPTY", fmt.Sprintf("%d年度没有可申报的在住老人，不能提交", cl.Year))
 	}
-	reached := map[string]int{"草稿": 0, "村审核": 1, "乡镇审核": 2, "县民政审定": 3, "已拨付": 4}
+	// A step's opinion and date are required from the step on (the chain's
+	// order is StepIndex's; a claim sent back or void has left it).
 	step := func(status, opinionF, opinion, dateF string, d Date) {
-		if r, ok := reached[cl.Status]; ok && r >= reached[status] {
+		if StepIndex(KindSubsidyClaim, cl.Status) >= StepIndex(KindSubsidyClaim, status) {
 			c.required(opinionF, strings.TrimSpace(opinion) == "")
 			if c.date(dateF, d, true) {
 				c.notFuture(dateF, d)
@@ -168,7 +175,7 @@ func (c *checker) claimLevel() {
 		return
 	}
 	vals, _ := fieldsOf(c.e)
-	for _, f := range []string{"status", "township_opinion", "township_date", "county_opinion", "county_date", "paid_date"} {
+	for _, f := range append([]string{"status"}, slices.Sorted(maps.Keys(claimFieldLevel))...) {
 		if c.changed(f) {
 			if e := LevelFault(KindSubsidyClaim, f, vals[f], c.w.station.Scope); e != nil {
 				c.fail(e.Field, e.Code, e.Message)
@@ -185,7 +192,7 @@ func (c *checker) sameClaim(cl *OperatingSubsidyClaim, home *Home) {
 	}
 	others, _ := c.r.RefEntities(home.ID, KindSubsidyClaim)
 	for _, x := range others {
-		if o := x.(*OperatingSubsidyClaim); o.ID != cl.ID && o.Year == cl.Year && !oneOf(o.Status, []string{"作废", "已退回"}) {
+		if o := x.(*OperatingSubsidyClaim); o.ID != cl.ID && o.Year == cl.Year && !oneOf(o.Status, claimDead) {
 			c.fail("year", "CLAIM_EXISTS", fmt.Sprintf("%s已有%d年度的申报（%s，%s）", home.Name, cl.Year, o.ClaimNo, o.Status))
 			return
 		}

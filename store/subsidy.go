@@ -71,6 +71,23 @@ func (r *Reader) SubsidyLines(home *Home, year int) ([]SubsidyLine, error) {
 	return out, nil
 }
 
+// SubsidyTotal is what a claim of these lines asks for.
+func SubsidyTotal(lines []SubsidyLine) int64 {
+	var t int64
+	for _, l := range lines {
+		t += l.AmountFen
+	}
+	return t
+}
+
+// homeOf reads a live home by its id as a field holds it; nil when there
+// is none.
+func (r *Reader) homeOf(id string) (*Home, error) {
+	x, err := r.LiveByString(id, KindHome)
+	h, _ := x.(*Home)
+	return h, err
+}
+
 // fillSubsidyAmount sets a line's amount (and reason) from its months and
 // rate.
 func fillSubsidyAmount(l *SubsidyLine) {
@@ -122,23 +139,20 @@ type SubsidyDiff struct {
 
 // CheckClaim recounts a claim from the records this reader holds.
 func (r *Reader) CheckClaim(c *OperatingSubsidyClaim) ([]SubsidyDiff, int64, error) {
-	hx, err := r.LiveByString(c.HomeID, KindHome)
+	home, err := r.homeOf(c.HomeID)
 	if err != nil {
 		return nil, 0, err
 	}
-	home, ok := hx.(*Home)
-	if !ok {
+	if home == nil {
 		return nil, 0, &Error{Code: "REF_MISSING", Message: "申报的幸福院不存在或已删除"}
 	}
 	now, err := r.SubsidyLines(home, c.Year)
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int64
 	counted := map[string]*SubsidyLine{}
 	for i := range now {
 		counted[now[i].AdmissionID] = &now[i]
-		total += now[i].AmountFen
 	}
 	var out []SubsidyDiff
 	for i := range c.Lines {
@@ -154,26 +168,23 @@ func (r *Reader) CheckClaim(c *OperatingSubsidyClaim) ([]SubsidyDiff, int64, err
 			out = append(out, SubsidyDiff{Counted: n})
 		}
 	}
-	return out, total, nil
+	return out, SubsidyTotal(now), nil
 }
 
 // NewClaim drafts a home's claim for a year, its lines counted as saving
 // will count them: what `record new` prints and a form starts from.
 func (r *Reader) NewClaim(home uuid.UUID, year int) (*OperatingSubsidyClaim, error) {
-	x, err := r.Live(home, KindHome)
+	h, err := r.homeOf(home.String())
 	if err != nil {
 		return nil, err
 	}
-	h, ok := x.(*Home)
-	if !ok {
+	if h == nil {
 		return nil, &Error{Code: "REF_MISSING", Field: "home_id", Message: "找不到该幸福院（或已删除）"}
 	}
 	c := &OperatingSubsidyClaim{HomeID: home.String(), Year: year, Status: "草稿"}
 	if c.Lines, err = r.SubsidyLines(h, year); err != nil {
 		return nil, err
 	}
-	for _, l := range c.Lines {
-		c.TotalFen += l.AmountFen
-	}
+	c.TotalFen = SubsidyTotal(c.Lines)
 	return c, nil
 }
