@@ -69,8 +69,7 @@ func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
 		h.editClaim("新建运营补贴申报", c)
 	})
 	pol := h.u.st.Policy()
-	hint := para(fmt.Sprintf("草稿的明细按本院入住登记自动计算（每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍）；提交村审核后明细固定，退回后重新计算。",
-		pol.HomeSubsidyDay, store.Yuan(pol.HomeSubsidyYearFen), pol.DisabledMultiplier))
+	hint := para("草稿的明细按本院入住登记自动计算（" + store.SubsidyRule(&pol) + "）；提交村审核后明细固定，退回后重新计算。")
 	return container.NewBorder(container.NewVBox(flow(add), hint), nil, nil, nil, list.obj)
 }
 

@@ -17,6 +17,12 @@ import (
 // ReasonNotLocal is the reason a non-local resident's line is 0.
 const ReasonNotLocal = "非本地户籍，不享受补贴"
 
+// SubsidyRule says the policy's rule in a sentence, for the report, the
+// form and the window.
+func SubsidyRule(pol *Policy) string {
+	return fmt.Sprintf("每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍", pol.HomeSubsidyDay, Yuan(pol.HomeSubsidyYearFen), pol.DisabledMultiplier)
+}
+
 // SubsidyMonthlyFen is a resident's monthly rate under the policy.
 func SubsidyMonthlyFen(pol *Policy, disabled bool) int64 {
 	m := pol.HomeSubsidyYearFen / 12

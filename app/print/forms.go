@@ -434,8 +434,7 @@ func (d *Doc) formA7(r *store.Reader, c *store.OperatingSubsidyClaim) {
 	d.section("二、补贴明细")
 	d.table(report.ClaimTable(c))
 	d.text("申报金额（大写）："+store.ChineseYuan(c.TotalFen), 0)
-	pol := r.Policy()
-	d.text(fmt.Sprintf("每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍；非本地户籍老人列出，不享受补贴。", pol.HomeSubsidyDay, store.Yuan(pol.HomeSubsidyYearFen), pol.DisabledMultiplier), 0)
+	d.text(store.SubsidyRule(r.Policy())+"；非本地户籍老人列出，不享受补贴。", 0)
 	d.section("三、审核意见")
 	opinion := func(text string, date store.Date, seal string) string {
 		if text == "" {

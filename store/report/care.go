@@ -140,41 +140,45 @@ type HomeSubsidyData struct {
 // resident still living in the home counts to the year's end. Non-local
 // residents are listed with amount 0 and the reason.
 func HomeSubsidy(r *store.Reader, scope string, year int) (*Report, error) {
-	pol := r.Policy()
 	homes, err := store.All[*store.Home](r, store.KindHome, scope)
 	if err != nil {
 		return nil, err
 	}
-	data := &HomeSubsidyData{Year: year}
+	type homeLine struct {
+		home string
+		store.SubsidyLine
+	}
+	var lines []homeLine
 	for _, home := range homes {
-		lines, err := r.SubsidyLines(home, year)
+		ls, err := r.SubsidyLines(home, year)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range lines {
-			id, _ := uuid.Parse(l.AdmissionID)
-			data.Lines = append(data.Lines, HomeSubsidyLine{Home: home.Name, AdmissionID: id, Name: l.Name, LocalHukou: l.LocalHukou,
-				Disabled: l.Disabled, Months: l.Months, MonthlyFen: l.MonthlyFen, AmountFen: l.AmountFen, Reason: l.Reason})
-			data.TotalFen += l.AmountFen
+		for _, l := range ls {
+			lines = append(lines, homeLine{home.Name, l})
 		}
 	}
-	sort.SliceStable(data.Lines, func(i, j int) bool {
-		if data.Lines[i].Home != data.Lines[j].Home {
-			return data.Lines[i].Home < data.Lines[j].Home
+	sort.SliceStable(lines, func(i, j int) bool {
+		if lines[i].home != lines[j].home {
+			return lines[i].home < lines[j].home
 		}
-		return data.Lines[i].Name < data.Lines[j].Name
+		return lines[i].Name < lines[j].Name
 	})
+	data := &HomeSubsidyData{Year: year}
 	rep := &Report{Name: "home-subsidy", Scope: scope, Period: fmt.Sprint(year), Data: data}
 	t := &rep.Table
 	t.Title = "农村互助幸福院运营补贴申报明细表"
 	t.Subtitle = fmt.Sprintf("范围：%s　年度：%d", ScopeTitle(scope), year)
 	t.Columns = cols("幸福院", "姓名", "本地户籍", "失能", ">补贴月数", ">月标准（元）", ">金额（元）", "说明")
-	yn := map[bool]string{true: "是", false: "否"}
-	for _, l := range data.Lines {
-		t.Rows = append(t.Rows, []string{l.Home, l.Name, yn[l.LocalHukou], yn[l.Disabled], fmt.Sprint(l.Months), store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen), l.Reason})
+	for _, l := range lines {
+		id, _ := uuid.Parse(l.AdmissionID)
+		data.Lines = append(data.Lines, HomeSubsidyLine{Home: l.home, AdmissionID: id, Name: l.Name, LocalHukou: l.LocalHukou,
+			Disabled: l.Disabled, Months: l.Months, MonthlyFen: l.MonthlyFen, AmountFen: l.AmountFen, Reason: l.Reason})
+		data.TotalFen += l.AmountFen
+		t.Rows = append(t.Rows, append([]string{l.home, l.Name}, SubsidyCells(l.SubsidyLine)...))
 	}
 	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", "", "", store.Yuan(data.TotalFen), ""}}
-	t.Notes = []string{fmt.Sprintf("每月%d日在住计一个月；本地户籍老人每人每年%s元，失能老人%d倍；仍在住的老人计至年末。", pol.HomeSubsidyDay, store.Yuan(pol.HomeSubsidyYearFen), pol.DisabledMultiplier)}
+	t.Notes = []string{store.SubsidyRule(r.Policy()) + "；仍在住的老人计至年末。"}
 	return rep, nil
 }
 
@@ -288,10 +292,16 @@ func activeOn(from, to, d store.Date) bool {
 // as claimed.
 func ClaimTable(cl *store.OperatingSubsidyClaim) Table {
 	t := Table{Title: "幸福院运营补贴申报明细", Columns: cols("序号", "姓名", "本地户籍", "失能", ">补贴月数", ">月标准（元）", ">金额（元）", "说明")}
-	yn := map[bool]string{true: "是", false: "否"}
 	for i, l := range cl.Lines {
-		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Name, yn[l.LocalHukou], yn[l.Disabled], fmt.Sprint(l.Months), store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen), l.Reason})
+		t.Rows = append(t.Rows, append([]string{fmt.Sprint(i + 1), l.Name}, SubsidyCells(l)...))
 	}
 	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(cl.Lines)), "", "", "", "", store.Yuan(cl.TotalFen), ""}}
 	return t
+}
+
+// SubsidyCells are a resident's line of R3 and of form A7 after the name:
+// local hukou, disabled, months, monthly rate, amount, reason.
+func SubsidyCells(l store.SubsidyLine) []string {
+	yn := map[bool]string{true: "是", false: "否"}
+	return []string{yn[l.LocalHukou], yn[l.Disabled], fmt.Sprint(l.Months), store.Yuan(l.MonthlyFen), store.Yuan(l.AmountFen), l.Reason}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/report"
 )
 
 // claimLine is one home's subsidy claim in a queue, with the recount a
@@ -40,9 +41,8 @@ type claimRow struct {
 }
 
 func rowOf(l *store.SubsidyLine) claimRow {
-	yn := map[bool]string{true: "是", false: "否"}
-	return claimRow{Name: l.Name, Local: yn[l.LocalHukou], Disabled: yn[l.Disabled], Months: strconv.Itoa(l.Months),
-		Monthly: store.Yuan(l.MonthlyFen), Amount: store.Yuan(l.AmountFen), Reason: l.Reason}
+	c := report.SubsidyCells(*l)
+	return claimRow{Name: l.Name, Local: c[0], Disabled: c[1], Months: c[2], Monthly: c[3], Amount: c[4], Reason: c[5]}
 }
 
 // claimLines are the claims of the user's scope waiting in the queues,
