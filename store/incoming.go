@@ -34,6 +34,9 @@ type IncomingCheck struct {
 	r     *Reader
 	seen  map[uuid.UUID]*incomingRec
 	today Date
+	// sender is the scope of the station the changes come from: its level
+	// decides which steps it may take (LevelFault). "" checks no level.
+	sender string
 }
 
 // incomingRec is a record as the changes checked so far leave it.
@@ -43,10 +46,10 @@ type incomingRec struct {
 	fields map[string][]byte
 }
 
-// NewIncomingCheck starts checking a bundle's changes, in their order, on
-// the reader's snapshot.
-func (r *Reader) NewIncomingCheck() *IncomingCheck {
-	return &IncomingCheck{r: r, seen: map[uuid.UUID]*incomingRec{}, today: r.s.Today()}
+// NewIncomingCheck starts checking a bundle's changes, sent by a station of
+// scope sender, in their order, on the reader's snapshot.
+func (r *Reader) NewIncomingCheck(sender string) *IncomingCheck {
+	return &IncomingCheck{r: r, seen: map[uuid.UUID]*incomingRec{}, today: r.s.Today(), sender: sender}
 }
 
 // CodeInvalidChange marks a received change that breaks a record rule.
@@ -100,6 +103,13 @@ func (ic *IncomingCheck) Check(c *Change) error {
 	if spec.workflow != nil && touched["status"] {
 		if st := statusOf(e); st != "" && !oneOf(st, spec.workflow.states()) {
 			return invalid(c, "status", "“%s”不是%s的状态", st, spec.label)
+		}
+	}
+	// A station takes only its own level's steps: a village cannot check
+	// its home's claim for the township, nor decide it for the county.
+	for _, f := range c.Fields {
+		if lf := LevelFault(c.Kind, f.Name, f.Value, ic.sender); lf != nil {
+			return invalid(c, f.Name, "%s", lf.Message)
 		}
 	}
 	if scope := chk.scope(); scope != "" && scope != c.Scope {

@@ -78,8 +78,8 @@ func TestIncomingTogetherMatchesAlone(t *testing.T) {
 				variants = append(variants, broken(c, 1), broken(c, 2), swapped(c))
 			}
 			for _, v := range variants {
-				together := r.NewIncomingCheck().Check(v)
-				alone := r.NewIncomingCheck().CheckEachAlone(v)
+				together := r.NewIncomingCheck("").Check(v)
+				alone := r.NewIncomingCheck("").CheckEachAlone(v)
 				if (together == nil) != (alone == nil) || store.CodeOf(together) != store.CodeOf(alone) {
 					t.Errorf("%s %v:\n together: %v\n alone:    %v", v.Kind, v.Fields, together, alone)
 				}

@@ -28,7 +28,7 @@ func TestIncomingCheckTakesConcurrentCrossFieldBreaks(t *testing.T) {
 			Fields: []Field{{Name: "clinic_doctor", Value: []byte(`null`)}, {Name: "clinic_name", Value: []byte(`null`)}}},
 	}
 	err := s.View(func(r *Reader) error {
-		check := r.NewIncomingCheck()
+		check := r.NewIncomingCheck("")
 		for _, c := range changes {
 			if err := check.Check(c); err != nil {
 				t.Errorf("an honest change refused: %v", err)

@@ -151,8 +151,8 @@ var (
 // (JSON) to a field of a record of the kind: a village cannot check its own
 // claim for the township, nor decide it for the county. Emptying a field
 // is anyone's (a claim resubmitted clears the earlier opinions). The
-// station's own save and the county's check of what a station sends both
-// ask it.
+// station's own save and the county's check of what a station sends
+// (IncomingCheck) both ask it.
 func LevelFault(kind Kind, field string, value []byte, scope string) *Error {
 	if kind != KindSubsidyClaim {
 		return nil

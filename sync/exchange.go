@@ -514,15 +514,10 @@ func (n *Node) checkEntries(peer *PeerState, e *Entries) (map[store.OriginID]boo
 				return failf(CodeOrigin, "站点%s发来了其他站点的数据，没有导入", peer.Code)
 			}
 		}
-		valid := r.NewIncomingCheck()
+		valid := r.NewIncomingCheck(peer.Scope)
 		for _, c := range e.Changes {
 			if !fresh(c) {
 				continue
-			}
-			for _, f := range c.Fields {
-				if lf := store.LevelFault(c.Kind, f.Name, f.Value, peer.Scope); lf != nil {
-					return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, lf.Message)
-				}
 			}
 			if err := valid.Check(c); err != nil {
 				return failf(CodeInvalid, "%s发来的数据不符合规则，整个同步文件没有导入：%s", peer.Name, store.MessageOf(err))

@@ -32,7 +32,7 @@ func TestEveryChangeOfTheDemoPassesTheCountysCheck(t *testing.T) {
 	}
 	n := 0
 	err = s.View(func(r *store.Reader) error {
-		check := r.NewIncomingCheck()
+		check := r.NewIncomingCheck("")
 		for o, upto := range have {
 			err := r.EachLogged(o, 0, upto, func(le store.LogEntry) error {
 				if le.Change == nil {
