@@ -196,29 +196,14 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	var scope string
 	var q queue
-	forbidden := false
 	unchanged := false
 	to := ""
 	err = c.s.Batch(func(b *store.Batch) error {
-		e, err := b.Reader().Get(id)
-		if store.CodeOf(err) == store.CodeNotFound {
-			e, err = nil, nil
-		}
+		e, err := c.recordFor(b.Reader(), u, id)
 		if err != nil {
 			return err
 		}
-		if e == nil && u.Scope != c.county {
-			forbidden = true
-			return errForbidden
-		}
-		if e == nil {
-			return &store.Error{Code: store.CodeNotFound, Message: "找不到该记录"}
-		}
 		scope = store.MetaOf(e).Scope
-		if !u.Can(scope) {
-			forbidden = true
-			return errForbidden
-		}
 		// The queue is the one the record waited in when the page showed
 		// it: the status the form was made for (seen) decides, and the
 		// step checks the record is still there.
@@ -270,7 +255,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		_, err = audit.AddIn(b, audit.Entry{User: u.Name, Role: string(u.Role), Action: audit.Approve, Target: id.String(), Scope: scope, Detail: detail, Remote: remote(r)})
 		return err
 	})
-	if forbidden {
+	if err == errForbidden {
 		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
 		return
 	}

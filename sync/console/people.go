@@ -105,6 +105,27 @@ func (c *Console) record(w http.ResponseWriter, r *http.Request, u *user) {
 // have: withRecord answers them with 404 and 403.
 var errNoRecord = &store.Error{Code: store.CodeNotFound, Message: "找不到该记录"}
 
+// recordFor reads record id for u: errForbidden when it lies outside the
+// user's scope or, for a user below the county, does not exist (the answer
+// must not tell which ids are records); errNoRecord when a county user
+// names none.
+func (c *Console) recordFor(rd *store.Reader, u *user, id uuid.UUID) (store.Entity, error) {
+	e, err := rd.Get(id)
+	if store.CodeOf(err) == store.CodeNotFound || err == nil && e == nil {
+		if u.Scope != c.county {
+			return nil, errForbidden
+		}
+		return nil, errNoRecord
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Can(store.MetaOf(e).Scope) {
+		return nil, errForbidden
+	}
+	return e, nil
+}
+
 // withRecord reads the record the request's {id} names and hands it to fn
 // inside one read, after checking that the user's scope holds it: nothing
 // of a record outside it is read into a page. It answers every failure
@@ -116,24 +137,13 @@ func (c *Console) withRecord(w http.ResponseWriter, r *http.Request, u *user, fn
 		return false
 	}
 	err = c.s.View(func(rd *store.Reader) error {
-		e, err := rd.Get(id)
-		if store.CodeOf(err) == store.CodeNotFound || err == nil && e == nil {
-			return errNoRecord
-		}
+		e, err := c.recordFor(rd, u, id)
 		if err != nil {
 			return err
-		}
-		if !u.Can(store.MetaOf(e).Scope) {
-			return errForbidden
 		}
 		return fn(rd, e)
 	})
 	switch {
-	case err == errNoRecord && u.Scope != c.county:
-		// A township user is told the same of a record that does not
-		// exist as of one of another township: the answer must not
-		// reveal which ids are records.
-		c.deny(w, r, http.StatusForbidden, "该记录不在您的管辖范围内")
 	case err == errNoRecord:
 		c.deny(w, r, http.StatusNotFound, "找不到该记录")
 	case err == errForbidden:
