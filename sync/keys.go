@@ -84,6 +84,13 @@ type Credential struct {
 	Signature string `json:"signature,omitempty"`
 }
 
+// File is the credential as its file holds it (what ParseCredential reads):
+// the county command, the demo and the console write it alike.
+func (c *Credential) File() []byte {
+	b, _ := json.MarshalIndent(c, "", "  ")
+	return b
+}
+
 // CountyCard names the county server and its public keys.
 type CountyCard struct {
 	Code string   `json:"code"`

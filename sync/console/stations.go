@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -39,7 +38,7 @@ func (c *Console) enrol(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.logAudit(r, u, audit.Enrol, cred.Station.Code, scope, cred.Station.Name)
-	b, _ := json.MarshalIndent(cred, "", "  ")
+	b := cred.File()
 	file := cred.Station.Code + ".cred"
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", file, url.PathEscape(cred.Station.Name+"_"+file)))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -97,8 +96,7 @@ func (a *app) demo(args []string) error {
 		a.data, DemoPassword, fp)
 	out := map[string]string{"data": a.data, "user": DemoAdmin, "password": DemoPassword, "fingerprint": fp}
 	if cred != nil {
-		b, _ := json.MarshalIndent(cred, "", "  ")
-		if err := atomicfile.Write(credFile, b); err != nil {
+		if err := atomicfile.Write(credFile, cred.File()); err != nil {
 			return err
 		}
 		out["station"], out["credential"] = src, credFile

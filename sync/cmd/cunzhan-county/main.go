@@ -242,8 +242,7 @@ func (a *app) enroll(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, _ := json.MarshalIndent(cred, "", "  ")
-	if err := atomicfile.Write(*out, b); err != nil {
+	if err := atomicfile.Write(*out, cred.File()); err != nil {
 		return err
 	}
 	return a.print(cred.Station, fmt.Sprintf("已登记站点 %s（%s），凭证已写入 %s\n凭证含有站点密钥：请当面交给站点，登记后删除副本。", cred.Station.Name, cred.Station.Code, *out))
