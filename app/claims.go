@@ -21,8 +21,8 @@ import (
 
 // claimsTab lists the home's claims, newest year first.
 func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
-	list := newLazyList(h.u, []column{{title: "年度", sample: "2025年"}, {title: "申报编号", sample: "130131190201-01-B2025-0001", grow: true},
-		{title: "人数", sample: "100"}, {title: "申报金额（元）", sample: "100,000.00"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
+	list := newLazyList(h.u, []column{{title: "年度", sample: "2025年度"}, {title: "申报编号", sample: "130131190201-01-B2025-0001", grow: true},
+		{title: "人数", sample: "100"}, {title: "金额（元）", sample: "10,000.00"}, colStatus}, func(r *store.Reader, id uuid.UUID) []string {
 		x, _ := r.Live(id, store.KindSubsidyClaim)
 		c, ok := x.(*store.OperatingSubsidyClaim)
 		if !ok {
