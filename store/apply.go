@@ -17,7 +17,11 @@ func (s *Store) Apply(changes []*Change) (ApplyStats, error) {
 
 // ApplyWithSkips is Apply for changes and skip ranges together.
 func (s *Store) ApplyWithSkips(changes []*Change, skips []Skip) (ApplyStats, error) {
-	items, err := engine.PrepareItems(Dict, changes, skips)
+	dict := s.codec()
+	if dict == nil {
+		return ApplyStats{}, errLocked
+	}
+	items, err := engine.PrepareItems(dict, changes, skips)
 	if err != nil {
 		return ApplyStats{}, err
 	}

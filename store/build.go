@@ -148,6 +148,9 @@ func (s *Store) UpdateLog(fn func(t *WriteTx) error) error {
 }
 
 func (s *Store) view(fn func(r *Reader) error) error {
+	if s.codec() == nil {
+		return errLocked
+	}
 	err := s.db.View(func(tx kv.Tx) error {
 		return fn(s.readerIn(tx))
 	})

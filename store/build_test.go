@@ -114,6 +114,7 @@ func TestReadOnlyOpenBuildsFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
+	unlockForTest(t, ro)
 	if got, err := GetAs[*Household](ro, h.ID); err != nil || got.HouseholdNo != "130131190201-H1" {
 		t.Fatalf("read-only county reads %+v, %v", got, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/engine"
 	"github.com/cunzhan/cunzhan/store/ident"
 	"github.com/cunzhan/cunzhan/store/kv"
@@ -69,8 +70,9 @@ var (
 const dbSchema = 4
 
 // migration moves a database from one layout version to the next, inside
-// the opening transaction.
-type migration func(tx kv.Tx) error
+// the opening transaction (or, for a protected file, the unlocking one:
+// its codec needs the data key).
+type migration func(tx kv.Tx, c codecIn) error
 
 // migrations[v] upgrades a version-v file to v+1. Index layout changes need
 // nothing more than a rebuild, because every derived bucket is a function of
@@ -78,7 +80,7 @@ type migration func(tx kv.Tx) error
 var migrations = map[int]migration{
 	// 1 → 2: the name-suffix and pinyin indexes gave way to one search
 	// entry per record.
-	1: func(tx kv.Tx) error {
+	1: func(tx kv.Tx, c codecIn) error {
 		for _, old := range []string{"ix_name", "ix_py"} {
 			if tx.Bucket([]byte(old)) != nil {
 				if err := tx.DeleteBucket([]byte(old)); err != nil {
@@ -86,19 +88,19 @@ var migrations = map[int]migration{
 				}
 			}
 		}
-		return rebuildTx(tx)
+		return c.rebuild(tx)
 	},
 	// 2 → 3: a county keeps the relay index (relay.go).
-	2: func(tx kv.Tx) error {
+	2: func(tx kv.Tx, c codecIn) error {
 		var st StationInfo
 		if b := tx.Bucket(bMeta).Get(mStation); b == nil || json.Unmarshal(b, &st) != nil || st.Type != CountyType {
 			return nil
 		}
-		return engine.BuildRelayIndex(tx, Dict)
+		return engine.BuildRelayIndex(tx, c.dict)
 	},
 	// 3 → 4: the coverage indexes (ix_cov, ix_gone), so that a county's
 	// dashboard counts its elders without reading their records.
-	3: rebuildTx,
+	3: func(tx kv.Tx, c codecIn) error { return c.rebuild(tx) },
 }
 
 // Options tune Open.
@@ -113,6 +115,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens the file for reading only (reports on a copy).
 	ReadOnly bool
+	// KDF is the cost of turning new passwords into keys (default
+	// crypt.DefaultKDF; tests use crypt.FastKDF).
+	KDF *crypt.KDF
 	// restored, set by Restore, starts a new origin for this reason.
 	restored string
 }
@@ -157,6 +162,15 @@ type Store struct {
 	hmacKey []byte
 	station *StationInfo
 	policy  Policy
+	// ring is a protected file's keyring (nil: unprotected) and keys the
+	// data key while given (keys.go).
+	ring *keyring
+	keys *unlocked
+	// kdf is the cost of new password keys (tests make it cheap).
+	kdf crypt.KDF
+	// buildLater: a protected file opened read-only whose backlog is
+	// built when the data key is given.
+	buildLater bool
 
 	search searchIndex
 	locks  map[string]chan struct{} // see Serialize
@@ -184,6 +198,9 @@ func Open(path string, opt *Options) (*Store, error) {
 	}
 	s := newStore(path, opt.Now)
 	s.readOnly, s.restored = opt.ReadOnly, opt.restored
+	if opt.KDF != nil {
+		s.kdf = *opt.KDF
+	}
 	switch opt.RegistryDir {
 	case "-":
 	case "":
@@ -252,7 +269,10 @@ func (s *Store) openBolt(timeout time.Duration) (err error) {
 			lagging = engine.Backlogged(tx)
 			return s.load(tx)
 		})
-		if err == nil && lagging {
+		if err == nil && lagging && s.ring != nil {
+			// Protected: built once the data key is given.
+			s.buildLater = true
+		} else if err == nil && lagging {
 			// A read-only reader cannot build what the county appended
 			// last: build it once, writable, then read.
 			db.Close()
@@ -276,7 +296,7 @@ func newStore(path string, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{path: path, now: now}
+	s := &Store{path: path, now: now, kdf: crypt.DefaultKDF}
 	s.clk.Now = now
 	return s
 }
@@ -291,6 +311,9 @@ func OpenKV(db kv.DB, name string, opt *Options) (*Store, error) {
 	}
 	s := newStore(name, opt.Now)
 	s.db = db
+	if opt.KDF != nil {
+		s.kdf = *opt.KDF
+	}
 	if err := s.db.Update(s.init); err != nil {
 		return nil, ioError("open store", err)
 	}
@@ -396,9 +419,14 @@ func (s *Store) init(tx kv.Tx) error {
 		}
 	}
 	version := int(binary.BigEndian.Uint64(meta.Get(mSchema)))
-	if err := migrate(tx, version, dbSchema, migrations); err != nil {
-		return err
+	if meta.Get(mKeyring) == nil {
+		if err := migrate(tx, version, dbSchema, migrations, codecIn{Dict, meta.Get(mHMAC)}); err != nil {
+			return err
+		}
+	} else if version > dbSchema {
+		return migrate(tx, version, dbSchema, migrations, codecIn{})
 	}
+	// A protected file older than this program migrates when unlocked.
 	if err := s.load(tx); err != nil {
 		return err
 	}
@@ -418,7 +446,7 @@ func (s *Store) init(tx kv.Tx) error {
 }
 
 // migrate runs steps[from] … steps[to-1] in order.
-func migrate(tx kv.Tx, from, to int, steps map[int]migration) error {
+func migrate(tx kv.Tx, from, to int, steps map[int]migration, c codecIn) error {
 	if from > to {
 		return &Error{Code: CodeTooNew, Message: fmt.Sprintf("数据文件由更新版本的村站创建（格式 %d，本程序支持 %d），请先升级程序", from, to)}
 	}
@@ -427,7 +455,7 @@ func migrate(tx kv.Tx, from, to int, steps map[int]migration) error {
 		if !ok {
 			return fmt.Errorf("migrate: no step from schema %d", v)
 		}
-		if err := step(tx); err != nil {
+		if err := step(tx, c); err != nil {
 			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 		}
 		if err := tx.Bucket(bMeta).Put(mSchema, u64(uint64(v+1))); err != nil {
@@ -460,7 +488,14 @@ func (s *Store) load(tx kv.Tx) error {
 	copy(s.origin[:], meta.Get(mOrigin))
 	s.seq = getU64(meta.Get(mSeq))
 	s.clk.Last = HLC(getU64(meta.Get(mHLC)))
-	s.hmacKey = append([]byte(nil), meta.Get(mHMAC)...)
+	ring, err := readKeyring(meta)
+	if err != nil {
+		return err
+	}
+	s.ring = ring
+	if ring == nil {
+		s.hmacKey = append([]byte(nil), meta.Get(mHMAC)...)
+	}
 	s.station = nil
 	if b := meta.Get(mStation); b != nil {
 		var st StationInfo
@@ -528,6 +563,10 @@ func (s *Store) mintOrigin(tx kv.Tx, reason string) error {
 		return err
 	}
 	if s.station != nil {
+		if s.ring != nil {
+			// Protected: the change is written when the key is given.
+			return meta.Put(mPublishLater, []byte(reason))
+		}
 		w := s.newWriteTx(tx)
 		if err := w.publishOrigin(reason); err != nil {
 			return err

@@ -217,11 +217,11 @@ func TestSchemaVersionAndMigration(t *testing.T) {
 	}
 	ran := 0
 	err = boltkv.New(db).Update(func(tx kv.Tx) error {
-		steps := map[int]migration{dbSchema: func(tx kv.Tx) error {
+		steps := map[int]migration{dbSchema: func(tx kv.Tx, c codecIn) error {
 			ran++
-			return rebuildTx(tx)
+			return c.rebuild(tx)
 		}}
-		return migrate(tx, dbSchema, dbSchema+1, steps)
+		return migrate(tx, dbSchema, dbSchema+1, steps, codecIn{Dict, tx.Bucket(bMeta).Get(mHMAC)})
 	})
 	if err != nil || ran != 1 {
 		t.Fatalf("migration: ran %d, %v", ran, err)

@@ -64,6 +64,7 @@ func (s *Store) Disburse(loan *Loan, author string) (*SaveResult, error) {
 }
 
 func (w *writeTx) disburse(loan *Loan, author string) (*SaveResult, error) {
+	author = w.who(author)
 	if err := w.requireStation(); err != nil {
 		return nil, err
 	}

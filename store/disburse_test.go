@@ -73,7 +73,7 @@ func TestDisburse(t *testing.T) {
 	}
 	// The loan and the application's move are one change each, in the same
 	// transaction: the application's update comes from the same author.
-	if app.UpdatedBy != "信贷员" {
+	if app.UpdatedBy != got.CreatedBy {
 		t.Errorf("application updated by %q", app.UpdatedBy)
 	}
 	before = dumpOf(t, f.s)

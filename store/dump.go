@@ -181,12 +181,20 @@ func (s *Store) Rebuild() error {
 	return err
 }
 
-// rebuildTx rebuilds the derived buckets inside a bare transaction, for
-// migration steps that change how records are indexed.
-func rebuildTx(tx kv.Tx) error {
-	ids := newIDHasher(tx.Bucket(bMeta).Get(mHMAC))
-	return engine.NewTx(tx, domain(ids), OriginID{}, 0, engine.Clock{}).Rebuild(domainBuckets)
+// rebuildWith rebuilds the derived buckets inside a bare transaction, with
+// the store's codec and lookup key: for migration steps that change how
+// records are indexed, and for protecting a file.
+func rebuildWith(tx kv.Tx, dict *engine.Dict, lookup []byte) error {
+	return engine.NewTx(tx, domain(dict, newIDHasher(lookup)), OriginID{}, 0, engine.Clock{}).Rebuild(domainBuckets)
 }
+
+// codecIn is the codec and lookup key a migration of tx works with.
+type codecIn struct {
+	dict   *engine.Dict
+	lookup []byte
+}
+
+func (c codecIn) rebuild(tx kv.Tx) error { return rebuildWith(tx, c.dict, c.lookup) }
 
 // DerivedDigest hashes the derived buckets, to compare a maintained state
 // with a rebuilt one.

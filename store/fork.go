@@ -37,11 +37,15 @@ func (s *Store) RepairFork(o OriginID, from uint64) (*ForkRepair, error) {
 	}
 	res := &ForkRepair{}
 	err := s.db.Update(func(tx kv.Tx) error {
-		forked, err := engine.Unlog(tx, Dict, o, from)
+		c, err := s.codecNow()
+		if err != nil {
+			return err
+		}
+		forked, err := engine.Unlog(tx, c.dict, o, from)
 		if err != nil {
 			return fmt.Errorf("repair fork: %w", err)
 		}
-		if err := rebuildTx(tx); err != nil {
+		if err := c.rebuild(tx); err != nil {
 			return fmt.Errorf("repair fork: rebuild: %w", err)
 		}
 		return s.underNewOrigin(tx, "本站数据文件曾从旧备份恢复，改用新的来源编号", func(w *writeTx) error {

@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/kv"
 	"github.com/cunzhan/cunzhan/store/kv/pgkv"
 	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
@@ -27,10 +28,11 @@ func openTest(t testing.TB, station string) *Store {
 func openAt(t testing.TB, path, station string) *Store {
 	t.Helper()
 	clock := fixedNow
-	s, err := openBackend(t, path, &Options{RegistryDir: "-", Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
+	s, err := openBackend(t, path, &Options{RegistryDir: "-", KDF: &crypt.FastKDF, Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
+	unlockForTest(t, s)
 	if station != "" && s.Station() == nil {
 		if err := s.SetStation(station, "测试站"); err != nil {
 			t.Fatalf("set station: %v", err)
@@ -54,6 +56,43 @@ func openAt(t testing.TB, path, station string) *Store {
 	})
 	return s
 }
+
+// unlockForTest protects a new store (every test of the package runs on
+// sealed values) or logs in to one protected before.
+func unlockForTest(t testing.TB, s *Store) {
+	t.Helper()
+	var err error
+	if s.Protected() {
+		_, err = s.Unlock(testHead, testPassword)
+	} else if !s.readOnly {
+		err = s.Protect(crypt.Standard, testHead, testPassword)
+	}
+	if err != nil {
+		t.Fatalf("protect or unlock: %v", err)
+	}
+}
+
+// loginAs logs in to s as the operator name (a 负责人 with the test
+// password, added first if the station has none of that name): the
+// author of what s saves next.
+func loginAs(t testing.TB, s *Store, name string) {
+	t.Helper()
+	if _, err := s.Unlock(testHead, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddOperator(name, RoleHead, testPassword); err != nil && CodeOf(err) != CodeOperator {
+		t.Fatal(err)
+	}
+	s.Lock()
+	if _, err := s.Unlock(name, testPassword); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	testHead     = "测试负责人"
+	testPassword = "test2025pw"
+)
 
 func mustCreate(t testing.TB, s *Store, e Entity) *SaveResult {
 	t.Helper()

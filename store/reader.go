@@ -25,7 +25,13 @@ type Reader struct {
 
 // readerIn reads in the storage transaction tx.
 func (s *Store) readerIn(tx kv.Tx) *Reader {
-	return &Reader{Reader: engine.NewReader(tx, Dict), s: s}
+	dict := s.codec()
+	if dict == nil {
+		// Locked (view refuses before): the plain codec opens no sealed
+		// value.
+		dict = Dict
+	}
+	return &Reader{Reader: engine.NewReader(tx, dict), s: s}
 }
 
 // Policy is the station's policy settings.

@@ -44,6 +44,7 @@ func (s *Store) UndoResolve(id uuid.UUID, field string, prior []Version, author 
 }
 
 func (w *writeTx) undoResolve(id uuid.UUID, field string, prior []Version, author string) error {
+	author = w.who(author)
 	if err := w.requireStation(); err != nil {
 		return err
 	}

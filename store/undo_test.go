@@ -41,6 +41,8 @@ func TestUndoResolve(t *testing.T) {
 	ha, _ := GetAs[*Household](a, h.ID)
 	hb, _ := GetAs[*Household](b, h.ID)
 	ha.GroupName, hb.GroupName = "二组", "三组"
+	loginAs(t, a, "王五")
+	loginAs(t, b, "赵六")
 	if _, err := a.Save(ha, "王五"); err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +57,7 @@ func TestUndoResolve(t *testing.T) {
 	}
 	shownBefore := func() string { x, _ := GetAs[*Household](a, h.ID); return x.GroupName }()
 	prior := c.Versions()
+	loginAs(t, a, "李四")
 	if err := a.Resolve(h.ID, "group_name", []byte(`"四组"`), "李四"); err != nil {
 		t.Fatal(err)
 	}

@@ -103,6 +103,7 @@ type prepared struct {
 }
 
 func (w *writeTx) create(e Entity, author string) (*SaveResult, error) {
+	author = w.who(author)
 	p, err := w.prepareCreate(e)
 	if err != nil {
 		return nil, err
@@ -204,6 +205,7 @@ func merged(spec *kindSpec, cur Entity, edits map[string][]byte) (Entity, error)
 }
 
 func (w *writeTx) save(e Entity, author string) (*SaveResult, error) {
+	author = w.who(author)
 	p, err := w.prepareSave(e)
 	if err != nil {
 		return nil, err
@@ -342,6 +344,7 @@ func (w *writeTx) systemSave(id uuid.UUID, set map[string]any, author string) er
 }
 
 func (w *writeTx) delete(e Entity, author string) error {
+	author = w.who(author)
 	if err := w.requireStation(); err != nil {
 		return err
 	}
@@ -393,6 +396,7 @@ func (w *writeTx) delete(e Entity, author string) error {
 }
 
 func (w *writeTx) resolve(id uuid.UUID, field string, value json.RawMessage, author string) error {
+	author = w.who(author)
 	if err := w.requireStation(); err != nil {
 		return err
 	}

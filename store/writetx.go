@@ -25,6 +25,8 @@ type writeTx struct {
 	hmacKey []byte
 	ids     *idHasher
 	after   []func()
+	// operator is who is logged in: the author of every change written.
+	operator string
 }
 
 func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
@@ -38,8 +40,11 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 	}
 	clk := engine.Clock{Last: s.clk.Last, Now: s.now}
 	origin, seq := s.origin, s.seq
+	if s.keys != nil && s.keys.op != nil {
+		w.operator = s.keys.op.Name
+	}
 	s.mu.Unlock()
-	w.Tx = engine.NewTx(tx, domain(w.ids), origin, seq, clk)
+	w.Tx = engine.NewTx(tx, domain(s.codec(), w.ids), origin, seq, clk)
 	w.Tx.Alarm = w.alarm
 	w.Tx.Watch = string(bIxSearch)
 	w.Reader = &Reader{Reader: w.Tx.Reader(), s: s, w: w}
@@ -50,8 +55,8 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 // dictionary, its index rule (through the transaction's hasher of ID
 // numbers), and its indexes whose keys mostly arrive in ascending order
 // (by UUIDv7).
-func domain(ids *idHasher) engine.Domain {
-	return engine.Domain{Dict: Dict, Index: ids.index, Ordered: [][]byte{bIxRef, bIxNo}}
+func domain(dict *engine.Dict, ids *idHasher) engine.Domain {
+	return engine.Domain{Dict: dict, Index: ids.index, Ordered: [][]byte{bIxRef, bIxNo}}
 }
 
 // update runs fn in one durable write transaction, after building what
@@ -98,6 +103,9 @@ func (s *Store) write(fn func(w *writeTx) error) error {
 	if s.readOnly {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
+	if s.codec() == nil {
+		return errLocked
+	}
 	var w *writeTx
 	var genWas, genNow uint64
 	err := s.db.Update(func(tx kv.Tx) error {
@@ -140,6 +148,16 @@ func (s *Store) write(fn func(w *writeTx) error) error {
 	}
 	s.remember()
 	return nil
+}
+
+// who is the person a save is by: the logged-in operator, whatever the
+// caller names; the caller's name where nobody logs in (an unprotected
+// store, a county server whose console names its users).
+func (w *writeTx) who(author string) string {
+	if w.operator != "" {
+		return w.operator
+	}
+	return author
 }
 
 // local writes a change made on this station: next sequence number, a fresh

@@ -40,6 +40,16 @@ type replica struct {
 	seq    uint64
 	clock  HLC
 	alarms []Dot
+	// dict is the replica's codec (testDict unless it seals).
+	dict *Dict
+}
+
+func (r *replica) domain() Domain {
+	d := testDomain
+	if r.dict != nil {
+		d.Dict = r.dict
+	}
+	return d
 }
 
 func eachHome(t *testing.T, fn func(t *testing.T, open func() *replica)) {
@@ -89,7 +99,7 @@ func (r *replica) update(t *testing.T, fn func(w *Tx) error) {
 	t.Helper()
 	var w *Tx
 	err := r.db.Update(func(tx kv.Tx) error {
-		w = NewTx(tx, testDomain, r.origin, r.seq, Clock{Last: r.clock, Now: time.Now})
+		w = NewTx(tx, r.domain(), r.origin, r.seq, Clock{Last: r.clock, Now: time.Now})
 		w.Alarm = func(_ string, d Dot) error { r.alarms = append(r.alarms, d); return nil }
 		if err := fn(w); err != nil {
 			return err
@@ -115,7 +125,7 @@ func (r *replica) apply(t *testing.T, changes []*Change, skips []Skip) ApplyStat
 
 func (r *replica) view(t *testing.T, fn func(rd *Reader)) {
 	t.Helper()
-	if err := r.db.View(func(tx kv.Tx) error { fn(NewReader(tx, testDict)); return nil }); err != nil {
+	if err := r.db.View(func(tx kv.Tx) error { fn(NewReader(tx, r.domain().Dict)); return nil }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -50,7 +50,7 @@ const changeFormat = 1
 func (d *Dict) EncodeChange(c *Change) []byte {
 	size := 96 + len(c.Scope) + len(c.Author) + 4*len(c.Fields) + 26*len(c.Ctx)
 	for _, f := range c.Fields {
-		size += len(f.Value)
+		size += len(f.Value) + 48
 	}
 	e := encoder{b: make([]byte, 0, size)}
 	e.byte1(changeFormat)
@@ -63,7 +63,7 @@ func (d *Dict) EncodeChange(c *Change) []byte {
 	e.uvarint(uint64(len(c.Fields)))
 	for _, f := range c.Fields {
 		e.word(f.Name, d.fieldCode)
-		e.bytes(f.Value)
+		e.bytes(d.sealValue(c.Record, c.Dot(), f.Name, f.Value))
 	}
 	e.vv(c.Ctx)
 	e.str(c.Author)
@@ -95,6 +95,15 @@ func (dict *Dict) DecodeChange(p []byte) (*Change, error) {
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		name := d.word(dict.fields)
 		c.Fields = append(c.Fields, Field{Name: name, Value: d.bytes()})
+	}
+	if dict.sealer != nil && d.err == nil {
+		for i := range c.Fields {
+			v, err := dict.openValue(c.Record, c.Dot(), c.Fields[i].Name, c.Fields[i].Value)
+			if err != nil {
+				return nil, fmt.Errorf("decode change: %w", err)
+			}
+			c.Fields[i].Value = v
+		}
 	}
 	c.Ctx = d.vv()
 	c.Author = d.str()
@@ -132,6 +141,12 @@ func (c *Change) Check() error {
 	for i, f := range c.Fields {
 		if f.Name == "" || len(f.Value) == 0 {
 			return fmt.Errorf("%w: empty field", ErrCorrupt)
+		}
+		if f.Value[0] < 0x20 {
+			// Canonical JSON starts with none of these; sealed values
+			// (seal.go) start with one, and never travel or decode as
+			// plain.
+			return fmt.Errorf("%w: field %s is not plain JSON", ErrCorrupt, f.Name)
 		}
 		if i > 0 && c.Fields[i-1].Name >= f.Name {
 			return fmt.Errorf("%w: fields not sorted", ErrCorrupt)

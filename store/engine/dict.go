@@ -10,6 +10,10 @@ package engine
 type Dict struct {
 	kinds, fields       []string
 	kindCode, fieldCode map[string]uint64
+	// sealer, when set, seals the sensitive values this codec stores
+	// (seal.go); plain is the same dictionary without it.
+	sealer Sealer
+	plain  *Dict
 }
 
 // NewDict makes the dictionary of the given kinds and field names, in

@@ -295,7 +295,7 @@ func (d *Dict) EncodeState(s *RecordState) []byte {
 		e.uvarint(uint64(len(r.Versions)))
 		for _, v := range r.Versions {
 			e.uvarint(uint64(index[v.Dot]))
-			e.bytes(v.Value)
+			e.bytes(d.sealValue(s.ID, v.Dot, r.Name, v.Value))
 		}
 	}
 	return e.b
@@ -368,6 +368,13 @@ func (dict *Dict) DecodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 			}
 			st := stamps[k]
 			r.Versions[j] = Version{Dot: st.dot, HLC: st.hlc, Author: st.author, Value: d.bytes()}
+			if dict.sealer != nil && d.err == nil {
+				v, err := dict.openValue(id, st.dot, r.Name, r.Versions[j].Value)
+				if err != nil {
+					return nil, fmt.Errorf("decode record %s: %w", id, err)
+				}
+				r.Versions[j].Value = v
+			}
 		}
 	}
 	if d.err != nil {

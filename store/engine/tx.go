@@ -81,6 +81,7 @@ type touched struct {
 	oldIx    []IndexEntry
 	oldSum   []byte // stateSum of the state as loaded
 	oldScope string
+	sumLater bool // oldSum is still to be taken (sealed storage)
 	dirty    bool
 }
 
@@ -142,7 +143,14 @@ func (w *Tx) load(id uuid.UUID) (*touched, error) {
 		}
 		t.state = st
 		t.oldIx = w.indexEntries(st)
-		t.oldSum, t.oldScope = stateSum(id, v), st.Scope
+		t.oldScope = st.Scope
+		if w.dict.sealer == nil {
+			t.oldSum = stateSum(id, v)
+		} else {
+			// Sealed bytes differ between replicas; the plain sum is
+			// taken when the record is first changed (build).
+			t.sumLater = true
+		}
 	}
 	w.recs[id] = t
 	return t, nil
@@ -185,6 +193,9 @@ func (w *Tx) build(c *Change) error {
 	}
 	if t.state == nil {
 		t.state = &RecordState{ID: c.Record}
+	}
+	if t.sumLater {
+		t.oldSum, t.sumLater = stateSum(c.Record, w.dict.plain.EncodeState(t.state)), false
 	}
 	t.state.apply(c)
 	if !t.dirty {
@@ -289,7 +300,13 @@ func (w *Tx) Flush() error {
 		if t.oldSum != nil {
 			xorInto(t.oldScope, t.oldSum)
 		}
-		t.oldSum, t.oldScope = stateSum(id, enc), t.state.Scope
+		sumOf := enc
+		if w.dict.sealer != nil {
+			// Replicas seal under keys of their own: they compare
+			// their plain states.
+			sumOf = w.dict.plain.EncodeState(t.state)
+		}
+		t.oldSum, t.oldScope = stateSum(id, sumOf), t.state.Scope
 		xorInto(t.oldScope, t.oldSum)
 		newIx := w.indexEntries(t.state)
 		for _, e := range newIx {
