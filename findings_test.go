@@ -19,7 +19,7 @@ import (
 func TestBinaryRefusesForgedVersion(t *testing.T) {
 	needBinaries(t)
 	k := newKit(t)
-	db := filepath.Join(k.dir, "a.db")
+	db := k.newStation(filepath.Join(k.dir, "a.db"))
 	k.station(db, "station", "set", "130131190201-01", "甲村服务点").ok(t)
 	out := k.stationIn(db, `{"household_no":"130131190201-V1","village_code":"130131190201","household_type":"一般农户","group_name":"一组"}`, "record", "put", "household").ok(t)
 	var created struct{ ID string }
@@ -111,7 +111,7 @@ func TestBinaryStationRecoveredFromItsStickCopy(t *testing.T) {
 	k.county("init", "--county", "130131", "--name", "平山县级中心").ok(t)
 	cred := filepath.Join(k.dir, "a.cred")
 	k.county("enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred).ok(t)
-	old := filepath.Join(k.dir, "old.db")
+	old := k.newStation(filepath.Join(k.dir, "old.db"))
 	k.station(old, "enroll", cred).ok(t)
 	k.stationIn(old, `{"household_no":"130131190201-L1","village_code":"130131190201","household_type":"一般农户"}`, "record", "put", "household").ok(t)
 	stick := filepath.Join(k.dir, "stick")

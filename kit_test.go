@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
 // The real binaries, built once per test run (the station's with cgo and
@@ -90,7 +92,16 @@ func newKit(t *testing.T) *kit {
 	// Every process sees its own config dir: the registry of issued
 	// numbers lives there, as on a real machine.
 	k.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(k.dir, "config"), "HOME="+k.dir)
+	// Every station command is run by the demo file's 负责人, who also
+	// sets up the new stations (newStation).
+	k.env = append(k.env, "CUNZHAN_OPERATOR="+demo.HeadName, "CUNZHAN_PASSWORD="+demo.HeadPassword)
 	return k
+}
+
+// newStation sets up a new station file, as its first 负责人 does.
+func (k *kit) newStation(db string) string {
+	k.station(db, "operator", "setup", "--name", demo.HeadName).ok(k.t)
+	return db
 }
 
 // proc is one run of a binary.

@@ -28,7 +28,7 @@ func TestBinaryTwoCountyServersOnPostgres(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	k := newKit(t)
-	k.countyLoc = []string{"--db", url}
+	k.countyLoc = []string{"--db", url, "--key", filepath.Join(k.dir, "county.key")}
 	k.county("init", "--county", "130131", "--name", "平山县级中心").ok(t)
 	stations := []*soakStation{
 		{scope: "130131190201", name: "甲村服务点"},
@@ -40,7 +40,7 @@ func TestBinaryTwoCountyServersOnPostgres(t *testing.T) {
 	for _, s := range stations {
 		cred := filepath.Join(k.dir, s.scope+".cred")
 		k.county("enroll", "--scope", s.scope, "--name", s.name, "--out", cred, "--server", "http://"+servers[0].addr).ok(t)
-		s.db = filepath.Join(k.dir, s.scope+".db")
+		s.db = k.newStation(filepath.Join(k.dir, s.scope+".db"))
 		k.station(s.db, "enroll", cred).ok(t)
 	}
 	for _, srv := range servers {

@@ -48,7 +48,7 @@ func TestProcessesSurviveKills(t *testing.T) {
 	for _, s := range stations {
 		cred := filepath.Join(k.dir, s.scope+".cred")
 		k.county("enroll", "--scope", s.scope, "--name", s.name, "--out", cred, "--server", k.url).ok(t)
-		s.db = filepath.Join(k.dir, s.scope+".db")
+		s.db = k.newStation(filepath.Join(k.dir, s.scope+".db"))
 		k.station(s.db, "enroll", cred).ok(t)
 	}
 	k.startCounty(t)
@@ -121,7 +121,7 @@ func TestProcessesSurviveKills(t *testing.T) {
 	}
 	k.stopCounty()
 	countyDump := func(scope string) []byte {
-		return k.station(k.countyDB, "dump", "--scope", scope, "--unmasked").ok(t)
+		return k.county("dump", "--scope", scope, "--unmasked").ok(t)
 	}
 	for _, s := range stations {
 		mine := k.station(s.db, "dump", "--scope", s.scope, "--unmasked").ok(t)

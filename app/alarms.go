@@ -60,7 +60,7 @@ func alarmCard(text string, ack func()) fyne.CanvasObject {
 	msg.Importance = widget.DangerImportance
 	var right fyne.CanvasObject
 	if ack != nil {
-		right = widget.NewButton("知道了", ack)
+		right = newButton("知道了", ack)
 	}
 	body := container.NewBorder(nil, nil, nil, right, msg)
 	return container.NewStack(bg, container.New(insetLayout{2}, inner), container.NewPadded(body))

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
 // An alarm the store holds is on the home page, in front of everything
@@ -52,6 +53,12 @@ func TestRestoreFromTheWindow(t *testing.T) {
 	if reopened == nil {
 		t.Fatal("the window did not switch to the restored file")
 	}
+	// The file put back opens for an operator only.
+	if u.locked == nil {
+		t.Fatal("the restored file opened without a login")
+	}
+	u.locked.pass.SetText(demo.HeadPassword)
+	test.Tap(u.locked.ok)
 	if reopened.Origin() == origin {
 		t.Error("the restored file writes under the old origin")
 	}

@@ -55,7 +55,7 @@ func (h *homesScreen) claimsTab(home *store.Home) fyne.CanvasObject {
 			break
 		}
 	}
-	add := widget.NewButtonWithIcon("新建年度申报", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("新建年度申报", theme.ContentAddIcon(), func() {
 		var c *store.OperatingSubsidyClaim
 		err := h.u.st.View(func(r *store.Reader) error {
 			var err error
@@ -111,9 +111,9 @@ func (h *homesScreen) openClaim(id uuid.UUID) {
 		h.u.move(&h.editor, h.panel, c, to, func() { h.openClaim(id) }, func(store.Entity) { h.openClaim(id) })
 	})
 	if c.Status == "草稿" || c.Status == "已退回" {
-		actions = append(actions, widget.NewButtonWithIcon("修改申报", theme.DocumentCreateIcon(), func() { h.editClaim("修改运营补贴申报", c) }))
+		actions = append(actions, newButtonWithIcon("修改申报", theme.DocumentCreateIcon(), func() { h.editClaim("修改运营补贴申报", c) }))
 	}
-	back := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() { h.openHome(h.homeID) })
+	back := newButtonWithIcon("返回", theme.NavigateBackIcon(), func() { h.openHome(h.homeID) })
 	check := para("")
 	if c.Status != "草稿" && c.Status != "已退回" {
 		_ = h.u.st.View(func(r *store.Reader) error {

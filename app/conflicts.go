@@ -142,7 +142,7 @@ func (c *conflictsScreen) show(i int) {
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.Wrapping = fyne.TextWrapBreak
 		info := para(fmt.Sprintf("录入地点：%s\n录入人：%s\n时间：%s", where, orDash(sib.Author), store.ClockTime(sib.Time).Format("2006-01-02 15:04")))
-		pick := widget.NewButtonWithIcon("采用此值", theme.ConfirmIcon(), func() { c.resolve(it, sib.Value) })
+		pick := newButtonWithIcon("采用此值", theme.ConfirmIcon(), func() { c.resolve(it, sib.Value) })
 		pick.Importance = widget.HighImportance
 		c.picks = append(c.picks, pick)
 		cols.Add(card(fmt.Sprintf("值 %d", n+1), container.NewVBox(v, info, pick)))
@@ -160,7 +160,7 @@ func (c *conflictsScreen) show(i int) {
 			c.merged.SetText(textOf(spec, it.Siblings[0].Value))
 		}
 		c.merged.SetPlaceHolder("输入合并后的值")
-		useMerged := widget.NewButtonWithIcon("采用合并后的值", theme.DocumentSaveIcon(), func() {
+		useMerged := newButtonWithIcon("采用合并后的值", theme.DocumentSaveIcon(), func() {
 			var v any = c.merged.Text
 			if spec.Type == store.FieldList {
 				v = splitList(c.merged.Text)
@@ -177,7 +177,7 @@ func (c *conflictsScreen) show(i int) {
 		if c.revealed {
 			label = "隐去敏感信息"
 		}
-		parts = append(parts, flow(widget.NewButtonWithIcon(label, theme.VisibilityIcon(), func() {
+		parts = append(parts, flow(newButtonWithIcon(label, theme.VisibilityIcon(), func() {
 			c.revealed = !c.revealed
 			c.show(i)
 		})))
@@ -232,7 +232,7 @@ func (c *conflictsScreen) resolve(it store.Conflict, value json.RawMessage) {
 // offerUndo shows what was just done with a button that takes it back,
 // until the next review or until the screen is left.
 func (c *conflictsScreen) offerUndo(done string, undo func()) {
-	c.undoBtn = widget.NewButtonWithIcon("撤销", theme.ContentUndoIcon(), func() {
+	c.undoBtn = newButtonWithIcon("撤销", theme.ContentUndoIcon(), func() {
 		c.undoBox.Hide()
 		undo()
 	})

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
 // Two copies of the data edit the same person's phone at once; after the
@@ -29,6 +30,11 @@ func TestConflictShownSideBySideAndResolved(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	for _, s := range []*store.Store{a, b} {
+		if err := demo.Login(s); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if a.Origin() == b.Origin() {
 		t.Fatal("the copy kept the origin id")
 	}
@@ -51,6 +57,7 @@ func TestConflictShownSideBySideAndResolved(t *testing.T) {
 		phone string
 		who   string
 	}{{a, "13911112222", "甲录入员"}, {b, "13933334444", "乙录入员"}} {
+		loginAs(t, x.s, x.who)
 		p, _ := store.GetAs[*store.Person](x.s, id)
 		p.Mobile = x.phone
 		if _, err := x.s.Save(p, x.who); err != nil {

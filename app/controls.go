@@ -434,7 +434,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 					line.Add(c)
 				}
 			}
-			line.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			line.Add(newButtonWithIcon("", theme.DeleteIcon(), func() {
 				items = append(items[:i], items[i+1:]...)
 				write()
 				redraw()
@@ -444,7 +444,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 		rows.Refresh()
 	}
 	redraw()
-	add := widget.NewButtonWithIcon("添加"+spec.Label, theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("添加"+spec.Label, theme.ContentAddIcon(), func() {
 		items = append(items, map[string]json.RawMessage{})
 		redraw()
 	})

@@ -29,7 +29,7 @@ func newDetailView(u *UI, e store.Entity, skip ...string) *detailView {
 		d.skip[s] = true
 	}
 	d.grid = container.New(layout.NewFormLayout())
-	d.toggle = widget.NewButtonWithIcon("显示敏感信息", theme.VisibilityIcon(), func() {
+	d.toggle = newButtonWithIcon("显示敏感信息", theme.VisibilityIcon(), func() {
 		d.revealed = !d.revealed
 		d.render()
 	})

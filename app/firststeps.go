@@ -33,7 +33,7 @@ func (u *UI) firstSteps() []firstStep {
 		return found
 	}
 	return []firstStep{
-		{"填写在本机录入的操作员姓名", u.operator != "", func() { u.askOperator(u.refreshOperator) }},
+		{"为本站其他工作人员建立操作员账号（设置 › 操作员）", u.operatorCount() > 1, func() { u.showScreen(u.settings) }},
 		{"导入村花名册（Excel 或 CSV），建立农户和人员", has(store.KindPerson), func() {
 			u.showScreen(u.loans)
 			u.importRoster()
@@ -72,7 +72,7 @@ func (u *UI) firstStepsCard() fyne.CanvasObject {
 		line := para(mark + " " + string(rune('1'+i)) + ". " + s.label)
 		var act fyne.CanvasObject = widget.NewLabel("已完成")
 		if !s.done {
-			b := widget.NewButtonWithIcon("去办理", theme.NavigateNextIcon(), s.do)
+			b := newButtonWithIcon("去办理", theme.NavigateNextIcon(), s.do)
 			b.Importance = widget.HighImportance
 			act = b
 		}

@@ -101,7 +101,7 @@ type chip struct{ widget.Button }
 
 func newChip(text string, tap func()) *chip {
 	c := &chip{}
-	c.Text, c.OnTapped = text, tap
+	c.Text, c.OnTapped = text, touched(tap)
 	c.ExtendBaseWidget(c)
 	return c
 }

@@ -295,7 +295,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 	if label == "" {
 		label = "保存"
 	}
-	f.saveBtn = widget.NewButtonWithIcon(label+"（Ctrl+S）", theme.DocumentSaveIcon(), f.save)
+	f.saveBtn = newButtonWithIcon(label+"（Ctrl+S）", theme.DocumentSaveIcon(), f.save)
 	f.saveBtn.Importance = widget.HighImportance
 	buttons := flow(f.saveBtn)
 	for _, x := range f.opts.extra {
@@ -303,7 +303,7 @@ func (f *recordForm) build() fyne.CanvasObject {
 	}
 	var right fyne.CanvasObject
 	if f.opts.back != nil {
-		right = widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), f.opts.back)
+		right = newButtonWithIcon("返回", theme.NavigateBackIcon(), f.opts.back)
 	}
 	f.bar = container.NewBorder(widget.NewSeparator(), nil, nil, right, container.NewVBox(f.message, buttons))
 	return container.NewBorder(nil, f.bar, nil, nil, f.scroll)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 )
 
 // A move that ends a record's course looks dangerous and asks first:
@@ -121,14 +122,20 @@ func TestNewStationSeesItsFirstSteps(t *testing.T) {
 	if err := st.SetStation("130131190201-01", "甲村服务点"); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.Protect(crypt.Standard, "张红梅", "zhang2025hm"); err != nil {
+		t.Fatal(err)
+	}
+	// A second operator: the first step is done.
+	if err := st.AddOperator("李建国", store.RoleClerk, "li2025jianguo"); err != nil {
+		t.Fatal(err)
+	}
 	u := newTestUI(t, st)
 	h := u.home
-	for _, want := range []string{"开始使用村站", "导入村花名册", "探访名册", "登记本站"} {
+	for _, want := range []string{"开始使用村站", "操作员账号", "导入村花名册", "探访名册", "登记本站"} {
 		if !hasText(h.steps, want) {
 			t.Errorf("the first steps do not mention %q", want)
 		}
 	}
-	// The test window has an operator: that step is done.
 	if !hasText(h.steps, "● 1.") || !hasText(h.steps, "○ 2.") {
 		t.Error("done and open steps are not told apart")
 	}

@@ -51,14 +51,26 @@ func testClock() func() time.Time {
 // window would, with the clock at the data set's day.
 func openDemo(t *testing.T) *store.Store {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "station.db")
-	copyFile(t, demoFile, path)
-	st, err := store.Open(path, &store.Options{RegistryDir: "-", Now: testClock()})
-	if err != nil {
+	st := openLocked(t)
+	if err := demo.Login(st); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// loginAs logs in to a demo store as an operator of that name (a 录入员
+// the demo's 负责人 adds first): the author of what it saves next.
+func loginAs(t *testing.T, st *store.Store, name string) {
+	t.Helper()
+	if err := demo.Login(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddOperator(name, store.RoleClerk, "clerk2025pw"); err != nil && store.CodeOf(err) != store.CodeOperator {
+		t.Fatal(err)
+	}
+	if _, err := st.Unlock(name, "clerk2025pw"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -56,7 +56,7 @@ func (h *homesScreen) build() fyne.CanvasObject {
 		return []string{home.Name, fmt.Sprint(len(mustRefs(r, id, store.KindBed)))}
 	})
 	h.homeList.onSelect = func(id uuid.UUID) { h.u.guard("查看其他幸福院", func() { h.openHome(id) }) }
-	add := widget.NewButtonWithIcon("新建幸福院", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("新建幸福院", theme.ContentAddIcon(), func() {
 		h.u.guard("新建", func() {
 			h.edit("新建幸福院", &store.Home{VillageCode: h.u.scope(), Status: "运营"}, formOptions{})
 		})
@@ -133,7 +133,7 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 		return nil
 	})
 	admissions.set(admIDs, len(admIDs))
-	newAdm := widget.NewButtonWithIcon("入住登记", theme.ContentAddIcon(), func() { h.admit(home, "") })
+	newAdm := newButtonWithIcon("入住登记", theme.ContentAddIcon(), func() { h.admit(home, "") })
 
 	assessments := newLazyList(h.u, []column{colName, colBorn, {title: "评估日期", sample: "2025-11-30"}, {title: "标准", sample: "GB/T 42195-2022"}, {title: "等级", sample: "中度失能"}}, func(r *store.Reader, aid uuid.UUID) []string {
 		x, _ := r.Live(aid, store.KindAssessment)
@@ -153,14 +153,14 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 		h.assess(x.(*store.Assessment))
 	}
 	assessments.set(h.residentAssessments(admIDs))
-	newAssess := widget.NewButtonWithIcon("新建能力评估", theme.ContentAddIcon(), func() {
+	newAssess := newButtonWithIcon("新建能力评估", theme.ContentAddIcon(), func() {
 		h.assess(&store.Assessment{Instrument: store.InstrumentGB, Reason: "首次评估", AssessDate: h.u.today(), Status: "已完成"})
 	})
 
-	addRoom := widget.NewButtonWithIcon("添加房间", theme.ContentAddIcon(), func() {
+	addRoom := newButtonWithIcon("添加房间", theme.ContentAddIcon(), func() {
 		h.edit("添加房间", &store.Room{HomeID: id.String(), RoomType: "双人"}, formOptions{readOnly: []string{"home_id"}})
 	})
-	addBed := widget.NewButtonWithIcon("添加床位", theme.ContentAddIcon(), func() {
+	addBed := newButtonWithIcon("添加床位", theme.ContentAddIcon(), func() {
 		h.edit("添加床位", &store.Bed{HomeID: id.String(), Status: "空闲"}, formOptions{
 			readOnly: []string{"home_id"},
 			refFilter: map[string]func(r *store.Reader, e store.Entity) bool{
@@ -168,7 +168,7 @@ func (h *homesScreen) openHome(id uuid.UUID) {
 			},
 		})
 	})
-	editHome := widget.NewButtonWithIcon("修改基本信息", theme.DocumentCreateIcon(), func() {
+	editHome := newButtonWithIcon("修改基本信息", theme.DocumentCreateIcon(), func() {
 		h.edit("修改 "+home.Name, home, formOptions{})
 	})
 
@@ -331,7 +331,7 @@ func newBedTile(no, state, resident string, tap func()) *bedTile {
 	if resident != "" {
 		lines += "\n" + resident
 	}
-	t.btn = widget.NewButton("", tap)
+	t.btn = newButton("", tap)
 	t.btn.Importance = widget.LowImportance
 	// Dark text on the light state colours, whatever the theme says.
 	text := container.NewVBox()
@@ -420,7 +420,7 @@ func (h *homesScreen) sayMissing(f *recordForm, box *fyne.Container) {
 		return
 	}
 	name := h.u.titleOf(pid.String())
-	assess := widget.NewButtonWithIcon("先为"+name+"做能力评估", theme.ContentAddIcon(), func() {
+	assess := newButtonWithIcon("先为"+name+"做能力评估", theme.ContentAddIcon(), func() {
 		h.u.guard("去做能力评估", func() {
 			h.assess(&store.Assessment{PersonID: pid.String(), Instrument: store.InstrumentGB, Reason: "首次评估", AssessDate: h.u.today(), Status: "已完成"})
 		})
@@ -451,10 +451,10 @@ func (h *homesScreen) openAdmission(id uuid.UUID) {
 			h.openAdmission(id)
 		})
 	})
-	edit := widget.NewButtonWithIcon("修改登记", theme.DocumentCreateIcon(), func() {
+	edit := newButtonWithIcon("修改登记", theme.DocumentCreateIcon(), func() {
 		h.edit("修改入住登记", a, formOptions{readOnly: []string{"home_id", "person_id"}})
 	})
-	back := widget.NewButtonWithIcon("返回", theme.NavigateBackIcon(), func() { h.openHome(h.homeID) })
+	back := newButtonWithIcon("返回", theme.NavigateBackIcon(), func() { h.openHome(h.homeID) })
 	actions = append(actions, edit)
 	h.editor = nil
 	h.panel.set(scrolled(container.NewVBox(

@@ -28,7 +28,7 @@ type job struct {
 func (u *UI) runJob(title string, work func(ctx context.Context, report func(stage string, done, total int)) (any, error), done func(any, error)) {
 	ctx, stop := context.WithCancel(context.Background())
 	j := &job{stage: widget.NewLabel("准备中……"), bar: widget.NewProgressBar()}
-	j.cancel = widget.NewButtonWithIcon("取消", theme.CancelIcon(), func() {
+	j.cancel = newButtonWithIcon("取消", theme.CancelIcon(), func() {
 		stop()
 		j.stage.SetText("正在取消……")
 		j.cancel.Disable()

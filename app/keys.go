@@ -121,6 +121,7 @@ func newKeyMultiLineEntry() *keyEntry {
 }
 
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	noteActivity()
 	ime.shortcut()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
@@ -129,6 +130,7 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	noteActivity()
 	if ime.swallow(ev) {
 		return
 	}
@@ -139,6 +141,7 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (e *keyEntry) TypedRune(r rune) {
+	noteActivity()
 	ime.typed()
 	e.Entry.TypedRune(r)
 }
@@ -166,6 +169,7 @@ func newKeySelectEntry(options []string) *keySelectEntry {
 }
 
 func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
+	noteActivity()
 	ime.shortcut()
 	if _, custom := s.(*desktop.CustomShortcut); custom && windowShortcut(e, s) {
 		return
@@ -174,6 +178,7 @@ func (e *keySelectEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
+	noteActivity()
 	if ime.swallow(ev) {
 		return
 	}
@@ -184,6 +189,7 @@ func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (e *keySelectEntry) TypedRune(r rune) {
+	noteActivity()
 	ime.typed()
 	e.SelectEntry.TypedRune(r)
 }

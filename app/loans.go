@@ -121,14 +121,14 @@ func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
 	l.hhSearch = newSearchBox(l.u, "按户编号、户内人员姓名或拼音首字母查找", l.hhList, l.householdQuery)
 	l.hhPanel = newPanel("选择一户查看成员、评级和贷款")
 	l.hhList.onSelect = func(id uuid.UUID) { l.u.guard("查看其他农户", func() { l.openHousehold(id) }) }
-	add := widget.NewButtonWithIcon("新建农户", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("新建农户", theme.ContentAddIcon(), func() {
 		l.u.guard("新建", func() {
 			l.edit(l.hhPanel, "新建农户", &store.Household{VillageCode: l.u.scope(), Status: "正常"}, formOptions{
 				onSaved: func(_ *recordForm, e store.Entity) { l.openHousehold(store.MetaOf(e).ID) },
 			}, func() { l.hhPanel.set(widget.NewLabel("")) })
 		})
 	})
-	roster := widget.NewButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
+	roster := newButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
 	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, flow(add, roster)), nil, nil, nil, l.hhList.obj)
 	split := listSplit(l.hhList, left, l.hhPanel.box)
 	return split
@@ -190,7 +190,7 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 	for _, m := range members {
 		p := m.(*store.Person)
 		line := fmt.Sprintf("%s  %s  %s  %s  %s", p.Name, p.Relation, p.Sex, p.BirthDate, p.Status)
-		memberBox.Add(widget.NewButton(line, func() {
+		memberBox.Add(newButton(line, func() {
 			x, _ := l.u.st.Get(store.MetaOf(p).ID)
 			l.edit(l.hhPanel, "修改成员 "+p.Name, x, formOptions{readOnly: []string{"household_id"}, onSaved: func(*recordForm, store.Entity) { back() }}, back)
 		}))
@@ -200,7 +200,7 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 		_ = l.u.st.View(func(r *store.Reader) error {
 			for _, x := range list {
 				x := x
-				box.Add(widget.NewButton(r.Title(x), func() { open(store.MetaOf(x).ID) }))
+				box.Add(newButton(r.Title(x), func() { open(store.MetaOf(x).ID) }))
 			}
 			return nil
 		})
@@ -209,20 +209,20 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 		}
 		return box
 	}
-	addMember := widget.NewButtonWithIcon("添加成员", theme.ContentAddIcon(), func() {
+	addMember := newButtonWithIcon("添加成员", theme.ContentAddIcon(), func() {
 		l.edit(l.hhPanel, "添加成员", &store.Person{HouseholdID: id.String(), Status: "在册"}, formOptions{
 			readOnly: []string{"household_id"},
 			onSaved:  func(*recordForm, store.Entity) { back() },
 		}, back)
 	})
-	editHH := widget.NewButtonWithIcon("修改户信息", theme.DocumentCreateIcon(), func() {
+	editHH := newButtonWithIcon("修改户信息", theme.DocumentCreateIcon(), func() {
 		l.edit(l.hhPanel, "修改户信息", h, formOptions{onSaved: func(*recordForm, store.Entity) { back() }}, back)
 	})
-	newRating := widget.NewButtonWithIcon("新建评级", theme.ContentAddIcon(), func() {
+	newRating := newButtonWithIcon("新建评级", theme.ContentAddIcon(), func() {
 		l.tabs.SelectIndex(1)
 		l.editRating(&store.CreditRating{HouseholdID: id.String(), ValidFrom: l.u.today(), Status: "草稿"})
 	})
-	newApp := widget.NewButtonWithIcon("新建贷款申请", theme.ContentAddIcon(), func() {
+	newApp := newButtonWithIcon("新建贷款申请", theme.ContentAddIcon(), func() {
 		l.tabs.SelectIndex(2)
 		l.editApplication(&store.LoanApplication{HouseholdID: id.String(), ApplyDate: l.u.today(), Mode: store.ModeHuDaiHuYong, TermMonths: 36, Status: "草稿"})
 	})
@@ -267,7 +267,7 @@ func (l *loansScreen) openRating(id uuid.UUID) {
 	}
 	x := e.(*store.CreditRating)
 	l.editor = nil
-	edit := widget.NewButtonWithIcon("修改/办理", theme.DocumentCreateIcon(), func() { l.editRating(x) })
+	edit := newButtonWithIcon("修改/办理", theme.DocumentCreateIcon(), func() { l.editRating(x) })
 	l.ratingPanel.set(scrolled(container.NewVBox(heading(l.u.titleOf(id.String())), flow(edit), newDetailView(l.u, x).obj)))
 }
 
@@ -388,10 +388,10 @@ func (l *loansScreen) openApplication(id uuid.UUID) {
 		l.u.move(&l.editor, l.appPanel, a, to, back, func(store.Entity) { l.openApplication(id) })
 	}, "已放款")
 	if a.Status == "已批准" {
-		actions = append(actions, widget.NewButtonWithIcon("登记放款", theme.ContentAddIcon(), func() { l.disburse(a) }))
+		actions = append(actions, newButtonWithIcon("登记放款", theme.ContentAddIcon(), func() { l.disburse(a) }))
 	}
 	if a.Status == "草稿" {
-		actions = append(actions, widget.NewButtonWithIcon("修改申请", theme.DocumentCreateIcon(), func() { l.editApplication(a) }))
+		actions = append(actions, newButtonWithIcon("修改申请", theme.DocumentCreateIcon(), func() { l.editApplication(a) }))
 	}
 	l.appPanel.set(scrolled(container.NewVBox(
 		heading(l.u.titleOf(id.String())),
@@ -527,7 +527,7 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 			repBox.Add(para(text))
 			continue
 		}
-		void := widget.NewButtonWithIcon("作废", theme.CancelIcon(), func() { l.voidRepayment(rp, id) })
+		void := newButtonWithIcon("作废", theme.CancelIcon(), func() { l.voidRepayment(rp, id) })
 		void.Importance = widget.DangerImportance
 		repBox.Add(container.NewBorder(nil, nil, nil, void, para(text)))
 	}
@@ -542,7 +542,7 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 		}
 		return nil
 	})
-	repay := widget.NewButtonWithIcon("登记还款", theme.ContentAddIcon(), func() {
+	repay := newButtonWithIcon("登记还款", theme.ContentAddIcon(), func() {
 		// The store fills in what is due and the interest accrued.
 		var rp *store.Repayment
 		err := l.u.st.View(func(r *store.Reader) error {
@@ -560,7 +560,7 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 			onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },
 		}, func() { l.openLoan(id) })
 	})
-	visit := widget.NewButtonWithIcon("贷后回访/催收", theme.ContentAddIcon(), func() {
+	visit := newButtonWithIcon("贷后回访/催收", theme.ContentAddIcon(), func() {
 		l.edit(l.loanPanel, "贷后回访", &store.PostLoanVisit{LoanID: id.String(), VisitDate: l.u.today(), Visitor: l.u.operator, Method: "上门", RiskFlag: "正常"}, formOptions{
 			readOnly: []string{"loan_id"},
 			onSaved:  func(*recordForm, store.Entity) { l.openLoan(id) },

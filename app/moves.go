@@ -36,7 +36,7 @@ func (u *UI) moveButtons(e store.Entity, run func(to string), skip ...string) []
 		}
 		to := to
 		st, _ := store.StepOf(k, from, to)
-		b := widget.NewButton(moveLabel(k, to, st), func() { run(to) })
+		b := newButton(moveLabel(k, to, st), func() { run(to) })
 		if store.Ending(to) {
 			b.Importance = widget.DangerImportance
 			b.SetIcon(theme.CancelIcon())

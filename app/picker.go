@@ -57,13 +57,13 @@ func newRefPicker(u *UI, spec store.FieldSpec, raw json.RawMessage, filter func(
 	_ = json.Unmarshal(raw, &p.id)
 	p.label = widget.NewLabel("")
 	p.label.Truncation = fyne.TextTruncateEllipsis
-	p.choose = widget.NewButtonWithIcon("选择…", theme.SearchIcon(), p.open)
+	p.choose = newButtonWithIcon("选择…", theme.SearchIcon(), p.open)
 	p.show()
 	return p
 }
 
 func (p *refPicker) ctl() *fieldCtl {
-	clear := widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { p.pick(uuid.Nil) })
+	clear := newButtonWithIcon("", theme.ContentClearIcon(), func() { p.pick(uuid.Nil) })
 	obj := container.NewBorder(nil, nil, nil, container.NewHBox(p.choose, clear), p.label)
 	return &fieldCtl{spec: p.spec, obj: obj, focus: p.choose, set: func(raw json.RawMessage) {
 		p.id = ""
@@ -120,7 +120,7 @@ func (p *refPicker) open() {
 	p.box.entry.OnChanged = func(string) { p.search() }
 	var bottom fyne.CanvasObject
 	if p.create != nil {
-		bottom = flow(widget.NewButtonWithIcon("找不到，新建"+p.spec.Label+"…", theme.ContentAddIcon(), func() {
+		bottom = flow(newButtonWithIcon("找不到，新建"+p.spec.Label+"…", theme.ContentAddIcon(), func() {
 			p.dlg.Hide()
 			p.dlg = nil
 			p.create(p.pick)

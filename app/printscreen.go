@@ -38,13 +38,15 @@ type printScreen struct {
 	scopes   map[string]string
 	period   *keyEntry
 	unmasked *widget.Check
-	saveBtn  *widget.Button
-	openBtn  *widget.Button
-	cancel   *widget.Button
-	bar      *widget.ProgressBar
-	result   *widget.Label
-	stop     context.CancelFunc
-	running  bool
+	// unmaskedNote says what the box does, or why it cannot be ticked.
+	unmaskedNote *widget.Label
+	saveBtn      *widget.Button
+	openBtn      *widget.Button
+	cancel       *widget.Button
+	bar          *widget.ProgressBar
+	result       *widget.Label
+	stop         context.CancelFunc
+	running      bool
 }
 
 func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
@@ -68,6 +70,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.params = container.NewVBox()
 	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
 	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
+	p.unmaskedNote = unmaskedNote
 	p.unmasked.OnChanged = func(on bool) {
 		if !on {
 			return
@@ -81,10 +84,10 @@ func (p *printScreen) build() fyne.CanvasObject {
 		d.SetConfirmImportance(widget.DangerImportance)
 		showDialog(p.u.win, d, fyne.NewSize(440, 220))
 	}
-	p.saveBtn = widget.NewButtonWithIcon("保存PDF…", theme.DocumentSaveIcon(), p.askSave)
+	p.saveBtn = newButtonWithIcon("保存PDF…", theme.DocumentSaveIcon(), p.askSave)
 	p.saveBtn.Importance = widget.HighImportance
-	p.openBtn = widget.NewButtonWithIcon("生成并打开", theme.DocumentPrintIcon(), p.openPreview)
-	p.cancel = widget.NewButtonWithIcon("取消", theme.CancelIcon(), func() {
+	p.openBtn = newButtonWithIcon("生成并打开", theme.DocumentPrintIcon(), p.openPreview)
+	p.cancel = newButtonWithIcon("取消", theme.CancelIcon(), func() {
 		if p.stop != nil {
 			p.stop()
 		}
@@ -101,7 +104,21 @@ func (p *printScreen) build() fyne.CanvasObject {
 	return split
 }
 
-func (p *printScreen) refresh() {}
+// refresh offers the unmasked print to those allowed it only (the
+// print package refuses it to the others all the same).
+func (p *printScreen) refresh() {
+	if p.unmasked == nil {
+		return
+	}
+	if err := p.u.st.Require(store.PermUnmasked); err != nil {
+		p.unmasked.SetChecked(false)
+		p.unmasked.Disable()
+		p.unmaskedNote.SetText("身份证号、电话、银行账号只印部分号码。只有负责人可以打印完整版本。")
+		return
+	}
+	p.unmasked.Enable()
+	p.unmaskedNote.SetText("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
+}
 
 // choose shows the parameters an item needs.
 func (p *printScreen) choose(it print.Item) {

@@ -34,7 +34,7 @@ func backupList(path string, pick func(b store.Backup)) fyne.CanvasObject {
 		b := b
 		sound := store.CheckFile(b.Path) == nil
 		text := fmt.Sprintf("%s　%s　%.1f MB", b.Taken.In(store.ChinaTZ).Format("2006-01-02 15:04"), filepath.Base(b.Path), float64(b.Size)/(1<<20))
-		btn := widget.NewButton("用这份恢复", func() { pick(b) })
+		btn := newButton("用这份恢复", func() { pick(b) })
 		if !sound {
 			text += "　（已损坏，不能使用）"
 			btn.Disable()
@@ -62,7 +62,7 @@ func (u *UI) chooseBackup() {
 			u.confirmDanger("恢复", restoreWarning(b), func() { u.restoreFrom(b.Path) })
 		})
 	})
-	other := widget.NewButton("选择其他备份文件…（如县里从U盘加密备份恢复出的文件）", func() {
+	other := newButton("选择其他备份文件…（如县里从U盘加密备份恢复出的文件）", func() {
 		d.Hide()
 		openFile(u.win, []string{".db"}, func(path string) {
 			u.guard("从备份恢复", func() {
@@ -88,12 +88,23 @@ func (u *UI) restoreFrom(backup string) {
 	if u.opts.Reopened != nil {
 		u.opts.Reopened(st)
 	}
-	nu := New(u.app, u.win, st, u.opts)
-	if err != nil {
-		nu.showError("没有恢复", err)
+	reopen := func() {
+		nu := New(u.app, u.win, st, u.opts)
+		if err != nil {
+			nu.showError("没有恢复", err)
+			return
+		}
+		nu.tellRestored(res)
+	}
+	if !st.Protected() || st.CurrentOperator() != nil {
+		reopen()
 		return
 	}
-	nu.tellRestored(res)
+	// The file put back opens only for an operator, as at start.
+	f := newLoginForm(st, "请重新登录", "数据文件已换成所选的备份，请重新登录。", u.operator, u.async, func(*store.Operator) { u.locked = nil; reopen() })
+	u.locked = f
+	u.win.SetContent(f.content)
+	f.focus(u.win)
 }
 
 // tellRestored says what a restore did and what happens next.
@@ -129,6 +140,6 @@ func showCorrupt(w fyne.Window, path string, err error, restored func(*store.Sto
 	})
 	w.SetContent(container.NewPadded(container.NewBorder(
 		container.NewVBox(heading("数据文件已损坏"), msg, heading("自动备份")),
-		container.NewHBox(layout.NewSpacer(), widget.NewButton("关闭", w.Close)), nil, nil,
+		container.NewHBox(layout.NewSpacer(), newButton("关闭", w.Close)), nil, nil,
 		container.NewVScroll(list))))
 }

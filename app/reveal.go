@@ -26,7 +26,7 @@ type revealer struct {
 func newRevealer(how, value string, entry *keyEntry) *revealer {
 	r := &revealer{entry: entry}
 	r.masked = widget.NewLabel(maskFor(how, value))
-	r.button = widget.NewButtonWithIcon("显示/修改", theme.VisibilityIcon(), r.reveal)
+	r.button = newButtonWithIcon("显示/修改", theme.VisibilityIcon(), r.reveal)
 	r.box = container.NewBorder(nil, nil, nil, r.button, r.masked)
 	r.ExtendBaseWidget(r)
 	return r

@@ -72,13 +72,22 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 		opt.Reopened = func(st *store.Store) { current = st }
 		return New(a, w, ready, opt)
 	}
+	var restored *store.RestoreResult
+	g := newGate(a, w, func(ready *store.Store) {
+		u := open(ready)
+		if restored != nil {
+			u.tellRestored(restored)
+			restored = nil
+		}
+		u.watchIdle()
+	})
 	st, err := openForWindow(dataPath)
 	if store.CodeOf(err) == store.CodeCorrupt {
 		// A damaged file opens on its backups, not on a dead end.
 		failed = err
 		showCorrupt(w, dataPath, err, func(st *store.Store, res *store.RestoreResult) {
-			failed = nil
-			open(st).tellRestored(res)
+			failed, restored = nil, res
+			g.show(st)
 		})
 		w.Resize(rememberedSize(a))
 		w.ShowAndRun()
@@ -90,18 +99,13 @@ func Run(a fyne.App, dataPath, screenshots string) error {
 		w.ShowAndRun()
 		return err
 	}
-	var first *setup
-	if st.Station() == nil {
-		first = newSetup(a, w, st, func(ready *store.Store) { open(ready) })
-	} else {
-		open(st)
-	}
+	g.show(st)
 	if screenshots != "" {
 		drv := newDriver()
 		w.Resize(walkWindowSize(drv))
 		a.Lifecycle().SetOnStarted(func() {
 			go func() {
-				walkErr = runWalk(&walk{win: w, setup: first, dir: screenshots, drv: drv,
+				walkErr = runWalk(&walk{win: w, gate: g, dir: screenshots, drv: drv,
 					make: func() *UI { return open(current) }})
 				if walkErr != nil {
 					fmt.Fprintln(os.Stderr, walkErr)
@@ -221,7 +225,7 @@ func showFatal(w fyne.Window, title string, err error) {
 	l := para(msg)
 	l.Wrapping = fyne.TextWrapBreak
 	w.SetContent(container.NewPadded(container.NewVBox(heading(title), l, layout.NewSpacer(),
-		container.NewHBox(layout.NewSpacer(), widget.NewButton("关闭", w.Close)))))
+		container.NewHBox(layout.NewSpacer(), newButton("关闭", w.Close)))))
 }
 
 // setup is the first-start page: set up the station, enrol it with a
@@ -237,6 +241,7 @@ type setup struct {
 	village *keySelectEntry
 	seq     *keyEntry
 	name    *keyEntry
+	head    *headFields
 	message *widget.Label
 	demoBar *widget.ProgressBar
 }
@@ -265,22 +270,25 @@ func (s *setup) build() fyne.CanvasObject {
 	s.name.SetPlaceHolder("如：甲村服务点")
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapBreak
-	ok := widget.NewButtonWithIcon("确定", theme.ConfirmIcon(), s.submit)
+	ok := newButtonWithIcon("确定", theme.ConfirmIcon(), s.submit)
 	ok.Importance = widget.HighImportance
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel("区划代码"), s.village,
 		widget.NewLabel("站点序号"), s.seq,
 		widget.NewLabel("站点名称"), s.name)
-	enrol := widget.NewButtonWithIcon("用县级中心的凭证文件设置…", theme.FileIcon(), func() {
+	s.head = newHeadFields()
+	enrol := newButtonWithIcon("用县级中心的凭证文件设置…", theme.FileIcon(), func() {
 		openFile(s.w, nil, s.enrolFrom)
 	})
 	s.demoBar = widget.NewProgressBar()
 	s.demoBar.Hide()
-	demoBtn := widget.NewButtonWithIcon("打开演示数据", theme.MediaPlayIcon(), s.openDemo)
+	demoBtn := newButtonWithIcon("打开演示数据", theme.MediaPlayIcon(), s.openDemo)
 	return container.NewPadded(container.NewVBox(
 		heading("欢迎使用村站"),
 		para("本机还没有站点数据。请先设置本站，或打开演示数据看看村站能做什么。"),
-		card("设置本站", container.NewVBox(form, flow(ok, enrol), s.message)),
+		card("设置本站", container.NewVBox(form,
+			para("本站负责人：身份证号、电话、银行账号、住址和健康信息用负责人的密码加密保存，打开村站要登录；负责人可以再为其他工作人员建立账号。"),
+			s.head.form, flow(ok, enrol), s.message)),
 		card("演示数据", container.NewVBox(
 			para("演示数据全部为虚构（示例镇甲村、乙村等，2025年9–11月），单独存放，不会混入本站数据。"),
 			flow(demoBtn), s.demoBar)),
@@ -305,20 +313,36 @@ func (s *setup) submit() {
 		s.message.SetText(ierr.Message + "（" + ierr.Code + "）")
 		return
 	}
+	if msg := s.head.check(); msg != "" {
+		s.message.SetText(msg)
+		return
+	}
 	if err := s.st.SetStation(code+"-"+seq, s.name.Text); err != nil {
 		s.message.SetText(plainError(err))
+		return
+	}
+	if err := s.head.protect(s.st); err != nil {
+		s.message.SetText("站点已设置，但没能设置负责人：" + plainError(err))
 		return
 	}
 	s.ready(s.st)
 }
 
 func (s *setup) enrolFrom(path string) {
+	if msg := s.head.check(); msg != "" {
+		s.message.SetText("请先填写本站负责人：" + msg)
+		return
+	}
 	b, err := os.ReadFile(path)
 	if err == nil {
 		_, err = csync.Enrol(s.st, b)
 	}
 	if err != nil {
 		s.message.SetText("登记失败：" + plainError(err))
+		return
+	}
+	if err := s.head.protect(s.st); err != nil {
+		s.message.SetText("已登记，但没能设置负责人：" + plainError(err))
 		return
 	}
 	s.ready(s.st)

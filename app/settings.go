@@ -22,9 +22,9 @@ import (
 type settingsScreen struct {
 	u *UI
 
-	identity *widget.Label
-	name     *keyEntry
-	operator *keyEntry
+	identity  *widget.Label
+	name      *keyEntry
+	operators *operatorsCard
 
 	policyBox *fyne.Container
 	vals      map[string]json.RawMessage
@@ -33,6 +33,8 @@ type settingsScreen struct {
 	setters   map[string]func(json.RawMessage)
 	message   *widget.Label
 	parseErr  map[string]string
+	// savePolicy is the policy's save button: a 负责人's only.
+	savePolicyBtn *widget.Button
 }
 
 func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
@@ -50,7 +52,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
 	s.identity.Wrapping = fyne.TextWrapBreak
 	s.name = newKeyEntry()
-	rename := widget.NewButton("修改站点名称", func() {
+	rename := newButton("修改站点名称", func() {
 		si := s.u.st.Station()
 		if si == nil {
 			return
@@ -63,23 +65,17 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.u.setStatus("站点名称已改为%s", s.name.Text)
 		s.refresh()
 	})
-	s.operator = newKeyEntry()
-	s.operator.SetPlaceHolder("在本机录入的人的姓名，随每条记录保存")
-	saveOp := widget.NewButton("保存操作员", func() {
-		s.u.operator = strings.TrimSpace(s.operator.Text)
-		s.u.app.Preferences().SetString("operator", s.u.operator)
-		s.u.refreshOperator()
-	})
+	s.operators = newOperatorsCard(s.u)
 	identity := container.NewVBox(s.identity,
-		container.NewBorder(nil, nil, widget.NewLabel("站点名称"), rename, s.name),
-		container.NewBorder(nil, nil, widget.NewLabel("操作员"), saveOp, s.operator))
+		container.NewBorder(nil, nil, widget.NewLabel("站点名称"), rename, s.name))
 
 	s.policyBox = container.NewVBox()
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapBreak
-	save := widget.NewButtonWithIcon("保存政策参数", theme.DocumentSaveIcon(), s.savePolicy)
+	save := newButtonWithIcon("保存政策参数", theme.DocumentSaveIcon(), s.savePolicy)
 	save.Importance = widget.HighImportance
-	defaults := widget.NewButtonWithIcon("恢复默认值", theme.HistoryIcon(), func() {
+	s.savePolicyBtn = save
+	defaults := newButtonWithIcon("恢复默认值", theme.HistoryIcon(), func() {
 		s.load(store.DefaultPolicy())
 		s.message.SetText("已填入默认值，按“保存政策参数”后生效。")
 	})
@@ -88,8 +84,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.policyBox, s.message, flow(save, defaults))
 	backups := container.NewVBox(
 		para("村站每天第一次打开数据文件时自动备份一次，保存在数据文件旁的“备份”文件夹里，保留最近7天。数据文件损坏或误删误改时，可以用备份恢复。"),
-		container.NewHBox(widget.NewButton("从备份恢复…", s.u.chooseBackup)))
-	return scrolled(container.NewVBox(card("站点", identity), card("政策参数", policy), card("备份", backups)))
+		container.NewHBox(newButton("从备份恢复…", s.u.chooseBackup)))
+	return scrolled(container.NewVBox(card("站点", identity), card("操作员", s.operators.content), card("政策参数", policy), card("备份", backups)))
 }
 
 func (s *settingsScreen) refresh() {
@@ -102,7 +98,13 @@ func (s *settingsScreen) refresh() {
 			si.Code, si.Type, ident.DivisionLabel(si.Scope), enrolled, s.u.st.Path()))
 		s.name.SetText(si.Name)
 	}
-	s.operator.SetText(s.u.operator)
+	s.operators.refresh()
+	if err := s.u.st.Require(store.PermPolicy); err != nil {
+		s.savePolicyBtn.Disable()
+		s.message.SetText("只有负责人可以修改政策参数。")
+	} else {
+		s.savePolicyBtn.Enable()
+	}
 	if !s.dirty() {
 		s.load(s.u.st.Policy())
 	}
@@ -247,7 +249,7 @@ func (s *settingsScreen) schemeControl() fyne.CanvasObject {
 		tiers = append(tiers, fmt.Sprintf("%d分以上%s级（%s元）", t.MinScore, t.Grade, store.Yuan(t.LimitFen)))
 	}
 	summary := para(fmt.Sprintf("%s：%d个评分项，%s；有效期%d个月。评定方案由县级统一制定。", rs.Name, len(rs.Items), strings.Join(tiers, "，"), rs.ValidityMonths))
-	load := widget.NewButtonWithIcon("导入县里发的评定方案文件…", theme.FolderOpenIcon(), func() {
+	load := newButtonWithIcon("导入县里发的评定方案文件…", theme.FolderOpenIcon(), func() {
 		openFile(s.u.win, []string{".json", ".JSON"}, s.importScheme)
 	})
 	return container.NewVBox(summary, flow(load))

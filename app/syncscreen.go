@@ -54,15 +54,15 @@ func (s *syncScreen) dirty() bool { return false }
 func (s *syncScreen) build() fyne.CanvasObject {
 	s.identity = widget.NewLabel("")
 	s.identity.Wrapping = fyne.TextWrapBreak
-	s.enrolBtn = widget.NewButtonWithIcon("用县级中心的凭证文件登记…", theme.FileIcon(), func() {
+	s.enrolBtn = newButtonWithIcon("用县级中心的凭证文件登记…", theme.FileIcon(), func() {
 		openFile(s.u.win, nil, s.enrolFrom)
 	})
 
 	s.server = newKeyEntry()
 	s.server.SetPlaceHolder("县级中心地址，如 http://10.1.2.3:8787")
-	s.syncBtn = widget.NewButtonWithIcon("立即同步", theme.ViewRefreshIcon(), s.startSync)
+	s.syncBtn = newButtonWithIcon("立即同步", theme.ViewRefreshIcon(), s.startSync)
 	s.syncBtn.Importance = widget.HighImportance
-	s.cancel = widget.NewButtonWithIcon("取消", theme.CancelIcon(), func() {
+	s.cancel = newButtonWithIcon("取消", theme.CancelIcon(), func() {
 		if s.stop != nil {
 			s.stop()
 		}
@@ -75,15 +75,15 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.result = widget.NewLabel("")
 	s.result.Wrapping = fyne.TextWrapBreak
 
-	s.exportBtn = widget.NewButtonWithIcon("导出到U盘…", theme.UploadIcon(), func() {
+	s.exportBtn = newButtonWithIcon("导出到U盘…", theme.UploadIcon(), func() {
 		openFolder(s.u.win, s.exportTo)
 	})
-	s.importBtn = widget.NewButtonWithIcon("从U盘导入…", theme.DownloadIcon(), func() {
+	s.importBtn = newButtonWithIcon("从U盘导入…", theme.DownloadIcon(), func() {
 		openFile(s.u.win, nil, s.importFrom)
 	})
 	s.usbBar = widget.NewProgressBar()
 	s.usbBar.Hide()
-	s.usbCancel = widget.NewButtonWithIcon("取消导入", theme.CancelIcon(), func() {
+	s.usbCancel = newButtonWithIcon("取消导入", theme.CancelIcon(), func() {
 		if s.usbStop != nil {
 			s.usbStop()
 		}
@@ -93,7 +93,7 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.usbResult.Wrapping = fyne.TextWrapBreak
 	s.last = widget.NewLabel("")
 	s.last.Wrapping = fyne.TextWrapBreak
-	review := widget.NewButtonWithIcon("去审核并发修改", theme.WarningIcon(), func() { s.u.showScreen(s.u.conflicts) })
+	review := newButtonWithIcon("去审核并发修改", theme.WarningIcon(), func() { s.u.showScreen(s.u.conflicts) })
 
 	network := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("县级中心"), nil, s.server),

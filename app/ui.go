@@ -80,6 +80,8 @@ type UI struct {
 	title   *widget.Label
 	// operatorBtn shows who is working, in the header.
 	operatorBtn *widget.Button
+	// locked is the login form while the window is locked (lock.go).
+	locked *loginForm
 
 	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result
@@ -141,8 +143,9 @@ func New(a fyne.App, w fyne.Window, st *store.Store, opt Options) *UI {
 	if u.now == nil {
 		u.now = time.Now
 	}
-	if u.operator == "" {
-		u.operator = a.Preferences().StringWithFallback("operator", "")
+	if op := st.CurrentOperator(); op != nil {
+		// A protected store writes as the operator who logged in.
+		u.operator = op.Name
 	}
 	if n, err := csync.Open(st); err == nil {
 		u.node = n
@@ -233,8 +236,8 @@ func (u *UI) buildChrome() {
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.body = container.NewStack()
-	operator := widget.NewButtonWithIcon(u.operatorLabel(), theme.AccountIcon(), nil)
-	operator.OnTapped = func() { u.askOperator(u.refreshOperator) }
+	operator := newButtonWithIcon(u.operatorLabel(), theme.AccountIcon(), nil)
+	operator.OnTapped = touched(u.operatorMenu)
 	u.operatorBtn = operator
 	header := container.NewBorder(nil, nil, u.title, operator)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
@@ -390,6 +393,9 @@ func (u *UI) operatorLabel() string {
 	if u.operator == "" {
 		return "操作员：未填写"
 	}
+	if op := u.st.CurrentOperator(); op != nil {
+		return "操作员：" + op.Name + "（" + string(op.Role) + "）"
+	}
 	return "操作员：" + u.operator
 }
 
@@ -401,42 +407,38 @@ func (u *UI) author() string {
 	return u.operator
 }
 
-func (u *UI) askOperator(done func()) {
-	e := newKeyEntry()
-	e.SetText(u.operator)
-	e.SetPlaceHolder("如：张红梅")
-	dialog.ShowForm("操作员", "确定", "取消", []*widget.FormItem{widget.NewFormItem("姓名", e)}, func(ok bool) {
-		if !ok {
-			return
-		}
-		u.operator = e.Text
-		u.app.Preferences().SetString("operator", e.Text)
-		if done != nil {
-			done()
-		}
-	}, u.win)
-}
-
 // installShortcuts: Ctrl+S saves the form in front, Ctrl+N starts a new
 // visit, F5 reloads; wherever the keyboard is (keys.go).
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func() {
+	// Nothing but the login form works while the window is locked.
+	open := func(f func()) func() {
+		return func() {
+			if u.locked == nil {
+				noteActivity()
+				f()
+			}
+		}
+	}
+	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, open(func() {
 		if f := u.activeForm(); f != nil {
 			f.save()
 		}
-	})
-	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func() {
+	}))
+	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, open(func() {
 		u.showScreen(u.visits)
 		if u.screens[u.current].s == u.visits {
 			u.visits.startNew(nil)
 		}
-	})
-	addKey(c, fyne.KeyF5, func() {
+	}))
+	addShortcut(c, &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, open(func() {
+		u.lock("")
+	}))
+	addKey(c, fyne.KeyF5, open(func() {
 		if !u.screens[u.current].s.dirty() {
 			u.screens[u.current].s.refresh()
 		}
-	})
+	}))
 }
 
 // activeForm is the record form in front: a dialog's, or else the screen's.

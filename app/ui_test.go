@@ -168,6 +168,22 @@ func TestFirstStartSetsUpTheStation(t *testing.T) {
 		t.Fatalf("an 11-digit code was accepted: %q", s.message.Text)
 	}
 	s.village.SetText("130131190201 甲村")
+	// The first 负责人 comes with the station: a weak or mistyped
+	// password is refused before anything is written.
+	s.head.name.SetText("张红梅")
+	s.head.pass.SetText("12345678")
+	s.head.again.SetText("12345678")
+	test.Tap(button(t, w.Content(), "确定"))
+	if ready != nil || st.Station() != nil || !strings.Contains(s.message.Text, "字母和数字") {
+		t.Fatalf("a password of digits only was accepted: %q", s.message.Text)
+	}
+	s.head.pass.SetText("zhang2025hm")
+	s.head.again.SetText("zhang2025HM")
+	test.Tap(button(t, w.Content(), "确定"))
+	if ready != nil || st.Station() != nil || !strings.Contains(s.message.Text, "不一致") {
+		t.Fatalf("two different passwords were accepted: %q", s.message.Text)
+	}
+	s.head.again.SetText("zhang2025hm")
 	s.name.SetText("")
 	test.Tap(button(t, w.Content(), "确定"))
 	if ready != nil || !strings.Contains(s.message.Text, "站点名称") {
@@ -177,6 +193,9 @@ func TestFirstStartSetsUpTheStation(t *testing.T) {
 	test.Tap(button(t, w.Content(), "确定"))
 	if ready == nil || st.Station() == nil || st.Station().Code != "130131190201-01" || st.Station().Type != "村级服务点" {
 		t.Fatalf("station = %+v", st.Station())
+	}
+	if op := st.CurrentOperator(); !st.Protected() || op == nil || op.Name != "张红梅" || op.Role != store.RoleHead {
+		t.Fatalf("the station is not protected by its 负责人: %v", op)
 	}
 }
 

@@ -126,7 +126,7 @@ func (v *visitsScreen) buildRegister() fyne.CanvasObject {
 	v.regFilter = newChoiceChips([]string{"全部", "本月未访", "高风险"}, "全部", func(string) { v.regSearch.search() })
 	v.regPanel = newPanel("在左侧选择一位老人")
 	v.regList.onSelect = v.openProfile
-	add := widget.NewButtonWithIcon("新建探访对象", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("新建探访对象", theme.ContentAddIcon(), func() {
 		v.u.guard("新建", func() { v.editProfile(&store.ElderlyProfile{EnrolDate: v.u.today()}) })
 	})
 	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, add, v.regSearch.entry), v.regFilter.box), nil, nil, nil, v.regList.obj)
@@ -225,11 +225,11 @@ func (v *visitsScreen) openProfile(id uuid.UUID) {
 		ep := e.(*store.ElderlyProfile)
 		d := newDetailView(v.u, ep)
 		v.regDetail = d
-		visit := widget.NewButtonWithIcon("登记探访", theme.ContentAddIcon(), func() {
+		visit := newButtonWithIcon("登记探访", theme.ContentAddIcon(), func() {
 			v.startNew(&id)
 		})
 		visit.Importance = widget.HighImportance
-		edit := widget.NewButtonWithIcon("修改档案", theme.DocumentCreateIcon(), func() { v.editProfile(ep) })
+		edit := newButtonWithIcon("修改档案", theme.DocumentCreateIcon(), func() { v.editProfile(ep) })
 		history := para(v.visitHistory(id))
 		history.Wrapping = fyne.TextWrapBreak
 		v.regPanel.set(scrolled(container.NewVBox(
@@ -350,8 +350,8 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 		v.u.showError("无法登记探访", err)
 		return
 	}
-	draft := widget.NewButtonWithIcon("存为草稿", theme.DocumentIcon(), nil)
-	again := widget.NewButtonWithIcon("再登记一位", theme.ContentAddIcon(), func() {
+	draft := newButtonWithIcon("存为草稿", theme.DocumentIcon(), nil)
+	again := newButtonWithIcon("再登记一位", theme.ContentAddIcon(), func() {
 		v.u.guard("再登记一位", func() { v.startNew(nil) })
 	})
 	v.visitForm = newRecordForm(v.u, visit, formOptions{
@@ -375,10 +375,10 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 			v.pickBox.search()
 		},
 	})
-	draft.OnTapped = func() {
+	draft.OnTapped = touched(func() {
 		v.visitForm.setValue("status", "草稿")
 		v.visitForm.save()
-	}
+	})
 	v.visitBox.Objects = []fyne.CanvasObject{v.visitForm.content}
 	v.visitBox.Refresh()
 	// The keyboard goes to the first thing usually typed: the start time.
@@ -407,7 +407,7 @@ func (v *visitsScreen) buildVisitList() fyne.CanvasObject {
 	})
 	v.visitInfo = newPanel("选择一条探访记录查看")
 	v.visitList.onSelect = v.openVisit
-	load := widget.NewButtonWithIcon("查询", theme.SearchIcon(), v.loadVisits)
+	load := newButtonWithIcon("查询", theme.SearchIcon(), v.loadVisits)
 	top := container.NewBorder(nil, nil, widget.NewLabel("月份"), load, v.month)
 	split := listSplit(v.visitList, container.NewBorder(top, nil, nil, nil, v.visitList.obj), v.visitInfo.box)
 	return split
@@ -470,10 +470,10 @@ func (v *visitsScreen) openVisit(id uuid.UUID) {
 	actions := v.u.moveButtons(x, func(to string) {
 		v.u.move(&v.infoForm, v.visitInfo, x, to, func() { v.openVisit(id) }, func(store.Entity) { v.openVisit(id) })
 	})
-	correct := widget.NewButtonWithIcon("新建更正记录", theme.DocumentCreateIcon(), func() {
+	correct := newButtonWithIcon("新建更正记录", theme.DocumentCreateIcon(), func() {
 		v.startCorrection(id)
 	})
-	refer := widget.NewButtonWithIcon("发起转介", theme.MailForwardIcon(), func() {
+	refer := newButtonWithIcon("发起转介", theme.MailForwardIcon(), func() {
 		v.tabs.SelectIndex(3)
 		v.editReferral(&store.Referral{VisitID: id.String(), Urgency: "一般", DueDate: v.u.today().AddDays(7)})
 	})
@@ -573,7 +573,7 @@ func (v *visitsScreen) buildHomecare() fyne.CanvasObject {
 	})
 	v.entPanel = newPanel("选择一位享受购买服务的老人，登记服务记录")
 	v.entList.onSelect = func(id uuid.UUID) { v.u.guard("查看其他老人", func() { v.openEntitlement(id) }) }
-	add := widget.NewButtonWithIcon("新建服务资格", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("新建服务资格", theme.ContentAddIcon(), func() {
 		v.svcForm = nil
 		v.entForm = newRecordForm(v.u, &store.HomecareEntitlement{ValidFrom: v.u.today()}, formOptions{
 			onSaved: func(*recordForm, store.Entity) { v.loadEntitlements() },

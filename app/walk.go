@@ -30,13 +30,14 @@ import (
 // walk is one walkthrough of the window.
 type walk struct {
 	win fyne.Window
-	// setup is the first-start page when the walk starts on an empty
-	// station; the walk tries it, then opens the demo data from it.
-	setup *setup
-	u     *UI
-	make  func() *UI // a fresh window content, to start each path clean
-	dir   string
-	drv   driver
+	// gate is what comes before the main window: the first-start page
+	// when the walk starts on an empty station (the walk tries it, then
+	// opens the demo data from it), then the login.
+	gate *gate
+	u    *UI
+	make func() *UI // a fresh window content, to start each path clean
+	dir  string
+	drv  driver
 
 	// frames is set on the real driver: wait for it to draw.
 	frames bool
@@ -109,10 +110,11 @@ func runWalk(w *walk) error {
 	w.done = map[string]bool{}
 	start := time.Now()
 	w.t0 = start
-	if w.setup != nil {
-		if !w.walkSetup() {
-			return fmt.Errorf("window walkthrough: %s", strings.Join(w.problems, "\n"))
-		}
+	if w.gate != nil && w.gate.setup != nil && !w.walkSetup() {
+		return fmt.Errorf("window walkthrough: %s", strings.Join(w.problems, "\n"))
+	}
+	if !w.walkLogin("登录") {
+		return fmt.Errorf("window walkthrough: %s", strings.Join(w.problems, "\n"))
 	}
 	w.ui(func() { w.u = w.make() })
 	w.settle()
@@ -335,16 +337,16 @@ func (w *walk) walkSetup() bool {
 		w.fits("首次启动 按" + l)
 		w.closeDialogs("首次启动 按"+l, true)
 	}
-	// The demo is generated in the background, then the main window opens.
+	// The demo is generated in the background, then its login opens.
 	for i := 0; i < 1200; i++ {
 		ready := false
-		w.ui(func() { ready = current != nil && current.Station() != nil })
+		w.ui(func() { ready = w.gate.login != nil })
 		if ready {
 			w.settle()
 			return true
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	w.fail("首次启动：打开演示数据后两分钟仍没有进入主窗口")
+	w.fail("首次启动：打开演示数据后两分钟仍没有出现登录页")
 	return false
 }

@@ -26,6 +26,7 @@ func (w *walk) checks() {
 	w.checkFocusVisible()
 	w.checkQuickVisit()
 	w.checkRepaymentShortcut()
+	w.checkLock()
 }
 
 // fresh starts a clean window on a screen.

@@ -103,7 +103,7 @@ func destructive(b *widget.Button) bool {
 	if b.Importance == widget.DangerImportance {
 		return true
 	}
-	for _, w := range []string{"删除", "作废", "拒绝", "放弃", "撤销", "退住", "注销", "取消", "立即同步", "关闭村站", "用这份恢复", "delete.svg", "cancel.svg"} {
+	for _, w := range []string{"删除", "作废", "拒绝", "放弃", "撤销", "退住", "注销", "取消", "立即同步", "关闭村站", "用这份恢复", "锁定", "delete.svg", "cancel.svg"} {
 		if strings.Contains(buttonLabel(b), w) {
 			return true
 		}

@@ -27,6 +27,11 @@ func openBench(b *testing.B, path string) *store.Store {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if s.Protected() {
+		if err := demo.Login(s); err != nil {
+			b.Fatal(err)
+		}
+	}
 	return s
 }
 

@@ -563,8 +563,9 @@ func (s *Store) mintOrigin(tx kv.Tx, reason string) error {
 		return err
 	}
 	if s.station != nil {
-		if s.ring != nil {
-			// Protected: the change is written when the key is given.
+		if s.codec() == nil {
+			// Protected and locked (a file opened, found copied): the
+			// change is written when the key is given.
 			return meta.Put(mPublishLater, []byte(reason))
 		}
 		w := s.newWriteTx(tx)

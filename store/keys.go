@@ -248,15 +248,15 @@ func (s *Store) afterUnlock() error {
 	})
 }
 
-// ProtectWithKey protects an unprotected store under a fresh data key and
-// returns it, for a county server to keep in its key file. The store stays
+// ProtectWithKey protects an unprotected store under a data key a county
+// server keeps in its key file (written, durably, before this is called:
+// a file sealed under a key kept nowhere is lost). The store stays
 // unlocked.
-func (s *Store) ProtectWithKey(suite crypt.Suite) ([]byte, error) {
-	dk := crypt.NewKey()
-	if err := s.protect(suite, dk, nil); err != nil {
-		return nil, err
+func (s *Store) ProtectWithKey(suite crypt.Suite, dk []byte) error {
+	if len(dk) != crypt.KeySize {
+		return &Error{Code: CodeWrongKey, Message: "数据密钥长度不对"}
 	}
-	return append([]byte(nil), dk...), nil
+	return s.protect(suite, append([]byte(nil), dk...), nil)
 }
 
 // protect seals an unprotected store's sensitive values under dk, in one

@@ -83,12 +83,12 @@ type operatorRecord struct {
 
 // Operator is what screens show of an operator.
 type Operator struct {
-	Name        string
-	Role        Role
-	Created     string
-	CreatedBy   string
-	LastLogin   string
-	LockedUntil time.Time // zero unless locked now
+	Name        string    `json:"name"`
+	Role        Role      `json:"role"`
+	Created     string    `json:"created"`
+	CreatedBy   string    `json:"created_by,omitempty"`
+	LastLogin   string    `json:"last_login,omitempty"`
+	LockedUntil time.Time `json:"locked_until,omitzero"` // zero unless locked now
 }
 
 // Can reports whether the operator may do p.
@@ -278,6 +278,9 @@ func (s *Store) Require(p Permission) error {
 	}
 	return &Error{Code: CodeForbidden, Message: "只有负责人可以" + permLabels[p] + "（当前操作员：" + s.keys.op.Name + "，" + string(s.keys.op.Role) + "）"}
 }
+
+// Require is the store's Require, for work that holds only a reader.
+func (r *Reader) Require(p Permission) error { return r.s.Require(p) }
 
 // Unlock logs an operator in: the password's key opens the data key.
 func (s *Store) Unlock(name, password string) (*Operator, error) {

@@ -238,6 +238,9 @@ func (p *Policy) Check() error {
 
 // SetPolicy validates and saves policy settings.
 func (s *Store) SetPolicy(p Policy) error {
+	if err := s.Require(PermPolicy); err != nil {
+		return err
+	}
 	if err := p.Check(); err != nil {
 		return err
 	}

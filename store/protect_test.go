@@ -101,7 +101,7 @@ func TestProtectSealsEveryIdentifier(t *testing.T) {
 	for _, suite := range crypt.Suites {
 		t.Run(string(suite), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "demo.db")
-			if _, err := demo.Generate(path, demo.Options{Seed: 1, Store: opts()}); err != nil {
+			if _, err := demo.Generate(path, demo.Options{Seed: 1, Store: opts(), Plain: true}); err != nil {
 				t.Fatal(err)
 			}
 			s, err := store.Open(path, opts())

@@ -40,6 +40,9 @@ func openDemoStore(t *testing.T) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -22,6 +22,9 @@ func demoApplication(t *testing.T) (*store.Store, uuid.UUID) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	var id uuid.UUID
 	s.View(func(r *store.Reader) error {

@@ -102,6 +102,7 @@ func BenchmarkThousandStationsTwoServers(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		sealForTest(b, second, "county.db")
 		defer second.Close()
 		other, err := Open(second)
 		if err != nil {

@@ -68,6 +68,9 @@ func realisticPeople(tb testing.TB) [][]store.Field {
 			tb.Fatal(err)
 		}
 		s, err := store.Open(path, &store.Options{RegistryDir: "-", ReadOnly: true})
+		if err == nil {
+			err = demo.Login(s)
+		}
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -21,6 +21,9 @@ import (
 // chunks, telling the parent after each committed chunk.
 func crashImportChild(db, bundle string) {
 	s, err := backend.Open(db, &store.Options{RegistryDir: "-"})
+	if err == nil {
+		err = s.UnlockWithKey(testKey)
+	}
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(3)
@@ -96,6 +99,7 @@ func TestKilledDuringImport(t *testing.T) {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer s.Close()
+	sealForTest(t, s, countyPath)
 	before, _ := s.DerivedDigest()
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)

@@ -217,6 +217,9 @@ func checkHolds(r *store.Reader, code string, holds []string) error {
 // the station identity (code, name, scope), its keys and the county's. A
 // database already set up for another station code is refused.
 func Enrol(s *store.Store, credential []byte) (*Credential, error) {
+	if err := s.Require(store.PermEnrol); err != nil {
+		return nil, err
+	}
 	c, err := ParseCredential(credential)
 	if err != nil {
 		return nil, err

@@ -419,6 +419,7 @@ func restoreStation(t *testing.T, s *simStation) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	sealForTest(t, st, s.path)
 	if st.Origin() == s.oldOrigin {
 		t.Fatal("the restored file kept its origin")
 	}

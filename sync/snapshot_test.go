@@ -49,6 +49,7 @@ func TestSealedCopyOnTheStick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sealForTest(t, r, out)
 	got, want := dumpScope(t, r, "130131190201"), dumpScope(t, a.s, "130131190201")
 	r.Close()
 	if !bytes.Equal(got, want) {

@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/backend"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/kv"
 	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
 	"github.com/cunzhan/cunzhan/store/storetest"
@@ -36,7 +38,35 @@ func openStore(t testing.TB, path string) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	sealForTest(t, s, path)
 	return s
+}
+
+// testKey is the data key of every store of these tests. The replication
+// rules do not care how a key was given (an operator's password at a
+// station, a key file at the county); one key lets any test reopen any
+// file, a restored or recovered copy included.
+var testKey = bytes.Repeat([]byte{0x5a}, crypt.KeySize)
+
+// sealForTest protects a new test store, or opens a protected one, as the
+// programs do before anything is read. Each file's suite follows its name,
+// so that one world holds replicas of both suites side by side.
+func sealForTest(t testing.TB, s *store.Store, name string) {
+	t.Helper()
+	var err error
+	if s.Protected() {
+		err = s.UnlockWithKey(testKey)
+	} else {
+		err = s.ProtectWithKey(suiteFor(name), testKey)
+	}
+	if err != nil {
+		t.Fatalf("seal %s: %v", name, err)
+	}
+}
+
+func suiteFor(name string) crypt.Suite {
+	h := sha256.Sum256([]byte(filepath.Base(name)))
+	return crypt.Suites[int(h[0])%len(crypt.Suites)]
 }
 
 // openCountyStore opens the county's store on the backend of this run: a
@@ -49,6 +79,7 @@ func openCountyStore(t testing.TB, path string, onPostgres bool) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	sealForTest(t, s, path)
 	return s
 }
 

@@ -80,6 +80,7 @@ func TestCountyCertificateIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	sealForTest(t, s, "county.db")
 	n, err := InitCounty(s, "130131", "平山县级中心")
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,10 @@ type env struct {
 	unmasked       bool
 	now            func() time.Time
 	registry       string // "" = default; tests use "-"
+	// environ replaces the process environment (tests); nil reads it.
+	environ map[string]string
+	// password is the one the operator logged in with (to change it).
+	password string
 	// openStore, if set, opens the store that --data names instead of a
 	// station's file (the county command runs reports on PostgreSQL).
 	openStore func(target string, opt *store.Options) (*store.Store, error)
@@ -68,6 +72,7 @@ func init() {
 		{"alarms", "alarms [--all] | alarms ack ID：需要人知道并处理的提醒（如从旧备份恢复、数据核对不一致）", cmdAlarms},
 		{"restore", "restore 备份文件：用备份恢复本站数据（被替换的文件保留在备份文件夹里）", cmdRestore},
 		{"policy", "policy show | policy set FILE.json：政策参数（整份政策、部分参数或评级授信方案）", cmdPolicy},
+		{"operator", "operator setup|list|add|password|role|remove …：操作员（登录用的姓名、角色和密码）；setup 为新站设置第一位负责人并加密数据", cmdOperator},
 		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
 	}
 }
@@ -285,11 +290,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// parse parses a command's flags; --format may follow the command too.
+// parse parses a command's flags; --format and --unmasked may follow the
+// command too (--unmasked is checked against the operator's role at
+// login).
 func (e *env) parse(args, withValue, bools []string) (map[string]string, []string, error) {
 	vals, pos, err := flags(args, withValue, bools)
 	if err == nil {
 		err = e.applyFormat(vals)
+	}
+	if vals["unmasked"] == "true" {
+		e.unmasked = true
 	}
 	return vals, pos, err
 }
@@ -321,14 +331,21 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 	opt := e.storeOptions()
 	opt.ReadOnly = readOnly
 	if e.openStore != nil {
+		// The county's own file, opened with its key file.
 		return e.openStore(path, opt)
 	}
-	if readOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, &store.Error{Code: store.CodeNotFound, Message: "找不到数据文件 " + path + "（用 --data 指定，或先运行 cunzhan demo --out 文件 生成演示数据）"}
-		}
+	if _, err := os.Stat(path); err != nil {
+		return nil, &store.Error{Code: store.CodeNotFound, Message: "找不到数据文件 " + path + "（用 --data 指定，或先运行 cunzhan demo --out 文件 生成演示数据，或用 operator setup 建立新的数据文件）"}
 	}
-	return store.Open(path, opt)
+	s, err := store.Open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.login(s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Window is what a command line asks of the window.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cunzhan/cunzhan/store/demo"
 )
 
 // run invokes the command line in-process with a pinned clock.
@@ -16,9 +18,23 @@ func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, format: "text", registry: "-",
-		now: func() time.Time { return time.Date(2025, 12, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }}
+		now:     func() time.Time { return time.Date(2025, 12, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) },
+		environ: testLogin}
 	code := e.main(args)
 	return out.String(), errOut.String(), code
+}
+
+// testLogin is the environment of a script run by the demo file's 负责人,
+// who also sets up the tests' new stations.
+var testLogin = map[string]string{envOperator: demo.HeadName, envPassword: demo.HeadPassword}
+
+// newStation sets up a new station file at path, with the demo's 负责人.
+func newStation(t *testing.T, path string) string {
+	t.Helper()
+	if out, errOut, code := run(t, "", "--data", path, "operator", "setup", "--name", demo.HeadName); code != 0 {
+		t.Fatalf("operator setup: %s %s", out, errOut)
+	}
+	return path
 }
 
 var (
@@ -193,7 +209,7 @@ func TestDumpIsMaskedByDefault(t *testing.T) {
 }
 
 func TestImportRosterCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "s.db")
+	db := newStation(t, filepath.Join(t.TempDir(), "s.db"))
 	if _, errOut, code := run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv"); code != 1 || !strings.HasPrefix(errOut, "NO_STATION: ") {
 		t.Errorf("import without station: %d %s", code, errOut)
 	}

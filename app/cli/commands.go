@@ -56,6 +56,7 @@ func cmdDemo(e *env, args []string) error {
 		return e.json(map[string]any{"file": out, "records": res.Records, "households": res.Households, "persons": res.Persons, "rejections": res.Rejections})
 	}
 	fmt.Fprintf(e.stdout, "演示数据已写入 %s（全部为虚构测试数据，不对应真实人员）\n", out)
+	fmt.Fprintf(e.stdout, "负责人：%s，密码：%s（命令行用环境变量 %s 和 %s 给出）\n", demo.HeadName, demo.HeadPassword, envOperator, envPassword)
 	fmt.Fprintf(e.stdout, "记录 %d 条，农户 %d 户，人员 %d 人\n", res.Records, res.Households, res.Persons)
 	fmt.Fprintln(e.stdout, "按规则被拒绝的录入（应当如此）：")
 	for _, r := range res.Rejections {
@@ -197,7 +198,7 @@ func cmdID(e *env, args []string) error {
 }
 
 func cmdDump(e *env, args []string) error {
-	vals, pos, err := flags(args, []string{"out", "scope"}, []string{"unmasked"})
+	vals, pos, err := e.parse(args, []string{"out", "scope"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ func cmdPrint(e *env, args []string) error {
 		return err
 	}
 	opt := print.Options{Unmasked: e.unmasked || vals["unmasked"] == "true", Operator: vals["operator"], Now: e.now()}
+	if op := s.CurrentOperator(); op != nil {
+		opt.Operator = op.Name // who prints, not who a flag names
+	}
 	var pdf []byte
 	err = s.View(func(r *store.Reader) error {
 		var err error

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -37,7 +38,7 @@ func TestStationSyncCommands(t *testing.T) {
 		os.WriteFile(p, b, 0o600)
 		return p
 	}
-	jia, town := filepath.Join(dir, "jia.db"), filepath.Join(dir, "town.db")
+	jia, town := newStation(t, filepath.Join(dir, "jia.db")), newStation(t, filepath.Join(dir, "town.db"))
 	if out, errOut, code := run(t, "", "--data", jia, "enroll", enrol("130131190201", "甲村服务点")); code != 0 || !strings.Contains(out, "130131190201-01") {
 		t.Fatalf("enroll: %s %s", out, errOut)
 	}
@@ -45,7 +46,7 @@ func TestStationSyncCommands(t *testing.T) {
 		t.Fatal("enroll township")
 	}
 	// Not enrolled: a clear refusal.
-	if _, errOut, code := run(t, "", "--data", filepath.Join(dir, "other.db"), "sync"); code != 1 || !strings.HasPrefix(errOut, "NOT_ENROLLED: ") {
+	if _, errOut, code := run(t, "", "--data", newStation(t, filepath.Join(dir, "other.db")), "sync"); code != 1 || !strings.HasPrefix(errOut, "NOT_ENROLLED: ") {
 		t.Errorf("sync without enrolment: %s", errOut)
 	}
 	out, _, _ := run(t, `{"household_no":"130131190201-J001","village_code":"130131190201","household_type":"一般农户","group_name":"一组"}`, "--data", jia, "record", "put", "household", "--format", "json")
@@ -117,6 +118,9 @@ func mustNode(t *testing.T, path string) *czsync.Node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	n, err := czsync.Open(s)
 	if err != nil {
 		t.Fatal(err)

@@ -91,6 +91,12 @@ func Render(ctx context.Context, r *store.Reader, job Job, opt Options, progress
 		}
 		return nil, &store.Error{Code: "PRINT_UNKNOWN_FORM", Message: "没有这张表，可选：" + strings.Join(codes, "、")}
 	}
+	if opt.Unmasked {
+		// The window, the command line and the console all print here.
+		if err := r.Require(store.PermUnmasked); err != nil {
+			return nil, err
+		}
+	}
 	d := NewDoc(opt)
 	var err error
 	switch {

@@ -45,6 +45,9 @@ var printTime = time.Date(2025, 11, 30, 16, 5, 0, 0, store.ChinaTZ)
 func openDemo(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(demoFile, &store.Options{RegistryDir: "-", ReadOnly: true, Now: func() time.Time { return printTime }})
+	if err == nil {
+		err = demo.Login(st)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

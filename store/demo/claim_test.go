@@ -31,6 +31,9 @@ func writable(t *testing.T) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
@@ -44,6 +45,19 @@ const (
 	CountyStation = "130131000000-01"
 	StationName   = "平山县级中心（演示数据）"
 )
+
+// The demo file's 负责人, named in the README so that a newcomer and every
+// script can open it (CUNZHAN_OPERATOR, CUNZHAN_PASSWORD).
+const (
+	HeadName     = "王主任"
+	HeadPassword = "cunzhan2025"
+)
+
+// Login logs in to a demo file as its 负责人.
+func Login(s *store.Store) error {
+	_, err := s.Unlock(HeadName, HeadPassword)
+	return err
+}
 
 // AsOf is the day the data set describes: the last day of its last month.
 // The window shows a demo database as of this day, so that what a user sees
@@ -65,6 +79,10 @@ type Options struct {
 	Store *store.Options
 	// Progress, if set, is told how many records have been written.
 	Progress func(records int)
+	// Suite is the protection's cryptographic suite (default Standard);
+	// Plain leaves the file unprotected (benchmarks compare the two).
+	Suite crypt.Suite
+	Plain bool
 }
 
 // Rejection is an entry the data set expects to be refused.
@@ -131,6 +149,17 @@ func Generate(path string, opt Options) (*Result, error) {
 	if opt.People > g.res.Persons {
 		if err := g.scaled(opt.People - g.res.Persons); err != nil {
 			return nil, fmt.Errorf("demo data: scaled set: %w", err)
+		}
+	}
+	if !opt.Plain {
+		// Protected last, so that the records keep the authors the data
+		// set gives them (a protected store writes as its operator).
+		suite := opt.Suite
+		if suite == "" {
+			suite = crypt.Standard
+		}
+		if err := s.Protect(suite, HeadName, HeadPassword); err != nil {
+			return nil, fmt.Errorf("demo data: protect: %w", err)
 		}
 	}
 	return g.res, nil

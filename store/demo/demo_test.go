@@ -42,6 +42,9 @@ func dataset(t *testing.T) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -25,6 +25,9 @@ func TestEveryChangeOfTheDemoPassesTheCountysCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Login(s); err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
 	have, err := s.Have()
 	if err != nil {

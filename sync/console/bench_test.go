@@ -40,6 +40,9 @@ func bigCounty(b *testing.B) *Console {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
+	if err := s.UnlockWithKey(testCountyKey); err != nil {
+		b.Fatal(err)
+	}
 	n, err := czsync.Open(s)
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
@@ -62,6 +64,9 @@ func demoCounty(t *testing.T) (*Console, *fakeClock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	if err := s.UnlockWithKey(testCountyKey); err != nil {
+		t.Fatal(err)
+	}
 	n, err := czsync.Open(s)
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +77,10 @@ func demoCounty(t *testing.T) (*Console, *fakeClock) {
 	}
 	return c, clock
 }
+
+// testCountyKey is the test county's data key (a real one is in a key
+// file beside the database).
+var testCountyKey = bytes.Repeat([]byte{7}, crypt.KeySize)
 
 // makeCounty writes a county file holding the demo data set (scaled to
 // people when more than its own), with accounts whose password is pw.
@@ -88,11 +97,18 @@ func makeCounty(path string, people int, accounts []Account) error {
 		return err
 	}
 	defer st.Close()
+	if err := demo.Login(st); err != nil {
+		return err
+	}
 	s, err := store.Open(path, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	// Sealed as a county's is, under its key file's key.
+	if err := s.ProtectWithKey(crypt.Standard, testCountyKey); err != nil {
+		return err
+	}
 	if _, err := s.ApplyAll(st); err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ type demoFacts struct {
 
 func readDemo(t *testing.T, data string) demoFacts {
 	t.Helper()
-	s, err := store.Open(data, &store.Options{RegistryDir: "-", ReadOnly: true})
+	s, err := openFile(t, data, &store.Options{RegistryDir: "-", ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	where := []string{"--data", data}
 	// A second server for the session-expiry test: on a copy of the file,
 	// or on the same PostgreSQL database (several processes share one).
-	short := []string{"--data", filepath.Join(dir, "short.db")}
+	key := strings.TrimSuffix(data, ".db") + ".key"
+	short := []string{"--data", filepath.Join(dir, "short.db"), "--key", key}
 	if b, err := os.ReadFile(data); err != nil || os.WriteFile(short[1], b, 0o600) != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if out, err := exec.Command(bin, "migrate", "--from", data, "--to", db).CombinedOutput(); err != nil {
 			t.Fatalf("migrate: %v\n%s", err, out)
 		}
-		where = []string{"--db", db}
+		where = []string{"--db", db, "--key", key}
 		short = where
 	}
 	base := serveCounty(t, bin, where)
@@ -258,7 +259,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if cred.Status != 200 || !strings.Contains(cred.Disp, ".cred") {
 			t.Fatalf("enrol: %d %s %s", cred.Status, cred.Disp, cred.bytes)
 		}
-		st, err := store.Open(filepath.Join(dir, "station.db"), &store.Options{RegistryDir: "-"})
+		st, err := openFile(t, filepath.Join(dir, "station.db"), &store.Options{RegistryDir: "-"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/backend"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 	"github.com/cunzhan/cunzhan/sync/console"
@@ -67,6 +68,9 @@ func (a *app) demo(args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := stationLogin(st); err != nil {
+		return err
+	}
 	if !demo.IsDemo(st) || st.Station().Code != demo.Station {
 		return &store.Error{Code: "NOT_DEMO", Message: src + "不是站点的演示数据文件（cunzhan demo 生成；旧版本生成的演示文件请删除后重新生成）"}
 	}
@@ -77,24 +81,35 @@ func (a *app) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.openStore()
+	c, err := backend.Open(a.target(), nil)
 	if err != nil {
 		return err
 	}
 	done := false
+	keyPath := ""
 	defer func() {
 		c.Close()
 		if !done {
 			os.Remove(a.data)
+			if keyPath != "" {
+				os.Remove(keyPath)
+			}
 		}
 	}()
+	if c.Protected() || c.Station() != nil {
+		return &store.Error{Code: "FILE_EXISTS", Message: "县级中心数据已存在，演示数据只写入新文件：" + a.data}
+	}
+	if keyPath, err = a.protectAndKeep(c, crypt.Standard); err != nil {
+		return err
+	}
 	cred, fp, err := demoCounty(c, st, holds, *address, credFile != "")
 	if err != nil {
 		return err
 	}
 	text := fmt.Sprintf("已写入演示县级中心：%s（平山县，示例镇、示例乡，数据截至 2025-11-30）\n演示账号（密码均为 %s）：admin 县级管理员、xian 县级工作人员、shili 示例镇乡镇工作人员、shenji 审计员\n证书指纹（SHA-256）：%s",
 		a.data, DemoPassword, fp)
-	out := map[string]string{"data": a.data, "user": DemoAdmin, "password": DemoPassword, "fingerprint": fp}
+	text += "\n数据密钥文件：" + keyPath
+	out := map[string]string{"data": a.data, "user": DemoAdmin, "password": DemoPassword, "fingerprint": fp, "key": keyPath}
 	if cred != nil {
 		if err := atomicfile.Write(credFile, cred.File()); err != nil {
 			return err
@@ -105,6 +120,20 @@ func (a *app) demo(args []string) error {
 	}
 	done = true
 	return a.print(out, text)
+}
+
+// stationLogin opens the demo station's file: as the operator the
+// environment names (CUNZHAN_OPERATOR, CUNZHAN_PASSWORD), else as the demo
+// file's own 负责人.
+func stationLogin(st *store.Store) error {
+	if !st.Protected() {
+		return &store.Error{Code: "NOT_DEMO", Message: st.Path() + " 是旧版本生成的演示文件（没有加密）：请删除后重新生成"}
+	}
+	if name, pw := os.Getenv("CUNZHAN_OPERATOR"), os.Getenv("CUNZHAN_PASSWORD"); name != "" && pw != "" {
+		_, err := st.Unlock(name, pw)
+		return err
+	}
+	return demo.Login(st)
 }
 
 // demoCounty fills an empty county store from the demo station's file,

@@ -20,7 +20,7 @@ import (
 // and not the second.
 func persons(t *testing.T, path string) (n int, ids int) {
 	t.Helper()
-	s, err := store.Open(path, &store.Options{RegistryDir: "-", ReadOnly: true})
+	s, err := openFile(t, path, &store.Options{RegistryDir: "-", ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +37,44 @@ func persons(t *testing.T, path string) (n int, ids int) {
 		t.Fatal(err)
 	}
 	return n, len(seen)
+}
+
+// numbersOf lists the ID and phone numbers of a file's persons and
+// households, read through the store.
+func numbersOf(t *testing.T, path string) []string {
+	t.Helper()
+	s, err := openFile(t, path, &store.Options{RegistryDir: "-", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out []string
+	err = s.View(func(r *store.Reader) error {
+		if err := r.Each(store.KindPerson, demo.County, func(e store.Entity) error {
+			p := e.(*store.Person)
+			out = append(out, p.IDNumber, p.Mobile)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return r.Each(store.KindHousehold, demo.County, func(e store.Entity) error {
+			out = append(out, e.(*store.Household).Phone)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, n := range out {
+		if len(n) >= 7 {
+			kept = append(kept, n)
+		}
+	}
+	if len(kept) < 100 {
+		t.Fatalf("only %d numbers to look for", len(kept))
+	}
+	return kept
 }
 
 // The demo county is built from the window's demo file and writes that
@@ -64,6 +102,20 @@ func TestDemoStationEnrolsAtTheDemoCounty(t *testing.T) {
 	if got, _ := persons(t, data); got != want || want < 80 {
 		t.Fatalf("the county holds %d persons, the station %d", got, want)
 	}
+	// Neither file holds an ID or phone number of the data set in the
+	// clear.
+	secrets := numbersOf(t, station)
+	for _, f := range []string{station, data} {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if strings.Contains(string(raw), s) {
+				t.Fatalf("%s holds %s in the clear", filepath.Base(f), s)
+			}
+		}
+	}
 	// Made again, the county file refuses: it is there.
 	if _, _, code := county(t, "--data", data, "demo", "--station", station); code == 0 {
 		t.Fatal("demo overwrote a county file")
@@ -78,7 +130,7 @@ func TestDemoStationEnrolsAtTheDemoCounty(t *testing.T) {
 	if _, err := demo.Generate(fresh, demo.Options{Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	other, err := store.Open(fresh, &store.Options{RegistryDir: "-"})
+	other, err := openFile(t, fresh, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +140,7 @@ func TestDemoStationEnrolsAtTheDemoCounty(t *testing.T) {
 		t.Fatalf("a demo file of another lineage enrolled with the demo credential: %v", err)
 	}
 
-	st, err := store.Open(station, &store.Options{RegistryDir: "-"})
+	st, err := openFile(t, station, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,7 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/backend"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -49,6 +50,7 @@ type app struct {
 	data   string
 	db     string // a PostgreSQL connection string, in place of data
 	server string // the running server, used when it holds the database
+	key    string // the data key file (keyfile.go)
 	format string
 	stdout io.Writer
 	stderr io.Writer
@@ -61,10 +63,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.StringVar(&a.data, "data", "county.db", "县级中心数据文件")
 	global.StringVar(&a.db, "db", "", "PostgreSQL 数据库连接串（postgres://…），代替 --data 的数据文件")
 	global.StringVar(&a.format, "format", "text", "输出格式：text 或 json")
+	global.StringVar(&a.key, "key", "", "县级中心数据密钥文件（默认为数据文件同名的 .key 文件；用 PostgreSQL 时必须指定）")
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
 		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件 | --db postgres://…] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, user, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts, audit, demo")
+		fmt.Fprintln(stderr, "命令：init, serve, user, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts, audit, demo, protect")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -82,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
 		"recover": a.recoverSnapshot, "dump": a.dump, "migrate": a.migrate,
 		"report": a.station("report"), "conflicts": a.station("conflicts"),
-		"user": a.user, "demo": a.demo, "audit": a.auditCmd,
+		"user": a.user, "demo": a.demo, "audit": a.auditCmd, "protect": a.protect,
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
@@ -152,7 +155,8 @@ func (a *app) where() string {
 	return "--data " + a.data
 }
 
-func (a *app) openStore() (*store.Store, error) { return backend.Open(a.target(), nil) }
+// openStore opens the county's store with its data key.
+func (a *app) openStore() (*store.Store, error) { return a.openWith(a.target(), nil) }
 
 func (a *app) open() (*store.Store, *czsync.Node, error) {
 	s, err := a.openStore()
@@ -189,17 +193,30 @@ func (a *app) init(args []string) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	county := fs.String("county", "", "6位县级区划代码")
 	name := fs.String("name", "", "县级中心名称")
+	suiteName := fs.String("suite", "standard", "密码算法：standard（通用）或 national（国密 SM2/SM3/SM4）")
 	if _, err := flags(fs, args); err != nil {
 		return err
 	}
 	if *county == "" || *name == "" {
-		return usage("用法：init --county 县代码 --name 名称")
+		return usage("用法：init --county 县代码 --name 名称 [--suite standard|national]")
 	}
-	s, err := a.openStore()
+	suite, err := crypt.ParseSuite(*suiteName)
+	if err != nil {
+		return usage("--suite 只能是 standard 或 national")
+	}
+	s, err := backend.Open(a.target(), nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if s.Protected() || s.Station() != nil {
+		return &store.Error{Code: "ALREADY_INITIALISED", Message: "该数据已经初始化过，不能再次初始化"}
+	}
+	// Protected first, empty: everything after is sealed as written.
+	keyPath, err := a.protectAndKeep(s, suite)
+	if err != nil {
+		return err
+	}
 	n, err := czsync.InitCounty(s, *county, *name)
 	if err != nil {
 		return err
@@ -210,8 +227,10 @@ func (a *app) init(args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.print(map[string]string{"id": n.ID(), "station": s.Station().Code, "fingerprint": fp},
-		"县级中心已初始化："+*name+"（"+s.Station().Code+"）\n控制台证书指纹（SHA-256）："+fp+"\n下一步：cunzhan-county "+a.where()+" user add --name 登录名 --role admin < 密码文件")
+	return a.print(map[string]string{"id": n.ID(), "station": s.Station().Code, "fingerprint": fp, "key": keyPath, "suite": string(suite)},
+		"县级中心已初始化："+*name+"（"+s.Station().Code+"）\n控制台证书指纹（SHA-256）："+fp+
+			"\n数据密钥文件："+keyPath+"（"+suite.Label()+"）：请与数据分开保管并另存一份，没有它数据打不开"+
+			"\n下一步：cunzhan-county "+a.where()+" user add --name 登录名 --role admin < 密码文件")
 }
 
 func (a *app) enroll(args []string) error {

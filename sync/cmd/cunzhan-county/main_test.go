@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -34,7 +35,7 @@ func TestCountyCommands(t *testing.T) {
 	if _, errOut, code := county(t, "--data", db, "init", "--county", "130131", "--name", "again"); code != 1 || !strings.HasPrefix(errOut, "ALREADY_INITIALISED") {
 		t.Errorf("second init: %s", errOut)
 	}
-	if ss, _ := store.Open(db, &store.Options{RegistryDir: "-", ReadOnly: true}); ss != nil {
+	if ss, _ := openFile(t, db, &store.Options{RegistryDir: "-", ReadOnly: true}); ss != nil {
 		if st := ss.Station(); st.Name != "平山县级中心" {
 			t.Errorf("a refused second init renamed the county to %q", st.Name)
 		}
@@ -54,7 +55,7 @@ func TestCountyCommands(t *testing.T) {
 		t.Errorf("credential file mode: %v %v", fi, err)
 	}
 	// The station side: enrol, write, export to a stick.
-	ss, err := store.Open(filepath.Join(dir, "jia.db"), &store.Options{RegistryDir: "-"})
+	ss, err := openFile(t, filepath.Join(dir, "jia.db"), &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func serving(t *testing.T) (dir, db string, n *czsync.Node, srv *httptest.Server
 	dir = t.TempDir()
 	db = filepath.Join(dir, "county.db")
 	county(t, "--data", db, "init", "--county", "130131", "--name", "平山县级中心")
-	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
+	s, err := openFile(t, db, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestCountyCommandsWhileServing(t *testing.T) {
 	if out, errOut, code := county(t, "--data", db, "--server", srv.URL, "enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred); code != 0 {
 		t.Fatalf("enroll while serving: %s %s", out, errOut)
 	}
-	ss, _ := store.Open(filepath.Join(dir, "jia.db"), &store.Options{RegistryDir: "-"})
+	ss, _ := openFile(t, filepath.Join(dir, "jia.db"), &store.Options{RegistryDir: "-"})
 	defer ss.Close()
 	b, _ := os.ReadFile(cred)
 	czsync.Enrol(ss, b)
@@ -220,3 +221,27 @@ func TestAdminRefusesWebPages(t *testing.T) {
 		t.Fatalf("revoke by the command line: %s %s", out, errOut)
 	}
 }
+
+// openFile opens a store file the tests made, ready to read and write: a
+// county with its key file beside it, a demo station as its 负责人; a
+// file that is not protected as it is.
+func openFile(t *testing.T, path string, opt *store.Options) (*store.Store, error) {
+	t.Helper()
+	s, err := store.Open(path, opt)
+	if err != nil || !s.Protected() {
+		return s, err
+	}
+	a := &app{data: path}
+	if kp, _ := a.keyPath(); fileExists(kp) {
+		err = a.unlock(s)
+	} else {
+		err = demo.Login(s)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

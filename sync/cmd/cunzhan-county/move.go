@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/cunzhan/cunzhan/app/cli"
 	"github.com/cunzhan/cunzhan/store"
@@ -26,7 +27,7 @@ func (a *app) dump(args []string) error {
 	if _, err := flags(fs, args); err != nil {
 		return err
 	}
-	s, err := backend.Open(a.target(), &store.Options{ReadOnly: a.db == ""})
+	s, err := a.openWith(a.target(), &store.Options{ReadOnly: a.db == ""})
 	if err != nil {
 		return err
 	}
@@ -55,6 +56,9 @@ func (a *app) migrate(args []string) error {
 	if _, err := os.Stat(*from); err != nil {
 		return &store.Error{Code: store.CodeNotFound, Message: "找不到县级中心数据文件：" + *from}
 	}
+	if a.key == "" {
+		a.key = strings.TrimSuffix(*from, ".db") + ".key"
+	}
 	src, err := store.Open(*from, nil)
 	if err != nil {
 		if store.CodeOf(err) == store.CodeLocked {
@@ -63,6 +67,9 @@ func (a *app) migrate(args []string) error {
 		return err
 	}
 	defer src.Close()
+	if err := a.unlock(src); err != nil {
+		return err
+	}
 	if n, err := czsync.Open(src); err != nil || n.Role() != czsync.RoleCounty {
 		return &store.Error{Code: "NOT_COUNTY", Message: "这不是已初始化的县级中心数据文件，不迁移：" + *from}
 	}
@@ -76,7 +83,7 @@ func (a *app) migrate(args []string) error {
 		return err
 	}
 	return a.print(map[string]any{"keys": n, "to": backend.Redact(*to)},
-		fmt.Sprintf("已迁移 %d 条数据到 %s。原数据文件已注明迁移，此后只能只读查看；请用 --db 启动服务。", n, backend.Redact(*to)))
+		fmt.Sprintf("已迁移 %d 条数据到 %s。原数据文件已注明迁移，此后只能只读查看；请用 --db 和 --key %s 启动服务（数据仍由同一个密钥文件加密）。", n, backend.Redact(*to), a.key))
 }
 
 // station runs a reading command of the station's command line (report,
@@ -85,7 +92,7 @@ func (a *app) migrate(args []string) error {
 func (a *app) station(name string) func([]string) error {
 	return func(args []string) error {
 		global := []string{"--data", a.target(), "--format", a.format, name}
-		code := cli.MainWith(append(global, args...), os.Stdin, a.stdout, a.stderr, backend.Open)
+		code := cli.MainWith(append(global, args...), os.Stdin, a.stdout, a.stderr, a.openWith)
 		if code != 0 {
 			return exited(code)
 		}

@@ -54,7 +54,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	// Locked out by wrong passwords, and let back in from the county
 	// machine with a new password.
-	s, err := store.Open(db, &store.Options{RegistryDir: "-"})
+	s, err := openFile(t, db, &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestUserCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "已解锁") {
 		t.Fatalf("user passwd: %d %s %s", code, out, errOut)
 	}
-	s, _ = store.Open(db, &store.Options{RegistryDir: "-"})
+	s, _ = openFile(t, db, &store.Options{RegistryDir: "-"})
 	x = console.NewAccounts(s, "130131")
 	if _, _, err := x.Login("admin", "newpass4567"); err != nil {
 		t.Errorf("after passwd: %v", err)

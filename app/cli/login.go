@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/cunzhan/cunzhan/store"
+)
+
+// Who runs a command: a protected station file opens only for one of its
+// operators. Scripts give the name and password in the environment; a
+// person at a terminal is asked. The password never appears in arguments,
+// where other users of the machine could read it from the process list.
+const (
+	envOperator    = "CUNZHAN_OPERATOR"
+	envPassword    = "CUNZHAN_PASSWORD"
+	envNewPassword = "CUNZHAN_NEW_PASSWORD"
+)
+
+func (e *env) getenv(k string) string {
+	if e.environ != nil {
+		return e.environ[k]
+	}
+	return os.Getenv(k)
+}
+
+// terminal reports whether the command can ask its user: standard input is
+// the process's own and a terminal.
+func (e *env) terminal() bool {
+	f, ok := e.stdin.(*os.File)
+	return ok && f == os.Stdin && term.IsTerminal(int(f.Fd()))
+}
+
+// ask reads a line from the terminal after a prompt on standard error;
+// secret lines are not echoed.
+func (e *env) ask(prompt string, secret bool) (string, error) {
+	fmt.Fprint(e.stderr, prompt)
+	if secret {
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(e.stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	return strings.TrimSpace(line), err
+}
+
+var errNoCredentials = &store.Error{Code: store.CodeLoginNeeded,
+	Message: "数据已加密保护，需要操作员登录：请设置环境变量 " + envOperator + " 和 " + envPassword + "，或在终端里运行命令以输入姓名和密码"}
+
+// credentials are the operator's name and password for this command.
+func (e *env) credentials() (string, string, error) {
+	name, pw := e.getenv(envOperator), e.getenv(envPassword)
+	if name != "" && pw != "" {
+		return name, pw, nil
+	}
+	if !e.terminal() {
+		return "", "", errNoCredentials
+	}
+	var err error
+	if name == "" {
+		if name, err = e.ask("操作员姓名：", false); err != nil {
+			return "", "", errNoCredentials
+		}
+	}
+	if pw == "" {
+		if pw, err = e.ask("密码：", true); err != nil {
+			return "", "", errNoCredentials
+		}
+	}
+	return name, pw, nil
+}
+
+// newPassword is a password being set: from CUNZHAN_NEW_PASSWORD, or asked
+// twice on the terminal.
+func (e *env) newPassword(envKey string) (string, error) {
+	if pw := e.getenv(envKey); pw != "" {
+		return pw, nil
+	}
+	if !e.terminal() {
+		return "", usagef("请在环境变量 %s 中给出新密码，或在终端里运行命令以输入", envKey)
+	}
+	pw, err := e.ask("新密码：", true)
+	if err != nil {
+		return "", err
+	}
+	again, err := e.ask("再输入一次：", true)
+	if err != nil {
+		return "", err
+	}
+	if again != pw {
+		return "", &store.Error{Code: store.CodePassword, Message: "两次输入的密码不一致"}
+	}
+	return pw, nil
+}
+
+// login opens a protected store for this command's operator. An
+// unprotected station file is refused: it must be set up first.
+func (e *env) login(s *store.Store) error {
+	if !s.Protected() {
+		return &store.Error{Code: store.CodeUnprotected, Message: "此数据文件还没有设置负责人，个人信息未加密：请先运行 cunzhan --data " +
+			s.Path() + " operator setup --name 姓名（密码在环境变量 " + envPassword + " 中给出，或在终端里输入）"}
+	}
+	name, pw, err := e.credentials()
+	if err != nil {
+		return err
+	}
+	if _, err := s.Unlock(name, pw); err != nil {
+		return err
+	}
+	e.password = pw
+	if e.unmasked {
+		return s.Require(store.PermUnmasked)
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
+)
+
+const operatorUsage = "用法：operator setup --name 姓名 [--suite standard|national] | operator list | operator add 姓名 [--role 录入员|负责人] | " +
+	"operator password [姓名] | operator role 姓名 --to 录入员|负责人 | operator remove 姓名"
+
+// cmdOperator manages who may work at the station. setup makes a new (or
+// an old unprotected) file protected, with its first 负责人; the others log
+// in first like every command.
+func cmdOperator(e *env, args []string) error {
+	vals, pos, err := e.parse(args, []string{"name", "suite", "role", "to"}, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef(operatorUsage)
+	}
+	if pos[0] == "setup" {
+		return operatorSetup(e, vals)
+	}
+	s, err := e.open(pos[0] == "list")
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	arg := func() (string, error) {
+		if len(pos) < 2 {
+			return "", usagef(operatorUsage)
+		}
+		return pos[1], nil
+	}
+	switch pos[0] {
+	case "list":
+		ops, err := s.Operators()
+		if err != nil {
+			return err
+		}
+		if e.format == "json" {
+			return e.json(ops)
+		}
+		for _, o := range ops {
+			line := fmt.Sprintf("%s\t%s\t建立于 %s", o.Name, o.Role, o.Created)
+			if o.LastLogin != "" {
+				line += "\t最近登录 " + o.LastLogin
+			}
+			if !o.LockedUntil.IsZero() {
+				line += "\t已锁定至 " + o.LockedUntil.In(store.ChinaTZ).Format("15:04")
+			}
+			fmt.Fprintln(e.stdout, line)
+		}
+		return nil
+	case "add":
+		name, err := arg()
+		if err != nil {
+			return err
+		}
+		role := store.Role(orDefault(vals["role"], string(store.RoleClerk)))
+		pw, err := e.newPassword(envNewPassword)
+		if err != nil {
+			return err
+		}
+		if err := s.AddOperator(name, role, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已添加操作员 %s（%s）\n", name, role)
+	case "password":
+		name := s.CurrentOperator().Name
+		if len(pos) > 1 {
+			name = pos[1]
+		}
+		pw, err := e.newPassword(envNewPassword)
+		if err != nil {
+			return err
+		}
+		if err := s.SetPassword(name, e.password, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已为 %s 设置新密码\n", name)
+	case "role":
+		name, err := arg()
+		if err != nil {
+			return err
+		}
+		if vals["to"] == "" {
+			return usagef(operatorUsage)
+		}
+		if err := s.SetRole(name, store.Role(vals["to"])); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s 现在是%s\n", name, vals["to"])
+	case "remove":
+		name, err := arg()
+		if err != nil {
+			return err
+		}
+		if err := s.RemoveOperator(name); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已删除操作员 %s：其密码不再能打开本站数据\n", name)
+	default:
+		return usagef(operatorUsage)
+	}
+	return nil
+}
+
+// operatorSetup protects a new or unprotected file with its first 负责人.
+func operatorSetup(e *env, vals map[string]string) error {
+	if vals["name"] == "" {
+		return usagef("用法：operator setup --name 姓名 [--suite standard|national]（密码在环境变量 %s 中给出，或在终端里输入两次）", envPassword)
+	}
+	suite, err := crypt.ParseSuite(vals["suite"])
+	if err != nil {
+		return usagef("--suite 只能是 standard（通用算法）或 national（国密算法）")
+	}
+	path := e.data
+	if path == "" {
+		if path, err = store.DefaultPath(); err != nil {
+			return err
+		}
+	}
+	pw, err := e.newPassword(envPassword)
+	if err != nil {
+		return err
+	}
+	if msg := store.CheckPasswordRule(pw, vals["name"]); msg != "" {
+		return &store.Error{Code: store.CodePassword, Message: msg}
+	}
+	_, statErr := os.Stat(path)
+	s, err := store.Open(path, e.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Protect(suite, vals["name"], pw); err != nil {
+		if os.IsNotExist(statErr) {
+			s.Close()
+			os.Remove(path)
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已设置负责人 %s；本站的身份证号、电话、银行账号、住址和健康信息已加密保存（%s）\n", vals["name"], suite.Label())
+	if statErr == nil {
+		fmt.Fprintln(e.stdout, "此前的自动备份含未加密的信息，已删除，并重新备份了一份加密的")
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/demo"
+)
+
+// openLocked opens a copy of the demo file as the window does at start:
+// protected, nobody logged in.
+func openLocked(t *testing.T) *store.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "station.db")
+	copyFile(t, demoFile, path)
+	st, err := store.Open(path, &store.Options{RegistryDir: "-", Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func testGate(t *testing.T, ready func(*store.Store)) *gate {
+	a := test.NewTempApp(t)
+	test.ApplyTheme(t, Theme())
+	w := a.NewWindow("村站")
+	t.Cleanup(w.Close)
+	g := newGate(a, w, ready)
+	g.async = func(f func()) { f() }
+	return g
+}
+
+// A protected file opens on the login page: a wrong password is refused in
+// words and opens nothing; the right one opens the window as that
+// operator.
+func TestWindowOpensOnlyForAnOperator(t *testing.T) {
+	st := openLocked(t)
+	var ready *store.Store
+	g := testGate(t, func(s *store.Store) { ready = s })
+	g.show(st)
+	if g.login == nil {
+		t.Fatal("no login page for a protected file")
+	}
+	if g.login.name.Text != demo.HeadName {
+		t.Errorf("the only operator is not offered: %q", g.login.name.Text)
+	}
+	g.login.pass.SetText("wrong2025x")
+	test.Tap(g.login.ok)
+	if ready != nil || st.Unlocked() || !strings.Contains(g.login.message.Text, "姓名或密码不对") {
+		t.Fatalf("wrong password: ready %v, message %q", ready != nil, g.login.message.Text)
+	}
+	if g.login.pass.Text != "" {
+		t.Error("the wrong password stays in the box")
+	}
+	test.Type(g.login.pass, demo.HeadPassword)
+	g.login.pass.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if ready != st || st.CurrentOperator() == nil || st.CurrentOperator().Name != demo.HeadName {
+		t.Fatalf("right password (Enter): ready %v, operator %v, message %q", ready != nil, st.CurrentOperator(), g.login.message.Text)
+	}
+}
+
+// A file from before protection opens on the page that protects it: a
+// weak password is refused, a good one seals the file and opens the
+// window with the 负责人 logged in.
+func TestOlderFileIsProtectedBeforeUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	if _, err := demo.Generate(path, demo.Options{Seed: 1, Plain: true, Store: &store.Options{RegistryDir: "-"}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, &store.Options{RegistryDir: "-", Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var ready *store.Store
+	g := testGate(t, func(s *store.Store) { ready = s })
+	g.show(st)
+	if g.guard == nil {
+		t.Fatal("an unprotected file opened without being protected")
+	}
+	h := g.guard.head
+	h.name.SetText("张红梅")
+	h.pass.SetText("short1")
+	h.again.SetText("short1")
+	test.Tap(g.guard.ok)
+	if ready != nil || st.Protected() {
+		t.Fatalf("a short password protected the file: %q", g.guard.message.Text)
+	}
+	h.pass.SetText("zhang2025hm")
+	h.again.SetText("zhang2025hm")
+	test.Tap(g.guard.ok)
+	if ready != st || !st.Protected() || st.CurrentOperator().Name != "张红梅" {
+		t.Fatalf("not protected: %q", g.guard.message.Text)
+	}
+}
+
+// After the set minutes without typing or clicking, the window hides its
+// page and dialogs behind the login; another operator logs in and finds
+// them as they were, and writes as themself.
+func TestIdleWindowLocks(t *testing.T) {
+	st := openDemo(t)
+	if err := st.AddOperator("李录入", store.RoleClerk, "lulu2025ok"); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, st)
+	u.showScreen(u.settings)
+	page := u.win.Content()
+	u.chooseBackup() // a dialog open when the person walked away
+	if len(u.win.Canvas().Overlays().List()) == 0 {
+		t.Fatal("no dialog open")
+	}
+	noteActivity()
+	now := time.Now()
+	u.checkIdle(now.Add(9 * time.Minute))
+	if u.Locked() {
+		t.Fatal("locked after 9 of 10 minutes")
+	}
+	u.checkIdle(now.Add(10*time.Minute + time.Second))
+	if !u.Locked() || u.win.Content() == page {
+		t.Fatal("not locked after 10 minutes")
+	}
+	if n := len(u.win.Canvas().Overlays().List()); n != 0 {
+		t.Fatalf("%d dialogs still shown over the login", n)
+	}
+	if !hasText(u.win.Content(), "自动锁定") {
+		t.Error("the lock page does not say why")
+	}
+	f := u.locked
+	f.name.SetText("李录入")
+	f.pass.SetText("lulu2025ok")
+	test.Tap(f.ok)
+	if u.Locked() || u.win.Content() != page || len(u.win.Canvas().Overlays().List()) == 0 {
+		t.Fatal("the page and its dialog did not come back")
+	}
+	if !strings.Contains(u.operatorBtn.Text, "李录入（录入员）") {
+		t.Errorf("header shows %q", u.operatorBtn.Text)
+	}
+	// The 录入员 may not print unmasked.
+	u.showScreen(u.prints)
+	if !u.prints.unmasked.Disabled() {
+		t.Error("a 录入员 is offered the unmasked print")
+	}
+}
+
+// The minutes are a setting within 1–60.
+func TestIdleMinutesSetting(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	for _, bad := range []string{"0", "61", "十", ""} {
+		if err := u.setIdleMinutes(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if err := u.setIdleMinutes("3"); err != nil || u.idleMinutes() != 3 {
+		t.Fatalf("3 minutes: %v, %d", err, u.idleMinutes())
+	}
+}
