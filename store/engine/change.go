@@ -17,6 +17,9 @@ const FieldDeleted = "_deleted"
 type Field struct {
 	Name  string
 	Value []byte
+	// seal is Value's stored form once a sealing codec wrote it, so that
+	// the record state that takes the value does not seal it again.
+	seal sealCache
 }
 
 // Change is one replicated fact: a save on one station. It may carry several
@@ -61,9 +64,10 @@ func (d *Dict) EncodeChange(c *Change) []byte {
 	e.word(string(c.Kind), d.kindCode)
 	e.raw(c.Record[:])
 	e.uvarint(uint64(len(c.Fields)))
-	for _, f := range c.Fields {
+	for i := range c.Fields {
+		f := &c.Fields[i]
 		e.word(f.Name, d.fieldCode)
-		e.bytes(d.sealValue(c.Record, c.Dot(), f.Name, f.Value))
+		e.bytes(d.sealCached(&f.seal, c.Record, c.Dot(), f.Name, f.Value))
 	}
 	e.vv(c.Ctx)
 	e.str(c.Author)
@@ -98,11 +102,13 @@ func (dict *Dict) DecodeChange(p []byte) (*Change, error) {
 	}
 	if dict.sealer != nil && d.err == nil {
 		for i := range c.Fields {
-			v, err := dict.openValue(c.Record, c.Dot(), c.Fields[i].Name, c.Fields[i].Value)
+			stored := c.Fields[i].Value
+			v, err := dict.openValue(c.Record, c.Dot(), c.Fields[i].Name, stored)
 			if err != nil {
 				return nil, fmt.Errorf("decode change: %w", err)
 			}
 			c.Fields[i].Value = v
+			c.Fields[i].seal = sealCache{stored: stored, by: dict.sealer}
 		}
 	}
 	c.Ctx = d.vv()

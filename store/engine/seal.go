@@ -12,6 +12,8 @@ import (
 // it at its codec: everything above sees plain values, everything stored
 // holds sealed ones. Sealing must be deterministic for the same additional
 // data and value: a change is told from a forged one by its stored bytes.
+// A Sealer must be comparable (==): a value's stored form is kept with the
+// sealer that made it.
 type Sealer interface {
 	// Seals reports whether the field's values are sealed.
 	Seals(field string) bool
@@ -43,6 +45,27 @@ func sealAD(buf []byte, rec uuid.UUID, dot Dot, field string) []byte {
 	buf = append(buf, dot.Origin[:]...)
 	buf = binary.BigEndian.AppendUint64(buf, dot.Seq)
 	return append(buf, field...)
+}
+
+// sealCache holds a value's stored form and the sealer that made it: a
+// change or state met by another store (a test's replicas, a county and a
+// station in one process) seals under its own key.
+type sealCache struct {
+	stored []byte
+	by     Sealer
+}
+
+// sealCached is sealValue, taken from or kept in c.
+func (d *Dict) sealCached(c *sealCache, rec uuid.UUID, dot Dot, field string, v []byte) []byte {
+	if d.sealer == nil {
+		return v
+	}
+	if c.by == d.sealer && c.stored != nil {
+		return c.stored
+	}
+	out := d.sealValue(rec, dot, field, v)
+	*c = sealCache{stored: out, by: d.sealer}
+	return out
 }
 
 // sealValue is the stored form of a field value.

@@ -14,6 +14,9 @@ type Version struct {
 	HLC    HLC
 	Author string
 	Value  []byte // canonical JSON
+	// seal is Value's stored form, kept so that a state written again
+	// does not seal its unchanged values anew (seal.go).
+	seal sealCache
 }
 
 // Register is a multi-value register. Versions are the values no later write
@@ -78,12 +81,17 @@ func (r *Register) Conflicting() bool {
 // Apply merges one write of the field: its dot, clock reading, author,
 // value and the context its writer had seen.
 func (r *Register) Apply(d Dot, hlc HLC, author string, value []byte, ctx VV) {
+	r.apply(d, hlc, author, Field{Value: value}, ctx)
+}
+
+// apply is Apply of a change's field, with its stored form if known.
+func (r *Register) apply(d Dot, hlc HLC, author string, f Field, ctx VV) {
 	if !r.Cover.Covers(d) {
 		i := sort.Search(len(r.Versions), func(i int) bool { return !dotLess(r.Versions[i].Dot, d) })
 		if i == len(r.Versions) || r.Versions[i].Dot != d {
 			r.Versions = append(r.Versions, Version{})
 			copy(r.Versions[i+1:], r.Versions[i:])
-			r.Versions[i] = Version{Dot: d, HLC: hlc, Author: author, Value: value}
+			r.Versions[i] = Version{Dot: d, HLC: hlc, Author: author, Value: f.Value, seal: f.seal}
 		}
 	}
 	if len(ctx) == 0 {
@@ -189,7 +197,7 @@ func (s *RecordState) apply(c *Change) {
 	}
 	d := c.Dot()
 	for _, f := range c.Fields {
-		s.register(f.Name).Apply(d, c.HLC, c.Author, f.Value, c.Ctx)
+		s.register(f.Name).apply(d, c.HLC, c.Author, f, c.Ctx)
 	}
 }
 
@@ -293,9 +301,9 @@ func (d *Dict) EncodeState(s *RecordState) []byte {
 		e.word(r.Name, d.fieldCode)
 		e.vv(r.Cover)
 		e.uvarint(uint64(len(r.Versions)))
-		for _, v := range r.Versions {
+		for j, v := range r.Versions {
 			e.uvarint(uint64(index[v.Dot]))
-			e.bytes(d.sealValue(s.ID, v.Dot, r.Name, v.Value))
+			e.bytes(d.sealCached(&r.Versions[j].seal, s.ID, v.Dot, r.Name, v.Value))
 		}
 	}
 	return e.b
@@ -369,11 +377,13 @@ func (dict *Dict) DecodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 			st := stamps[k]
 			r.Versions[j] = Version{Dot: st.dot, HLC: st.hlc, Author: st.author, Value: d.bytes()}
 			if dict.sealer != nil && d.err == nil {
-				v, err := dict.openValue(id, st.dot, r.Name, r.Versions[j].Value)
+				stored := r.Versions[j].Value
+				v, err := dict.openValue(id, st.dot, r.Name, stored)
 				if err != nil {
 					return nil, fmt.Errorf("decode record %s: %w", id, err)
 				}
 				r.Versions[j].Value = v
+				r.Versions[j].seal = sealCache{stored: stored, by: dict.sealer}
 			}
 		}
 	}
