@@ -45,6 +45,7 @@ func (u *UI) setIdleMinutes(text string) error {
 // watchIdle checks for idleness while the window is open (Run starts it;
 // headless tests call checkIdle themselves).
 func (u *UI) watchIdle() {
+	u.watching = true
 	noteActivity()
 	go func() {
 		t := time.NewTicker(15 * time.Second)
@@ -80,16 +81,26 @@ func (u *UI) lock(why string) {
 	prev := u.operator
 	f := newLoginForm(u.st, "村站已锁定", why+"请重新登录，也可以换另一位操作员登录。", prev, u.async, func(op *store.Operator) {
 		u.locked = nil
-		u.win.SetContent(content)
-		for _, o := range hidden {
-			ov.Add(o)
-		}
 		noteActivity()
-		if op.Name != prev {
-			u.operator = op.Name
-			u.setStatus("%s已登录", op.Name)
+		u.win.SetContent(content)
+		if op.Name == prev {
+			for _, o := range hidden {
+				ov.Add(o)
+			}
+			u.refreshOperator()
+			return
 		}
+		// Another person: what the previous one had open (a dialog,
+		// unsaved edits, numbers revealed) is not theirs to see. Every
+		// page is built afresh; the home page comes first.
+		u.operator = op.Name
+		u.dialogForm = nil
+		for _, si := range u.screens {
+			si.built = nil
+		}
+		u.show(0)
 		u.refreshOperator()
+		u.setStatus("%s已登录；上一位操作员没有保存的修改已放弃", op.Name)
 	})
 	u.locked = f
 	u.win.SetContent(f.content)

@@ -102,8 +102,9 @@ func TestOlderFileIsProtectedBeforeUse(t *testing.T) {
 }
 
 // After the set minutes without typing or clicking, the window hides its
-// page and dialogs behind the login; another operator logs in and finds
-// them as they were, and writes as themself.
+// page and dialogs behind the login. The same operator finds them as they
+// were; another starts on a fresh home page, without the previous one's
+// dialog, and writes as themself.
 func TestIdleWindowLocks(t *testing.T) {
 	st := openDemo(t)
 	if err := st.AddOperator("李录入", store.RoleClerk, "lulu2025ok"); err != nil {
@@ -133,11 +134,18 @@ func TestIdleWindowLocks(t *testing.T) {
 		t.Error("the lock page does not say why")
 	}
 	f := u.locked
+	f.pass.SetText(demo.HeadPassword) // the name is offered
+	test.Tap(f.ok)
+	if u.Locked() || u.win.Content() != page || len(u.win.Canvas().Overlays().List()) == 0 || u.screens[u.current].s != u.settings {
+		t.Fatal("the page and its dialog did not come back")
+	}
+	u.lock("")
+	f = u.locked
 	f.name.SetText("李录入")
 	f.pass.SetText("lulu2025ok")
 	test.Tap(f.ok)
-	if u.Locked() || u.win.Content() != page || len(u.win.Canvas().Overlays().List()) == 0 {
-		t.Fatal("the page and its dialog did not come back")
+	if u.Locked() || len(u.win.Canvas().Overlays().List()) != 0 || u.screens[u.current].s != u.home {
+		t.Fatal("another operator found the previous one's dialog or page")
 	}
 	if !strings.Contains(u.operatorBtn.Text, "李录入（录入员）") {
 		t.Errorf("header shows %q", u.operatorBtn.Text)

@@ -54,6 +54,10 @@ func restoreWarning(b store.Backup) string {
 // chooseBackup lists the backups over the window and restores the one
 // picked, after the unsaved-edit guard and a confirmation.
 func (u *UI) chooseBackup() {
+	if err := u.st.Require(store.PermRestore); err != nil {
+		u.showError("不能恢复", err)
+		return
+	}
 	path := u.st.Path()
 	var d dialog.Dialog
 	list := backupList(path, func(b store.Backup) {
@@ -90,6 +94,9 @@ func (u *UI) restoreFrom(backup string) {
 	}
 	reopen := func() {
 		nu := New(u.app, u.win, st, u.opts)
+		if u.watching {
+			nu.watchIdle() // the old window's watch ends with its store
+		}
 		if err != nil {
 			nu.showError("没有恢复", err)
 			return

@@ -80,8 +80,10 @@ type UI struct {
 	title   *widget.Label
 	// operatorBtn shows who is working, in the header.
 	operatorBtn *widget.Button
-	// locked is the login form while the window is locked (lock.go).
-	locked *loginForm
+	// locked is the login form while the window is locked (lock.go);
+	// watching, whether this window locks itself when idle.
+	locked   *loginForm
+	watching bool
 
 	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result

@@ -32,7 +32,10 @@ func (s *Store) Check(e Entity) (*CheckResult, error) {
 	}
 	var res *CheckResult
 	err = s.View(func(r *Reader) error {
-		w := s.newWriteTx(r.KV())
+		w, err := s.newWriteTx(r.KV())
+		if err != nil {
+			return err
+		}
 		creating := cp.meta().ID == uuid.Nil
 		if !creating {
 			rec, err := w.Load(cp.meta().ID)
@@ -42,7 +45,6 @@ func (s *Store) Check(e Entity) (*CheckResult, error) {
 			creating = rec == nil
 		}
 		var p *prepared
-		var err error
 		if creating {
 			p, err = w.prepareCreate(cp)
 		} else {

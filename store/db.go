@@ -563,12 +563,15 @@ func (s *Store) mintOrigin(tx kv.Tx, reason string) error {
 		return err
 	}
 	if s.station != nil {
-		if s.codec() == nil {
+		w, err := s.newWriteTx(tx)
+		if errors.Is(err, errLocked) {
 			// Protected and locked (a file opened, found copied): the
 			// change is written when the key is given.
 			return meta.Put(mPublishLater, []byte(reason))
 		}
-		w := s.newWriteTx(tx)
+		if err != nil {
+			return err
+		}
 		if err := w.publishOrigin(reason); err != nil {
 			return err
 		}

@@ -112,7 +112,10 @@ func (s *Store) underNewOrigin(tx kv.Tx, reason string, fn func(w *writeTx) erro
 	if err := s.mintOrigin(tx, reason); err != nil {
 		return err
 	}
-	w := s.newWriteTx(tx)
+	w, err := s.newWriteTx(tx)
+	if err != nil {
+		return err
+	}
 	if err := fn(w); err != nil {
 		return err
 	}

@@ -118,7 +118,8 @@ func (s *Store) Lock() {
 	if s.ring == nil || s.keys == nil {
 		return
 	}
-	clear(s.keys.dk)
+	// Dropped, not wiped: work under way holds the same key and ends
+	// with it.
 	s.keys = nil
 	s.hmacKey = nil
 }
@@ -128,6 +129,11 @@ func (s *Store) Lock() {
 func (s *Store) codec() *engine.Dict {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.codecLocked()
+}
+
+// codecLocked is codec with s.mu held.
+func (s *Store) codecLocked() *engine.Dict {
 	switch {
 	case s.ring == nil:
 		return Dict
@@ -140,12 +146,12 @@ func (s *Store) codec() *engine.Dict {
 // codecNow is the codec and lookup key of this moment, for work on a bare
 // transaction.
 func (s *Store) codecNow() (codecIn, error) {
-	dict := s.codec()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dict := s.codecLocked()
 	if dict == nil {
 		return codecIn{}, errLocked
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return codecIn{dict, s.hmacKey}, nil
 }
 
@@ -197,9 +203,21 @@ func (s *Store) UnlockWithKey(dk []byte) error {
 	if err != nil {
 		return err
 	}
+	return s.takeKeys(u)
+}
+
+// takeKeys takes an opened data key into use and does what the file
+// waited for; if that fails, the keys in use before stay (an operator
+// logging in at a locked window does not end the session under way).
+func (s *Store) takeKeys(u *unlocked) error {
+	s.mu.Lock()
+	prev, prevLookup := s.keys, s.hmacKey
+	s.mu.Unlock()
 	s.setKeys(u)
 	if err := s.afterUnlock(); err != nil {
-		s.Lock()
+		s.mu.Lock()
+		s.keys, s.hmacKey = prev, prevLookup
+		s.mu.Unlock()
 		return err
 	}
 	return nil
@@ -220,7 +238,15 @@ func (s *Store) afterUnlock() error {
 		s.buildLater = false
 		s.file.Close()
 		s.file, s.db = nil, nil
-		return s.buildThenReadOnly(time.Second)
+		err := s.buildThenReadOnly(time.Second)
+		if err != nil && s.file == nil {
+			// Reads go on from what is built (the county appended the
+			// rest and builds it when it next opens the file).
+			if rerr := s.openBolt(time.Second); rerr != nil {
+				return rerr
+			}
+		}
+		return err
 	}
 	c, err := s.codecNow()
 	if err != nil {
@@ -256,16 +282,19 @@ func (s *Store) ProtectWithKey(suite crypt.Suite, dk []byte) error {
 	if len(dk) != crypt.KeySize {
 		return &Error{Code: CodeWrongKey, Message: "数据密钥长度不对"}
 	}
-	return s.protect(suite, append([]byte(nil), dk...), nil)
+	return s.protect(suite, append([]byte(nil), dk...), nil, nil)
 }
 
 // protect seals an unprotected store's sensitive values under dk, in one
 // transaction: every logged and queued change is written again sealed, the
 // derived buckets are rebuilt (record states sealed, ID numbers hashed
 // under the new lookup key), the plain lookup key is dropped and the
-// keyring written; first, when given, is the first operator's record. Then
-// a bbolt file is compacted, so that no free page keeps a plain value.
-func (s *Store) protect(suite crypt.Suite, dk []byte, first func(tx kv.Tx, u *unlocked) error) error {
+// keyring written; first, when given, writes the first operator's record,
+// who is then logged in (op). Then a bbolt file is compacted, so that no
+// free page keeps a plain value, and its automatic copies, which hold
+// plain values, give way to a sealed one. Once the transaction commits the
+// file is protected whatever comes after: a failure of the rest says so.
+func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(tx kv.Tx) error) error {
 	if !suite.Valid() {
 		return &Error{Code: "SUITE", Message: "不认识的密码算法套件：" + string(suite)}
 	}
@@ -305,7 +334,7 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, first func(tx kv.Tx, u *un
 			}
 		}
 		if first != nil {
-			if err := first(tx, u); err != nil {
+			if err := first(tx); err != nil {
 				return err
 			}
 		}
@@ -315,11 +344,18 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, first func(tx kv.Tx, u *un
 	if err != nil {
 		return ioError("protect", err)
 	}
+	u.op = op
 	s.mu.Lock()
 	s.ring = ring
 	s.mu.Unlock()
 	s.setKeys(u)
-	return s.compact()
+	if err := s.compact(); err != nil {
+		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密保护，但整理数据文件时出错，旧的未加密内容可能还留在文件的空闲部分：" + MessageOf(err), Err: err}
+	}
+	if err := s.dropPlainBackups(); err != nil {
+		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密保护，但删除旧的未加密自动备份时出错：" + MessageOf(err) + "。请手工删除数据文件旁“备份”文件夹里今天以前的备份。", Err: err}
+	}
+	return nil
 }
 
 // resealBucket writes every change of a log-shaped bucket again, sealed,

@@ -37,6 +37,7 @@ const (
 	PermUnmasked Permission = "unmasked" // print or export unmasked
 	PermEnrol    Permission = "enrol"    // enrol or re-key the station
 	PermAccounts Permission = "accounts" // manage operators
+	PermRestore  Permission = "restore"  // put a backup back in place
 )
 
 var permLabels = map[Permission]string{
@@ -44,6 +45,7 @@ var permLabels = map[Permission]string{
 	PermUnmasked: "打印或导出完整（未遮盖）的个人信息",
 	PermEnrol:    "登记站点或更换站点密钥",
 	PermAccounts: "管理操作员",
+	PermRestore:  "用备份恢复本站数据",
 }
 
 // Lockout after failed logins.
@@ -71,8 +73,9 @@ type operatorRecord struct {
 	// KDF and Wrapped: the data key under the key of the password.
 	KDF     crypt.KDF `json:"kdf"`
 	Wrapped []byte    `json:"wrapped"`
-	// Tag is a keyed hash, under a key derived from the data key, of name
-	// and role: a role changed in the file by hand is refused at login.
+	// Tag is a keyed hash, under a key derived from the data key, of name,
+	// role and wrap: a role changed in the file by hand, or another
+	// operator's record put under one's own name, is refused at login.
 	Tag         []byte `json:"tag"`
 	Created     string `json:"created"`
 	CreatedBy   string `json:"created_by,omitempty"`
@@ -104,9 +107,10 @@ func (r *operatorRecord) public(now time.Time) Operator {
 
 func wrapAD(name string) []byte { return []byte("operator\x00" + name) }
 
-func operatorTag(suite crypt.Suite, dk []byte, name string, role Role) []byte {
+func operatorTag(suite crypt.Suite, dk []byte, name string, role Role, wrapped []byte) []byte {
 	m := suite.MAC(suite.Derive(dk, "operator tag", crypt.KeySize))
-	m.Write([]byte(name + "\x00" + string(role)))
+	m.Write([]byte(name + "\x00" + string(role) + "\x00"))
+	m.Write(wrapped)
 	return m.Sum(nil)
 }
 
@@ -165,7 +169,7 @@ func (s *Store) newOperatorRecord(u *unlocked, name string, role Role, password,
 	if err != nil {
 		return nil, err
 	}
-	return &operatorRecord{Name: name, Role: role, KDF: kdf, Wrapped: wrapped, Tag: operatorTag(u.suite, u.dk, name, role),
+	return &operatorRecord{Name: name, Role: role, KDF: kdf, Wrapped: wrapped, Tag: operatorTag(u.suite, u.dk, name, role, wrapped),
 		Created: s.now().In(ChinaTZ).Format(time.RFC3339), CreatedBy: by}, nil
 }
 
@@ -209,15 +213,8 @@ func (s *Store) Protect(suite crypt.Suite, name, password string) error {
 	if err != nil {
 		return err
 	}
-	err = s.protect(suite, dk, func(tx kv.Tx, _ *unlocked) error { return putOperator(tx, rec) })
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
 	op := rec.public(s.now())
-	s.keys.op = &op
-	s.mu.Unlock()
-	return s.dropPlainBackups()
+	return s.protect(suite, dk, &op, func(tx kv.Tx) error { return putOperator(tx, rec) })
 }
 
 // Operators lists the station's operators by name; it works while the
@@ -313,7 +310,7 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 	if err != nil {
 		return nil, s.loginFailed(name, now)
 	}
-	if ring.openKey(dk) != nil || !hmac.Equal(rec.Tag, operatorTag(ring.Suite, dk, rec.Name, rec.Role)) {
+	if rec.Name != name || ring.openKey(dk) != nil || !hmac.Equal(rec.Tag, operatorTag(ring.Suite, dk, rec.Name, rec.Role, rec.Wrapped)) {
 		return nil, &Error{Code: CodeCorrupt, Message: "操作员 " + name + " 的信息被改动过，不能登录；请负责人重新设置该操作员"}
 	}
 	if !s.readOnly {
@@ -334,9 +331,7 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.setKeys(u)
-	if err := s.afterUnlock(); err != nil {
-		s.Lock()
+	if err := s.takeKeys(u); err != nil {
 		return nil, err
 	}
 	return &op, nil

@@ -139,7 +139,7 @@ func (s *Store) SetRole(name string, role Role) error {
 			}
 		}
 		cur.Role = role
-		cur.Tag = operatorTag(u.suite, u.dk, cur.Name, role)
+		cur.Tag = operatorTag(u.suite, u.dk, cur.Name, role, cur.Wrapped)
 		return putOperator(tx, cur)
 	})
 }

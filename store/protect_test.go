@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,10 +22,11 @@ const (
 	headPass = "cunzhan2025"
 )
 
-// secretsOf collects, from an unmasked dump, every run of seven or more
-// digits in a field the store masks: ID numbers, phones, bank accounts,
-// supporters' and contacts' numbers. The list comes from the dump, not
-// from the code that seals.
+// secretsOf collects, from an unmasked dump, what the fields the store
+// masks hold: every run of seven or more digits (ID numbers, phones, bank
+// accounts, supporters' and contacts' numbers) and every text of two or
+// more characters (addresses, health notes) that no unmasked field holds
+// too. The list comes from the dump, not from the code that seals.
 func secretsOf(t *testing.T, dump []byte) map[string]bool {
 	t.Helper()
 	var d struct {
@@ -41,17 +43,57 @@ func secretsOf(t *testing.T, dump []byte) map[string]bool {
 		t.Fatal(err)
 	}
 	digits := regexp.MustCompile(`[0-9]{7,}[0-9Xx]?`)
-	out := map[string]bool{}
+	texts := regexp.MustCompile(`"([^"\\]{2,})"`)
+	out, open := map[string]bool{}, map[string]bool{}
 	for _, r := range d.Records {
+		sensitive := map[string]bool{}
 		for _, f := range store.SensitiveFields(r.Kind) {
-			for _, v := range r.Fields[f].Versions {
-				for _, m := range digits.FindAll(v.Value, -1) {
-					out[string(m)] = true
+			sensitive[f] = true
+		}
+		for name, f := range r.Fields {
+			for _, v := range f.Versions {
+				for _, m := range texts.FindAllSubmatch(v.Value, -1) {
+					if s := string(m[1]); sensitive[name] {
+						out[s] = true
+					} else {
+						open[s] = true
+					}
+				}
+				if sensitive[name] {
+					for _, m := range digits.FindAll(v.Value, -1) {
+						out[string(m)] = true
+					}
 				}
 			}
 		}
 	}
+	for s := range out {
+		if isKey(s) || (!digits.MatchString(s) && len([]rune(s)) < 4) {
+			delete(out, s)
+			continue
+		}
+		for o := range open {
+			if strings.Contains(o, s) {
+				delete(out, s) // also shown in the clear, as part of another value
+				break
+			}
+		}
+	}
 	return out
+}
+
+// isKey tells a JSON key or an enumerated word (a structured value's field
+// names, 是/否) from a value worth looking for.
+func isKey(s string) bool {
+	if len(s) < 4 {
+		return true
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // leaks lists the secrets found in the file at path and in its automatic
@@ -124,7 +166,7 @@ func TestProtectSealsEveryIdentifier(t *testing.T) {
 			}
 			s.Close()
 			if got := leaks(t, path, secrets); len(got) > 0 {
-				t.Fatalf("%d numbers in the clear, e.g. %v", len(got), got[:min(3, len(got))])
+				t.Fatalf("%d values in the clear, e.g. %v", len(got), got[:min(3, len(got))])
 			}
 
 			s, err = store.Open(path, opts())
@@ -278,32 +320,51 @@ func TestRolesAndAuthors(t *testing.T) {
 	}
 }
 
-// A role raised by editing the file is refused at login.
+// A 录入员 who can write the file cannot make herself a 负责人: a role
+// raised in her record, or the 负责人's record (role and tag) given her own
+// wrap, is refused at login.
 func TestRoleEditedInTheFileIsRefused(t *testing.T) {
-	s, path := protectedStation(t)
-	if err := s.AddOperator("李录入", store.RoleClerk, "lulu2025ok"); err != nil {
-		t.Fatal(err)
+	edits := map[string]func(clerk, head map[string]any) map[string]any{
+		"role raised": func(clerk, _ map[string]any) map[string]any {
+			clerk["role"] = string(store.RoleHead)
+			return clerk
+		},
+		"the head's record with her wrap": func(clerk, head map[string]any) map[string]any {
+			head["kdf"], head["wrapped"] = clerk["kdf"], clerk["wrapped"]
+			return head
+		},
 	}
-	s.Close()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("operators"))
-		v := bytes.Replace(b.Get([]byte("李录入")), []byte(store.RoleClerk), []byte(store.RoleHead), 1)
-		return b.Put([]byte("李录入"), v)
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err = store.Open(path, opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Unlock("李录入", "lulu2025ok"); store.CodeOf(err) != store.CodeCorrupt {
-		t.Fatalf("edited role: %v", err)
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			s, path := protectedStation(t)
+			if err := s.AddOperator("李录入", store.RoleClerk, "lulu2025ok"); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket([]byte("operators"))
+				var clerk, head map[string]any
+				json.Unmarshal(b.Get([]byte("李录入")), &clerk)
+				json.Unmarshal(b.Get([]byte(headName)), &head)
+				v, _ := json.Marshal(edit(clerk, head))
+				return b.Put([]byte("李录入"), v)
+			})
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err = store.Open(path, opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if op, err := s.Unlock("李录入", "lulu2025ok"); store.CodeOf(err) != store.CodeCorrupt {
+				t.Fatalf("logged in as %+v, %v", op, err)
+			}
+		})
 	}
 }

@@ -21,17 +21,21 @@ type Reader struct {
 	// unbuilt holds the scopes of records only the log holds yet, where
 	// ViewRecords was asked for them.
 	unbuilt map[uuid.UUID]string
+	// lookup is the key ID numbers are hashed under, as of this reader.
+	lookup []byte
 }
 
 // readerIn reads in the storage transaction tx.
 func (s *Store) readerIn(tx kv.Tx) *Reader {
-	dict := s.codec()
+	s.mu.Lock()
+	dict, lookup := s.codecLocked(), s.hmacKey
+	s.mu.Unlock()
 	if dict == nil {
 		// Locked (view refuses before): the plain codec opens no sealed
 		// value.
 		dict = Dict
 	}
-	return &Reader{Reader: engine.NewReader(tx, dict), s: s}
+	return &Reader{Reader: engine.NewReader(tx, dict), s: s, lookup: lookup}
 }
 
 // Policy is the station's policy settings.
@@ -191,9 +195,12 @@ func (r *Reader) ByNumber(no string) ([]uuid.UUID, error) {
 
 // PersonsByIDNumber finds live persons by ID number through the keyed hash.
 func (r *Reader) PersonsByIDNumber(number string) ([]uuid.UUID, error) {
-	key := r.s.hmacKey
+	key := r.lookup
 	if r.w != nil {
 		key = r.w.hmacKey
+	}
+	if len(key) == 0 {
+		return nil, errLocked
 	}
 	prefix := idHash(key, number)
 	var out []uuid.UUID

@@ -14,6 +14,9 @@ import (
 // CodeRestoreOther refuses a backup of another station.
 const CodeRestoreOther = "RESTORE_OTHER_STATION"
 
+// CodeRestorePlain refuses an unprotected backup over a protected file.
+const CodeRestorePlain = "RESTORE_UNPROTECTED"
+
 // RestoreResult says what Restore did.
 type RestoreResult struct {
 	From    string // the copy put back
@@ -47,16 +50,21 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	station := b.Station()
+	station, sealed := b.Station(), b.Protected()
 	b.Close()
 	if station == nil {
 		return nil, &Error{Code: CodeRestoreOther, Message: "备份文件里没有站点设置，不是本站的备份"}
 	}
 	if cur, err := Open(path, &ro); err == nil {
-		mine := cur.Station()
+		mine, mineSealed := cur.Station(), cur.Protected()
 		cur.Close()
 		if mine != nil && mine.Code != station.Code {
 			return nil, &Error{Code: CodeRestoreOther, Message: fmt.Sprintf("备份文件属于%s（%s），不是本站（%s）的，没有恢复", station.Name, station.Code, mine.Name)}
+		}
+		if mineSealed && !sealed {
+			// It would put the station's personal data back in the
+			// clear, and open without a login.
+			return nil, &Error{Code: CodeRestorePlain, Message: "这份备份是加密保护之前的，个人信息未加密：不能用它替换已加密的数据文件"}
 		}
 	} else if CodeOf(err) == CodeLocked {
 		return nil, err

@@ -29,8 +29,17 @@ type writeTx struct {
 	operator string
 }
 
-func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
+// newWriteTx starts the store's work in tx. Everything it takes from the
+// Store (the codec and lookup key above all) is read at once, under the
+// lock: a login or a lock meanwhile changes the next transaction, never
+// half of this one.
+func (s *Store) newWriteTx(tx kv.Tx) (*writeTx, error) {
 	s.mu.Lock()
+	dict := s.codecLocked()
+	if dict == nil {
+		s.mu.Unlock()
+		return nil, errLocked
+	}
 	w := &writeTx{
 		s:       s,
 		station: s.station,
@@ -44,11 +53,11 @@ func (s *Store) newWriteTx(tx kv.Tx) *writeTx {
 		w.operator = s.keys.op.Name
 	}
 	s.mu.Unlock()
-	w.Tx = engine.NewTx(tx, domain(s.codec(), w.ids), origin, seq, clk)
+	w.Tx = engine.NewTx(tx, domain(dict, w.ids), origin, seq, clk)
 	w.Tx.Alarm = w.alarm
 	w.Tx.Watch = string(bIxSearch)
 	w.Reader = &Reader{Reader: w.Tx.Reader(), s: s, w: w}
-	return w
+	return w, nil
 }
 
 // domain is what the store hands the engine for a transaction: the frozen
@@ -103,9 +112,6 @@ func (s *Store) write(fn func(w *writeTx) error) error {
 	if s.readOnly {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
-	if s.codec() == nil {
-		return errLocked
-	}
 	var w *writeTx
 	var genWas, genNow uint64
 	err := s.db.Update(func(tx kv.Tx) error {
@@ -119,7 +125,10 @@ func (s *Store) write(fn func(w *writeTx) error) error {
 			genWas = getU64(tx.Bucket(bMeta).Get(mSearchGen))
 		}
 		genNow = genWas
-		w = s.newWriteTx(tx)
+		var err error
+		if w, err = s.newWriteTx(tx); err != nil {
+			return err
+		}
 		if err := fn(w); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ import (
 func crashImportChild(db, bundle string) {
 	s, err := backend.Open(db, &store.Options{RegistryDir: "-"})
 	if err == nil {
-		err = s.UnlockWithKey(testKey)
+		err = s.UnlockWithKey(keyFor("county.db"))
 	}
 	if err != nil {
 		fmt.Println("open:", err)

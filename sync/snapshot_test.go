@@ -49,7 +49,7 @@ func TestSealedCopyOnTheStick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealForTest(t, r, out)
+	sealForTest(t, r, a.s.Path()) // the station's own file, and key
 	got, want := dumpScope(t, r, "130131190201"), dumpScope(t, a.s, "130131190201")
 	r.Close()
 	if !bytes.Equal(got, want) {

@@ -42,11 +42,15 @@ func openStore(t testing.TB, path string) *store.Store {
 	return s
 }
 
-// testKey is the data key of every store of these tests. The replication
-// rules do not care how a key was given (an operator's password at a
-// station, a key file at the county); one key lets any test reopen any
-// file, a restored or recovered copy included.
-var testKey = bytes.Repeat([]byte{0x5a}, crypt.KeySize)
+// keyFor is the data key of a test store, by its file's name. The
+// replication rules do not care how a key was given (an operator's
+// password at a station, a key file at the county); every replica has a
+// key and a suite of its own, as in the field, and a file reopened under
+// its name (a station restored in place) opens again.
+func keyFor(name string) []byte {
+	h := sha256.Sum256([]byte("test data key " + filepath.Base(name)))
+	return h[:]
+}
 
 // sealForTest protects a new test store, or opens a protected one, as the
 // programs do before anything is read. Each file's suite follows its name,
@@ -55,9 +59,9 @@ func sealForTest(t testing.TB, s *store.Store, name string) {
 	t.Helper()
 	var err error
 	if s.Protected() {
-		err = s.UnlockWithKey(testKey)
+		err = s.UnlockWithKey(keyFor(name))
 	} else {
-		err = s.ProtectWithKey(suiteFor(name), testKey)
+		err = s.ProtectWithKey(suiteFor(name), keyFor(name))
 	}
 	if err != nil {
 		t.Fatalf("seal %s: %v", name, err)
@@ -139,7 +143,8 @@ func (w *world) built() {
 
 func household(t testing.TB, n *Node, no, village string) *store.Household {
 	t.Helper()
-	h := &store.Household{HouseholdNo: no, VillageCode: village, HouseholdType: "一般农户"}
+	// With an address and a phone: values every replica seals at rest.
+	h := &store.Household{HouseholdNo: no, VillageCode: village, HouseholdType: "一般农户", Address: "示例镇" + no, Phone: "13931110000"}
 	if _, err := n.s.Create(h, n.s.Station().Name); err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,32 @@ func cmdBackups(e *env, args []string) error {
 	return nil
 }
 
+// mayRestore asks a 负责人 to log in before a backup replaces the file:
+// of the station's file, or where that does not open (a damaged file, a
+// new computer) of the backup itself. Files from before operators need
+// none.
+func (e *env) mayRestore(path, backup string) error {
+	ro := e.storeOptions()
+	ro.ReadOnly = true
+	s, err := store.Open(path, ro)
+	if err != nil || !s.Protected() {
+		if s != nil {
+			s.Close()
+		}
+		if s, err = store.Open(backup, ro); err != nil {
+			return nil // store.Restore says what is wrong with it
+		}
+	}
+	defer s.Close()
+	if !s.Protected() {
+		return nil
+	}
+	if err := e.login(s); err != nil {
+		return err
+	}
+	return s.Require(store.PermRestore)
+}
+
 // cmdRestore puts a backup back in place of the station's file.
 func cmdRestore(e *env, args []string) error {
 	_, pos, err := e.parse(args, nil, nil)
@@ -71,6 +97,9 @@ func cmdRestore(e *env, args []string) error {
 	}
 	path, err := e.path()
 	if err != nil {
+		return err
+	}
+	if err := e.mayRestore(path, pos[0]); err != nil {
 		return err
 	}
 	res, err := store.Restore(path, pos[0], e.storeOptions())

@@ -36,8 +36,9 @@ type env struct {
 	registry       string // "" = default; tests use "-"
 	// environ replaces the process environment (tests); nil reads it.
 	environ map[string]string
-	// password is the one the operator logged in with (to change it).
-	password string
+	// name and password are the operator's, asked once per command (the
+	// password also to change it).
+	name, password string
 	// openStore, if set, opens the store that --data names instead of a
 	// station's file (the county command runs reports on PostgreSQL).
 	openStore func(target string, opt *store.Options) (*store.Store, error)
@@ -343,6 +344,15 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 	}
 	if err := e.login(s); err != nil {
 		s.Close()
+		if readOnly && store.CodeOf(err) == store.CodeLoginFailed {
+			// A file opened read-only cannot count the wrong password
+			// towards the lockout: it is counted on a writable opening
+			// (not on read-only media, where nothing can be).
+			if w, werr := store.Open(path, e.storeOptions()); werr == nil {
+				err = e.login(w)
+				w.Close()
+			}
+		}
 		return nil, err
 	}
 	return s, nil

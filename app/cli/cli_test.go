@@ -255,3 +255,52 @@ func TestWindowArgs(t *testing.T) {
 		t.Errorf("screenshots folder = %q", w.Screenshots)
 	}
 }
+
+// runEnv is run with another environment.
+func runEnv(t *testing.T, environ map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, format: "text", registry: "-", now: time.Now, environ: environ}
+	code := e.main(args)
+	return out.String(), errOut.String(), code
+}
+
+// A protected file opens for its operators only, whichever command opens
+// it: without credentials, with a wrong password (five of them lock the
+// account, through reading commands too), and a 录入员 gets no unmasked
+// output.
+func TestCommandsLogIn(t *testing.T) {
+	db := demoCopy(t)
+	if _, errOut, code := runEnv(t, map[string]string{}, "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, "LOGIN_REQUIRED: ") {
+		t.Fatalf("no credentials: %d %s", code, errOut)
+	}
+	wrong := map[string]string{envOperator: demo.HeadName, envPassword: "wrong2025x"}
+	for i := 1; i <= 5; i++ {
+		want := "LOGIN_FAILED: "
+		if i == 5 {
+			want = "ACCOUNT_LOCKED: "
+		}
+		if _, errOut, code := runEnv(t, wrong, "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, want) {
+			t.Fatalf("wrong password %d: %d %s", i, code, errOut)
+		}
+	}
+	if _, errOut, code := run(t, "", "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, "ACCOUNT_LOCKED: ") {
+		t.Fatalf("right password while locked: %d %s", code, errOut)
+	}
+
+	db = demoCopy(t)
+	clerk := map[string]string{envOperator: "李录入", envPassword: "lulu2025ok"}
+	if out, errOut, code := runEnv(t, map[string]string{envOperator: demo.HeadName, envPassword: demo.HeadPassword, envNewPassword: "lulu2025ok"},
+		"--data", db, "operator", "add", "李录入"); code != 0 {
+		t.Fatalf("add a clerk: %s %s", out, errOut)
+	}
+	if _, errOut, code := runEnv(t, clerk, "--data", db, "dump", "--unmasked"); code != 1 || !strings.HasPrefix(errOut, "FORBIDDEN: ") {
+		t.Fatalf("clerk's unmasked dump: %d %s", code, errOut)
+	}
+	if out, errOut, code := runEnv(t, clerk, "--data", db, "dump"); code != 0 || strings.Contains(out, "130131194503150025") {
+		t.Fatalf("clerk's masked dump: %d %s", code, errOut)
+	}
+	if _, errOut, code := runEnv(t, clerk, "--data", db, "operator", "remove", demo.HeadName); code != 1 || !strings.HasPrefix(errOut, "FORBIDDEN: ") {
+		t.Fatalf("clerk removed the 负责人: %d %s", code, errOut)
+	}
+}

@@ -51,10 +51,15 @@ func (e *env) ask(prompt string, secret bool) (string, error) {
 var errNoCredentials = &store.Error{Code: store.CodeLoginNeeded,
 	Message: "数据已加密保护，需要操作员登录：请设置环境变量 " + envOperator + " 和 " + envPassword + "，或在终端里运行命令以输入姓名和密码"}
 
-// credentials are the operator's name and password for this command.
+// credentials are the operator's name and password for this command,
+// asked once.
 func (e *env) credentials() (string, string, error) {
+	if e.name != "" && e.password != "" {
+		return e.name, e.password, nil
+	}
 	name, pw := e.getenv(envOperator), e.getenv(envPassword)
 	if name != "" && pw != "" {
+		e.name, e.password = name, pw
 		return name, pw, nil
 	}
 	if !e.terminal() {
@@ -71,6 +76,7 @@ func (e *env) credentials() (string, string, error) {
 			return "", "", errNoCredentials
 		}
 	}
+	e.name, e.password = name, pw
 	return name, pw, nil
 }
 
@@ -111,7 +117,6 @@ func (e *env) login(s *store.Store) error {
 	if _, err := s.Unlock(name, pw); err != nil {
 		return err
 	}
-	e.password = pw
 	if e.unmasked {
 		return s.Require(store.PermUnmasked)
 	}

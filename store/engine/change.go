@@ -108,7 +108,7 @@ func (dict *Dict) DecodeChange(p []byte) (*Change, error) {
 				return nil, fmt.Errorf("decode change: %w", err)
 			}
 			c.Fields[i].Value = v
-			c.Fields[i].seal = sealCache{stored: stored, by: dict.sealer}
+			c.Fields[i].seal = dict.cacheSeal(stored, c.Record, c.Dot(), c.Fields[i].Name)
 		}
 	}
 	c.Ctx = d.vv()

@@ -47,12 +47,17 @@ func sealAD(buf []byte, rec uuid.UUID, dot Dot, field string) []byte {
 	return append(buf, field...)
 }
 
-// sealCache holds a value's stored form and the sealer that made it: a
-// change or state met by another store (a test's replicas, a county and a
-// station in one process) seals under its own key.
+// sealCache holds a value's stored form with what it was sealed for: the
+// sealer (a change or state met by another store, a test's replicas or a
+// county and a station in one process, seals under its own key) and the
+// record, version and field bound into it (a value copied into another
+// change, as a fork repair does, is sealed for its new place).
 type sealCache struct {
 	stored []byte
 	by     Sealer
+	rec    uuid.UUID
+	dot    Dot
+	field  string
 }
 
 // sealCached is sealValue, taken from or kept in c.
@@ -60,12 +65,17 @@ func (d *Dict) sealCached(c *sealCache, rec uuid.UUID, dot Dot, field string, v 
 	if d.sealer == nil {
 		return v
 	}
-	if c.by == d.sealer && c.stored != nil {
+	if c.stored != nil && c.by == d.sealer && c.rec == rec && c.dot == dot && c.field == field {
 		return c.stored
 	}
 	out := d.sealValue(rec, dot, field, v)
-	*c = sealCache{stored: out, by: d.sealer}
+	*c = sealCache{stored: out, by: d.sealer, rec: rec, dot: dot, field: field}
 	return out
+}
+
+// cacheSeal records a value's stored form as read from disk.
+func (d *Dict) cacheSeal(stored []byte, rec uuid.UUID, dot Dot, field string) sealCache {
+	return sealCache{stored: stored, by: d.sealer, rec: rec, dot: dot, field: field}
 }
 
 // sealValue is the stored form of a field value.

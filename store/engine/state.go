@@ -383,7 +383,7 @@ func (dict *Dict) DecodeState(id uuid.UUID, p []byte) (*RecordState, error) {
 					return nil, fmt.Errorf("decode record %s: %w", id, err)
 				}
 				r.Versions[j].Value = v
-				r.Versions[j].seal = sealCache{stored: stored, by: dict.sealer}
+				r.Versions[j].seal = dict.cacheSeal(stored, id, st.dot, r.Name)
 			}
 		}
 	}

@@ -134,7 +134,8 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, u *user) {
 			if value == nil {
 				value = json.RawMessage(`""`)
 			}
-			chosen = "合并为：" + merged
+			// The log shows a sensitive value as screens do: masked.
+			chosen = "合并为：" + string(store.MaskField(m.Kind(), field, value))
 		} else {
 			i, err := strconv.Atoi(r.PostFormValue("keep"))
 			if err != nil || i < 0 || i >= len(cf.Siblings) {

@@ -137,7 +137,9 @@ func (a *app) protectAndKeep(s *store.Store, suite crypt.Suite) (string, error) 
 		return "", err
 	}
 	if err := s.ProtectWithKey(suite, dk); err != nil {
-		os.Remove(path)
+		if !s.Protected() {
+			os.Remove(path) // nothing was sealed under it
+		}
 		return "", err
 	}
 	return path, nil

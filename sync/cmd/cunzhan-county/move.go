@@ -67,6 +67,9 @@ func (a *app) migrate(args []string) error {
 		return err
 	}
 	defer src.Close()
+	if st := src.Station(); st == nil || st.Type != store.CountyType {
+		return &store.Error{Code: "NOT_COUNTY", Message: "这不是已初始化的县级中心数据文件，不迁移：" + *from}
+	}
 	if err := a.unlock(src); err != nil {
 		return err
 	}

@@ -73,6 +73,7 @@ func idNumber(n int) string {
 func TestMigrateKeepsDump(t *testing.T) {
 	url := pgtest.URL(t)
 	db := filepath.Join(t.TempDir(), "county.db")
+	key := strings.TrimSuffix(db, ".db") + ".key" // the file's key file serves the database it moved to
 	countyWithTwoVillages(t, "--data", db)
 	before, errOut, code := county(t, "--data", db, "dump", "--unmasked")
 	if code != 0 || !strings.Contains(before, idNumber(0)) {
@@ -82,7 +83,7 @@ func TestMigrateKeepsDump(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "已迁移") {
 		t.Fatalf("migrate: %s %s", out, errOut)
 	}
-	after, errOut, code := county(t, "--db", url, "dump", "--unmasked")
+	after, errOut, code := county(t, "--db", url, "--key", key, "dump", "--unmasked")
 	if code != 0 || after != before {
 		t.Fatalf("dump after migrate differs (%d %s): %d bytes vs %d", code, errOut, len(after), len(before))
 	}
@@ -94,7 +95,7 @@ func TestMigrateKeepsDump(t *testing.T) {
 	}
 	// The county goes on on PostgreSQL: its stations, and a second
 	// migration into the same database is refused.
-	out, errOut, code = county(t, "--db", url, "stations")
+	out, errOut, code = county(t, "--db", url, "--key", key, "stations")
 	if code != 0 || !strings.Contains(out, "130131190201-01") || !strings.Contains(out, "130131190202-01") {
 		t.Errorf("stations on PostgreSQL: %s %s", out, errOut)
 	}
@@ -113,7 +114,7 @@ func TestMigrateKeepsDump(t *testing.T) {
 	if _, errOut, code := county(t, "migrate", "--from", other, "--to", url); code != 1 || !strings.HasPrefix(errOut, "MOVE_TARGET") {
 		t.Errorf("migrated into a database that holds a county: %d %s", code, errOut)
 	}
-	if masked, _, _ := county(t, "--db", url, "dump"); strings.Contains(masked, idNumber(0)) {
+	if masked, _, _ := county(t, "--db", url, "--key", key, "dump"); strings.Contains(masked, idNumber(0)) {
 		t.Error("a dump without --unmasked shows ID numbers")
 	}
 	// Reports and the review list run the station's code on either home
@@ -127,12 +128,12 @@ func TestMigrateKeepsDump(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v on the file: %d %s", args, code, errOut)
 		}
-		onPG, errOut, code := county(t, append([]string{"--db", url}, args...)...)
+		onPG, errOut, code := county(t, append([]string{"--db", url, "--key", key}, args...)...)
 		if code != 0 || onPG != onFile {
 			t.Errorf("%v on PostgreSQL (%d %s) differs from the file:\n%s\n%s", args, code, errOut, onPG, onFile)
 		}
 	}
-	if _, errOut, code := county(t, "--db", url, "report", "no-such-report"); code != 1 || !strings.HasPrefix(errOut, "UNKNOWN_REPORT") {
+	if _, errOut, code := county(t, "--db", url, "--key", key, "report", "no-such-report"); code != 1 || !strings.HasPrefix(errOut, "UNKNOWN_REPORT") {
 		t.Errorf("unknown report through the county: %d %s", code, errOut)
 	}
 }
@@ -140,12 +141,13 @@ func TestMigrateKeepsDump(t *testing.T) {
 // Every command runs on PostgreSQL as on a file.
 func TestCountyOnPostgres(t *testing.T) {
 	url := pgtest.URL(t)
-	countyWithTwoVillages(t, "--db", url)
-	out, errOut, code := county(t, "--db", url, "--format", "json", "stations")
+	key := filepath.Join(t.TempDir(), "county.key")
+	countyWithTwoVillages(t, "--db", url, "--key", key)
+	out, errOut, code := county(t, "--db", url, "--key", key, "--format", "json", "stations")
 	if code != 0 || strings.Count(out, `"code"`) != 2 {
 		t.Fatalf("stations: %s %s", out, errOut)
 	}
-	if _, errOut, code := county(t, "--db", url, "init", "--county", "130131", "--name", "again"); code != 1 || !strings.HasPrefix(errOut, "ALREADY_INITIALISED") {
+	if _, errOut, code := county(t, "--db", url, "--key", key, "init", "--county", "130131", "--name", "again"); code != 1 || !strings.HasPrefix(errOut, "ALREADY_INITIALISED") {
 		t.Errorf("second init: %s", errOut)
 	}
 	if _, errOut, code := county(t, "--db", "county.db", "stations"); code != 2 || !strings.Contains(errOut, "--data") {
@@ -157,7 +159,7 @@ func TestCountyOnPostgres(t *testing.T) {
 	if code != 1 || !strings.HasPrefix(errOut, "DB_CONNECT: ") || strings.Contains(errOut, "secret") {
 		t.Errorf("unreachable database: %d %s", code, errOut)
 	}
-	if out, _, code := county(t, "--db", url, "dump", "--scope", "130131190202"); code != 0 || strings.Contains(out, "130131190201-H") {
+	if out, _, code := county(t, "--db", url, "--key", key, "dump", "--scope", "130131190202"); code != 0 || strings.Contains(out, "130131190201-H") {
 		t.Error("a scoped dump on PostgreSQL failed or held another village's households")
 	}
 }
