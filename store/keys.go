@@ -325,6 +325,9 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 		if err := tx.Bucket(bMeta).Delete(mHMAC); err != nil {
 			return err
 		}
+		if err := sealSecrets(tx, u); err != nil {
+			return err
+		}
 		if err := rebuildWith(tx, u.dict, u.fk.LookupKey()); err != nil {
 			return err
 		}

@@ -21,21 +21,23 @@ type Reader struct {
 	// unbuilt holds the scopes of records only the log holds yet, where
 	// ViewRecords was asked for them.
 	unbuilt map[uuid.UUID]string
-	// lookup is the key ID numbers are hashed under, as of this reader.
+	// lookup is the key ID numbers are hashed under, and keys the data
+	// key, as of this reader.
 	lookup []byte
+	keys   *unlocked
 }
 
 // readerIn reads in the storage transaction tx.
 func (s *Store) readerIn(tx kv.Tx) *Reader {
 	s.mu.Lock()
-	dict, lookup := s.codecLocked(), s.hmacKey
+	dict, lookup, keys := s.codecLocked(), s.hmacKey, s.keys
 	s.mu.Unlock()
 	if dict == nil {
 		// Locked (view refuses before): the plain codec opens no sealed
 		// value.
 		dict = Dict
 	}
-	return &Reader{Reader: engine.NewReader(tx, dict), s: s, lookup: lookup}
+	return &Reader{Reader: engine.NewReader(tx, dict), s: s, lookup: lookup, keys: keys}
 }
 
 // Policy is the station's policy settings.

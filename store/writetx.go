@@ -27,6 +27,8 @@ type writeTx struct {
 	after   []func()
 	// operator is who is logged in: the author of every change written.
 	operator string
+	// keys is the data key as of this transaction (nil: unprotected).
+	keys *unlocked
 }
 
 // newWriteTx starts the store's work in tx. Everything it takes from the
@@ -52,6 +54,7 @@ func (s *Store) newWriteTx(tx kv.Tx) (*writeTx, error) {
 	if s.keys != nil && s.keys.op != nil {
 		w.operator = s.keys.op.Name
 	}
+	w.keys = s.keys
 	s.mu.Unlock()
 	w.Tx = engine.NewTx(tx, domain(dict, w.ids), origin, seq, clk)
 	w.Tx.Alarm = w.alarm

@@ -64,7 +64,7 @@ func InitCounty(s *store.Store, county, name string) (*Node, error) {
 		if err := self.Put([]byte("role"), []byte(RoleCounty)); err != nil {
 			return err
 		}
-		if err := putJSON(self, "identity", id); err != nil {
+		if err := putSecretJSON(t, keyIdentity, id); err != nil {
 			return err
 		}
 		return putJSON(self, "county", card)

@@ -112,7 +112,11 @@ func Open(s *store.Store) (*Node, error) {
 		switch n.role {
 		case RoleStation:
 			var c Credential
-			if err := json.Unmarshal(b.Get([]byte("credential")), &c); err != nil {
+			v, err := r.Secret(bucketSelf, keyCredential)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(v, &c); err != nil {
 				return fmt.Errorf("read credential: %w", err)
 			}
 			id := c.Keys
@@ -128,7 +132,11 @@ func Open(s *store.Store) (*Node, error) {
 			n.pin = string(b.Get([]byte(keyTLSPin)))
 			var id Identity
 			var card CountyCard
-			if err := json.Unmarshal(b.Get([]byte("identity")), &id); err != nil {
+			v, err := r.Secret(bucketSelf, keyIdentity)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(v, &id); err != nil {
 				return fmt.Errorf("read county identity: %w", err)
 			}
 			if err := json.Unmarshal(b.Get([]byte("county")), &card); err != nil {
@@ -144,6 +152,29 @@ func Open(s *store.Store) (*Node, error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// The private keys kept in the self bucket: sealed at rest in a protected
+// file (store.RegisterSecret).
+const (
+	keyCredential = "credential" // station: its keys and the county's card
+	keyIdentity   = "identity"   // county: its keys
+	keyTLS        = "tls"        // county: its certificate and key
+)
+
+func init() {
+	for _, k := range []string{keyCredential, keyIdentity, keyTLS} {
+		store.RegisterSecret(bucketSelf, k)
+	}
+}
+
+// putSecretJSON keeps a private key's record in the self bucket.
+func putSecretJSON(t *store.WriteTx, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.PutSecret(bucketSelf, key, data)
 }
 
 func putJSON(b kv.Bucket, key string, v any) error {
@@ -226,9 +257,11 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 	}
 	err = s.Update(func(t *store.WriteTx) error {
 		again := false
-		if b := t.Reader().SyncBucket(bucketSelf); b != nil && b.Get([]byte("credential")) != nil {
+		if v, err := t.Reader().Secret(bucketSelf, keyCredential); err != nil {
+			return err
+		} else if v != nil {
 			var old Credential
-			_ = json.Unmarshal(b.Get([]byte("credential")), &old)
+			_ = json.Unmarshal(v, &old)
 			if old.Station.ID != c.Station.ID {
 				return fail("ALREADY_ENROLLED", "本数据文件已登记为站点"+old.Station.Code+"，不能再登记为其他站点")
 			}
@@ -260,7 +293,7 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 		if err := self.Put([]byte("role"), []byte(RoleStation)); err != nil {
 			return err
 		}
-		if err := putJSON(self, "credential", c); err != nil {
+		if err := putSecretJSON(t, keyCredential, c); err != nil {
 			return err
 		}
 		peers, err := t.SyncBucket(bucketPeers)

@@ -111,12 +111,12 @@ func (n *Node) Certificate() (tls.Certificate, string, error) {
 	var sc storedCert
 	var found bool
 	err := n.s.ViewLog(func(r *store.Reader) error {
-		b := r.SyncBucket(bucketSelf)
-		if v := b.Get([]byte("tls")); v != nil {
-			found = true
-			return json.Unmarshal(v, &sc)
+		v, err := r.Secret(bucketSelf, keyTLS)
+		if err != nil || v == nil {
+			return err
 		}
-		return nil
+		found = true
+		return json.Unmarshal(v, &sc)
 	})
 	if err != nil {
 		return tls.Certificate{}, "", fmt.Errorf("read the county's certificate: %w", err)
@@ -127,15 +127,15 @@ func (n *Node) Certificate() (tls.Certificate, string, error) {
 			return tls.Certificate{}, "", fmt.Errorf("make the county's certificate: %w", err)
 		}
 		err = n.s.UpdateLog(func(t *store.WriteTx) error {
-			self, err := t.SyncBucket(bucketSelf)
+			v, err := t.Reader().Secret(bucketSelf, keyTLS)
 			if err != nil {
 				return err
 			}
-			if v := self.Get([]byte("tls")); v != nil {
+			if v != nil {
 				return json.Unmarshal(v, &sc) // another process made it first
 			}
 			sc = *made
-			return putJSON(self, "tls", &sc)
+			return putSecretJSON(t, keyTLS, &sc)
 		})
 		if err != nil {
 			return tls.Certificate{}, "", err
