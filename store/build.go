@@ -154,6 +154,9 @@ func (s *Store) view(fn func(r *Reader) error) error {
 	err := s.db.View(func(tx kv.Tx) error {
 		return fn(s.readerIn(tx))
 	})
+	if unreadable(err) {
+		return corrupt(s.path, err)
+	}
 	if errors.As(err, new(*kv.StorageError)) {
 		// The database server failed (PostgreSQL down or unreachable):
 		// a stable code for it, whatever read was under way.

@@ -223,6 +223,21 @@ func (s *Store) takeKeys(u *unlocked) error {
 	return nil
 }
 
+// unreadable tells a read that met bytes the codec cannot take (a record or
+// change changed on disk, a sealed value that does not open) from other
+// failures: the person is told the file is damaged, with its newest
+// sound backup.
+func unreadable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return false // already said in words
+	}
+	return errors.Is(err, engine.ErrCorrupt) || errors.Is(err, crypt.ErrOpen)
+}
+
 // mPublishLater holds why a protected file took a new origin while locked
 // (copied or restored): the origin's first change is written at unlock.
 var mPublishLater = []byte("publish_later")
@@ -400,7 +415,8 @@ func resealBucket(b kv.Bucket, sealed *engine.Dict) error {
 }
 
 // dropPlainBackups deletes the automatic copies of a file just protected
-// (they hold its values in the clear) and takes a fresh, sealed one.
+// (they hold its values in the clear) and takes a fresh, sealed one in
+// their place (a new file had none: its first copy comes as usual).
 func (s *Store) dropPlainBackups() error {
 	if s.file == nil {
 		return nil
@@ -408,6 +424,9 @@ func (s *Store) dropPlainBackups() error {
 	bs, err := Backups(s.path)
 	if err != nil {
 		return ioError("protect backups", err)
+	}
+	if len(bs) == 0 {
+		return nil
 	}
 	for _, b := range bs {
 		if err := os.Remove(b.Path); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -92,13 +92,15 @@ type Operator struct {
 	CreatedBy   string    `json:"created_by,omitempty"`
 	LastLogin   string    `json:"last_login,omitempty"`
 	LockedUntil time.Time `json:"locked_until,omitzero"` // zero unless locked now
+	// Failures counts the wrong passwords since the last login.
+	Failures int `json:"failures,omitempty"`
 }
 
 // Can reports whether the operator may do p.
 func (o *Operator) Can(p Permission) bool { return o != nil && o.Role == RoleHead }
 
 func (r *operatorRecord) public(now time.Time) Operator {
-	o := Operator{Name: r.Name, Role: r.Role, Created: r.Created, CreatedBy: r.CreatedBy, LastLogin: r.LastLogin}
+	o := Operator{Name: r.Name, Role: r.Role, Created: r.Created, CreatedBy: r.CreatedBy, LastLogin: r.LastLogin, Failures: r.Failures}
 	if t, err := time.Parse(time.RFC3339, r.LockedUntil); err == nil && t.After(now) {
 		o.LockedUntil = t
 	}
@@ -120,8 +122,13 @@ func CheckOperatorName(name string) string {
 		return "姓名不能为空，最多20个字"
 	}
 	for _, r := range name {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.IsSpace(r) {
-			return "姓名不能含空格或控制字符"
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			// Cf: zero-width and direction marks, which make two names
+			// look alike.
+			return "姓名不能含空格、控制字符或不可见字符"
+		}
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return "姓名中的字母和数字请用半角"
 		}
 	}
 	return ""
@@ -338,7 +345,7 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 }
 
 func lockedError(name string, left time.Duration) error {
-	mins := int(left.Minutes()) + 1
+	mins := int((left + time.Minute - time.Second) / time.Minute)
 	return &Error{Code: CodeAccountLocked, Message: fmt.Sprintf("操作员 %s 连续 %d 次密码错误，已锁定，请 %d 分钟后再试", name, MaxFailures, mins)}
 }
 

@@ -145,6 +145,9 @@ func (s *Store) write(fn func(w *writeTx) error) error {
 		}
 		return nil
 	})
+	if unreadable(err) {
+		return corrupt(s.path, err)
+	}
 	if err != nil {
 		return ioError("save", err)
 	}

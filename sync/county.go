@@ -24,16 +24,24 @@ func stationInfo(c StationCard) (store.StationInfo, error) {
 	return store.StationInfo{Code: st.Code, Name: c.Name, Type: st.Type, Scope: st.Scope}, nil
 }
 
+// CheckCountyCode says what is wrong with a county's division code.
+func CheckCountyCode(county string) error {
+	lvl, derr := ident.CheckDivision(county)
+	if derr != nil {
+		return &store.Error{Code: derr.Code, Message: derr.Message}
+	}
+	if lvl != ident.LevelCounty {
+		return fail("COUNTY_CODE", "县级中心须用6位县级区划代码初始化")
+	}
+	return nil
+}
+
 // InitCounty makes s the county server's database: the county centre's
 // station identity (code "<county>000000-01") and fresh keys. It is done
 // once; a second call is refused.
 func InitCounty(s *store.Store, county, name string) (*Node, error) {
-	lvl, derr := ident.CheckDivision(county)
-	if derr != nil {
-		return nil, &store.Error{Code: derr.Code, Message: derr.Message}
-	}
-	if lvl != ident.LevelCounty {
-		return nil, fail("COUNTY_CODE", "县级中心须用6位县级区划代码初始化")
+	if err := CheckCountyCode(county); err != nil {
+		return nil, err
 	}
 	var initialised bool
 	s.View(func(r *store.Reader) error {

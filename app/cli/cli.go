@@ -37,8 +37,10 @@ type env struct {
 	// environ replaces the process environment (tests); nil reads it.
 	environ map[string]string
 	// name and password are the operator's, asked once per command (the
-	// password also to change it).
+	// password also to change it); failedBefore, whether wrong passwords
+	// were counted before this login.
 	name, password string
+	failedBefore   bool
 	// openStore, if set, opens the store that --data names instead of a
 	// station's file (the county command runs reports on PostgreSQL).
 	openStore func(target string, opt *store.Options) (*store.Store, error)
@@ -342,17 +344,31 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = e.login(s)
+	if !readOnly || !(store.CodeOf(err) == store.CodeLoginFailed || err == nil && e.failedBefore) {
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		return s, nil
+	}
+	// A file opened read-only cannot count a wrong password towards the
+	// lockout, nor clear the count after the right one: that is done on
+	// a writable opening (not on read-only media, where nothing can be),
+	// then the file is opened read-only again.
+	s.Close()
+	if w, werr := store.Open(path, e.storeOptions()); werr == nil {
+		err = e.login(w) // its answer counts: "再错 N 次", or locked
+		w.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s, err = store.Open(path, opt); err != nil {
+		return nil, err
+	}
 	if err := e.login(s); err != nil {
 		s.Close()
-		if readOnly && store.CodeOf(err) == store.CodeLoginFailed {
-			// A file opened read-only cannot count the wrong password
-			// towards the lockout: it is counted on a writable opening
-			// (not on read-only media, where nothing can be).
-			if w, werr := store.Open(path, e.storeOptions()); werr == nil {
-				err = e.login(w)
-				w.Close()
-			}
-		}
 		return nil, err
 	}
 	return s, nil

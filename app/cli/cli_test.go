@@ -287,6 +287,20 @@ func TestCommandsLogIn(t *testing.T) {
 	if _, errOut, code := run(t, "", "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, "ACCOUNT_LOCKED: ") {
 		t.Fatalf("right password while locked: %d %s", code, errOut)
 	}
+	// The right password, through a reading command too, starts the
+	// count again: four more wrong ones do not lock.
+	db = demoCopy(t)
+	for i := 0; i < 3; i++ {
+		runEnv(t, wrong, "--data", db, "dump")
+	}
+	if _, errOut, code := run(t, "", "--data", db, "dump"); code != 0 {
+		t.Fatalf("right password: %d %s", code, errOut)
+	}
+	for i := 0; i < 4; i++ {
+		if _, errOut, code := runEnv(t, wrong, "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, "LOGIN_FAILED: ") {
+			t.Fatalf("wrong password %d after a login: %d %s", i+1, code, errOut)
+		}
+	}
 
 	db = demoCopy(t)
 	clerk := map[string]string{envOperator: "李录入", envPassword: "lulu2025ok"}

@@ -114,9 +114,11 @@ func (e *env) login(s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Unlock(name, pw); err != nil {
+	op, err := s.Unlock(name, pw)
+	if err != nil {
 		return err
 	}
+	e.failedBefore = op.Failures > 0
 	if e.unmasked {
 		return s.Require(store.PermUnmasked)
 	}

@@ -293,9 +293,12 @@ func (d *Doc) formB2(r *store.Reader, v *store.Visit) {
 	if hc.Note != "" {
 		health += "。说明：" + hc.Note
 	}
+	// Health is masked like an ID number (domain.md §7.2): the masked
+	// copy says so instead.
+	health = d.healthNote(health)
 	mental := checks(store.MentalStates, []string{v.MentalCheck})
 	if v.MentalNote != "" {
-		mental += "。" + v.MentalNote
+		mental += "。" + d.healthNote(v.MentalNote)
 	}
 	support := checks(store.SupportStates, []string{v.SupportCheck})
 	if v.SupportNote != "" {

@@ -445,3 +445,22 @@ func TestPrintRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A visit's health findings are health data: the masked record form says
+// they are hidden, the unmasked one (a 负责人's) prints them.
+func TestVisitHealthMaskedOnPrint(t *testing.T) {
+	st := openDemo(t)
+	visit := firstOf(t, st, store.KindVisit, func(e store.Entity) bool {
+		v := e.(*store.Visit)
+		return v.Status != "草稿" && v.HealthCheck.Mobility != ""
+	}).(*store.Visit)
+	mobility := visit.HealthCheck.Mobility
+	masked := squash(text(t, render(t, st, Job{Code: "B2", Record: visit.ID}, Options{})))
+	if strings.Contains(masked, "行动"+mobility) || !strings.Contains(masked, "已隐去") {
+		t.Errorf("the masked form shows the health check (%s) or does not say it is hidden", mobility)
+	}
+	full := squash(text(t, render(t, st, Job{Code: "B2", Record: visit.ID}, Options{Unmasked: true})))
+	if !strings.Contains(full, mobility) {
+		t.Errorf("the unmasked form lacks the health check %q", mobility)
+	}
+}

@@ -99,7 +99,7 @@ func (a *app) demo(args []string) error {
 	if c.Protected() || c.Station() != nil {
 		return &store.Error{Code: "FILE_EXISTS", Message: "县级中心数据已存在，演示数据只写入新文件：" + a.data}
 	}
-	if keyPath, err = a.protectAndKeep(c, crypt.Standard); err != nil {
+	if keyPath, err = a.protectAndKeep(c, crypt.Standard, demo.County); err != nil {
 		return err
 	}
 	cred, fp, err := demoCounty(c, st, holds, *address, credFile != "")

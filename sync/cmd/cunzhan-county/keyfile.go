@@ -109,7 +109,7 @@ func (a *app) protect(args []string) error {
 	if s.Station() == nil {
 		return &store.Error{Code: "NOT_INITIALISED", Message: "县级中心数据尚未初始化：先运行 init"}
 	}
-	path, err := a.protectAndKeep(s, suite)
+	path, err := a.protectAndKeep(s, suite, s.Station().Scope)
 	if err != nil {
 		return err
 	}
@@ -120,16 +120,16 @@ func (a *app) protect(args []string) error {
 	return a.print(map[string]string{"key": path, "suite": string(suite)}, text)
 }
 
-// protectAndKeep protects s under a fresh data key and writes the key file.
-func (a *app) protectAndKeep(s *store.Store, suite crypt.Suite) (string, error) {
+// protectAndKeep protects s under a fresh data key and writes the key
+// file, naming the county.
+func (a *app) protectAndKeep(s *store.Store, suite crypt.Suite, county string) (string, error) {
+	if s.Protected() {
+		return "", &store.Error{Code: store.CodeProtected, Message: "数据已经加密保护，密钥文件不变"}
+	}
 	if path, err := a.keyPath(); err != nil {
 		return "", err
 	} else if _, err := os.Stat(path); err == nil {
 		return "", &store.Error{Code: "FILE_EXISTS", Message: "密钥文件已存在，不覆盖：" + path}
-	}
-	county := ""
-	if st := s.Station(); st != nil {
-		county = st.Scope
 	}
 	dk := crypt.NewKey()
 	path, err := a.writeKeyFile(county, suite, dk)

@@ -204,6 +204,11 @@ func (a *app) init(args []string) error {
 	if err != nil {
 		return usage("--suite 只能是 standard 或 national")
 	}
+	// Checked before anything is written: a file protected for a code
+	// init then refuses could not be initialised again.
+	if err := czsync.CheckCountyCode(*county); err != nil {
+		return err
+	}
 	s, err := backend.Open(a.target(), nil)
 	if err != nil {
 		return err
@@ -213,7 +218,7 @@ func (a *app) init(args []string) error {
 		return &store.Error{Code: "ALREADY_INITIALISED", Message: "该数据已经初始化过，不能再次初始化"}
 	}
 	// Protected first, empty: everything after is sealed as written.
-	keyPath, err := a.protectAndKeep(s, suite)
+	keyPath, err := a.protectAndKeep(s, suite, *county)
 	if err != nil {
 		return err
 	}
