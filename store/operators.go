@@ -134,11 +134,17 @@ func CheckOperatorName(name string) string {
 	return ""
 }
 
-// CheckPasswordRule says what is wrong with a new password, or "": at
-// least 8 characters, letters and digits both, not containing the name.
-func CheckPasswordRule(pw, name string) string {
-	if len([]rune(pw)) < 8 {
-		return "密码至少 8 位"
+// CheckPasswordRule says what is wrong with a new operator's password, or
+// "": at least 8 characters, letters and digits both, not containing the
+// name.
+func CheckPasswordRule(pw, name string) string { return PasswordRule(pw, name, 8) }
+
+// PasswordRule is the rule of passwords here (the county's console asks
+// for longer ones): at least min characters, letters and digits both, not
+// containing the name.
+func PasswordRule(pw, name string, min int) string {
+	if len([]rune(pw)) < min {
+		return fmt.Sprintf("密码至少 %d 位", min)
 	}
 	var letter, digit bool
 	for _, r := range pw {

@@ -23,6 +23,15 @@ func (s *Store) unlockedNow() (*unlocked, error) {
 	return s.keys, nil
 }
 
+// forAccounts is the data key for managing operators, which takes a
+// 负责人.
+func (s *Store) forAccounts() (*unlocked, error) {
+	if err := s.Require(PermAccounts); err != nil {
+		return nil, err
+	}
+	return s.unlockedNow()
+}
+
 func (s *Store) byWhom(u *unlocked) string {
 	if u.op == nil {
 		return "县级中心"
@@ -32,10 +41,7 @@ func (s *Store) byWhom(u *unlocked) string {
 
 // AddOperator adds an operator with a first password.
 func (s *Store) AddOperator(name string, role Role, password string) error {
-	if err := s.Require(PermAccounts); err != nil {
-		return err
-	}
-	u, err := s.unlockedNow()
+	u, err := s.forAccounts()
 	if err != nil {
 		return err
 	}
@@ -114,10 +120,7 @@ func (s *Store) checkPassword(name, password string) (*operatorRecord, error) {
 // SetRole changes an operator's role; the station keeps at least one
 // 负责人.
 func (s *Store) SetRole(name string, role Role) error {
-	if err := s.Require(PermAccounts); err != nil {
-		return err
-	}
-	u, err := s.unlockedNow()
+	u, err := s.forAccounts()
 	if err != nil {
 		return err
 	}
@@ -148,10 +151,7 @@ func (s *Store) SetRole(name string, role Role) error {
 // key: their password opens nothing any more. One cannot remove oneself,
 // nor the last 负责人.
 func (s *Store) RemoveOperator(name string) error {
-	if err := s.Require(PermAccounts); err != nil {
-		return err
-	}
-	u, err := s.unlockedNow()
+	u, err := s.forAccounts()
 	if err != nil {
 		return err
 	}

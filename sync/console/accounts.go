@@ -9,7 +9,6 @@ import (
 	"strings"
 	gosync "sync"
 	"time"
-	"unicode"
 
 	"golang.org/x/crypto/argon2"
 
@@ -107,24 +106,9 @@ func checkPassword(encoded, pw string) bool {
 // wrong name takes as long as a wrong password.
 var dummyHash = HashPassword("村站-no-such-account")
 
-// CheckPasswordRule says what is wrong with a new password, or "".
-func CheckPasswordRule(pw, name string) string {
-	if len([]rune(pw)) < minPassword {
-		return fmt.Sprintf("密码至少 %d 位", minPassword)
-	}
-	var letter, digit bool
-	for _, r := range pw {
-		letter = letter || unicode.IsLetter(r)
-		digit = digit || unicode.IsDigit(r)
-	}
-	if !letter || !digit {
-		return "密码须同时含有字母和数字"
-	}
-	if name != "" && strings.Contains(strings.ToLower(pw), strings.ToLower(name)) {
-		return "密码不能包含登录名"
-	}
-	return ""
-}
+// CheckPasswordRule says what is wrong with a new password, or "": the
+// stations' rule, longer.
+func CheckPasswordRule(pw, name string) string { return store.PasswordRule(pw, name, minPassword) }
 
 func bad(code, msg string) error { return &store.Error{Code: code, Message: msg} }
 
