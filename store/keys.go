@@ -267,6 +267,16 @@ func (s *Store) afterUnlock() error {
 	if err != nil {
 		return err
 	}
+	// Nearly every login finds nothing to do: a read, not a write.
+	var due bool
+	err = s.db.View(func(tx kv.Tx) error {
+		meta := tx.Bucket(bMeta)
+		due = int(getU64(meta.Get(mSchema))) < dbSchema || meta.Get(mPublishLater) != nil
+		return nil
+	})
+	if err != nil || !due {
+		return ioError("unlock", err)
+	}
 	var reason []byte
 	err = s.db.Update(func(tx kv.Tx) error {
 		meta := tx.Bucket(bMeta)
@@ -279,7 +289,7 @@ func (s *Store) afterUnlock() error {
 		return nil
 	})
 	if err != nil || len(reason) == 0 {
-		return ioErrorOrNil("unlock", err)
+		return ioError("unlock", err)
 	}
 	return s.update(func(w *writeTx) error {
 		if err := w.publishOrigin(string(reason)); err != nil {

@@ -249,14 +249,7 @@ func (s *Store) Operators() ([]Operator, error) {
 		})
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, ioErrorOrNil("list operators", err)
-}
-
-func ioErrorOrNil(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return ioError(op, err)
+	return out, ioError("list operators", err)
 }
 
 // CurrentOperator is who is logged in, nil if nobody (an unprotected
@@ -315,11 +308,7 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 	if op := rec.public(now); !op.LockedUntil.IsZero() {
 		return nil, lockedError(name, op.LockedUntil.Sub(now))
 	}
-	var dk []byte
-	kek, err := crypt.PasswordKey(password, rec.KDF)
-	if err == nil {
-		dk, err = ring.Suite.Unwrap(kek, rec.Wrapped, wrapAD(name))
-	}
+	dk, err := rec.open(ring.Suite, name, password)
 	if err != nil {
 		return nil, s.loginFailed(name, now)
 	}
@@ -381,6 +370,12 @@ func (s *Store) loginFailed(name string, now time.Time) error {
 	return &Error{Code: CodeLoginFailed, Message: fmt.Sprintf("姓名或密码不对（再错 %d 次将锁定 %d 分钟）", left, int(LockFor.Minutes()))}
 }
 
-func cryptPasswordKey(password string, rec *operatorRecord) ([]byte, error) {
-	return crypt.PasswordKey(password, rec.KDF)
+// open unwraps the data key with the password given for name (the name
+// logged in with, which the record's own must then match).
+func (r *operatorRecord) open(suite crypt.Suite, name, password string) ([]byte, error) {
+	kek, err := crypt.PasswordKey(password, r.KDF)
+	if err != nil {
+		return nil, err
+	}
+	return suite.Unwrap(kek, r.Wrapped, wrapAD(name))
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store/kv"
@@ -78,12 +79,9 @@ func (s *Store) SetPassword(name, old, password string) error {
 		return err
 	}
 	return s.operatorUpdate(func(tx kv.Tx) error {
-		cur, err := getOperator(tx, name)
+		cur, err := existingOperator(tx, name)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return badOperator("没有名为 " + name + " 的操作员")
 		}
 		rec, err := s.newOperatorRecord(u, name, cur.Role, password, cur.CreatedBy)
 		if err != nil {
@@ -102,16 +100,12 @@ func (s *Store) checkPassword(name, password string) (*operatorRecord, error) {
 		return nil, ioError("check password", err)
 	}
 	if rec == nil {
-		return nil, badOperator("没有名为 " + name + " 的操作员")
+		return nil, noOperator(name)
 	}
 	s.mu.Lock()
 	suite := s.ring.Suite
 	s.mu.Unlock()
-	kek, err := cryptPasswordKey(password, rec)
-	if err == nil {
-		_, err = suite.Unwrap(kek, rec.Wrapped, wrapAD(name))
-	}
-	if err != nil {
+	if _, err := rec.open(suite, name, password); err != nil {
 		return nil, s.loginFailed(name, s.now())
 	}
 	return rec, nil
@@ -129,12 +123,9 @@ func (s *Store) SetRole(name string, role Role) error {
 	}
 	name = strings.TrimSpace(name)
 	return s.operatorUpdate(func(tx kv.Tx) error {
-		cur, err := getOperator(tx, name)
+		cur, err := existingOperator(tx, name)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return badOperator("没有名为 " + name + " 的操作员")
 		}
 		if cur.Role == RoleHead && role != RoleHead {
 			if err := keepOneHead(tx, name); err != nil {
@@ -160,12 +151,9 @@ func (s *Store) RemoveOperator(name string) error {
 		return badOperator("不能删除自己的账号")
 	}
 	return s.operatorUpdate(func(tx kv.Tx) error {
-		cur, err := getOperator(tx, name)
+		cur, err := existingOperator(tx, name)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return badOperator("没有名为 " + name + " 的操作员")
 		}
 		if cur.Role == RoleHead {
 			if err := keepOneHead(tx, name); err != nil {
@@ -176,11 +164,23 @@ func (s *Store) RemoveOperator(name string) error {
 	})
 }
 
+// existingOperator is getOperator for an operator that must be there.
+func existingOperator(tx kv.Tx, name string) (*operatorRecord, error) {
+	r, err := getOperator(tx, name)
+	if err == nil && r == nil {
+		err = noOperator(name)
+	}
+	return r, err
+}
+
+func noOperator(name string) error { return badOperator("没有名为 " + name + " 的操作员") }
+
 // keepOneHead refuses a change that would leave no 负责人 but name.
 func keepOneHead(tx kv.Tx, name string) error {
 	heads := 0
-	_ = tx.Bucket(bOperators).ForEach(func(k, v []byte) error {
-		if r, _ := getOperator(tx, string(k)); r != nil && r.Role == RoleHead && r.Name != name {
+	_ = tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+		var r operatorRecord
+		if json.Unmarshal(v, &r) == nil && r.Role == RoleHead && r.Name != name {
 			heads++
 		}
 		return nil
@@ -195,9 +195,5 @@ func (s *Store) operatorUpdate(fn func(tx kv.Tx) error) error {
 	if s.readOnly {
 		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
 	}
-	err := s.db.Update(fn)
-	if _, ok := err.(*Error); ok {
-		return err
-	}
-	return ioErrorOrNil("operators", err)
+	return ioError("operators", s.db.Update(fn)) // passes a store.Error on as it is
 }

@@ -341,11 +341,7 @@ func TestRoleEditedInTheFileIsRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Close()
-			db, err := bolt.Open(path, 0o600, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = db.Update(func(tx *bolt.Tx) error {
+			editFile(t, path, func(tx *bolt.Tx) error {
 				b := tx.Bucket([]byte("operators"))
 				var clerk, head map[string]any
 				json.Unmarshal(b.Get([]byte("李录入")), &clerk)
@@ -353,11 +349,7 @@ func TestRoleEditedInTheFileIsRefused(t *testing.T) {
 				v, _ := json.Marshal(edit(clerk, head))
 				return b.Put([]byte("李录入"), v)
 			})
-			db.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err = store.Open(path, opts())
+			s, err := store.Open(path, opts())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -380,19 +372,11 @@ func TestRecordChangedOnDiskIsDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	editFile(t, path, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("rec"))
 		v := b.Get(res.ID[:])
 		return b.Put(res.ID[:], append([]byte(nil), v[:len(v)-20]...))
 	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	s, err = store.Open(path, opts())
 	if err != nil {
 		t.Fatal(err)
@@ -403,5 +387,20 @@ func TestRecordChangedOnDiskIsDamage(t *testing.T) {
 	}
 	if _, err := s.Get(res.ID); store.CodeOf(err) != store.CodeCorrupt || !strings.Contains(store.MessageOf(err), "损坏") {
 		t.Fatalf("reading the changed record: %v", err)
+	}
+}
+
+// editFile changes a closed store's file behind its back, as someone with
+// a hex editor or bbolt's own tools would.
+func editFile(t *testing.T, path string, edit func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(edit)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
