@@ -64,7 +64,7 @@ func (u *UI) changeOwnPassword() {
 func (u *UI) askPassword(title, confirm, failed, label string, extra []*widget.FormItem, do func(pw string) error) {
 	pw, again := passwordEntry("至少8位，含字母和数字"), passwordEntry("")
 	items := append(extra, widget.NewFormItem(label, pw), widget.NewFormItem("再输入一次", again))
-	dialog.ShowForm(title, confirm, "取消", items, func(ok bool) {
+	d := dialog.NewForm(title, confirm, "取消", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -76,6 +76,8 @@ func (u *UI) askPassword(title, confirm, failed, label string, extra []*widget.F
 			u.showError(failed, err)
 		}
 	}, u.win)
+	// Wide enough for the hint under the password box.
+	showDialog(u.win, d, fyne.NewSize(460, d.MinSize().Height))
 }
 
 // operatorsCard lists the operators with what the person may do to each.
