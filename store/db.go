@@ -120,6 +120,8 @@ type Options struct {
 	KDF *crypt.KDF
 	// restored, set by Restore, starts a new origin for this reason.
 	restored string
+	// RestoredBy names, for the audit log, the operator who restores.
+	RestoredBy string
 }
 
 // CountyType is the station type of a county centre (package ident).

@@ -366,6 +366,12 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 				return err
 			}
 		}
+		if op != nil {
+			e := AuditEntry{User: op.Name, Role: string(op.Role), Action: AuditProtect, Target: op.Name, Detail: "设置第一名负责人，个人信息加密（" + string(suite) + "）"}
+			if err := s.appendAudit(tx, e); err != nil {
+				return err
+			}
+		}
 		b, _ := json.Marshal(ring)
 		return tx.Bucket(bMeta).Put(mKeyring, b)
 	})

@@ -38,6 +38,7 @@ const (
 	PermEnrol    Permission = "enrol"    // enrol or re-key the station
 	PermAccounts Permission = "accounts" // manage operators
 	PermRestore  Permission = "restore"  // put a backup back in place
+	PermAudit    Permission = "audit"    // read the station's audit log
 )
 
 var permLabels = map[Permission]string{
@@ -46,6 +47,7 @@ var permLabels = map[Permission]string{
 	PermEnrol:    "登记站点或更换站点密钥",
 	PermAccounts: "管理操作员",
 	PermRestore:  "用备份恢复本站数据",
+	PermAudit:    "查看审计日志",
 }
 
 // Lockout after failed logins.
@@ -303,9 +305,15 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 		// As slow as a wrong password, so that names are not told apart
 		// by the time an answer takes.
 		_, _ = crypt.PasswordKey(password, s.kdf.WithSalt())
+		if err := s.auditAlone(AuditEntry{User: name, Action: AuditLoginFailed, Detail: "没有这个操作员"}); err != nil {
+			return nil, err
+		}
 		return nil, &Error{Code: CodeLoginFailed, Message: "姓名或密码不对"}
 	}
 	if op := rec.public(now); !op.LockedUntil.IsZero() {
+		if err := s.auditAlone(AuditEntry{User: name, Role: string(rec.Role), Action: AuditLoginFailed, Detail: "账号锁定期间尝试登录"}); err != nil {
+			return nil, err
+		}
 		return nil, lockedError(name, op.LockedUntil.Sub(now))
 	}
 	dk, err := rec.open(ring.Suite, name, password)
@@ -322,7 +330,10 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 				return err
 			}
 			r.Failures, r.LockedUntil, r.LastLogin = 0, "", now.In(ChinaTZ).Format(time.RFC3339)
-			return putOperator(tx, r)
+			if err := putOperator(tx, r); err != nil {
+				return err
+			}
+			return s.appendAudit(tx, AuditEntry{User: name, Role: string(r.Role), Action: AuditLogin})
 		})
 		if err != nil {
 			return nil, ioError("login", err)
@@ -355,10 +366,15 @@ func (s *Store) loginFailed(name string, now time.Time) error {
 			}
 			r.Failures++
 			left = MaxFailures - r.Failures
+			e := AuditEntry{User: name, Role: string(r.Role), Action: AuditLoginFailed, Detail: fmt.Sprintf("密码错误（第 %d 次）", r.Failures)}
 			if r.Failures >= MaxFailures {
 				r.Failures, r.LockedUntil = 0, now.Add(LockFor).In(ChinaTZ).Format(time.RFC3339)
+				e.Action, e.Detail = AuditLoginLocked, fmt.Sprintf("连续 %d 次密码错误，锁定 %d 分钟", MaxFailures, int(LockFor.Minutes()))
 			}
-			return putOperator(tx, r)
+			if err := putOperator(tx, r); err != nil {
+				return err
+			}
+			return s.appendAudit(tx, e)
 		})
 		if err != nil {
 			return ioError("login", err)

@@ -58,7 +58,10 @@ func (s *Store) AddOperator(name string, role Role, password string) error {
 			}
 			return err
 		}
-		return putOperator(tx, rec)
+		if err := putOperator(tx, rec); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, AuditEntry{Action: AuditAccountAdd, Target: name, Detail: "角色：" + string(role)})
 	})
 }
 
@@ -88,7 +91,14 @@ func (s *Store) SetPassword(name, old, password string) error {
 			return err
 		}
 		rec.Created, rec.LastLogin = cur.Created, cur.LastLogin
-		return putOperator(tx, rec)
+		if err := putOperator(tx, rec); err != nil {
+			return err
+		}
+		detail := "负责人重设密码"
+		if self {
+			detail = "修改自己的密码"
+		}
+		return s.appendAudit(tx, AuditEntry{Action: AuditPasswordSet, Target: name, Detail: detail})
 	})
 }
 
@@ -132,9 +142,13 @@ func (s *Store) SetRole(name string, role Role) error {
 				return err
 			}
 		}
+		detail := "由" + string(cur.Role) + "改为" + string(role)
 		cur.Role = role
 		cur.Tag = operatorTag(u.suite, u.dk, cur.Name, role, cur.Wrapped)
-		return putOperator(tx, cur)
+		if err := putOperator(tx, cur); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, AuditEntry{Action: AuditAccountEdit, Target: name, Detail: detail})
 	})
 }
 
@@ -160,7 +174,10 @@ func (s *Store) RemoveOperator(name string) error {
 				return err
 			}
 		}
-		return tx.Bucket(bOperators).Delete([]byte(name))
+		if err := tx.Bucket(bOperators).Delete([]byte(name)); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, AuditEntry{Action: AuditAccountRemove, Target: name, Detail: "角色：" + string(cur.Role)})
 	})
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -248,12 +249,37 @@ func (s *Store) SetPolicy(p Policy) error {
 	if err != nil {
 		return fmt.Errorf("encode policy: %w", err)
 	}
+	changed := policyChanges(s.Policy(), p)
 	return s.update(func(w *writeTx) error {
 		if err := w.KV.Bucket(bMeta).Put(mPolicy, b); err != nil {
+			return err
+		}
+		if err := s.appendAudit(w.KV, AuditEntry{Action: AuditPolicy, Detail: changed}); err != nil {
 			return err
 		}
 		w.policy = clonePolicy(p)
 		w.after = append(w.after, func() { s.policy = clonePolicy(p) })
 		return nil
 	})
+}
+
+// policyChanges names the figures that differ between two policies, for
+// the audit log: "修改：单户贷款上限（元）、…" (the values are the station's
+// settings, not personal data, but the names say enough).
+func policyChanges(old, cur Policy) string {
+	ov, nv := reflect.ValueOf(old), reflect.ValueOf(cur)
+	var names []string
+	for i := 0; i < ov.NumField(); i++ {
+		if !reflect.DeepEqual(ov.Field(i).Interface(), nv.Field(i).Interface()) {
+			name := ov.Type().Field(i).Tag.Get("zh")
+			if name == "" {
+				name = ov.Type().Field(i).Name
+			}
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "保存（无改动）"
+	}
+	return "修改：" + strings.Join(names, "、")
 }

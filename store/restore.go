@@ -55,8 +55,12 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	if station == nil {
 		return nil, &Error{Code: CodeRestoreOther, Message: "备份文件里没有站点设置，不是本站的备份"}
 	}
+	var keepLog []kvPair
 	if cur, err := Open(path, &ro); err == nil {
 		mine, mineSealed := cur.Station(), cur.Protected()
+		// The audit log is not put back with the rest: what it recorded
+		// after the copy was taken stays on record.
+		keepLog, _ = cur.rawAudit()
 		cur.Close()
 		if mine != nil && mine.Code != station.Code {
 			return nil, &Error{Code: CodeRestoreOther, Message: fmt.Sprintf("备份文件属于%s（%s），不是本站（%s）的，没有恢复", station.Name, station.Code, mine.Name)}
@@ -108,6 +112,14 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 			msg += "。被替换的文件保存在 " + res.Kept
 		}
 		return res, &Error{Code: CodeOf(err), Message: msg, Err: err}
+	}
+	detail := "用备份 " + filepath.Base(from) + "（" + res.Taken.In(ChinaTZ).Format("2006-01-02 15:04") + "）替换数据文件"
+	if res.Kept != "" {
+		detail += "；被替换的文件保存为 " + filepath.Base(res.Kept)
+	}
+	if err := s.restoreAudit(keepLog, opt.RestoredBy, detail); err != nil {
+		s.Close()
+		return res, err
 	}
 	return res, s.Close()
 }

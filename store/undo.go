@@ -40,7 +40,12 @@ func (c Conflict) Versions() []Version {
 // resolution of those values (changed again, or already undone),
 // UNDO_CHANGED when the field has new siblings to review.
 func (s *Store) UndoResolve(id uuid.UUID, field string, prior []Version, author string) error {
-	return s.update(func(w *writeTx) error { return w.undoResolve(id, field, prior, author) })
+	return s.update(func(w *writeTx) error {
+		if err := w.undoResolve(id, field, prior, author); err != nil {
+			return err
+		}
+		return s.appendAudit(w.KV, AuditEntry{Action: AuditResolve, Target: id.String(), Detail: "撤销对字段 " + field + " 的处理"})
+	})
 }
 
 func (w *writeTx) undoResolve(id uuid.UUID, field string, prior []Version, author string) error {

@@ -81,7 +81,12 @@ func (s *Store) Delete(e Entity, author string) error {
 // replaces all of them. For FieldDeleted, "true" keeps the record deleted and
 // "false" restores it.
 func (s *Store) Resolve(id uuid.UUID, field string, value json.RawMessage, author string) error {
-	return s.update(func(w *writeTx) error { return w.resolve(id, field, value, author) })
+	return s.update(func(w *writeTx) error {
+		if err := w.resolve(id, field, value, author); err != nil {
+			return err
+		}
+		return s.appendAudit(w.KV, AuditEntry{Action: AuditResolve, Target: id.String(), Detail: "字段 " + field + " 定为一个取值"})
+	})
 }
 
 func (w *writeTx) requireStation() error {

@@ -79,8 +79,14 @@ type Header struct {
 	// TLS (county to station, over plain HTTP) offers the county's HTTPS
 	// address and the pin of its certificate. It is signed with the rest
 	// of the header, by the key the station already trusts.
-	TLS       *TLSOffer `json:"tls,omitempty"`
-	Entries   int       `json:"entries"`
+	TLS *TLSOffer `json:"tls,omitempty"`
+	// Audit (county to station, to a program that knows it) says how much
+	// of the station's audit log the county holds; its presence tells the
+	// station that the county takes the log. AuditEntries (station to
+	// county) counts the log entries at the end of the body.
+	Audit        *AuditAck `json:"audit,omitempty"`
+	AuditEntries int       `json:"audit_entries,omitempty"`
+	Entries      int       `json:"entries"`
 	BodyBytes int       `json:"body_bytes"`
 	Ephemeral string    `json:"ephemeral"`
 	Nonce     string    `json:"nonce"`
@@ -117,6 +123,7 @@ func seal(h *Header, e *Entries, sender *Identity, to PeerKeys) ([]byte, error) 
 	plain := encodeBody(e)
 	h.BodyBytes = len(plain)
 	h.Entries = e.Len()
+	h.AuditEntries = len(e.Audit)
 	return sealBody(h, plain, sender, to)
 }
 
@@ -241,7 +248,7 @@ func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
 		return nil, fail(CodeCorrupt, "同步文件内容比文件头声明的长，文件已损坏")
 	}
 	zipped = nil
-	entries, err := decodeBody(plain)
+	entries, err := decodeBody(plain, e.h.AuditEntries)
 	if err != nil || entries.Len() != e.h.Entries {
 		return nil, fail(CodeCorrupt, "同步文件内容无法识别，文件已损坏")
 	}

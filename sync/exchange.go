@@ -56,6 +56,16 @@ func (n *Node) outgoing(peerID string, maxBundles int, offer *TLSOffer) ([][]byt
 			if err != nil {
 				return err
 			}
+			if n.role == RoleStation && len(out) == 0 {
+				if entries.Audit, err = auditPending(r, peer.Audit); err != nil {
+					return err
+				}
+			} else if n.role != RoleStation && programAtLeast(peer.Program, auditProgram) {
+				h.Audit = &AuditAck{Have: map[string]uint64{}}
+				if peer.Audit != nil && peer.Audit.Have != nil {
+					h.Audit.Have = peer.Audit.Have
+				}
+			}
 			h.Assumes = peer.Acked
 			h.AckBundle = peer.LastIn
 			h.Forks = peer.Forked
@@ -321,6 +331,15 @@ type Result struct {
 	// Repaired: the station moved reused sequence numbers to a new origin;
 	// another exchange sends them.
 	Repaired bool `json:"repaired,omitempty"`
+	// AuditKept (county) counts the station's audit log entries taken.
+	AuditKept int `json:"audit_kept,omitempty"`
+
+	// audit (county) is the station's log entries this bundle carries;
+	// auditBehind (station), that the county still lacks some of the
+	// station's log after this exchange.
+	audit       []store.AuditEntry
+	auditBehind bool
+	auditHeld   uint64 // (station) entries the county says it holds
 
 	// forked (at the county): the sender's origins whose content from the
 	// given number on differs from the county's.
@@ -412,6 +431,12 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 		return nil, err
 	}
 	res := &Result{BundleID: h.ID, From: h.From, FromName: peer.Name, Entries: entries.Len(), More: h.More}
+	if n.role == RoleStation && len(entries.Audit) > 0 {
+		return nil, fail(CodeAuditInvalid, "县级中心发来的同步文件里有审计日志条目，这不合规，没有导入")
+	}
+	if res.audit, err = checkAudit(peer, entries.Audit); err != nil {
+		return nil, err
+	}
 	if n.role != RoleStation {
 		// Set aside what a restored station sent under reused numbers
 		// before anything else looks at it.
@@ -695,9 +720,19 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 		cur.LastIn = h.ID
 		if n.role == RoleStation {
 			cur.Acked = n.ownAcked(t, h, prev)
+			if h.Audit != nil {
+				cur.Audit = h.Audit
+				res.auditBehind = auditBehind(t.Reader(), h.Audit)
+				for _, n := range h.Audit.Have {
+					res.auditHeld += n
+				}
+			}
 		}
 	}
 	if n.role != RoleStation {
+		if err := keepAudit(t, &cur, res.audit, res); err != nil {
+			return err
+		}
 		noteForks(&cur, h, res.forked, now)
 		if h.Program != "" {
 			cur.Program = h.Program

@@ -119,6 +119,7 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 			progress(res.Progress)
 		}
 	}
+	var auditHeld uint64
 	for round := 1; ; round++ {
 		res.Round = round
 		report(StagePack, "正在准备要发送的数据")
@@ -160,8 +161,13 @@ func (n *Node) Sync(ctx context.Context, server string, c *Client, progress func
 		res.Warnings = append(res.Warnings, r.Warnings...)
 		res.Alarms = append(res.Alarms, r.Alarms...)
 		res.ChecksumsMatch = r.ChecksumsMatch
-		// After a repair the moved changes still have to go up.
-		if !env.h.More && !r.More && !r.Repaired {
+		// After a repair the moved changes still have to go up; so does
+		// the rest of a long audit log, as long as the county takes it.
+		// (An exchange that sent some and moved the county's count on
+		// nothing stops: the county does not take them.)
+		moreAudit := r.auditBehind && (env.h.AuditEntries == 0 || r.auditHeld > auditHeld)
+		auditHeld = r.auditHeld
+		if !env.h.More && !r.More && !r.Repaired && !moreAudit {
 			break
 		}
 		if round >= 10000 {

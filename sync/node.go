@@ -62,6 +62,14 @@ type PeerState struct {
 	// station's have vector falls below it.
 	Forked   map[string]uint64 `json:"forked,omitempty"`
 	ForkedAt string            `json:"forked_at,omitempty"`
+
+	// Audit: at the county, how much of the station's audit log it holds
+	// (AuditAck.Have); at a station, the county's latest such word, nil
+	// while the county has not said it takes the log.
+	Audit *AuditAck `json:"audit,omitempty"`
+	// AuditMismatch (county) counts entries the station sent again with
+	// other content than the county holds: its log was rewritten.
+	AuditMismatch int `json:"audit_mismatch,omitempty"`
 }
 
 // Node is one party of the protocol over a store: a station or the county.
@@ -294,6 +302,13 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 			return err
 		}
 		if err := putSecretJSON(t, keyCredential, c); err != nil {
+			return err
+		}
+		detail := "登记为" + c.Station.Name + "，县级中心：" + c.County.Name
+		if again {
+			detail = "重新导入本站凭证"
+		}
+		if err := t.Enrolled(c.Station.Code, detail); err != nil {
 			return err
 		}
 		peers, err := t.SyncBucket(bucketPeers)

@@ -288,7 +288,7 @@ func snapshot(t *testing.T, n *Node) []byte {
 		t.Fatal(err)
 	}
 	n.s.View(func(r *store.Reader) error {
-		for _, name := range []string{bucketPeers, bucketOrigins} {
+		for _, name := range []string{bucketPeers, bucketOrigins, bucketStationAudit} {
 			if bk := r.SyncBucket(name); bk != nil {
 				bk.ForEach(func(k, v []byte) error {
 					var p PeerState

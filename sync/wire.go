@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"sort"
 
@@ -14,6 +15,9 @@ import (
 type Entries struct {
 	Changes []*store.Change
 	Skips   []store.Skip
+	// Audit (station to county) is the part of the station's audit log
+	// the county lacks, as the station wrote it.
+	Audit []json.RawMessage
 }
 
 // Len counts changes and skip ranges.
@@ -121,7 +125,17 @@ func encodeBody(e *Entries) []byte {
 		b = append(b, o[:]...)
 	}
 	b = binary.AppendUvarint(b, uint64(ngroups))
-	return append(b, g...)
+	b = append(b, g...)
+	// The audit section, after the groups, only when the header counts
+	// it (AuditEntries): a body without it is the body of before.
+	if len(e.Audit) > 0 {
+		b = binary.AppendUvarint(b, uint64(len(e.Audit)))
+		for _, a := range e.Audit {
+			b = binary.AppendUvarint(b, uint64(len(a)))
+			b = append(b, a...)
+		}
+	}
+	return b
 }
 
 func appendWord(b []byte, s string, code func(string) (uint64, bool)) []byte {
@@ -199,7 +213,7 @@ func (r *reader) word(dict func(uint64) (string, bool)) string {
 
 // decodeBody parses a plaintext body. It trusts nothing: every count is
 // bounded by the bytes left, every index by its table.
-func decodeBody(b []byte) (*Entries, error) {
+func decodeBody(b []byte, audit int) (*Entries, error) {
 	r := &reader{b: b}
 	nstr := r.count(1)
 	strList := make([]string, 0, min(nstr, 1024))
@@ -286,6 +300,20 @@ func decodeBody(b []byte) (*Entries, error) {
 				r.fail()
 			}
 		}
+	}
+	if audit > 0 && r.err == nil {
+		if n := r.count(2); n != uint64(audit) || audit > maxAuditPerBundle {
+			r.fail()
+		}
+		for i := 0; i < audit && r.err == nil; i++ {
+			l := r.uvarint()
+			if l > maxAuditEntryBytes {
+				r.fail()
+			}
+			out.Audit = append(out.Audit, r.take(l))
+		}
+	} else if audit < 0 {
+		r.fail()
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail()

@@ -102,7 +102,9 @@ func cmdRestore(e *env, args []string) error {
 	if err := e.mayRestore(path, pos[0]); err != nil {
 		return err
 	}
-	res, err := store.Restore(path, pos[0], e.storeOptions())
+	opt := e.storeOptions()
+	opt.RestoredBy = e.name
+	res, err := store.Restore(path, pos[0], opt)
 	if err != nil {
 		return err
 	}

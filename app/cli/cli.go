@@ -23,7 +23,7 @@ import (
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=...".
-var Version = "0.1.0-dev"
+var Version = "0.2.0-dev"
 
 // env is one invocation.
 type env struct {
@@ -41,6 +41,9 @@ type env struct {
 	// were counted before this login.
 	name, password string
 	failedBefore   bool
+	// command is the command line after the global options, for the
+	// audit log's record of an unmasked output.
+	command []string
 	// openStore, if set, opens the store that --data names instead of a
 	// station's file (the county command runs reports on PostgreSQL).
 	openStore func(target string, opt *store.Options) (*store.Store, error)
@@ -76,6 +79,7 @@ func init() {
 		{"restore", "restore 备份文件：用备份恢复本站数据（被替换的文件保留在备份文件夹里）", cmdRestore},
 		{"policy", "policy show | policy set FILE.json：政策参数（整份政策、部分参数或评级授信方案）", cmdPolicy},
 		{"operator", "operator setup|list|add|password|role|remove …：操作员（登录用的姓名、角色和密码）；setup 为新站设置第一位负责人并加密数据", cmdOperator},
+		{"audit", "audit [--limit N] [--action 类别] [--user 姓名] | audit verify：本站审计日志（登录、查看完整信息、未遮盖打印与导出、账号与政策改动……），负责人可查看", cmdAudit},
 		{"version", "version：版本号", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "cunzhan", Version); return nil }},
 	}
 }
@@ -166,6 +170,7 @@ func (e *env) main(args []string) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			e.command = args
 			if err := c.run(e, args[1:]); err != nil {
 				return e.fail(err)
 			}
@@ -331,6 +336,9 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 			return nil, err
 		}
 	}
+	// Personal data shown unmasked is recorded in the station's audit
+	// log, which a read-only file cannot take.
+	readOnly = readOnly && !e.unmasked
 	opt := e.storeOptions()
 	opt.ReadOnly = readOnly
 	if e.openStore != nil {
@@ -345,6 +353,9 @@ func (e *env) open(readOnly bool) (*store.Store, error) {
 		return nil, err
 	}
 	err = e.login(s)
+	if err == nil && e.unmasked {
+		err = e.auditUnmasked(s)
+	}
 	if !readOnly || !(store.CodeOf(err) == store.CodeLoginFailed || err == nil && e.failedBefore) {
 		if err != nil {
 			s.Close()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
 )
 
@@ -316,5 +317,59 @@ func TestCommandsLogIn(t *testing.T) {
 	}
 	if _, errOut, code := runEnv(t, clerk, "--data", db, "operator", "remove", demo.HeadName); code != 1 || !strings.HasPrefix(errOut, "FORBIDDEN: ") {
 		t.Fatalf("clerk removed the 负责人: %d %s", code, errOut)
+	}
+}
+
+// What the command line does with personal data is in the station's
+// audit log under the operator who did it, which only a 负责人 reads;
+// a wrong password is there too.
+func TestCommandLineIsAudited(t *testing.T) {
+	db := demoCopy(t)
+	out := t.TempDir()
+	runEnv(t, map[string]string{envOperator: demo.HeadName, envPassword: "wrong2025x"}, "--data", db, "dump")
+	steps := [][]string{
+		{"dump", "--out", out + "/d.json"},
+		{"dump", "--unmasked", "--out", out + "/u.json"},
+		{"print", "assessment-due", "--month", "2025-11", "--out", out + "/a.pdf", "--unmasked"},
+	}
+	for _, s := range steps {
+		if o, errOut, code := run(t, "", append([]string{"--data", db}, s...)...); code != 0 {
+			t.Fatalf("%v: %s %s", s, o, errOut)
+		}
+	}
+	o, errOut, code := run(t, "", "--data", db, "--format", "json", "audit", "--limit", "7")
+	if code != 0 {
+		t.Fatalf("audit: %s", errOut)
+	}
+	var list []store.AuditEntry
+	if err := json.Unmarshal([]byte(o), &list); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range list {
+		got = append(got, e.User+" "+e.Action+" "+e.Detail)
+	}
+	want := []string{
+		demo.HeadName + " print 命令行，未遮盖",
+		demo.HeadName + " login ",
+		demo.HeadName + " export 命令行，未遮盖",
+		demo.HeadName + " login ",
+		demo.HeadName + " export 命令行，遮盖",
+		demo.HeadName + " login ",
+		demo.HeadName + " login_failed 密码错误（第 1 次）",
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("newest entries:\n got %q\nwant %q", got, want)
+	}
+	if !strings.Contains(list[0].Target, "assessment-due") {
+		t.Errorf("print entry names no form: %+v", list[0])
+	}
+	if o, errOut, code := run(t, "", "--data", db, "audit", "verify"); code != 0 || !strings.Contains(o, "审计日志完整") {
+		t.Fatalf("verify: %s %s", o, errOut)
+	}
+	clerk := map[string]string{envOperator: "李录入", envPassword: "lulu2025ok"}
+	runEnv(t, map[string]string{envOperator: demo.HeadName, envPassword: demo.HeadPassword, envNewPassword: "lulu2025ok"}, "--data", db, "operator", "add", "李录入")
+	if _, errOut, code := runEnv(t, clerk, "--data", db, "audit"); code != 1 || !strings.HasPrefix(errOut, "FORBIDDEN: ") {
+		t.Fatalf("a clerk read the audit log: %d %s", code, errOut)
 	}
 }

@@ -205,12 +205,19 @@ func cmdDump(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("dump 不接受参数 %q", pos[0])
 	}
-	s, err := e.open(true)
+	// Written to: a dump is an export of the station's data, which the
+	// audit log records (an unmasked one already is, at login).
+	s, err := e.open(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	unmasked := e.unmasked || vals["unmasked"] == "true"
+	if !unmasked {
+		if err := s.Audit(store.AuditExport, strings.Join(e.command, " "), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
+			return err
+		}
+	}
 	// --scope: what a station of that scope holds, without the have
 	// vector, so that a station and the county compare byte for byte.
 	dump := func(w io.Writer) error { return s.Dump(w, unmasked) }

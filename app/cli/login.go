@@ -124,3 +124,13 @@ func (e *env) login(s *store.Store) error {
 	}
 	return nil
 }
+
+// auditUnmasked records, before anything is shown, that this command
+// outputs personal data unmasked: a print, or an export of anything else.
+func (e *env) auditUnmasked(s *store.Store) error {
+	action := store.AuditExport
+	if len(e.command) > 0 && e.command[0] == "print" {
+		action = store.AuditPrint
+	}
+	return s.Audit(action, strings.Join(e.command, " "), "命令行，未遮盖")
+}

@@ -20,9 +20,7 @@ package audit
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -64,30 +62,8 @@ var Names = map[string]string{
 	PasswordSet: "设置密码", AuditExport: "导出审计日志", ChainChecked: "校验审计日志",
 }
 
-// Entry is one line of the log.
-type Entry struct {
-	Seq    uint64 `json:"seq"`
-	Time   string `json:"time"` // RFC 3339 in China time
-	User   string `json:"user"`
-	Role   string `json:"role,omitempty"`
-	Action string `json:"action"`
-	Target string `json:"target,omitempty"` // a record id, station code or account
-	Scope  string `json:"scope,omitempty"`  // the division the target belongs to
-	Detail string `json:"detail,omitempty"`
-	Remote string `json:"remote,omitempty"` // the client's address
-	Prev   string `json:"prev"`             // hash of the entry before ("" for the first)
-	Hash   string `json:"hash"`
-}
-
-// hash is SHA-256 over the entry's JSON without its own hash: the link to
-// the previous entry is inside what is hashed.
-func (e *Entry) hash() string {
-	c := *e
-	c.Hash = ""
-	b, _ := json.Marshal(&c)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
+// Entry is one line of the log (the county's entries leave Chain empty).
+type Entry = store.AuditEntry
 
 // Head is the last entry's number and hash.
 type Head struct {
@@ -114,7 +90,7 @@ func Append(b kv.Bucket, e Entry, now time.Time) (Entry, error) {
 	if e.Time == "" {
 		e.Time = now.In(store.ChinaTZ).Format(time.RFC3339)
 	}
-	e.Hash = e.hash()
+	e.Hash = e.ComputeHash()
 	v, err := json.Marshal(&e)
 	if err != nil {
 		return Entry{}, err
@@ -227,20 +203,10 @@ func (l *Log) List(f Filter) ([]Entry, error) {
 }
 
 // Problem is where the chain breaks.
-type Problem struct {
-	Seq     uint64 `json:"seq"`
-	Message string `json:"message"`
-}
+type Problem = store.AuditProblem
 
 // Report is the result of checking the chain.
-type Report struct {
-	Entries  uint64    `json:"entries"`
-	Head     string    `json:"head"`
-	Problems []Problem `json:"problems,omitempty"`
-}
-
-// OK reports whether the chain is whole.
-func (r *Report) OK() bool { return len(r.Problems) == 0 }
+type Report = store.AuditReport
 
 // Verify walks the whole chain: numbers without gaps, each entry's hash
 // over its content, each link to the entry before, and the head.
@@ -281,7 +247,7 @@ func (l *Log) Verify() (*Report, error) {
 			if e.Seq != seq {
 				rep.Problems = append(rep.Problems, Problem{Seq: seq, Message: "条目编号被改动"})
 			}
-			if e.hash() != e.Hash {
+			if e.ComputeHash() != e.Hash {
 				rep.Problems = append(rep.Problems, Problem{Seq: seq, Message: "条目内容被改动（与其校验值不符）"})
 			} else if seq == want && e.Prev != prev {
 				rep.Problems = append(rep.Problems, Problem{Seq: seq, Message: "与前一条的链接不符（前一条被改动或替换）"})

@@ -99,7 +99,7 @@ func TestChainShowsTampering(t *testing.T) {
 		{"edited and rehashed", func(put func(uint64, *Entry), _ func(uint64), get func(uint64) *Entry) {
 			e := get(3)
 			e.Target = "other"
-			e.Hash = e.hash()
+			e.Hash = e.ComputeHash()
 			put(3, e)
 		}, 4, "链接"},
 		{"deleted from the middle", func(_ func(uint64, *Entry), del func(uint64), _ func(uint64) *Entry) {
