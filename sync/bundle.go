@@ -87,9 +87,9 @@ type Header struct {
 	Audit        *AuditAck `json:"audit,omitempty"`
 	AuditEntries int       `json:"audit_entries,omitempty"`
 	Entries      int       `json:"entries"`
-	BodyBytes int       `json:"body_bytes"`
-	Ephemeral string    `json:"ephemeral"`
-	Nonce     string    `json:"nonce"`
+	BodyBytes    int       `json:"body_bytes"`
+	Ephemeral    string    `json:"ephemeral"`
+	Nonce        string    `json:"nonce"`
 }
 
 func vvToMap(v store.VV) map[string]uint64 {
