@@ -5,7 +5,10 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/cunzhan/cunzhan/store"
+	czsync "github.com/cunzhan/cunzhan/sync"
 	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/report"
 )
@@ -82,4 +85,42 @@ func (c *Console) auditVerify(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	c.logAudit(r, u, audit.ChainChecked, "", "", result)
 	c.renderAudit(w, r, rep)
+}
+
+const stationAuditPageSize = 500
+
+// stationAuditPage shows the audit log a station has sent, newest first,
+// with the check of its chains: every entry the station wrote, as the
+// county first received it.
+func (c *Console) stationAuditPage(w http.ResponseWriter, r *http.Request, u *user) {
+	list, err := c.n.Stations()
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var mine []czsync.StationStatus
+	for _, st := range list {
+		if strings.HasPrefix(st.Scope, u.Scope) {
+			mine = append(mine, st)
+		}
+	}
+	data := map[string]any{"Stations": mine, "Code": r.URL.Query().Get("code"), "Names": store.StationAuditNames}
+	if code := r.URL.Query().Get("code"); code != "" {
+		entries, p, err := c.n.StationAudit(code)
+		if err == nil && !strings.HasPrefix(p.Scope, u.Scope) {
+			c.deny(w, r, http.StatusForbidden, "该站点不在您的管辖范围内")
+			return
+		}
+		if err != nil {
+			data["Error"] = store.MessageOf(err)
+		} else {
+			rep := store.VerifyAuditChains(entries)
+			newest := make([]store.AuditEntry, 0, min(len(entries), stationAuditPageSize))
+			for i := len(entries) - 1; i >= 0 && len(newest) < stationAuditPageSize; i-- {
+				newest = append(newest, entries[i])
+			}
+			data["Station"], data["Entries"], data["Report"], data["Full"] = p, newest, rep, len(entries) > stationAuditPageSize
+		}
+	}
+	c.render(w, r, "stationaudit", data)
 }

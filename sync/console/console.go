@@ -166,6 +166,7 @@ func (c *Console) Handler(sync http.Handler) http.Handler {
 	mux.HandleFunc("GET /audit", c.must([]Role{RoleAdmin, RoleAuditor}, c.auditPage))
 	mux.HandleFunc("GET /audit/export", c.must([]Role{RoleAdmin, RoleAuditor}, c.auditExport))
 	mux.HandleFunc("POST /audit/verify", c.must([]Role{RoleAdmin, RoleAuditor}, c.auditVerify))
+	mux.HandleFunc("GET /audit/station", c.must([]Role{RoleAdmin, RoleAuditor}, c.stationAuditPage))
 	mux.HandleFunc("GET /password", c.must(nil, c.passwordPage))
 	mux.HandleFunc("POST /password", c.must(nil, c.password))
 
