@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
-	czsync "github.com/cunzhan/cunzhan/sync"
 	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/report"
+	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
 func auditFilter(r *http.Request) audit.Filter {
