@@ -178,8 +178,15 @@ func (c *conflictsScreen) show(i int) {
 			label = "隐去敏感信息"
 		}
 		parts = append(parts, flow(newButtonWithIcon(label, theme.VisibilityIcon(), func() {
-			c.revealed = !c.revealed
-			c.show(i)
+			if c.revealed {
+				c.revealed = false
+				c.show(i)
+				return
+			}
+			c.u.askReveal(it.ID.String(), func() {
+				c.revealed = true
+				c.show(i)
+			})
 		})))
 	}
 	c.panel.set(scrolled(container.NewVBox(parts...)))

@@ -78,9 +78,9 @@ func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
 	put := func(raw json.RawMessage) { f.put(name, raw) }
 	switch spec.Type {
 	case store.FieldText, store.FieldClock, store.FieldDate, store.FieldList:
-		return textCtl(spec, f.vals[name], multiLine[name], func(s string) { f.putText(spec, s) })
+		return textCtl(spec, f.vals[name], multiLine[name], f.askReveal, func(s string) { f.putText(spec, s) })
 	case store.FieldInt, store.FieldNumber, store.FieldMoney:
-		return textCtl(spec, f.vals[name], false, func(s string) { f.putText(spec, s) })
+		return textCtl(spec, f.vals[name], false, f.askReveal, func(s string) { f.putText(spec, s) })
 	case store.FieldBool:
 		return boolCtl(f.vals[name], put)
 	case store.FieldChoice:
@@ -102,9 +102,9 @@ func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
 		f.pickers = append(f.pickers, p)
 		return p.ctl()
 	case store.FieldGroup:
-		return groupCtl(spec, f.vals[name], put)
+		return groupCtl(spec, f.vals[name], f.askReveal, put)
 	case store.FieldGroupList:
-		return groupListCtl(spec, f.vals[name], put)
+		return groupListCtl(spec, f.vals[name], f.askReveal, put)
 	}
 	return nil
 }
@@ -120,7 +120,7 @@ var placeholders = map[store.FieldType]string{
 
 // textCtl is an entry; a field holding personal information shows masked
 // until the user asks to see or change it.
-func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange func(string)) *fieldCtl {
+func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, ask revealAsker, onChange func(string)) *fieldCtl {
 	var e *keyEntry
 	if multi {
 		e = newKeyMultiLineEntry()
@@ -141,7 +141,7 @@ func textCtl(spec store.FieldSpec, raw json.RawMessage, multi bool, onChange fun
 		}
 	}
 	if spec.Mask != "" && textOf(spec, raw) != "" {
-		r := newRevealer(spec.Mask, textOf(spec, raw), e)
+		r := newRevealer(spec.Mask, textOf(spec, raw), e, ask)
 		ctl.obj = r
 		ctl.ready = func() bool { return r.revealed }
 	}
@@ -335,7 +335,7 @@ func (f *recordForm) displayCtl(spec store.FieldSpec) *fieldCtl {
 
 // groupCtl edits nested fields (an emergency contact, the health checks of
 // a visit) in place, one line each.
-func groupCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+func groupCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put func(json.RawMessage)) *fieldCtl {
 	obj := map[string]json.RawMessage{}
 	_ = json.Unmarshal(raw, &obj)
 	grid := container.New(layout.NewFormLayout())
@@ -358,7 +358,7 @@ func groupCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessag
 		case store.FieldBool:
 			c = boolCtl(obj[sub.Name], write)
 		case store.FieldText:
-			c = textCtl(sub, obj[sub.Name], false, func(s string) {
+			c = textCtl(sub, obj[sub.Name], false, ask, func(s string) {
 				b, _ := json.Marshal(strings.TrimSpace(s))
 				write(b)
 			})
@@ -383,7 +383,7 @@ func groupCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessag
 
 // groupListCtl edits a list of nested records (the supporters of an elder):
 // one line per entry, a button to add and one to remove.
-func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMessage)) *fieldCtl {
+func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put func(json.RawMessage)) *fieldCtl {
 	var items []map[string]json.RawMessage
 	_ = json.Unmarshal(raw, &items)
 	rows := container.NewVBox()
@@ -408,7 +408,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, put func(json.RawMe
 				sub := sub
 				switch sub.Type {
 				case store.FieldText:
-					c := textCtl(sub, items[i][sub.Name], false, func(s string) {
+					c := textCtl(sub, items[i][sub.Name], false, ask, func(s string) {
 						b, _ := json.Marshal(strings.TrimSpace(s))
 						if emptyJSON(b) {
 							delete(items[i], sub.Name)

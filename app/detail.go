@@ -30,8 +30,15 @@ func newDetailView(u *UI, e store.Entity, skip ...string) *detailView {
 	}
 	d.grid = container.New(layout.NewFormLayout())
 	d.toggle = newButtonWithIcon("显示敏感信息", theme.VisibilityIcon(), func() {
-		d.revealed = !d.revealed
-		d.render()
+		if d.revealed {
+			d.revealed = false
+			d.render()
+			return
+		}
+		u.askReveal(store.MetaOf(e).ID.String(), func() {
+			d.revealed = true
+			d.render()
+		})
 	})
 	d.render()
 	top := container.NewHBox(layout.NewSpacer(), d.toggle)

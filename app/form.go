@@ -151,6 +151,12 @@ func (f *recordForm) entity() store.Entity {
 }
 
 // isNew reports whether the form creates a record.
+// askReveal asks the reason for showing a masked value of this record in
+// full, and records it (revealreason.go).
+func (f *recordForm) askReveal(show func()) {
+	f.u.askReveal(store.MetaOf(f.orig).ID.String(), show)
+}
+
 func (f *recordForm) isNew() bool { return store.MetaOf(f.orig).ID == uuid.Nil }
 
 // dirty reports edits not yet saved: values the user changed, not what

@@ -72,6 +72,13 @@ func (u *UI) lock(why string) {
 	if u.locked != nil {
 		return
 	}
+	if u.st.Protected() && u.st.Unlocked() {
+		// A lock must happen whatever the log says: a failure to write
+		// the entry is shown, not obeyed.
+		if err := u.st.Audit(store.AuditLogout, "", why); err != nil {
+			u.setStatus("锁定已记入失败：%s", store.MessageOf(err))
+		}
+	}
 	content := u.win.Content()
 	ov := u.win.Canvas().Overlays()
 	hidden := append([]fyne.CanvasObject(nil), ov.List()...)

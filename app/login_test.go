@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
@@ -150,10 +151,46 @@ func TestIdleWindowLocks(t *testing.T) {
 	if !strings.Contains(u.operatorBtn.Text, "李录入（录入员）") {
 		t.Errorf("header shows %q", u.operatorBtn.Text)
 	}
-	// The 录入员 may not print unmasked.
+	// The 录入员 may not print unmasked, nor read the audit log.
 	u.showScreen(u.prints)
 	if !u.prints.unmasked.Disabled() {
 		t.Error("a 录入员 is offered the unmasked print")
+	}
+	u.showAudit()
+	if !hasText(topDialog(u.win), "只有负责人可以查看审计日志") {
+		t.Error("a 录入员 read the audit log")
+	}
+	// The log tells the story: the idle lock, the logins after each lock.
+	list, _ := st.StationAudit()
+	var got []string
+	for _, e := range list[len(list)-5:] {
+		got = append(got, e.User+" "+e.Action)
+	}
+	want := "王主任 logout|王主任 login|王主任 logout|李录入 login"
+	if strings.Join(got[1:], "|") != want {
+		t.Errorf("audit log ends %v, want …%s", got, want)
+	}
+	if !strings.Contains(list[len(list)-4].Detail, "自动锁定") {
+		t.Errorf("idle lock recorded as %+v", list[len(list)-4])
+	}
+}
+
+// A 负责人 reads the log in the window, newest first, with its check.
+func TestAuditLogInWindow(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	if err := u.st.Audit(store.AuditReveal, "rec-x", "原因：核对身份"); err != nil {
+		t.Fatal(err)
+	}
+	u.showAudit()
+	d := topDialog(u.win)
+	if !hasText(d, "链条完整") {
+		t.Error("no chain check shown")
+	}
+	l := find(d, func(o fyneObject) bool { _, ok := o.(*widget.List); return ok }).(*widget.List)
+	first := l.CreateItem()
+	l.UpdateItem(0, first)
+	if text := first.(*widget.Label).Text; !strings.Contains(text, "查看完整信息") || !strings.Contains(text, "原因：核对身份") {
+		t.Errorf("newest entry shown as %q", text)
 	}
 }
 

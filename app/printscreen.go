@@ -267,6 +267,11 @@ func (p *printScreen) generate(path string, open bool) {
 			return err
 		})
 		p.u.st.ReleaseMemory()
+		if err == nil && opt.Unmasked {
+			// Recorded before the file exists: an unmasked copy is
+			// never made without its line in the audit log.
+			err = p.u.st.Audit(store.AuditPrint, job.String(), "未遮盖，保存为 "+path)
+		}
 		if err == nil {
 			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
 				err = atomicfile.Write(path, pdf)

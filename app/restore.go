@@ -83,7 +83,9 @@ func (u *UI) chooseBackup() {
 func (u *UI) restoreFrom(backup string) {
 	path, opts := u.st.Path(), u.st.OpenOptions()
 	u.st.Close()
-	res, err := store.Restore(path, backup, opts)
+	ro := *opts
+	ro.RestoredBy = u.operator // the audit log names who put the copy back
+	res, err := store.Restore(path, backup, &ro)
 	st, oerr := store.Open(path, opts)
 	if oerr != nil {
 		showFatal(u.win, "无法打开数据文件", oerr)

@@ -21,10 +21,15 @@ type revealer struct {
 	// revealed is set once the real value is shown (it stays shown while
 	// the form is open).
 	revealed bool
+	ask      revealAsker
 }
 
-func newRevealer(how, value string, entry *keyEntry) *revealer {
-	r := &revealer{entry: entry}
+// revealAsker asks for the reason of a reveal, records it, and then
+// calls show.
+type revealAsker func(show func())
+
+func newRevealer(how, value string, entry *keyEntry, ask revealAsker) *revealer {
+	r := &revealer{entry: entry, ask: ask}
 	r.masked = widget.NewLabel(maskFor(how, value))
 	r.button = newButtonWithIcon("显示/修改", theme.VisibilityIcon(), r.reveal)
 	r.box = container.NewBorder(nil, nil, nil, r.button, r.masked)
@@ -33,6 +38,14 @@ func newRevealer(how, value string, entry *keyEntry) *revealer {
 }
 
 func (r *revealer) reveal() {
+	if r.ask != nil && !r.revealed {
+		r.ask(r.show)
+		return
+	}
+	r.show()
+}
+
+func (r *revealer) show() {
 	r.revealed = true
 	r.box.Objects = []fyne.CanvasObject{r.entry}
 	r.box.Layout = layout.NewStackLayout()

@@ -85,7 +85,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	backups := container.NewVBox(
 		para("村站每天第一次打开数据文件时自动备份一次，保存在数据文件旁的“备份”文件夹里，保留最近7天。数据文件损坏或误删误改时，可以用备份恢复。"),
 		container.NewHBox(newButton("从备份恢复…", s.u.chooseBackup)))
-	return scrolled(container.NewVBox(card("站点", identity), card("操作员", s.operators.content), card("政策参数", policy), card("备份", backups)))
+	return scrolled(container.NewVBox(card("站点", identity), card("操作员", s.operators.content), card("政策参数", policy), card("备份", backups), card("审计日志", s.u.auditCard())))
 }
 
 func (s *settingsScreen) refresh() {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -146,9 +147,31 @@ func TestProfileDetailMasksUntilRevealed(t *testing.T) {
 	if contact == "" || !strings.Contains(contact, "****") {
 		t.Fatalf("emergency contact shown as %q, want the phone masked", contact)
 	}
+	entries := func() int { l, _ := u.st.StationAudit(); return len(l) }
+	before := entries()
+	// Asked why; cancelling shows nothing and records nothing.
 	test.Tap(dv.toggle)
+	test.Tap(button(t, topDialog(u.win), "取消"))
+	if !strings.Contains(dv.text("紧急联系人"), "****") || entries() != before {
+		t.Fatalf("cancelled reveal: %q, %d entries", dv.text("紧急联系人"), entries()-before)
+	}
+	// 其他 without words is refused.
+	test.Tap(dv.toggle)
+	d := topDialog(u.win)
+	find(d, func(o fyneObject) bool { r, ok := o.(*widget.RadioGroup); return ok && r != nil }).(*widget.RadioGroup).SetSelected("其他")
+	test.Tap(button(t, d, "显示"))
+	if !strings.Contains(dv.text("紧急联系人"), "****") || entries() != before {
+		t.Fatalf("reveal without a reason: %q", dv.text("紧急联系人"))
+	}
+	test.Tap(button(t, topDialog(u.win), "OK"))
+	test.Tap(dv.toggle)
+	test.Tap(button(t, topDialog(u.win), "显示"))
 	if strings.Contains(dv.text("紧急联系人"), "****") {
 		t.Errorf("after reveal: %q", dv.text("紧急联系人"))
+	}
+	list, _ := u.st.StationAudit()
+	if last := list[len(list)-1]; len(list) != before+1 || last.Action != store.AuditReveal || last.Detail != "原因：核对身份" || last.User != u.operator {
+		t.Errorf("reveal recorded as %+v", last)
 	}
 	test.Tap(dv.toggle)
 	if !strings.Contains(dv.text("紧急联系人"), "****") {

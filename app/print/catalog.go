@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -78,6 +79,27 @@ type Job struct {
 	Code   string
 	Record uuid.UUID     // per-record forms
 	Params report.Params // periodic forms: scope and month, quarter or year
+}
+
+// String names the job for the audit log: the form and its record, or
+// the report and its scope and period.
+func (j Job) String() string {
+	if j.Record != uuid.Nil {
+		return j.Code + " " + j.Record.String()
+	}
+	out := j.Code
+	for _, p := range []string{j.Params.Scope, j.Params.Quarter} {
+		if p != "" {
+			out += " " + p
+		}
+	}
+	if j.Params.Year != 0 {
+		out += " " + strconv.Itoa(j.Params.Year)
+	}
+	if j.Params.Month != "" {
+		out += " " + string(j.Params.Month)
+	}
+	return out
 }
 
 // Render makes the PDF of a job. progress, if set, is told how many forms of
