@@ -3,18 +3,14 @@ package sync
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/ed25519"
-	"crypto/hkdf"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
-	"golang.org/x/crypto/chacha20poly1305"
-
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 )
 
 const (
@@ -49,6 +45,17 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// suiteMismatch refuses a bundle of another suite than the parties'.
+func suiteMismatch(got, want crypt.Suite) error {
+	name := func(s crypt.Suite) string {
+		if s == "" {
+			s = crypt.Standard
+		}
+		return s.Label()
+	}
+	return failf(CodeSuite, "同步文件使用%s，本站与县级中心约定的是%s，没有导入", name(got), name(want))
+}
+
 // Range is the part of one origin's log a bundle covers.
 type Range struct {
 	Origin string `json:"origin"`
@@ -72,6 +79,9 @@ type Header struct {
 	// Forks (county to station): the station's origins the county found
 	// reused, with the first sequence number that differs (PeerState.Forked).
 	Forks map[string]uint64 `json:"forks,omitempty"`
+	// Suite is the algorithms the bundle is signed and encrypted with
+	// ("" for the standard suite; "gm1" the national one).
+	Suite crypt.Suite `json:"suite,omitempty"`
 	// Program (station to county) is the station's program version: the
 	// county's station list shows it, and offers HTTPS only to a program
 	// that knows what to do with the offer.
@@ -112,10 +122,10 @@ func mapToVV(m map[string]uint64) (store.VV, error) {
 	return v, nil
 }
 
-// bodyKey derives the symmetric key from the X25519 agreement.
-func bodyKey(shared, ephemeral, recipient []byte, bundleID string) ([]byte, error) {
+// bodyKey derives the symmetric key from the key agreement.
+func bodyKey(w wire, shared, ephemeral, recipient []byte, bundleID string) ([]byte, error) {
 	info := append(append([]byte("cunzhan bundle body v1"), ephemeral...), recipient...)
-	return hkdf.Key(sha256.New, shared, []byte(bundleID), string(info), chacha20poly1305.KeySize)
+	return w.key(shared, []byte(bundleID), string(info))
 }
 
 // seal compresses, encrypts and signs a bundle.
@@ -131,14 +141,15 @@ func seal(h *Header, e *Entries, sender *Identity, to PeerKeys) ([]byte, error) 
 // BodyBytes and Entries the caller has set.
 func sealBody(h *Header, plain []byte, sender *Identity, to PeerKeys) ([]byte, error) {
 	h.Format = FormatVersion
+	h.Suite = suiteName(sender.Suite)
 	var zbuf bytes.Buffer
 	zw, _ := flate.NewWriter(&zbuf, flate.DefaultCompression)
 	zw.Write(plain)
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("compress bundle: %w", err)
 	}
-	b, err := boxTo(to.BoxPub, func(shared, eph, recipient []byte) ([]byte, error) {
-		return bodyKey(shared, eph, recipient, h.ID)
+	b, err := boxTo(to, func(w wire, shared, eph, recipient []byte) ([]byte, error) {
+		return bodyKey(w, shared, eph, recipient, h.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +159,7 @@ func sealBody(h *Header, plain []byte, sender *Identity, to PeerKeys) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return frameSigned(magic, sigContext, hdr, b.aead.Seal(nil, b.nonce, zbuf.Bytes(), hdr), sender), nil
+	return frameSigned(magic, sigContext, hdr, b.aead.Seal(nil, b.nonce, zbuf.Bytes(), hdr), sender)
 }
 
 // signed is what the signature covers: the context string and every byte
@@ -191,10 +202,10 @@ func parseEnvelope(b []byte, lim Limits) (*envelope, error) {
 	}
 	body := rest[n : n+int(bl)]
 	rest = rest[n+int(bl):]
-	if len(rest) < ed25519.SignatureSize {
+	if len(rest) < sigSize {
 		return nil, fail(CodeTruncated, "同步文件不完整（可能拷贝时中断），请重新导出")
 	}
-	if len(rest) > ed25519.SignatureSize {
+	if len(rest) > sigSize {
 		return nil, fail(CodeCorrupt, "同步文件末尾有多余的内容，文件已损坏")
 	}
 	var h Header
@@ -206,13 +217,16 @@ func parseEnvelope(b []byte, lim Limits) (*envelope, error) {
 	if h.Format != FormatVersion {
 		return nil, failf(CodeFormat, "同步文件格式版本为%d，本程序只认识版本%d，请升级程序", h.Format, FormatVersion)
 	}
-	sigAt := len(b) - ed25519.SignatureSize
+	sigAt := len(b) - sigSize
 	return &envelope{raw: b[:sigAt], header: header, h: &h, body: body, sig: b[sigAt:]}, nil
 }
 
 // verify checks the signature against the sender's key.
 func (e *envelope) verify(sender PeerKeys) error {
-	if len(sender.SignPub) != ed25519.PublicKeySize || !ed25519.Verify(sender.SignPub, signed(e.raw), e.sig) {
+	if e.h.Suite != suiteName(sender.Suite) {
+		return suiteMismatch(e.h.Suite, sender.Suite)
+	}
+	if !sender.verify(signed(e.raw), e.sig) {
 		return fail(CodeSignature, "同步文件的签名校验失败：文件已损坏或被改动，没有导入任何内容")
 	}
 	return nil
@@ -224,8 +238,11 @@ func (e *envelope) open(me *Identity, lim Limits) (*Entries, error) {
 	if e.h.BodyBytes < 0 || e.h.BodyBytes > lim.MaxBody {
 		return nil, failf(CodeTooLarge, "同步文件解压后太大（%d字节，上限%d字节）", e.h.BodyBytes, lim.MaxBody)
 	}
-	b, err := openBox(me, e.h.Ephemeral, e.h.Nonce, func(shared, eph, recipient []byte) ([]byte, error) {
-		return bodyKey(shared, eph, recipient, e.h.ID)
+	if e.h.Suite != suiteName(me.Suite) {
+		return nil, suiteMismatch(e.h.Suite, me.Suite)
+	}
+	b, err := openBox(me, e.h.Ephemeral, e.h.Nonce, func(w wire, shared, eph, recipient []byte) ([]byte, error) {
+		return bodyKey(w, shared, eph, recipient, e.h.ID)
 	})
 	if errors.Is(err, errBoxHeader) {
 		return nil, fail(CodeDecrypt, "同步文件无法解密：文件头中的密钥信息损坏")

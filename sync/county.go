@@ -56,7 +56,9 @@ func InitCounty(s *store.Store, county, name string) (*Node, error) {
 	if err := s.SetStation(code, name); err != nil {
 		return nil, err
 	}
-	id, err := NewIdentity("county:" + county)
+	// The county's suite for its data at rest is its suite on the wire
+	// too: its keys, and every station's it enrols.
+	id, err := NewIdentityOn("county:"+county, s.Suite())
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +133,7 @@ func (n *Node) EnrolHolding(scope, name, server string, holds []store.OriginID) 
 			return nil, err
 		}
 	}
-	id, err := NewIdentity("station:" + uuid.Must(uuid.NewV7()).String())
+	id, err := NewIdentityOn("station:"+uuid.Must(uuid.NewV7()).String(), n.me.Suite)
 	if err != nil {
 		return nil, err
 	}

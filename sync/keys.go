@@ -1,55 +1,80 @@
 package sync
 
 import (
-	"crypto/ecdh"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/cunzhan/cunzhan/store/crypt"
 )
 
-// Identity is a party's own keys.
+// Identity is a party's own keys, of its county's suite (suite.go).
 type Identity struct {
-	ID   string `json:"id"`
-	Sign []byte `json:"sign_key"` // ed25519 seed (32 bytes)
-	Box  []byte `json:"box_key"`  // X25519 private key (32 bytes)
+	ID    string      `json:"id"`
+	Suite crypt.Suite `json:"suite,omitempty"` // "" for the standard one
+	Sign  []byte      `json:"sign_key"`        // Ed25519 seed, or SM2 private key (32 bytes)
+	Box   []byte      `json:"box_key"`         // X25519 or SM2 key-agreement private key (32 bytes)
 }
 
 // PeerKeys are another party's public keys.
 type PeerKeys struct {
-	ID      string `json:"id"`
-	SignPub []byte `json:"sign_pub"`
-	BoxPub  []byte `json:"box_pub"`
+	ID      string      `json:"id"`
+	Suite   crypt.Suite `json:"suite,omitempty"`
+	SignPub []byte      `json:"sign_pub"`
+	BoxPub  []byte      `json:"box_pub"`
 }
 
-// NewIdentity generates fresh keys.
-func NewIdentity(id string) (*Identity, error) {
-	seed := make([]byte, ed25519.SeedSize)
-	if _, err := rand.Read(seed); err != nil {
-		return nil, fmt.Errorf("new identity: %w", err)
+// NewIdentity generates fresh keys of the standard suite.
+func NewIdentity(id string) (*Identity, error) { return NewIdentityOn(id, crypt.Standard) }
+
+// NewIdentityOn generates fresh keys of a suite.
+func NewIdentityOn(id string, suite crypt.Suite) (*Identity, error) {
+	w, err := wireOf(suite)
+	if err != nil {
+		return nil, err
 	}
-	box, err := ecdh.X25519().GenerateKey(rand.Reader)
+	sign, box, err := w.newKeys()
 	if err != nil {
 		return nil, fmt.Errorf("new identity: %w", err)
 	}
-	return &Identity{ID: id, Sign: seed, Box: box.Bytes()}, nil
+	return &Identity{ID: id, Suite: suiteName(suite), Sign: sign, Box: box}, nil
 }
 
-func (id *Identity) signKey() ed25519.PrivateKey { return ed25519.NewKeyFromSeed(id.Sign) }
+func (id *Identity) wire() (wire, error) { return wireOf(id.Suite) }
 
-func (id *Identity) boxKey() (*ecdh.PrivateKey, error) {
-	return ecdh.X25519().NewPrivateKey(id.Box)
+// sign signs msg with the identity's signing key.
+func (id *Identity) sign(msg []byte) ([]byte, error) {
+	w, err := id.wire()
+	if err != nil {
+		return nil, err
+	}
+	return w.sign(id.Sign, msg)
 }
 
 // Public returns the identity's public keys.
 func (id *Identity) Public() PeerKeys {
-	box, err := id.boxKey()
-	if err != nil {
-		return PeerKeys{ID: id.ID}
+	out := PeerKeys{ID: id.ID, Suite: id.Suite}
+	if w, err := id.wire(); err == nil {
+		out.SignPub, out.BoxPub, _ = w.public(id.Sign, id.Box)
 	}
-	return PeerKeys{ID: id.ID, SignPub: id.signKey().Public().(ed25519.PublicKey), BoxPub: box.PublicKey().Bytes()}
+	return out
+}
+
+// verify checks a signature by the peer.
+func (p PeerKeys) verify(msg, sig []byte) bool {
+	w, err := wireOf(p.Suite)
+	return err == nil && w.verify(p.SignPub, msg, sig)
+}
+
+// complete tells whether the keys have the sizes of their suite.
+func (p PeerKeys) complete() bool {
+	w, err := wireOf(p.Suite)
+	if err != nil {
+		return false
+	}
+	_, _, sp, bp := w.sizes()
+	return len(p.SignPub) == sp && len(p.BoxPub) == bp
 }
 
 // StationCard is what the credential says about the station.
@@ -79,7 +104,7 @@ type Credential struct {
 	// county's own demo station; a new station's file holds none).
 	Holds  []string `json:"holds,omitempty"`
 	Issued string   `json:"issued"`
-	// Signature is the county's ed25519 signature over the credential with
+	// Signature is the county's signature over the credential with
 	// this field empty.
 	Signature string `json:"signature,omitempty"`
 }
@@ -109,7 +134,11 @@ func signCredential(c *Credential, county *Identity) error {
 	if err != nil {
 		return err
 	}
-	c.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(county.signKey(), b))
+	sig, err := county.sign(b)
+	if err != nil {
+		return err
+	}
+	c.Signature = base64.StdEncoding.EncodeToString(sig)
 	return nil
 }
 
@@ -125,7 +154,11 @@ func ParseCredential(b []byte) (*Credential, error) {
 	if c.Format != credentialFormat {
 		return nil, bad("格式不认识")
 	}
-	if len(c.County.Keys.SignPub) != ed25519.PublicKeySize || len(c.County.Keys.BoxPub) != 32 || len(c.Keys.Sign) != ed25519.SeedSize || len(c.Keys.Box) != 32 {
+	w, err := wireOf(c.County.Keys.Suite)
+	if err != nil || c.Keys.Suite != c.County.Keys.Suite {
+		return nil, bad("密码算法套件不认识或不一致")
+	}
+	if sk, bk, _, _ := w.sizes(); !c.County.Keys.complete() || len(c.Keys.Sign) != sk || len(c.Keys.Box) != bk {
 		return nil, bad("密钥不完整")
 	}
 	sig, err := base64.StdEncoding.DecodeString(c.Signature)
@@ -135,7 +168,7 @@ func ParseCredential(b []byte) (*Credential, error) {
 	unsigned := c
 	unsigned.Signature = ""
 	body, _ := json.Marshal(unsigned)
-	if !ed25519.Verify(c.County.Keys.SignPub, body, sig) {
+	if !c.County.Keys.verify(body, sig) {
 		return nil, bad("县级中心的签名校验失败，文件可能被改动")
 	}
 	if c.Keys.ID != c.Station.ID {

@@ -3,7 +3,6 @@ package sync
 import (
 	"bufio"
 	"bytes"
-	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -54,7 +53,7 @@ func ReadBundle(r io.Reader, lim Limits) ([]byte, error) {
 	if err != nil {
 		return nil, truncated
 	}
-	total := int64(pre.Len()) + int64(hl) + int64(lenBuf.Len()) + int64(bl) + ed25519.SignatureSize
+	total := int64(pre.Len()) + int64(hl) + int64(lenBuf.Len()) + int64(bl) + sigSize
 	if bl > uint64(lim.MaxBundle) || total > lim.MaxBundle {
 		return nil, failf(CodeTooLarge, "同步文件太大（%d字节，上限%d字节）", total, lim.MaxBundle)
 	}
@@ -63,7 +62,7 @@ func ReadBundle(r io.Reader, lim Limits) ([]byte, error) {
 	out = append(out, header...)
 	out = append(out, lenBuf.Bytes()...)
 	out = out[:total]
-	if _, err := io.ReadFull(br, out[len(out)-int(bl)-ed25519.SignatureSize:]); err != nil {
+	if _, err := io.ReadFull(br, out[len(out)-int(bl)-sigSize:]); err != nil {
 		return nil, truncated
 	}
 	if n, _ := br.Read(make([]byte, 1)); n > 0 {

@@ -9,12 +9,19 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
+	"github.com/cunzhan/cunzhan/store/kv/pgkv/pgtest"
 )
 
 // A bundle cut off at any byte, or with any single bit flipped, is refused
 // and changes nothing.
 func TestTruncatedAndFlippedBundles(t *testing.T) {
-	w := newWorld(t)
+	for _, s := range crypt.Suites {
+		t.Run(string(s), func(t *testing.T) { truncatedAndFlipped(t, newWorldWith(t, pgtest.OnPostgres(), s)) })
+	}
+}
+
+func truncatedAndFlipped(t *testing.T, w *world) {
 	a := w.station("130131190201", "甲村服务点")
 	for i := 0; i < 3; i++ {
 		household(t, a, "130131190201-T"+string(rune('0'+i)), "130131190201")

@@ -2,27 +2,24 @@ package sync
 
 import (
 	"crypto/cipher"
-	"crypto/ecdh"
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
-
-	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // The sealing both files on a stick share (a bundle, a station's sealed
-// copy): a fresh X25519 key agrees a secret with the recipient's key, a
-// key derived from it (per file kind) drives XChaCha20-Poly1305 with the
-// signed header as additional data, and the sender signs the framed whole:
+// copy): a fresh key-agreement key (X25519, or SM2) agrees a secret with
+// the recipient's key, a key derived from it (per file kind) drives the
+// suite's AEAD (XChaCha20-Poly1305, or SM4-GCM) with the signed header as
+// additional data, and the sender signs the framed whole:
 //
-//	magic | uvarint len, header | uvarint len, ciphertext | ed25519 signature
+//	magic | uvarint len, header | uvarint len, ciphertext | 64-byte signature
 
-// keyFunc derives the symmetric key from the agreed secret, the ephemeral
-// public key and the recipient's public key.
-type keyFunc func(shared, ephemeral, recipient []byte) ([]byte, error)
+// keyFunc derives the symmetric key, with the suite's KDF, from the
+// agreed secret, the ephemeral public key and the recipient's public key.
+type keyFunc func(w wire, shared, ephemeral, recipient []byte) ([]byte, error)
 
 // box is an AEAD to one recipient, with the values its header carries.
 type box struct {
@@ -34,25 +31,21 @@ type box struct {
 func (b *box) Ephemeral() string { return base64.StdEncoding.EncodeToString(b.ephemeral) }
 func (b *box) Nonce() string     { return base64.StdEncoding.EncodeToString(b.nonce) }
 
-// boxTo makes a box to the recipient's X25519 key.
-func boxTo(recipientPub []byte, key keyFunc) (*box, error) {
-	recipient, err := ecdh.X25519().NewPublicKey(recipientPub)
-	if err != nil {
-		return nil, fmt.Errorf("recipient key: %w", err)
-	}
-	eph, err := ecdh.X25519().GenerateKey(rand.Reader)
+// boxTo makes a box to the recipient's key-agreement key.
+func boxTo(to PeerKeys, key keyFunc) (*box, error) {
+	w, err := wireOf(to.Suite)
 	if err != nil {
 		return nil, err
 	}
-	shared, err := eph.ECDH(recipient)
+	eph, shared, err := w.agree(to.BoxPub)
 	if err != nil {
 		return nil, err
 	}
-	k, err := key(shared, eph.PublicKey().Bytes(), recipientPub)
+	k, err := key(w, shared, eph, to.BoxPub)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := chacha20poly1305.NewX(k)
+	aead, err := w.aead(k)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +53,7 @@ func boxTo(recipientPub []byte, key keyFunc) (*box, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return &box{aead: aead, nonce: nonce, ephemeral: eph.PublicKey().Bytes()}, nil
+	return &box{aead: aead, nonce: nonce, ephemeral: eph}, nil
 }
 
 // errBoxHeader: the header's key fields do not parse.
@@ -68,40 +61,45 @@ var errBoxHeader = errors.New("bad ephemeral key or nonce")
 
 // openBox is the recipient's side of boxTo, from the header's fields.
 func openBox(me *Identity, ephemeral, nonce string, key keyFunc) (*box, error) {
-	priv, err := me.boxKey()
+	w, err := me.wire()
 	if err != nil {
-		return nil, fmt.Errorf("own key: %w", err)
+		return nil, err
 	}
 	ephBytes, err1 := base64.StdEncoding.DecodeString(ephemeral)
 	n, err2 := base64.StdEncoding.DecodeString(nonce)
-	eph, err3 := ecdh.X25519().NewPublicKey(ephBytes)
-	if err1 != nil || err2 != nil || err3 != nil || len(n) != chacha20poly1305.NonceSizeX {
+	if err1 != nil || err2 != nil {
 		return nil, errBoxHeader
 	}
-	shared, err := priv.ECDH(eph)
+	shared, err := w.agreeFrom(me.Box, ephBytes)
 	if err != nil {
 		return nil, errBoxHeader
 	}
-	k, err := key(shared, ephBytes, priv.PublicKey().Bytes())
+	k, err := key(w, shared, ephBytes, me.Public().BoxPub)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := chacha20poly1305.NewX(k)
+	aead, err := w.aead(k)
 	if err != nil {
 		return nil, err
+	}
+	if len(n) != aead.NonceSize() {
+		return nil, errBoxHeader
 	}
 	return &box{aead: aead, nonce: n, ephemeral: ephBytes}, nil
 }
 
 // frameSigned frames header and ciphertext after magic and appends the
 // sender's signature over context and the frame.
-func frameSigned(magic, context string, hdr, ct []byte, sender *Identity) []byte {
+func frameSigned(magic, context string, hdr, ct []byte, sender *Identity) ([]byte, error) {
 	out := make([]byte, 0, len(magic)+len(hdr)+len(ct)+80)
 	out = append(out, magic...)
 	out = binary.AppendUvarint(out, uint64(len(hdr)))
 	out = append(out, hdr...)
 	out = binary.AppendUvarint(out, uint64(len(ct)))
 	out = append(out, ct...)
-	sig := ed25519.Sign(sender.signKey(), append([]byte(context), out...))
-	return append(out, sig...)
+	sig, err := sender.sign(append([]byte(context), out...))
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return append(out, sig...), nil
 }

@@ -3,9 +3,6 @@ package sync
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/ed25519"
-	"crypto/hkdf"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -16,8 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
@@ -60,9 +55,9 @@ type SnapshotHeader struct {
 	Nonce     string `json:"nonce"`
 }
 
-func snapshotKey(shared, ephemeral, recipient []byte) ([]byte, error) {
+func snapshotKey(w wire, shared, ephemeral, recipient []byte) ([]byte, error) {
 	info := append(append([]byte(snapContext), ephemeral...), recipient...)
-	return hkdf.Key(sha256.New, shared, nil, string(info), chacha20poly1305.KeySize)
+	return w.key(shared, nil, string(info))
 }
 
 // ExportSnapshot writes a sealed copy of the station's file into dir (the
@@ -107,7 +102,7 @@ func (n *Node) ExportSnapshot(dir string) (string, error) {
 }
 
 func sealSnapshot(h *SnapshotHeader, zipped []byte, sender *Identity, to PeerKeys) ([]byte, error) {
-	b, err := boxTo(to.BoxPub, snapshotKey)
+	b, err := boxTo(to, snapshotKey)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +111,7 @@ func sealSnapshot(h *SnapshotHeader, zipped []byte, sender *Identity, to PeerKey
 	if err != nil {
 		return nil, err
 	}
-	return frameSigned(snapMagic, snapContext, hdr, b.aead.Seal(nil, b.nonce, zipped, hdr), sender), nil
+	return frameSigned(snapMagic, snapContext, hdr, b.aead.Seal(nil, b.nonce, zipped, hdr), sender)
 }
 
 // CodeSnapshot refuses a sealed copy that is damaged, forged or not meant
@@ -134,10 +129,10 @@ func (n *Node) RecoverSnapshot(sealed []byte, out string) (*SnapshotHeader, erro
 	if _, err := os.Stat(out); err == nil {
 		return nil, &store.Error{Code: "FILE_EXISTS", Message: "目标文件已存在，不覆盖：" + out}
 	}
-	if len(sealed) < len(snapMagic)+ed25519.SignatureSize || string(sealed[:len(snapMagic)]) != snapMagic {
+	if len(sealed) < len(snapMagic)+sigSize || string(sealed[:len(snapMagic)]) != snapMagic {
 		return nil, bad("这不是村站的加密备份文件")
 	}
-	rest := sealed[len(snapMagic) : len(sealed)-ed25519.SignatureSize]
+	rest := sealed[len(snapMagic) : len(sealed)-sigSize]
 	hl, k := binary.Uvarint(rest)
 	if k <= 0 || hl > maxHeader || uint64(len(rest)-k) < hl {
 		return nil, bad("加密备份文件不完整")
@@ -162,8 +157,8 @@ func (n *Node) RecoverSnapshot(sealed []byte, out string) (*SnapshotHeader, erro
 	if peer == nil || peer.Code != h.Station {
 		return nil, bad("加密备份来自未登记的站点")
 	}
-	signedPart := sealed[:len(sealed)-ed25519.SignatureSize]
-	if !ed25519.Verify(peer.Keys.SignPub, append([]byte(snapContext), signedPart...), sealed[len(sealed)-ed25519.SignatureSize:]) {
+	signedPart := sealed[:len(sealed)-sigSize]
+	if !peer.Keys.verify(append([]byte(snapContext), signedPart...), sealed[len(sealed)-sigSize:]) {
 		return nil, bad("加密备份的签名校验失败：文件已损坏或被改动")
 	}
 	b, err := openBox(n.me, h.Ephemeral, h.Nonce, snapshotKey)

@@ -77,13 +77,26 @@ func suiteFor(name string) crypt.Suite {
 // bbolt file, or PostgreSQL (CUNZHAN_TEST_BACKEND=postgres). Stations are
 // always files, as they are in the field.
 func openCountyStore(t testing.TB, path string, onPostgres bool) *store.Store {
+	return openCountyStoreWith(t, path, onPostgres, suiteFor(path))
+}
+
+// openCountyStoreWith opens a county's store sealed under a given suite,
+// which is then the suite of its keys and of every bundle of its world.
+func openCountyStoreWith(t testing.TB, path string, onPostgres bool, suite crypt.Suite) *store.Store {
 	t.Helper()
 	s, err := backend.Open(storetest.TargetOn(t, path, onPostgres), &store.Options{RegistryDir: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	sealForTest(t, s, path)
+	if s.Protected() {
+		err = s.UnlockWithKey(keyFor(path))
+	} else {
+		err = s.ProtectWithKey(suite, keyFor(path))
+	}
+	if err != nil {
+		t.Fatalf("seal %s: %v", path, err)
+	}
 	return s
 }
 
@@ -91,9 +104,15 @@ func newWorld(t testing.TB) *world { return newWorldOn(t, pgtest.OnPostgres()) }
 
 // newWorldOn is a county on a file or on PostgreSQL, whatever the run.
 func newWorldOn(t testing.TB, onPostgres bool) *world {
+	return newWorldWith(t, onPostgres, suiteFor("county.db"))
+}
+
+// newWorldWith is a county of a suite: its data at rest, its keys and
+// its stations' keys, and every bundle between them.
+func newWorldWith(t testing.TB, onPostgres bool, suite crypt.Suite) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir()}
-	cs := openCountyStore(t, filepath.Join(w.dir, "county.db"), onPostgres)
+	cs := openCountyStoreWith(t, filepath.Join(w.dir, "county.db"), onPostgres, suite)
 	var err error
 	if w.county, err = InitCounty(cs, "130131", "平山县级中心"); err != nil {
 		t.Fatal(err)
