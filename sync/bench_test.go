@@ -18,6 +18,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
 )
 
@@ -459,4 +460,92 @@ func stationWrites(tb testing.TB, origin store.OriginID, seq uint64, village str
 		c.Seq = seq + uint64(i) + 1
 	}
 	return out
+}
+
+// BenchmarkBundleSuites: the county sends a village's 100,000 changes to
+// its station, under each suite, with the station's file sealed under the
+// same suite. open is checking the signature, agreeing the key,
+// decrypting, decompressing and decoding every bundle; import is the
+// whole of it, applying included. Ratios are taken within the run.
+func BenchmarkBundleSuites(b *testing.B) {
+	const n = 100_000
+	rates := map[crypt.Suite][2]float64{}
+	for _, suite := range crypt.Suites {
+		var openTime, importTime time.Duration
+		var bytesIn int
+		for i := 0; i < b.N; i++ {
+			w := newWorldWith(b, false, suite)
+			w.stationSuite = suite
+			a := w.station("130131190201", "甲村服务点")
+			if _, err := w.county.s.Apply(villageChanges(b, store.OriginID(uuid.New()), "130131190201", n)); err != nil {
+				b.Fatal(err)
+			}
+			bundles, err := w.county.Outgoing(a.ID(), 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			for _, bu := range bundles {
+				bytesIn += len(bu)
+				env, err := parseEnvelope(bu, a.limits)
+				if err == nil {
+					err = env.verify(a.county.Keys)
+				}
+				if err == nil {
+					_, err = env.open(a.me, a.limits)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			openTime += time.Since(start)
+			start = time.Now()
+			for _, bu := range bundles {
+				if _, err := a.Import(bu); err != nil {
+					b.Fatal(err)
+				}
+			}
+			importTime += time.Since(start)
+		}
+		r := [2]float64{float64(bytesIn) / openTime.Seconds() / 1e6, float64(n*b.N) / importTime.Seconds()}
+		rates[suite] = r
+		b.ReportMetric(r[0], string(suite)+"-open-MB/s")
+		b.ReportMetric(r[1], string(suite)+"-import-changes/s")
+	}
+	b.ReportMetric(rates[crypt.National][1]/rates[crypt.Standard][1], "gm1/std1-import")
+}
+
+// BenchmarkSuiteCiphers: each suite's cipher over an 8 MiB body (a full
+// bundle) and its signature check, alone.
+func BenchmarkSuiteCiphers(b *testing.B) {
+	body := make([]byte, 8<<20)
+	for _, suite := range crypt.Suites {
+		b.Run(string(suite), func(b *testing.B) {
+			w, _ := wireOf(suite)
+			aead, err := w.aead(make([]byte, crypt.KeySize))
+			if err != nil {
+				b.Fatal(err)
+			}
+			nonce := make([]byte, aead.NonceSize())
+			ct := aead.Seal(nil, nonce, body, nil)
+			id, _ := NewIdentityOn("x", suite)
+			pub := id.Public()
+			sig, _ := id.sign(body[:4096])
+			var openT, verifyT time.Duration
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if _, err := aead.Open(nil, nonce, ct, nil); err != nil {
+					b.Fatal(err)
+				}
+				openT += time.Since(start)
+				start = time.Now()
+				if !pub.verify(body[:4096], sig) {
+					b.Fatal("verify")
+				}
+				verifyT += time.Since(start)
+			}
+			b.ReportMetric(float64(len(body)*b.N)/openT.Seconds()/1e6, "decrypt-MB/s")
+			b.ReportMetric(float64(verifyT.Microseconds())/float64(b.N), "verify-µs")
+		})
+	}
 }

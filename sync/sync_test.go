@@ -29,6 +29,10 @@ type world struct {
 	county *Node
 	srv    *httptest.Server
 	client *Client
+	// stationSuite, when set, seals every station's file under it (as
+	// a station that follows its county's suite); otherwise each file's
+	// suite follows its name.
+	stationSuite crypt.Suite
 }
 
 func openStore(t testing.TB, path string) *store.Store {
@@ -131,7 +135,13 @@ func (w *world) station(scope, name string) *Node {
 		w.t.Fatal(err)
 	}
 	b, _ := json.Marshal(cred)
-	s := openStore(w.t, filepath.Join(w.dir, cred.Station.Code+".db"))
+	path := filepath.Join(w.dir, cred.Station.Code+".db")
+	var s *store.Store
+	if w.stationSuite != "" {
+		s = openCountyStoreWith(w.t, path, false, w.stationSuite)
+	} else {
+		s = openStore(w.t, path)
+	}
 	if _, err := Enrol(s, b); err != nil {
 		w.t.Fatal(err)
 	}
