@@ -179,4 +179,18 @@ func TestReviewCanBeUndone(t *testing.T) {
 	if c.undoBox.Visible() {
 		t.Error("撤销 is still offered after undoing")
 	}
+	// Both are in the audit log, under the operator, naming the record
+	// and the field as the screen does.
+	list, _ := u.st.StationAudit()
+	if len(list) < 2 {
+		t.Fatalf("audit log: %+v", list)
+	}
+	review, undo := list[len(list)-2], list[len(list)-1]
+	label := store.FieldLabel(c.items[0].Kind, c.items[0].Field)
+	if review.Action != store.AuditResolve || review.Target != id.String() || review.Detail != "“"+label+"”定为一个取值" || review.User != u.operator {
+		t.Errorf("review recorded as %+v", review)
+	}
+	if undo.Action != store.AuditResolve || undo.Detail != "撤销对“"+label+"”的处理" {
+		t.Errorf("undo recorded as %+v", undo)
+	}
 }

@@ -217,6 +217,16 @@ func (s *Store) auditAlone(e AuditEntry) error {
 	return ioError("audit", s.db.Update(func(tx kv.Tx) error { return s.appendAudit(tx, e) }))
 }
 
+// resolved records a conflict's resolution (or its undoing) inside the
+// write that does it, naming the field as screens do.
+func (w *writeTx) resolved(id uuid.UUID, field, what string) error {
+	label := field
+	if rec, err := w.Load(id); err == nil && rec != nil {
+		label = FieldLabel(rec.Kind, field)
+	}
+	return w.s.appendAudit(w.KV, AuditEntry{Action: AuditResolve, Target: id.String(), Detail: fmt.Sprintf(what, label)})
+}
+
 // Enrolled records, inside the enrolment's own transaction, that this file
 // was enrolled as a station.
 func (t *WriteTx) Enrolled(station, detail string) error {

@@ -44,7 +44,7 @@ func (s *Store) UndoResolve(id uuid.UUID, field string, prior []Version, author 
 		if err := w.undoResolve(id, field, prior, author); err != nil {
 			return err
 		}
-		return s.appendAudit(w.KV, AuditEntry{Action: AuditResolve, Target: id.String(), Detail: "撤销对字段 " + field + " 的处理"})
+		return w.resolved(id, field, "撤销对“%s”的处理")
 	})
 }
 

@@ -85,7 +85,7 @@ func (s *Store) Resolve(id uuid.UUID, field string, value json.RawMessage, autho
 		if err := w.resolve(id, field, value, author); err != nil {
 			return err
 		}
-		return s.appendAudit(w.KV, AuditEntry{Action: AuditResolve, Target: id.String(), Detail: "字段 " + field + " 定为一个取值"})
+		return w.resolved(id, field, "“%s”定为一个取值")
 	})
 }
 
