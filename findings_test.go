@@ -143,3 +143,47 @@ func TestBinaryStationRecoveredFromItsStickCopy(t *testing.T) {
 		t.Errorf("the new computer's records differ from the lost one's:\n%s\n---\n%s", got, want)
 	}
 }
+
+// A station whose every password is lost, on a county of the national
+// suite: the county issues a recovery file and its code through the real
+// binaries while its server runs; the station's command line makes a new
+// 负责人 with them, who reads the station's records. The file holds
+// neither the code nor the data key in the clear.
+func TestBinaryRecoveryFileFromTheCounty(t *testing.T) {
+	needBinaries(t)
+	k := newKit(t)
+	k.county("init", "--county", "130131", "--name", "平山县级中心", "--suite", "national").ok(t)
+	cred := filepath.Join(k.dir, "a.cred")
+	k.county("enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred, "--server", k.url).ok(t)
+	db := k.newStation(filepath.Join(k.dir, "a.db"))
+	k.station(db, "enroll", cred).ok(t)
+	k.stationIn(db, `{"household_no":"130131190201-R1","village_code":"130131190201","household_type":"一般农户"}`, "record", "put", "household").ok(t)
+	k.startCounty(t)
+	defer k.stopCounty()
+	k.station(db, "sync").ok(t)
+	file := filepath.Join(k.dir, "a.recovery")
+	out := k.county("--format", "json", "recovery-file", "--station", "130131190201-01", "--out", file)
+	out.ok(t)
+	code := out.field("code")
+	if len(strings.ReplaceAll(code, "-", "")) != 16 {
+		t.Fatalf("recovery code %q", code)
+	}
+	raw, _ := os.ReadFile(file)
+	if strings.Contains(string(raw), strings.ReplaceAll(code, "-", "")) || !strings.Contains(string(raw), `"suite": "gm1"`) {
+		t.Fatalf("recovery file: %s", raw)
+	}
+	recover := func(code string) *proc {
+		p := k.station(db, "operator", "recover", "--file", file, "--name", "赵新")
+		p.cmd.Env = append(p.cmd.Env, "CUNZHAN_RECOVERY_CODE="+code, "CUNZHAN_NEW_PASSWORD=zhaoxin2026")
+		return p
+	}
+	if p := recover("1111-2222-3333-4444"); p.wait() != 1 || !strings.HasPrefix(p.stderr.String(), "RECOVERY_CODE: ") {
+		t.Fatalf("wrong code: %s", p.stderr.String())
+	}
+	recover(code).ok(t)
+	p := k.station(db, "dump")
+	p.cmd.Env = append(p.cmd.Env, "CUNZHAN_OPERATOR=赵新", "CUNZHAN_PASSWORD=zhaoxin2026")
+	if got := string(p.ok(t)); !strings.Contains(got, "130131190201-R1") {
+		t.Fatal("the new 负责人 does not read the station's records")
+	}
+}

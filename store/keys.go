@@ -34,6 +34,10 @@ type keyring struct {
 	// Check is a known text wrapped under the data key, so that a key
 	// from a key file or a recovery file is known right or wrong at once.
 	Check []byte `json:"check"`
+	// Recovery is the data key sealed to the county's key (made by the
+	// sync package at enrolment): what lets the county issue a recovery
+	// file when no operator's password is known any more.
+	Recovery []byte `json:"recovery,omitempty"`
 }
 
 const keyCheckText = "cunzhan data key"

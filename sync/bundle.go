@@ -96,6 +96,9 @@ type Header struct {
 	// county) counts the log entries at the end of the body.
 	Audit        *AuditAck `json:"audit,omitempty"`
 	AuditEntries int       `json:"audit_entries,omitempty"`
+	// Recovery (station to county, once the county takes the audit log)
+	// is the station's data key sealed to the county's key (recovery.go).
+	Recovery []byte `json:"recovery,omitempty"`
 	Entries      int       `json:"entries"`
 	BodyBytes    int       `json:"body_bytes"`
 	Ephemeral    string    `json:"ephemeral"`

@@ -60,6 +60,9 @@ func (n *Node) outgoing(peerID string, maxBundles int, offer *TLSOffer) ([][]byt
 				if entries.Audit, err = auditPending(r, peer.Audit); err != nil {
 					return err
 				}
+				if peer.Audit != nil {
+					h.Recovery = n.s.RecoverySealed()
+				}
 			} else if n.role != RoleStation && programAtLeast(peer.Program, auditProgram) {
 				h.Audit = &AuditAck{Have: map[string]uint64{}}
 				if peer.Audit != nil && peer.Audit.Have != nil {
@@ -733,6 +736,7 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 		if err := keepAudit(t, &cur, res.audit, res); err != nil {
 			return err
 		}
+		n.noteRecovery(&cur, h, res)
 		noteForks(&cur, h, res.forked, now)
 		if h.Program != "" {
 			cur.Program = h.Program

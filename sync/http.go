@@ -420,7 +420,27 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		log.Info("station revoked", "station", p.Code)
 		writeJSON(w, p)
 	}))
+	mux.HandleFunc("POST /v1/admin/recovery", admin(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Station string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, fail(store.CodeBadRequest, "请求格式不正确"))
+			return
+		}
+		file, code, err := n.IssueRecovery(req.Station, "命令行")
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		log.Info("recovery file issued", "station", req.Station)
+		writeJSON(w, RecoveryIssued{File: file, Code: code})
+	}))
 	return mux
+}
+
+// RecoveryIssued is the answer to an administrative recovery request.
+type RecoveryIssued struct {
+	File []byte `json:"file"`
+	Code string `json:"code"`
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -70,6 +70,9 @@ type PeerState struct {
 	// AuditMismatch (county) counts entries the station sent again with
 	// other content than the county holds: its log was rewritten.
 	AuditMismatch int `json:"audit_mismatch,omitempty"`
+	// Recovery (county) is the station's data key sealed to the county's
+	// key, the latest that opened (recovery.go).
+	Recovery []byte `json:"recovery,omitempty"`
 }
 
 // Node is one party of the protocol over a store: a station or the county.
@@ -321,6 +324,9 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := keepRecovery(s, c); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -6,16 +6,17 @@ import (
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/crypt"
+	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
 const operatorUsage = "用法：operator setup --name 姓名 [--suite standard|national] | operator list | operator add 姓名 [--role 录入员|负责人] | " +
-	"operator password [姓名] | operator role 姓名 --to 录入员|负责人 | operator remove 姓名"
+	"operator password [姓名] | operator role 姓名 --to 录入员|负责人 | operator remove 姓名 | operator recover --file 恢复文件 --name 姓名"
 
 // cmdOperator manages who may work at the station. setup makes a new (or
 // an old unprotected) file protected, with its first 负责人; the others log
 // in first like every command.
 func cmdOperator(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"name", "suite", "role", "to"}, nil)
+	vals, pos, err := e.parse(args, []string{"name", "suite", "role", "to", "file"}, nil)
 	if err != nil {
 		return err
 	}
@@ -24,6 +25,9 @@ func cmdOperator(e *env, args []string) error {
 	}
 	if pos[0] == "setup" {
 		return operatorSetup(e, vals)
+	}
+	if pos[0] == "recover" {
+		return operatorRecover(e, vals)
 	}
 	s, err := e.open(pos[0] == "list")
 	if err != nil {
@@ -149,5 +153,51 @@ func operatorSetup(e *env, vals map[string]string) error {
 	if statErr == nil {
 		fmt.Fprintln(e.stdout, "此前的自动备份含未加密的信息，已删除，并重新备份了一份加密的")
 	}
+	return nil
+}
+
+// envRecoveryCode gives the code of a recovery file to a script.
+const envRecoveryCode = "CUNZHAN_RECOVERY_CODE"
+
+// operatorRecover opens a file whose passwords are all lost with the
+// county's recovery file and its code, and makes a 负责人 with a new
+// password (CUNZHAN_NEW_PASSWORD, or asked twice).
+func operatorRecover(e *env, vals map[string]string) error {
+	if vals["file"] == "" || vals["name"] == "" {
+		return usagef("用法：operator recover --file 恢复文件 --name 姓名（恢复码在环境变量 %s 中给出或在终端里输入；新密码在 %s 中给出或输入两次）", envRecoveryCode, envNewPassword)
+	}
+	file, err := os.ReadFile(vals["file"])
+	if err != nil {
+		return &store.Error{Code: store.CodeNotFound, Message: "读不了恢复文件 " + vals["file"]}
+	}
+	code := e.getenv(envRecoveryCode)
+	if code == "" {
+		if !e.terminal() {
+			return usagef("请在环境变量 %s 中给出县里告知的恢复码，或在终端里运行命令以输入", envRecoveryCode)
+		}
+		if code, err = e.ask("恢复码（16位数字）：", true); err != nil {
+			return err
+		}
+	}
+	pw, err := e.newPassword(envNewPassword)
+	if err != nil {
+		return err
+	}
+	path := e.data
+	if path == "" {
+		if path, err = store.DefaultPath(); err != nil {
+			return err
+		}
+	}
+	s, err := store.Open(path, e.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	op, err := czsync.Recover(s, file, code, vals["name"], pw)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已用县里的恢复文件打开本站数据；%s 现为负责人，请用新密码登录。\n", op.Name)
 	return nil
 }

@@ -52,6 +52,8 @@ const (
 	AuditExport  = "audit_export"
 	ChainChecked = "chain_checked"
 	Denied       = "denied"
+	// RecoveryIssue: a recovery file issued for a station.
+	RecoveryIssue = "recovery_issue"
 )
 
 // Names are the actions in Chinese.
@@ -60,6 +62,7 @@ var Names = map[string]string{
 	Reveal: "查看完整信息", Export: "导出", Approve: "审批", Resolve: "处理并发修改",
 	Enrol: "登记站点", Revoke: "吊销站点", AccountAdd: "新建账号", AccountEdit: "修改账号",
 	PasswordSet: "设置密码", AuditExport: "导出审计日志", ChainChecked: "校验审计日志",
+	RecoveryIssue: "签发恢复文件",
 }
 
 // Entry is one line of the log (the county's entries leave Chain empty).

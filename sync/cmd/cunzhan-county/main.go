@@ -67,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.StringVar(&a.server, "server", "http://127.0.0.1:8787", "本机运行中的县级中心服务（数据文件被它占用时，管理命令经由它执行）")
 	global.Usage = func() {
 		fmt.Fprintln(stderr, "用法：cunzhan-county [--data 文件 | --db postgres://…] [--format text|json] 命令")
-		fmt.Fprintln(stderr, "命令：init, serve, user, enroll, revoke, stations, import, recover, dump, migrate, report, conflicts, audit, demo, protect")
+		fmt.Fprintln(stderr, "命令：init, serve, user, enroll, revoke, stations, import, recover, recovery-file, dump, migrate, report, conflicts, audit, demo, protect")
 	}
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -85,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"init": a.init, "serve": a.serve, "enroll": a.enroll, "revoke": a.revoke, "stations": a.stations, "import": a.importBundle,
 		"recover": a.recoverSnapshot, "dump": a.dump, "migrate": a.migrate,
 		"report": a.station("report"), "conflicts": a.station("conflicts"),
-		"user": a.user, "demo": a.demo, "audit": a.auditCmd, "protect": a.protect,
+		"user": a.user, "demo": a.demo, "audit": a.auditCmd, "protect": a.protect, "recovery-file": a.recoveryFile,
 	}
 	cmd, ok := cmds[rest[0]]
 	if !ok {
