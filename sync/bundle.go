@@ -98,11 +98,11 @@ type Header struct {
 	AuditEntries int       `json:"audit_entries,omitempty"`
 	// Recovery (station to county, once the county takes the audit log)
 	// is the station's data key sealed to the county's key (recovery.go).
-	Recovery []byte `json:"recovery,omitempty"`
-	Entries      int       `json:"entries"`
-	BodyBytes    int       `json:"body_bytes"`
-	Ephemeral    string    `json:"ephemeral"`
-	Nonce        string    `json:"nonce"`
+	Recovery  []byte `json:"recovery,omitempty"`
+	Entries   int    `json:"entries"`
+	BodyBytes int    `json:"body_bytes"`
+	Ephemeral string `json:"ephemeral"`
+	Nonce     string `json:"nonce"`
 }
 
 func vvToMap(v store.VV) map[string]uint64 {
