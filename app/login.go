@@ -32,6 +32,11 @@ type loginForm struct {
 	async   func(func())
 	done    func(*store.Operator)
 	content fyne.CanvasObject
+	box     *fyne.Container
+	// forgot opens the recovery dialog (the window's first login only);
+	// recovery is the dialog last opened.
+	forgot   *widget.Button
+	recovery *recoveryForm
 }
 
 func newLoginForm(st *store.Store, title, intro, preset string, async func(func()), done func(*store.Operator)) *loginForm {
@@ -63,8 +68,17 @@ func newLoginForm(st *store.Store, title, intro, preset string, async func(func(
 	if demo.IsDemo(st) {
 		parts = append(parts, para("演示数据的负责人："+demo.HeadName+"，密码："+demo.HeadPassword+"（全部为虚构测试数据）"))
 	}
-	f.content = centered(card(title, container.NewVBox(parts...)), 440)
+	f.box = container.NewVBox(parts...)
+	f.content = centered(card(title, f.box), 440)
 	return f
+}
+
+// offerRecovery adds the way in for a station whose every password is
+// lost: the county's recovery file and its code (recoverdialog.go).
+func (f *loginForm) offerRecovery(w fyne.Window) {
+	f.forgot = newButton("忘记密码？用县里签发的恢复文件…", func() { f.recovery = showRecovery(w, f.st, f.async, f.done) })
+	f.forgot.Importance = widget.LowImportance
+	f.box.Add(flow(f.forgot))
 }
 
 // centered shows a page's one card in the middle of the window, width
@@ -180,6 +194,7 @@ func (g *gate) show(st *store.Store) {
 			title = si.Name
 		}
 		g.login = newLoginForm(st, title, "请选择操作员并输入密码。", "", g.async, func(*store.Operator) { g.ready(st) })
+		g.login.offerRecovery(g.w)
 		g.w.SetContent(g.login.content)
 		g.login.focus(g.w)
 	case st.Station() == nil:

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
+	csync "github.com/cunzhan/cunzhan/sync"
 )
 
 // openLocked opens a copy of the demo file as the window does at start:
@@ -204,5 +207,53 @@ func TestIdleMinutesSetting(t *testing.T) {
 	}
 	if err := u.setIdleMinutes("3"); err != nil || u.idleMinutes() != 3 {
 		t.Fatalf("3 minutes: %v, %d", err, u.idleMinutes())
+	}
+}
+
+// A station whose every password is lost opens with the county's recovery
+// file and code from the login page; a wrong code opens nothing.
+func TestRecoveryFromTheLoginPage(t *testing.T) {
+	cn, url, cred := county(t)
+	path := filepath.Join(t.TempDir(), "station.db")
+	st, err := store.Open(path, &store.Options{RegistryDir: "-", KDF: &crypt.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Protect(crypt.Standard, "王主任", "forgotten1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := csync.Enrol(st, mustRead(t, cred)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := csync.Open(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Sync(context.Background(), url, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	file, code, err := cn.IssueRecovery("130131190201-01", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Lock()
+	var opened *store.Store
+	g := testGate(t, func(s *store.Store) { opened = s })
+	g.show(st)
+	test.Tap(g.login.forgot)
+	f := g.login.recovery
+	f.file = file
+	f.code.SetText("0000-0000-0000-0000")
+	f.name.SetText("赵新")
+	f.pass.SetText("zhaoxin2026")
+	f.again.SetText("zhaoxin2026")
+	f.submit()
+	if opened != nil || st.Unlocked() || !hasText(topDialog(g.w), "恢复码不对") {
+		t.Fatal("a wrong code opened the station")
+	}
+	f.code.SetText(code)
+	f.submit()
+	if opened != st || st.CurrentOperator() == nil || st.CurrentOperator().Name != "赵新" {
+		t.Fatal("the recovery did not log the new 负责人 in")
 	}
 }
