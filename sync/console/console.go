@@ -160,6 +160,7 @@ func (c *Console) Handler(sync http.Handler) http.Handler {
 	mux.HandleFunc("GET /stations", c.must([]Role{RoleAdmin, RoleStaff}, c.stations))
 	mux.HandleFunc("POST /stations/enrol", c.must([]Role{RoleAdmin}, c.enrol))
 	mux.HandleFunc("POST /stations/revoke", c.must([]Role{RoleAdmin}, c.revoke))
+	mux.HandleFunc("POST /stations/recovery", c.must([]Role{RoleAdmin}, c.recovery))
 	mux.HandleFunc("GET /accounts", c.must([]Role{RoleAdmin}, c.accountsPage))
 	mux.HandleFunc("POST /accounts", c.must([]Role{RoleAdmin}, c.accountAdd))
 	mux.HandleFunc("POST /accounts/{name}", c.must([]Role{RoleAdmin}, c.accountEdit))

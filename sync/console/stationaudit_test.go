@@ -3,11 +3,13 @@ package console
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/crypt"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
@@ -75,5 +77,52 @@ func TestStationAuditOnConsole(t *testing.T) {
 	other.login("shixiang", pw)
 	if code, body := other.do("GET", "/audit/station?code="+cred.Station.Code, nil); code != http.StatusForbidden || strings.Contains(body, "打印未遮盖的表格") {
 		t.Errorf("another township's account: %d", code)
+	}
+}
+
+// The county's administrator issues a recovery file from the stations
+// page: the code shows once, the file downloads from the page, and the
+// county's audit log records it; a staff account may not.
+func TestRecoveryFileFromConsole(t *testing.T) {
+	c, _ := demoCounty(t)
+	cred, err := c.n.EnrolStation("130131190201", "甲村服务点", "http://county")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(filepath.Join(t.TempDir(), "st.db"), &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.ProtectWithKey(crypt.Standard, testCountyKey)
+	b, _ := json.Marshal(cred)
+	if _, err := czsync.Enrol(s, b); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := czsync.Open(s)
+	for i := 0; i < 2; i++ {
+		out, _ := st.Outgoing(st.CountyID(), 0)
+		res, err := c.n.Import(out[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, _ := c.n.Outgoing(res.From, 0)
+		st.Import(back[0])
+	}
+	srv := serve(t, c)
+	staff := newClient(t, srv)
+	staff.login("xian", pw)
+	if code, body := staff.do("POST", "/stations/recovery", url.Values{"csrf": {staff.csrf()}, "station": {cred.Station.Code}}); code != http.StatusForbidden || strings.Contains(body, "recovery-code") {
+		t.Fatalf("staff issued a recovery file: %d", code)
+	}
+	a := newClient(t, srv)
+	a.login("admin", pw)
+	code, body := a.do("POST", "/stations/recovery", url.Values{"csrf": {a.csrf()}, "station": {cred.Station.Code}})
+	if code != http.StatusOK || !strings.Contains(body, `id="recovery-code"`) || !strings.Contains(body, "data:application/octet-stream;base64,") {
+		t.Fatalf("admin: %d %s", code, body)
+	}
+	list, _ := c.audit.List(audit.Filter{Action: audit.RecoveryIssue})
+	if len(list) != 1 || list[0].User != "admin" || list[0].Target != cred.Station.Code {
+		t.Errorf("audit: %+v", list)
 	}
 }

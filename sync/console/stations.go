@@ -1,7 +1,9 @@
 package console
 
 import (
+	"encoding/base64"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,4 +71,37 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	c.logAudit(r, u, audit.Revoke, p.Code, p.Scope, p.Name)
 	c.doneTo(w, r, u, "/stations", "已吊销站点 "+p.Code+"（"+p.Name+"）")
+}
+
+// recovery issues a recovery file for a station whose every password is
+// lost: the code is shown once, on this page, and the file offered for
+// download from it; nothing of either is kept. The county's audit log
+// records the issue (IssueRecovery).
+func (c *Console) recovery(w http.ResponseWriter, r *http.Request, u *user) {
+	code := r.PostFormValue("station")
+	list, err := c.n.Stations()
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var st *czsync.StationStatus
+	for i := range list {
+		if list[i].Code == code && strings.HasPrefix(list[i].Scope, u.Scope) {
+			st = &list[i]
+		}
+	}
+	if st == nil {
+		c.deny(w, r, http.StatusForbidden, "该站点不在您的管辖范围内")
+		return
+	}
+	file, secret, err := c.n.IssueRecovery(code, u.Name)
+	if err != nil {
+		http.Redirect(w, r, "/stations?error="+url.QueryEscape(store.MessageOf(err)), http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	c.render(w, r, "recovery", map[string]any{"Station": st, "Code": secret, "File": st.Code + ".recovery",
+		// A data: address made here from the file's bytes, never from
+		// what a request sent.
+		"Href": template.URL("data:application/octet-stream;base64," + base64.StdEncoding.EncodeToString(file))})
 }
