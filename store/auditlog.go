@@ -70,6 +70,7 @@ const (
 	AuditRestore       = "restore"
 	AuditProtect       = "protect"
 	AuditRecover       = "recover"
+	AuditRekey         = "rekey"
 )
 
 // StationAuditNames are a station log's actions in Chinese.
@@ -78,7 +79,7 @@ var StationAuditNames = map[string]string{
 	AuditReveal: "查看完整信息", AuditPrint: "打印未遮盖的表格", AuditExport: "导出", AuditPolicy: "修改政策参数",
 	AuditEnrol: "登记站点", AuditResolve: "处理并发修改", AuditAccountAdd: "新建操作员", AuditAccountEdit: "修改操作员角色",
 	AuditAccountRemove: "删除操作员", AuditPasswordSet: "设置密码", AuditRestore: "从备份恢复", AuditProtect: "设置负责人并加密",
-	AuditRecover: "用县里的恢复文件重设负责人",
+	AuditRecover: "用县里的恢复文件重设负责人", AuditRekey: "更换数据密钥",
 }
 
 // callerActions are what the window and the command line record through

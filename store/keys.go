@@ -347,7 +347,7 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 			return &Error{Code: CodeProtected, Message: "此数据文件已经加密保护"}
 		}
 		for _, b := range [][]byte{engine.BucketLog, engine.BucketPending} {
-			if err := resealBucket(tx.Bucket(b), u.dict); err != nil {
+			if err := resealBucket(tx.Bucket(b), Dict, u.dict); err != nil {
 				return err
 			}
 		}
@@ -396,9 +396,10 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 	return nil
 }
 
-// resealBucket writes every change of a log-shaped bucket again, sealed,
-// a chunk at a time (a bucket is not written while a cursor walks it).
-func resealBucket(b kv.Bucket, sealed *engine.Dict) error {
+// resealBucket writes every change of a log-shaped bucket again, read with
+// reader and sealed with sealed, a chunk at a time (a bucket is not written
+// while a cursor walks it).
+func resealBucket(b kv.Bucket, reader, sealed *engine.Dict) error {
 	type pair struct{ k, v []byte }
 	var from []byte
 	for {
@@ -414,7 +415,7 @@ func resealBucket(b kv.Bucket, sealed *engine.Dict) error {
 			if len(v) == 0 || v[0] == 0 { // a skip range, not a change
 				continue
 			}
-			ch, err := Dict.DecodeChange(v)
+			ch, err := reader.DecodeChange(v)
 			if err != nil {
 				return fmt.Errorf("reseal %x: %w", k, err)
 			}

@@ -96,13 +96,16 @@ type Operator struct {
 	LockedUntil time.Time `json:"locked_until,omitzero"` // zero unless locked now
 	// Failures counts the wrong passwords since the last login.
 	Failures int `json:"failures,omitempty"`
+	// NeedsPassword: a re-key made the password void; a 负责人 sets a new
+	// one.
+	NeedsPassword bool `json:"needs_password,omitempty"`
 }
 
 // Can reports whether the operator may do p.
 func (o *Operator) Can(p Permission) bool { return o != nil && o.Role == RoleHead }
 
 func (r *operatorRecord) public(now time.Time) Operator {
-	o := Operator{Name: r.Name, Role: r.Role, Created: r.Created, CreatedBy: r.CreatedBy, LastLogin: r.LastLogin, Failures: r.Failures}
+	o := Operator{Name: r.Name, Role: r.Role, Created: r.Created, CreatedBy: r.CreatedBy, LastLogin: r.LastLogin, Failures: r.Failures, NeedsPassword: len(r.Wrapped) == 0}
 	if t, err := time.Parse(time.RFC3339, r.LockedUntil); err == nil && t.After(now) {
 		o.LockedUntil = t
 	}
@@ -315,6 +318,14 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 			return nil, err
 		}
 		return nil, lockedError(name, op.LockedUntil.Sub(now))
+	}
+	if len(rec.Wrapped) == 0 {
+		// Made void by a re-key: no password opens it, and trying is
+		// not guessing.
+		if err := s.auditAlone(AuditEntry{User: name, Role: string(rec.Role), Action: AuditLoginFailed, Detail: "密码因更换数据密钥已失效"}); err != nil {
+			return nil, err
+		}
+		return nil, &Error{Code: CodePasswordReset, Message: "本站更换过数据密钥，" + name + " 的密码已失效：请负责人为您重设密码"}
 	}
 	dk, err := rec.open(ring.Suite, name, password)
 	if err != nil {

@@ -95,13 +95,7 @@ func (r *Reader) Secret(bucket, key string) ([]byte, error) {
 
 // sealSecrets seals the registered secrets a file held in the clear.
 func sealSecrets(tx kv.Tx, u *unlocked) error {
-	secretsMu.Lock()
-	places := make([][2]string, 0, len(secretPlaces))
-	for p := range secretPlaces {
-		places = append(places, p)
-	}
-	secretsMu.Unlock()
-	for _, p := range places {
+	for _, p := range registeredSecrets() {
 		b := tx.Bucket([]byte(p[0]))
 		if b == nil {
 			continue
@@ -119,4 +113,15 @@ func sealSecrets(tx kv.Tx, u *unlocked) error {
 		}
 	}
 	return nil
+}
+
+// registeredSecrets lists the places RegisterSecret named.
+func registeredSecrets() [][2]string {
+	secretsMu.Lock()
+	defer secretsMu.Unlock()
+	places := make([][2]string, 0, len(secretPlaces))
+	for p := range secretPlaces {
+		places = append(places, p)
+	}
+	return places
 }

@@ -211,3 +211,24 @@ func Recover(s *store.Store, file []byte, code, name, password string) (*store.O
 	}
 	return s.Recover(dk, name, password)
 }
+
+// Rekey gives a station's file a fresh data key under suite (store.Rekey)
+// and seals the new key to the county, which gets it with the next sync.
+func Rekey(s *store.Store, suite crypt.Suite, password string) error {
+	if err := s.Rekey(suite, password); err != nil {
+		return err
+	}
+	var c *Credential
+	err := s.View(func(r *store.Reader) error {
+		v, err := r.Secret(bucketSelf, keyCredential)
+		if err != nil || v == nil {
+			return err
+		}
+		c = new(Credential)
+		return json.Unmarshal(v, c)
+	})
+	if err != nil || c == nil {
+		return err
+	}
+	return keepRecovery(s, c)
+}

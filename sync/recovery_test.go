@@ -117,3 +117,33 @@ func TestCountyKeepsOnlyARecoveryKeyItOpens(t *testing.T) {
 		t.Fatal("the county kept a key it cannot open")
 	}
 }
+
+// After a re-key the county's recovery file opens the new key: the
+// station sealed it to the county, and the next sync took it there.
+func TestRecoveryAfterRekey(t *testing.T) {
+	w := newWorldWith(t, pgtest.OnPostgres(), crypt.National)
+	a := w.station("130131190201", "甲村服务点")
+	if err := a.s.AddOperator("王主任", store.RoleHead, "wang2026ok"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.s.Unlock("王主任", "wang2026ok"); err != nil {
+		t.Fatal(err)
+	}
+	w.sync(a)
+	before := string(a.s.RecoverySealed())
+	if err := Rekey(a.s, crypt.National, "wang2026ok"); err != nil {
+		t.Fatal(err)
+	}
+	if string(a.s.RecoverySealed()) == before || len(a.s.RecoverySealed()) == 0 {
+		t.Fatal("the re-key left the county the old key")
+	}
+	w.sync(a)
+	file, code, err := w.county.IssueRecovery(a.s.Station().Code, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.s.Lock()
+	if _, err := Recover(a.s, file, code, "赵新", "zhaoxin2026"); err != nil {
+		t.Fatalf("recovery after the re-key: %v", err)
+	}
+}

@@ -373,3 +373,24 @@ func TestCommandLineIsAudited(t *testing.T) {
 		t.Fatalf("a clerk read the audit log: %d %s", code, errOut)
 	}
 }
+
+// The command line re-keys a station to the national suite: records read
+// as before, the other operator needs a new password, the log says so.
+func TestRekeyThroughCLI(t *testing.T) {
+	db := demoCopy(t)
+	runEnv(t, map[string]string{envOperator: demo.HeadName, envPassword: demo.HeadPassword, envNewPassword: "lulu2025ok"}, "--data", db, "operator", "add", "李录入")
+	before, _, _ := run(t, "", "--data", db, "dump")
+	if out, errOut, code := run(t, "", "--data", db, "operator", "rekey", "--suite", "national"); code != 0 || !strings.Contains(out, "国密") || !strings.Contains(out, "1 名操作员") {
+		t.Fatalf("rekey: %d %s %s", code, out, errOut)
+	}
+	if after, _, _ := run(t, "", "--data", db, "dump"); after != before {
+		t.Error("the dump changed with the re-key")
+	}
+	clerk := map[string]string{envOperator: "李录入", envPassword: "lulu2025ok"}
+	if _, errOut, code := runEnv(t, clerk, "--data", db, "dump"); code != 1 || !strings.HasPrefix(errOut, "PASSWORD_RESET_NEEDED: ") {
+		t.Fatalf("voided clerk: %d %s", code, errOut)
+	}
+	if _, errOut, code := runEnv(t, clerk, "--data", db, "operator", "rekey"); code != 1 || !strings.HasPrefix(errOut, "PASSWORD_RESET_NEEDED: ") {
+		t.Fatalf("clerk re-key: %d %s", code, errOut)
+	}
+}

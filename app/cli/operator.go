@@ -10,7 +10,7 @@ import (
 )
 
 const operatorUsage = "用法：operator setup --name 姓名 [--suite standard|national] | operator list | operator add 姓名 [--role 录入员|负责人] | " +
-	"operator password [姓名] | operator role 姓名 --to 录入员|负责人 | operator remove 姓名 | operator recover --file 恢复文件 --name 姓名"
+	"operator password [姓名] | operator role 姓名 --to 录入员|负责人 | operator remove 姓名 | operator recover --file 恢复文件 --name 姓名 | operator rekey [--suite standard|national]"
 
 // cmdOperator manages who may work at the station. setup makes a new (or
 // an old unprotected) file protected, with its first 负责人; the others log
@@ -99,6 +99,34 @@ func cmdOperator(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s 现在是%s\n", name, vals["to"])
+	case "rekey":
+		suite := s.Suite()
+		if vals["suite"] != "" {
+			if suite, err = crypt.ParseSuite(vals["suite"]); err != nil {
+				return usagef("--suite 只能是 standard（通用算法）或 national（国密算法）")
+			}
+		}
+		_, pw, err := e.credentials()
+		if err != nil {
+			return err
+		}
+		if err := czsync.Rekey(s, suite, pw); err != nil {
+			return err
+		}
+		others := 0
+		if ops, err := s.Operators(); err == nil {
+			for _, o := range ops {
+				if o.NeedsPassword {
+					others++
+				}
+			}
+		}
+		fmt.Fprintf(e.stdout, "已更换本站的数据密钥（%s）；旧密钥加密的自动备份已删除并重新备份。", suite.Label())
+		if others > 0 {
+			fmt.Fprintf(e.stdout, "其他 %d 名操作员的密码已失效，请用 operator password 姓名 为他们重设。", others)
+		}
+		fmt.Fprintln(e.stdout)
+		return nil
 	case "remove":
 		name, err := arg()
 		if err != nil {
