@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -105,16 +106,18 @@ func auditKey(chain uuid.UUID, seq uint64) []byte {
 	return append(append([]byte(nil), chain[:]...), u64(seq)...)
 }
 
-// Limits on what one entry holds, checked again at the county on what a
-// station sends.
+// Limits on what one entry holds, in bytes: the station cuts what is
+// longer, the county takes nothing longer (sync's check of a station's
+// entries).
 const (
-	maxAuditUser   = 64
-	maxAuditField  = 200
-	maxAuditDetail = 1000
+	MaxAuditUserBytes   = 256
+	MaxAuditFieldBytes  = 1024
+	MaxAuditDetailBytes = 4096
 )
 
-// auditText keeps what a person typed (a name tried at login, a reason)
-// readable in a log: printable characters only, and bounded.
+// auditText keeps what a person typed (a reason, a file name) readable in
+// a log: printable characters only, and at most max bytes, cut between
+// characters.
 func auditText(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
@@ -122,10 +125,26 @@ func auditText(s string, max int) string {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
+	if len(s) <= max {
+		return s
 	}
-	return s
+	const more = "…"
+	cut := max - len(more)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + more
+}
+
+// longDigits are runs of digits as long as an ID, bank account or mobile
+// number.
+var longDigits = regexp.MustCompile(`[0-9０-９]{11,}[0-9０-９Xx]?`)
+
+// MaskDigits hides, in words a caller gives (a reveal's reason, a file
+// name), what could be an ID, account or phone number: the log is read
+// without the data key, and travels to the county.
+func MaskDigits(s string) string {
+	return longDigits.ReplaceAllStringFunc(s, func(m string) string { return "[数字已隐去]" })
 }
 
 // stationAudits tells whether this store keeps a station's log. A county
@@ -157,9 +176,9 @@ func (s *Store) appendAudit(tx kv.Tx, e AuditEntry) error {
 			e.User = "未登录"
 		}
 	}
-	e.User = auditText(e.User, maxAuditUser)
-	e.Target = auditText(e.Target, maxAuditField)
-	e.Detail = auditText(e.Detail, maxAuditDetail)
+	e.User = auditText(e.User, MaxAuditUserBytes)
+	e.Target = auditText(e.Target, MaxAuditFieldBytes)
+	e.Detail = auditText(e.Detail, MaxAuditDetailBytes)
 	if e.Scope == "" {
 		if st := s.Station(); st != nil {
 			e.Scope = st.Code
@@ -208,7 +227,7 @@ func (s *Store) Audit(action, target, detail string) error {
 	if s.Protected() && !s.Unlocked() {
 		return errLocked
 	}
-	return s.auditAlone(AuditEntry{Action: action, Target: target, Detail: detail})
+	return s.auditAlone(AuditEntry{Action: action, Target: target, Detail: MaskDigits(detail)})
 }
 
 // auditAlone records what happened outside any other write (a login

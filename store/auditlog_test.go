@@ -38,7 +38,7 @@ func TestStationAuditRecordsWhoDidWhat(t *testing.T) {
 	}{
 		{func() error { return s.AddOperator("李录入", store.RoleClerk, "lilu12345") }, []string{"王主任 account_add"}},
 		{func() error { s.Lock(); _, err := s.Unlock("李录入", "wrong1234"); return ignore(err) }, []string{"李录入 login_failed"}},
-		{func() error { _, err := s.Unlock("没这人", "wrong1234"); return ignore(err) }, []string{"没这人 login_failed"}},
+		{func() error { _, err := s.Unlock("没这人", "wrong1234"); return ignore(err) }, []string{"（未知姓名） login_failed"}},
 		{func() error { _, err := s.Unlock("李录入", "lilu12345"); return err }, []string{"李录入 login"}},
 		{func() error { return s.Audit(store.AuditReveal, "rec-1", "核对身份") }, []string{"李录入 reveal"}},
 		{func() error { return ignore(s.SetPolicy(s.Policy())) }, nil}, // a clerk may not: nothing written
@@ -189,5 +189,43 @@ func TestRestoreKeepsTheAuditLog(t *testing.T) {
 	rep, err := s2.VerifyStationAudit()
 	if err != nil || !rep.OK() || rep.Chains != 2 {
 		t.Fatalf("verify after restore: %+v %v", rep, err)
+	}
+}
+
+// Chains join end to start: a chain that starts from the middle of another
+// (the entries after were removed, or an old copy put back without them),
+// or two chains after the same end (a copied file), are shown.
+func TestAuditChainsJoinEndToStart(t *testing.T) {
+	chain := func(name string, n int, prev string) []store.AuditEntry {
+		var out []store.AuditEntry
+		for i := 1; i <= n; i++ {
+			e := store.AuditEntry{Seq: uint64(i), Chain: name, Time: "2026-12-01T09:00:00+08:00", User: "王主任", Action: store.AuditReveal, Prev: prev}
+			e.Hash = e.ComputeHash()
+			prev = e.Hash
+			out = append(out, e)
+		}
+		return out
+	}
+	a := chain("a", 3, "")
+	cases := []struct {
+		name string
+		log  []store.AuditEntry
+		want string
+	}{
+		{"restored, linked to the end", append(append([]store.AuditEntry{}, a...), chain("b", 2, a[2].Hash)...), ""},
+		{"restored from an older copy", append(append([]store.AuditEntry{}, a...), chain("b", 2, a[1].Hash)...), "另一段日志的中间"},
+		{"copied to another computer", append(append(append([]store.AuditEntry{}, a...), chain("b", 1, a[2].Hash)...), chain("c", 1, a[2].Hash)...), "两段"},
+		{"a second start", append(append([]store.AuditEntry{}, a...), chain("b", 1, "")...), "接不上"},
+	}
+	for _, c := range cases {
+		rep := store.VerifyAuditChains(c.log)
+		var msgs []string
+		for _, p := range rep.Problems {
+			msgs = append(msgs, p.Message)
+		}
+		got := strings.Join(msgs, "|")
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s: problems %q, want %q", c.name, got, c.want)
+		}
 	}
 }

@@ -29,11 +29,16 @@ func (r *AuditReport) OK() bool { return len(r.Problems) == 0 }
 func VerifyAuditChains(entries []AuditEntry) *AuditReport {
 	rep := &AuditReport{}
 	held := make(map[string]string, len(entries)) // hash → chain
+	ends := map[string]string{}                   // a chain's last hash → chain
 	for i := range entries {
 		if h := entries[i].Hash; h != "" && h == entries[i].ComputeHash() {
 			held[h] = entries[i].Chain
 		}
+		if i+1 == len(entries) || entries[i+1].Chain != entries[i].Chain {
+			ends[entries[i].Hash] = entries[i].Chain
+		}
 	}
+	children := map[string]int{} // a chain's last hash → chains that follow it
 	add := func(e *AuditEntry, format string, args ...any) {
 		rep.Problems = append(rep.Problems, AuditProblem{Chain: e.Chain, Seq: e.Seq, Message: fmt.Sprintf(format, args...)})
 	}
@@ -66,6 +71,10 @@ func VerifyAuditChains(entries []AuditEntry) *AuditReport {
 					}
 				} else if c, ok := held[e.Prev]; !ok || c == e.Chain {
 					add(e, "这段日志的开头指向一条不存在的记录（前面的日志被删除或改动）")
+				} else if _, end := ends[e.Prev]; !end {
+					add(e, "这段日志接在另一段日志的中间：那段日志其后的记录曾被删去，或数据文件是从旧的副本恢复的")
+				} else if children[e.Prev]++; children[e.Prev] > 1 {
+					add(e, "同一段日志之后接着两段：数据文件曾被复制到另一台电脑上使用")
 				}
 			case e.Seq == want && e.Prev != prev:
 				add(e, "第 %d 条与前一条的链接不符（前一条被改动或替换）", e.Seq)

@@ -38,6 +38,9 @@ type keyring struct {
 	// sync package at enrolment): what lets the county issue a recovery
 	// file when no operator's password is known any more.
 	Recovery []byte `json:"recovery,omitempty"`
+	// UsedRecovery are the recovery files that opened this file: each
+	// works once.
+	UsedRecovery []string `json:"used_recovery,omitempty"`
 }
 
 const keyCheckText = "cunzhan data key"

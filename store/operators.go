@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/kv"
@@ -308,7 +309,10 @@ func (s *Store) Unlock(name, password string) (*Operator, error) {
 		// As slow as a wrong password, so that names are not told apart
 		// by the time an answer takes.
 		_, _ = crypt.PasswordKey(password, s.kdf.WithSalt())
-		if err := s.auditAlone(AuditEntry{User: name, Action: AuditLoginFailed, Detail: "没有这个操作员"}); err != nil {
+		// What was typed is not kept: it may be a password typed in
+		// the wrong box.
+		e := AuditEntry{User: "（未知姓名）", Action: AuditLoginFailed, Detail: fmt.Sprintf("输入的姓名（%d 个字）不是本站的操作员", utf8.RuneCountInString(name))}
+		if err := s.auditAlone(e); err != nil {
 			return nil, err
 		}
 		return nil, &Error{Code: CodeLoginFailed, Message: "姓名或密码不对"}

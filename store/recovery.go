@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,12 +20,11 @@ import (
 // in the keyring. It takes the data key in memory: a logged-in 负责人, or
 // a key file.
 func (s *Store) SetRecovery(seal func(dk []byte) ([]byte, error)) error {
+	// Any operator's session may do it (a 录入员's sync, for a station
+	// enrolled before): it gives nobody anything the county has not.
 	u, err := s.unlockedNow()
 	if err != nil {
 		return err
-	}
-	if u.op != nil && !u.op.Can(PermEnrol) {
-		return s.Require(PermEnrol)
 	}
 	sealed, err := seal(u.dk)
 	if err != nil {
@@ -67,10 +67,14 @@ func (s *Store) RecoverySealed() []byte {
 	return append([]byte(nil), s.ring.Recovery...)
 }
 
+// CodeRecoveryUsed refuses a recovery file used before on this file.
+const CodeRecoveryUsed = "RECOVERY_USED"
+
 // Recover opens the store with a data key the county gave back, and makes
 // name a 负责人 with a new password (an operator of that name gets it; a
-// new one is added). The person is logged in when it returns.
-func (s *Store) Recover(dk []byte, name, password string) (*Operator, error) {
+// new one is added). The person is logged in when it returns. fileID names
+// the recovery file: each opens the file once.
+func (s *Store) Recover(dk []byte, fileID, name, password string) (*Operator, error) {
 	name = strings.TrimSpace(name)
 	s.mu.Lock()
 	ring := s.ring
@@ -94,7 +98,21 @@ func (s *Store) Recover(dk []byte, name, password string) (*Operator, error) {
 	}
 	now := s.now()
 	rec.LastLogin = now.In(ChinaTZ).Format(time.RFC3339)
+	var ring2 *keyring
 	err = s.db.Update(func(tx kv.Tx) error {
+		r, err := readKeyring(tx.Bucket(bMeta))
+		if err != nil || r == nil {
+			return err
+		}
+		if slices.Contains(r.UsedRecovery, fileID) {
+			return &Error{Code: CodeRecoveryUsed, Message: "这份恢复文件已经用过一次：如还需要，请县里重新签发"}
+		}
+		r.UsedRecovery = append(r.UsedRecovery, fileID)
+		b, _ := json.Marshal(r)
+		if err := tx.Bucket(bMeta).Put(mKeyring, b); err != nil {
+			return err
+		}
+		ring2 = r
 		detail := "新建负责人"
 		if old, err := getOperator(tx, name); err != nil {
 			return err
@@ -110,6 +128,9 @@ func (s *Store) Recover(dk []byte, name, password string) (*Operator, error) {
 	if err != nil {
 		return nil, ioError("recover", err)
 	}
+	s.mu.Lock()
+	s.ring = ring2
+	s.mu.Unlock()
 	op := rec.public(now)
 	u.op = &op
 	if err := s.takeKeys(u); err != nil {
@@ -117,3 +138,6 @@ func (s *Store) Recover(dk []byte, name, password string) (*Operator, error) {
 	}
 	return &op, nil
 }
+
+// Now is the store's clock (tests and the command line set it).
+func (s *Store) Now() time.Time { return s.now() }

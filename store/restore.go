@@ -56,11 +56,16 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 		return nil, &Error{Code: CodeRestoreOther, Message: "备份文件里没有站点设置，不是本站的备份"}
 	}
 	var keepLog []kvPair
+	lostLog := "被替换的数据文件打不开，其审计日志未能带入"
 	if cur, err := Open(path, &ro); err == nil {
 		mine, mineSealed := cur.Station(), cur.Protected()
 		// The audit log is not put back with the rest: what it recorded
 		// after the copy was taken stays on record.
-		keepLog, _ = cur.rawAudit()
+		if keepLog, err = cur.rawAudit(); err == nil {
+			lostLog = ""
+		} else {
+			lostLog = "被替换的数据文件的审计日志读不出，未能带入"
+		}
 		cur.Close()
 		if mine != nil && mine.Code != station.Code {
 			return nil, &Error{Code: CodeRestoreOther, Message: fmt.Sprintf("备份文件属于%s（%s），不是本站（%s）的，没有恢复", station.Name, station.Code, mine.Name)}
@@ -116,6 +121,11 @@ func Restore(path, from string, opt *Options) (*RestoreResult, error) {
 	detail := "用备份 " + filepath.Base(from) + "（" + res.Taken.In(ChinaTZ).Format("2006-01-02 15:04") + "）替换数据文件"
 	if res.Kept != "" {
 		detail += "；被替换的文件保存为 " + filepath.Base(res.Kept)
+	} else {
+		lostLog = ""
+	}
+	if lostLog != "" {
+		detail += "；" + lostLog
 	}
 	if err := s.restoreAudit(keepLog, opt.RestoredBy, detail); err != nil {
 		s.Close()

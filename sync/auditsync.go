@@ -35,13 +35,14 @@ const (
 	bucketStationAudit = "sync_station_audit"
 	maxAuditPerBundle  = 2000
 	maxAuditEntryBytes = 8 << 10
+	maxAuditBytes      = 1 << 20
 	// auditProgram is the first program version whose bundles may carry
 	// Header.Audit: older stations refuse a header field they do not know.
 	auditProgram = "0.2.0"
 )
 
-// CodeAuditInvalid refuses a bundle whose audit entries are not entries a
-// station writes.
+// CodeAuditInvalid refuses a county's bundle that carries audit entries
+// (only stations send them).
 const CodeAuditInvalid = "AUDIT_INVALID"
 
 // programAtLeast compares dotted version numbers ("0.10.1" > "0.9").
@@ -71,6 +72,7 @@ func auditPending(r *store.Reader, ack *AuditAck) ([]json.RawMessage, error) {
 		return nil, err
 	}
 	var out []json.RawMessage
+	size := 0
 	for i := range list {
 		e := &list[i]
 		if e.Seq <= ack.Have[e.Chain] || e.Action == "?" {
@@ -79,6 +81,10 @@ func auditPending(r *store.Reader, ack *AuditAck) ([]json.RawMessage, error) {
 		b, err := json.Marshal(e)
 		if err != nil {
 			return nil, err
+		}
+		// Within its own budget beside the changes' (Limits.TargetBody).
+		if size += len(b); size > maxAuditBytes && len(out) > 0 {
+			break
 		}
 		if out = append(out, b); len(out) == maxAuditPerBundle {
 			break
@@ -93,50 +99,69 @@ func auditBehind(r *store.Reader, ack *AuditAck) bool {
 	return err == nil && len(p) > 0
 }
 
-// checkAudit parses the entries a station sent and refuses the bundle if
-// one is not an entry a station writes. Entries whose hash or link does
-// not hold are kept: they are the evidence the console shows.
-func checkAudit(peer *PeerState, raw []json.RawMessage) ([]store.AuditEntry, error) {
-	bad := func(i int, why string) error {
-		return failf(CodeAuditInvalid, "同步文件中第 %d 条审计日志不合规（%s），没有导入任何内容", i+1, why)
-	}
-	out := make([]store.AuditEntry, 0, len(raw))
-	for i, b := range raw {
+// checkAudit parses the entries a station sent. An entry no station
+// writes (another station's code, a console's address, control characters,
+// a malformed chain or number, text beyond the bounds) is not kept and is
+// counted in skipped; it never stops the rest of the bundle, whose changes
+// are the village's work. Entries whose hash or link does not hold are
+// kept: they are the evidence the console shows. Every entry, kept or
+// not, counts as received (AuditAck), so that none is sent again forever.
+func checkAudit(peer *PeerState, raw []json.RawMessage) (kept []store.AuditEntry, received map[string]uint64, skipped int) {
+	received = map[string]uint64{}
+	for _, b := range raw {
 		var e store.AuditEntry
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil {
-			return nil, bad(i, "无法读取")
+		if dec.Decode(&e) != nil {
+			skipped++
+			continue
 		}
-		if _, err := uuid.Parse(e.Chain); err != nil {
-			return nil, bad(i, "链编号")
+		u, err := uuid.Parse(e.Chain)
+		if err != nil || u.String() != e.Chain || e.Seq == 0 || e.Seq > 1<<40 {
+			skipped++
+			continue
 		}
-		if e.Seq == 0 || e.Seq > 1<<40 {
-			return nil, bad(i, "序号")
+		received[e.Chain] = max(received[e.Chain], e.Seq)
+		if !validAudit(peer, &e) {
+			skipped++
+			continue
 		}
-		if _, ok := store.StationAuditNames[e.Action]; !ok {
-			return nil, bad(i, "操作类别")
-		}
-		if _, err := time.Parse(time.RFC3339, e.Time); err != nil {
-			return nil, bad(i, "时间")
-		}
-		if e.Remote != "" || e.Scope != "" && e.Scope != peer.Code {
-			return nil, bad(i, "来源")
-		}
-		for _, f := range []struct {
-			s   string
-			max int
-		}{{e.User, 256}, {e.Role, 32}, {e.Target, 1024}, {e.Detail, 4096}} {
-			if len(f.s) > f.max || !utf8.ValidString(f.s) || strings.IndexFunc(f.s, unicode.IsControl) >= 0 {
-				return nil, bad(i, "内容过长或含控制字符")
-			}
-		}
-		if !isHash(e.Hash) || e.Prev != "" && !isHash(e.Prev) {
-			return nil, bad(i, "校验值")
-		}
-		out = append(out, e)
+		kept = append(kept, e)
 	}
-	return out, nil
+	return kept, received, skipped
+}
+
+// validAudit tells an entry a station writes.
+func validAudit(peer *PeerState, e *store.AuditEntry) bool {
+	if !auditAction(e.Action) || e.Remote != "" || e.Scope != "" && e.Scope != peer.Code {
+		return false
+	}
+	if _, err := time.Parse(time.RFC3339, e.Time); err != nil {
+		return false
+	}
+	for _, f := range []struct {
+		s   string
+		max int
+	}{{e.User, store.MaxAuditUserBytes}, {e.Role, 32}, {e.Target, store.MaxAuditFieldBytes}, {e.Detail, store.MaxAuditDetailBytes}} {
+		if len(f.s) > f.max || !utf8.ValidString(f.s) || strings.IndexFunc(f.s, unicode.IsControl) >= 0 {
+			return false
+		}
+	}
+	return isHash(e.Hash) && (e.Prev == "" || isHash(e.Prev))
+}
+
+// auditAction accepts the actions of this version and the shape of a
+// later one's (shown by their code): a newer station's log still goes in.
+func auditAction(a string) bool {
+	if a == "" || len(a) > 32 {
+		return false
+	}
+	for _, c := range a {
+		if !(c >= 'a' && c <= 'z' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isHash(s string) bool {
@@ -156,12 +181,20 @@ func stationAuditKey(peerID string, chain uuid.UUID, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
+// maxAuditChains bounds the chains the county keeps per station: a file
+// starts one per restore or copy, a few in a station's life.
+const maxAuditChains = 256
+
 // keepAudit stores, at the county, the entries of a station's log it did
-// not hold, and moves the peer's AuditAck on. An entry sent again with
-// other content is not taken: the first copy stays, and the alarm says
-// the station's log was rewritten.
-func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, res *Result) error {
-	if len(entries) == 0 {
+// not hold, and moves the peer's AuditAck on to the highest number it
+// received in each chain: a station sends its log from the county's last
+// word on, in order, so a bundle that carries an entry carries all after
+// that word up to it, and an entry missing below is one the station no
+// longer has (the check shows the gap). An entry sent again with other
+// content is not taken: the first copy stays, and an alarm says the
+// station's log was rewritten.
+func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, received map[string]uint64, skipped int, res *Result) error {
+	if len(received) == 0 {
 		return nil
 	}
 	b, err := t.SyncBucket(bucketStationAudit)
@@ -171,11 +204,18 @@ func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, re
 	if peer.Audit == nil || peer.Audit.Have == nil {
 		peer.Audit = &AuditAck{Have: map[string]uint64{}}
 	}
+	full := func(chain string) bool {
+		_, known := peer.Audit.Have[chain]
+		return !known && len(peer.Audit.Have) >= maxAuditChains
+	}
 	mismatched := 0
 	for i := range entries {
 		e := &entries[i]
-		chain := uuid.MustParse(e.Chain)
-		k := stationAuditKey(peer.ID, chain, e.Seq)
+		if full(e.Chain) {
+			skipped++
+			continue
+		}
+		k := stationAuditKey(peer.ID, uuid.MustParse(e.Chain), e.Seq)
 		v, _ := json.Marshal(e)
 		if old := b.Get(k); old != nil {
 			if !bytes.Equal(old, v) {
@@ -187,16 +227,21 @@ func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, re
 			return err
 		}
 		res.AuditKept++
-		have := peer.Audit.Have[e.Chain]
-		for b.Get(stationAuditKey(peer.ID, chain, have+1)) != nil {
-			have++
+	}
+	for chain, seq := range received {
+		if !full(chain) && seq > peer.Audit.Have[chain] {
+			peer.Audit.Have[chain] = seq
 		}
-		peer.Audit.Have[e.Chain] = have
 	}
 	if mismatched > 0 {
 		peer.AuditMismatch += mismatched
-		res.Alarms = append(res.Alarms, "站点"+peer.Name+"（"+peer.Code+"）重新发来的 "+strconv.Itoa(mismatched)+
+		res.auditAlarms = append(res.auditAlarms, "站点"+peer.Name+"（"+peer.Code+"）重新发来的 "+strconv.Itoa(mismatched)+
 			" 条审计日志与县里已收到的不同：该站的审计日志被改动过。县里保留最先收到的内容")
+	}
+	if skipped > 0 {
+		peer.AuditSkipped += skipped
+		res.auditAlarms = append(res.auditAlarms, "站点"+peer.Name+"（"+peer.Code+"）发来的 "+strconv.Itoa(skipped)+
+			" 条审计日志不是站点程序写出的样子，没有保存：该站的程序或数据文件可能被改动过")
 	}
 	return nil
 }

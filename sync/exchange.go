@@ -28,6 +28,7 @@ func (n *Node) Outgoing(peerID string, maxBundles int) ([][]byte, error) {
 // outgoing is Outgoing with an HTTPS offer in every bundle's header.
 func (n *Node) outgoing(peerID string, maxBundles int, offer *TLSOffer) ([][]byte, error) {
 	var out [][]byte
+	n.ensureRecovery()
 	// The relay reads the log and the relay index, which a county's
 	// imports keep current: it need not wait for their states.
 	err := n.s.ViewLog(func(r *store.Reader) error {
@@ -340,9 +341,12 @@ type Result struct {
 	// audit (county) is the station's log entries this bundle carries;
 	// auditBehind (station), that the county still lacks some of the
 	// station's log after this exchange.
-	audit       []store.AuditEntry
-	auditBehind bool
-	auditHeld   uint64 // (station) entries the county says it holds
+	audit         []store.AuditEntry
+	auditReceived map[string]uint64
+	auditSkipped  int
+	auditAlarms   []string // raised with the others (afterImport)
+	auditBehind   bool
+	auditHeld     uint64 // (station) entries the county says it holds
 
 	// forked (at the county): the sender's origins whose content from the
 	// given number on differs from the county's.
@@ -437,9 +441,7 @@ func (n *Node) ImportWith(ctx context.Context, b []byte, progress func(done, tot
 	if n.role == RoleStation && len(entries.Audit) > 0 {
 		return nil, fail(CodeAuditInvalid, "县级中心发来的同步文件里有审计日志条目，这不合规，没有导入")
 	}
-	if res.audit, err = checkAudit(peer, entries.Audit); err != nil {
-		return nil, err
-	}
+	res.audit, res.auditReceived, res.auditSkipped = checkAudit(peer, entries.Audit)
 	if n.role != RoleStation {
 		// Set aside what a restored station sent under reused numbers
 		// before anything else looks at it.
@@ -723,8 +725,10 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 		cur.LastIn = h.ID
 		if n.role == RoleStation {
 			cur.Acked = n.ownAcked(t, h, prev)
+			// A county that does not say it takes the log (an older
+			// program, after a rollback) gets none.
+			cur.Audit = h.Audit
 			if h.Audit != nil {
-				cur.Audit = h.Audit
 				res.auditBehind = auditBehind(t.Reader(), h.Audit)
 				for _, n := range h.Audit.Have {
 					res.auditHeld += n
@@ -733,7 +737,7 @@ func (n *Node) recordReceipt(t *store.WriteTx, peer *PeerState, h *Header, bind 
 		}
 	}
 	if n.role != RoleStation {
-		if err := keepAudit(t, &cur, res.audit, res); err != nil {
+		if err := keepAudit(t, &cur, res.audit, res.auditReceived, res.auditSkipped, res); err != nil {
 			return err
 		}
 		n.noteRecovery(&cur, h, res)
@@ -816,6 +820,7 @@ func (n *Node) ownAcked(t *store.WriteTx, h *Header, prev map[string]uint64) map
 // per-scope checksums when both sides now hold the same changes.
 func (n *Node) afterImport(h *Header, conflicted map[uuid.UUID]bool, res *Result) {
 	before := len(res.Alarms)
+	res.Alarms = append(res.Alarms, res.auditAlarms...)
 	defer n.noteSums(h.From, res)
 	defer func() {
 		// Kept until a person has seen them (the window, station show).

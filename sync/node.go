@@ -70,6 +70,9 @@ type PeerState struct {
 	// AuditMismatch (county) counts entries the station sent again with
 	// other content than the county holds: its log was rewritten.
 	AuditMismatch int `json:"audit_mismatch,omitempty"`
+	// AuditSkipped (county) counts entries not kept: not what a station
+	// writes.
+	AuditSkipped int `json:"audit_skipped,omitempty"`
 	// Recovery (county) is the station's data key sealed to the county's
 	// key, the latest that opened (recovery.go).
 	Recovery []byte `json:"recovery,omitempty"`
@@ -326,8 +329,8 @@ func Enrol(s *store.Store, credential []byte) (*Credential, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := keepRecovery(s, c); err != nil {
-		return nil, err
-	}
+	// Not fatal: the station is enrolled; the next sync tries again
+	// (ensureRecovery).
+	_ = keepRecovery(s, c)
 	return c, nil
 }

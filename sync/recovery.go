@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/crypt"
@@ -33,6 +35,7 @@ const (
 	CodeRecoveryFile  = "RECOVERY_FILE"
 	CodeRecoveryCode  = "RECOVERY_CODE"
 	recoveryFormat    = "cunzhan-recovery-1"
+	recoveryValid     = 7 * 24 * time.Hour
 	maxRecoverySealed = 1 << 10
 )
 
@@ -85,6 +88,18 @@ func keepRecovery(s *store.Store, c *Credential) error {
 	return s.SetRecovery(func(dk []byte) ([]byte, error) { return sealRecovery(c.County.Keys, c.Station.Code, dk) })
 }
 
+// ensureRecovery seals the data key to the county at a station whose
+// file holds no sealed copy (enrolled before this version, or protected
+// after enrolment), before a bundle is made. A failure waits for the next.
+func (n *Node) ensureRecovery() {
+	if n.role != RoleStation || n.county == nil || !n.s.Protected() || !n.s.Unlocked() || len(n.s.RecoverySealed()) > 0 {
+		return
+	}
+	if st := n.s.Station(); st != nil {
+		_ = n.s.SetRecovery(func(dk []byte) ([]byte, error) { return sealRecovery(n.county.Keys, st.Code, dk) })
+	}
+}
+
 // noteRecovery takes, at the county, the sealed key a station's bundle
 // carries, if it opens with the county's key.
 func (n *Node) noteRecovery(cur *PeerState, h *Header, res *Result) {
@@ -102,6 +117,8 @@ func (n *Node) noteRecovery(cur *PeerState, h *Header, res *Result) {
 // password.
 type RecoveryFile struct {
 	Format      string      `json:"format"`
+	ID          string      `json:"id"` // each file opens a station's file once
+	Expires     string      `json:"expires"`
 	Station     string      `json:"station"`
 	StationName string      `json:"station_name"`
 	County      string      `json:"county"`
@@ -133,8 +150,11 @@ func (n *Node) IssueRecovery(station, by string) ([]byte, string, error) {
 	if p == nil {
 		return nil, "", failf(CodeUnknownSender, "没有编码为 %s 的站点", station)
 	}
+	if p.Revoked {
+		return nil, "", fail(CodeRevoked, "站点"+p.Name+"的凭证已被吊销，不为它签发恢复文件")
+	}
 	if len(p.Recovery) == 0 {
-		return nil, "", fail(CodeNoRecovery, "站点"+p.Name+"还没有交来恢复密钥：它需要用本版本的程序登记或同步过一次")
+		return nil, "", fail(CodeNoRecovery, "站点"+p.Name+"还没有交来恢复密钥：需要该站用本版本的程序、由操作员登录后同步过一次")
 	}
 	dk, err := openRecovery(n.me, p.Code, p.Recovery)
 	if err != nil {
@@ -157,8 +177,9 @@ func (n *Node) IssueRecovery(station, by string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	f := RecoveryFile{Format: recoveryFormat, Station: p.Code, StationName: p.Name, County: n.county.Name, Suite: suite, KDF: kdf, Wrapped: wrapped,
-		Issued: n.now().In(store.ChinaTZ).Format(time.RFC3339)}
+	now := n.now().In(store.ChinaTZ)
+	f := RecoveryFile{Format: recoveryFormat, ID: uuid.Must(uuid.NewV7()).String(), Expires: now.Add(recoveryValid).Format(time.RFC3339),
+		Station: p.Code, StationName: p.Name, County: n.county.Name, Suite: suite, KDF: kdf, Wrapped: wrapped, Issued: now.Format(time.RFC3339)}
 	b, _ := json.MarshalIndent(&f, "", "  ")
 	if _, err := audit.Open(n.s).Add(audit.Entry{User: by, Action: audit.RecoveryIssue, Target: p.Code, Scope: p.Scope, Detail: p.Name}); err != nil {
 		return nil, "", err
@@ -186,6 +207,13 @@ func Recover(s *store.Store, file []byte, code, name, password string) (*store.O
 	if err := json.Unmarshal(file, &f); err != nil || f.Format != recoveryFormat || !f.Suite.Valid() || len(f.Wrapped) == 0 {
 		return nil, fail(CodeRecoveryFile, "这不是县级中心签发的恢复文件")
 	}
+	expires, err := time.Parse(time.RFC3339, f.Expires)
+	if err != nil || f.ID == "" {
+		return nil, fail(CodeRecoveryFile, "这不是县级中心签发的恢复文件")
+	}
+	if s.Now().After(expires) {
+		return nil, failf(CodeRecoveryFile, "这份恢复文件已于 %s 过期，请县里重新签发", expires.In(store.ChinaTZ).Format("2006-01-02 15:04"))
+	}
 	if st := s.Station(); st == nil || st.Code != f.Station {
 		return nil, failf(CodeRecoveryFile, "这份恢复文件是给站点%s（%s）的，不是本站的", f.StationName, f.Station)
 	}
@@ -209,7 +237,7 @@ func Recover(s *store.Store, file []byte, code, name, password string) (*store.O
 	if err != nil {
 		return nil, fail(CodeRecoveryCode, "恢复码不对，或恢复文件已损坏")
 	}
-	return s.Recover(dk, name, password)
+	return s.Recover(dk, f.ID, name, password)
 }
 
 // Rekey gives a station's file a fresh data key under suite (store.Rekey)

@@ -52,6 +52,10 @@ func TestRecoveryFromTheCounty(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
+			var expired RecoveryFile
+			json.Unmarshal(file, &expired)
+			expired.Expires = "2020-01-01T00:00:00+08:00"
+			old, _ := json.Marshal(&expired)
 			bad := []struct {
 				file []byte
 				code string
@@ -61,6 +65,7 @@ func TestRecoveryFromTheCounty(t *testing.T) {
 				{file, "1234", CodeRecoveryCode},
 				{other, code, CodeRecoveryFile},
 				{[]byte(`{"format":"x"}`), code, CodeRecoveryFile},
+				{old, code, CodeRecoveryFile},
 			}
 			for i, c := range bad {
 				if _, err := Recover(s, c.file, c.code, "赵新", "zhaoxin2026"); store.CodeOf(err) != c.want {
@@ -83,6 +88,13 @@ func TestRecoveryFromTheCounty(t *testing.T) {
 			s.Lock()
 			if _, err := s.Unlock("赵新", "zhaoxin2026"); err != nil {
 				t.Fatalf("the new password does not open the file: %v", err)
+			}
+			s.Lock()
+			if _, err := Recover(s, file, code, "钱二", "qianer2026"); store.CodeOf(err) != store.CodeRecoveryUsed || s.Unlocked() {
+				t.Fatalf("a recovery file used twice: %v", err)
+			}
+			if _, err := s.Unlock("赵新", "zhaoxin2026"); err != nil {
+				t.Fatal(err)
 			}
 			list, _ := s.StationAudit()
 			found := false

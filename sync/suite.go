@@ -21,7 +21,8 @@ import (
 // encrypt a bundle, a sealed station copy and a credential:
 //
 //	std1: Ed25519, X25519, HKDF-SHA256, XChaCha20-Poly1305
-//	gm1:  SM2 signatures (default user id, SM3), SM2 key agreement,
+//	gm1:  SM2 signatures (default user id, SM3), Diffie-Hellman on the SM2
+//	      curve (ephemeral-static; not GB/T 32918.3's key exchange),
 //	      HKDF-SM3, SM4-GCM (GB/T 39786-2021's algorithms)
 //
 // A party's keys are of its county's suite; the bundle header names it,

@@ -214,7 +214,7 @@ func cmdDump(e *env, args []string) error {
 	defer s.Close()
 	unmasked := e.unmasked || vals["unmasked"] == "true"
 	if !unmasked {
-		if err := s.Audit(store.AuditExport, strings.Join(e.command, " "), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
+		if err := s.Audit(store.AuditExport, e.commandLine(), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
 			return err
 		}
 	}

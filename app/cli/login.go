@@ -132,5 +132,38 @@ func (e *env) auditUnmasked(s *store.Store) error {
 	if len(e.command) > 0 && e.command[0] == "print" {
 		action = store.AuditPrint
 	}
-	return s.Audit(action, strings.Join(e.command, " "), "命令行，未遮盖")
+	return s.Audit(action, e.commandLine(), "命令行，未遮盖")
+}
+
+// auditFlags are the flags whose values the audit log keeps: they name a
+// form, a record by its id, a period or a scope, never a person.
+var auditFlags = map[string]bool{"record": true, "month": true, "year": true, "quarter": true, "scope": true, "format": true, "to": true, "on": true, "for": true}
+
+// commandLine is the command for the audit log: its words and flags, with
+// the values of other flags and of free arguments (a search, a file name)
+// left out, and long digit runs hidden.
+func (e *env) commandLine() string {
+	var out []string
+	for i := 0; i < len(e.command); i++ {
+		a := e.command[i]
+		if name, ok := strings.CutPrefix(a, "--"); ok {
+			name, _, hasVal := strings.Cut(name, "=")
+			out = append(out, "--"+name)
+			if !hasVal && i+1 < len(e.command) && !strings.HasPrefix(e.command[i+1], "--") && name != "unmasked" && name != "all" && name != "dry-run" {
+				i++
+				if auditFlags[name] {
+					out = append(out, e.command[i])
+				} else {
+					out = append(out, "…")
+				}
+			}
+			continue
+		}
+		if i < 2 || len(out) < 2 && !strings.ContainsAny(a, "./\\") {
+			out = append(out, a)
+		} else {
+			out = append(out, "…")
+		}
+	}
+	return store.MaskDigits(strings.Join(out, " "))
 }

@@ -27,7 +27,8 @@ const (
 	// Standard is X25519 key agreement, Ed25519 signatures,
 	// XChaCha20-Poly1305 and SHA-256.
 	Standard Suite = "std1"
-	// National is SM2 key agreement and signatures, SM4-GCM and SM3.
+	// National is SM2 signatures, Diffie-Hellman on the SM2 curve, SM4-GCM
+	// and SM3.
 	National Suite = "gm1"
 )
 

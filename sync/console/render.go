@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/report"
@@ -26,6 +28,8 @@ var funcs = template.FuncMap{
 	"hours":    report.Hours,
 	"monthCN":  monthCN,
 	"shortday": func(s string) string { return strings.Replace(s, "T", " ", 1)[:min(len(s), 16)] },
+	// isuuid: a record id, linked; anything else a station wrote, text.
+	"isuuid": func(s string) bool { u, err := uuid.Parse(s); return err == nil && u.String() == s },
 }
 
 func nameOr(m map[string]string, k string) string {
