@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -255,5 +256,49 @@ func TestRecoveryFromTheLoginPage(t *testing.T) {
 	f.submit()
 	if opened != st || st.CurrentOperator() == nil || st.CurrentOperator().Name != "赵新" {
 		t.Fatal("the recovery did not log the new 负责人 in")
+	}
+}
+
+// A 负责人 re-keys from 设置 → 操作员: the records read as before, the
+// other operator is marked for a new password; a 录入员 is not offered it.
+func TestRekeyInWindow(t *testing.T) {
+	st := openDemo(t)
+	if err := st.AddOperator("李录入", store.RoleClerk, "lulu2025ok"); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, st)
+	u.showScreen(u.settings)
+	c := u.settings.operators
+	if c.rekey.Disabled() {
+		t.Fatal("the 负责人 is not offered the re-key")
+	}
+	var before bytes.Buffer
+	st.Dump(&before, true)
+	f := u.askRekey()
+	f.suite.SetSelected(crypt.National.Label())
+	f.pass.SetText("wrong-pass1")
+	f.submit()
+	if st.Suite() == crypt.National || !hasText(topDialog(u.win), "没有更换") {
+		t.Fatal("a wrong password re-keyed the station")
+	}
+	f.pass.SetText(demo.HeadPassword)
+	f.submit()
+	if st.Suite() != crypt.National {
+		t.Fatal("not re-keyed")
+	}
+	var after bytes.Buffer
+	st.Dump(&after, true)
+	if before.String() != after.String() {
+		t.Error("the records changed with the re-key")
+	}
+	if !hasText(c.list, "密码已失效") {
+		t.Error("the other operator is not marked for a new password")
+	}
+	st.Lock()
+	if _, err := st.Unlock("李录入", "lulu2025ok"); store.CodeOf(err) != store.CodePasswordReset {
+		t.Fatalf("the other operator's old password: %v", err)
+	}
+	if _, err := st.Unlock(demo.HeadName, demo.HeadPassword); err != nil {
+		t.Fatal(err)
 	}
 }

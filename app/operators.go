@@ -85,6 +85,7 @@ type operatorsCard struct {
 	u       *UI
 	list    *fyne.Container
 	idle    *keyEntry
+	rekey   *widget.Button
 	content fyne.CanvasObject
 }
 
@@ -92,6 +93,7 @@ func newOperatorsCard(u *UI) *operatorsCard {
 	c := &operatorsCard{u: u, list: container.NewVBox(), idle: newKeyEntry()}
 	add := newButtonWithIcon("添加操作员…", theme.ContentAddIcon(), c.add)
 	own := newButton("修改我的密码…", u.changeOwnPassword)
+	c.rekey = newButton("更换数据密钥…", func() { u.askRekey() })
 	saveIdle := newButton("保存", func() {
 		if err := u.setIdleMinutes(strings.TrimSpace(c.idle.Text)); err != nil {
 			u.showError("没有保存", err)
@@ -101,7 +103,7 @@ func newOperatorsCard(u *UI) *operatorsCard {
 	})
 	c.content = container.NewVBox(
 		para("每位工作人员用自己的姓名和密码登录，录入的每条记录都记下是谁录的。负责人可以修改政策参数、打印或导出完整的个人信息、登记站点和管理操作员；录入员不能。"),
-		c.list, flow(add, own),
+		c.list, flow(add, own, c.rekey),
 		container.NewBorder(nil, nil, widget.NewLabel("无操作多少分钟后自动锁定"), saveIdle, c.idle))
 	return c
 }
@@ -116,6 +118,11 @@ func (c *operatorsCard) refresh() {
 		return
 	}
 	head := u.st.Require(store.PermAccounts) == nil
+	if u.rekeyAllowed() {
+		c.rekey.Enable()
+	} else {
+		c.rekey.Disable()
+	}
 	var rows []fyne.CanvasObject
 	for _, o := range ops {
 		o := o
@@ -125,6 +132,9 @@ func (c *operatorsCard) refresh() {
 		}
 		if !o.LockedUntil.IsZero() {
 			text += "　（连续输错密码，锁定至 " + o.LockedUntil.In(store.ChinaTZ).Format("15:04") + "）"
+		}
+		if o.NeedsPassword {
+			text += "　（更换数据密钥后密码已失效，请重设）"
 		}
 		if o.Name == u.operator {
 			text += "　← 当前"
