@@ -14,10 +14,10 @@ import (
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
-// A station's audit log, once synced, is on the console for the county's
-// auditor, with the check of its chain, and for nobody else.
-func TestStationAuditOnConsole(t *testing.T) {
-	c, _ := demoCounty(t)
+// enrolledStation is a station of the test county, protected, enrolled,
+// with exchange doing one bundle each way with the county.
+func enrolledStation(t *testing.T, c *Console) (*store.Store, *czsync.Credential, func()) {
+	t.Helper()
 	cred, err := c.n.EnrolStation("130131190201", "甲村服务点", "http://county")
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +26,7 @@ func TestStationAuditOnConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	if err := s.ProtectWithKey(crypt.Standard, testCountyKey); err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +39,7 @@ func TestStationAuditOnConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	exchange := func() {
+		t.Helper()
 		out, err := st.Outgoing(st.CountyID(), 0)
 		if err != nil {
 			t.Fatal(err)
@@ -55,6 +56,14 @@ func TestStationAuditOnConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return s, cred, exchange
+}
+
+// A station's audit log, once synced, is on the console for the county's
+// auditor, with the check of its chain, and for nobody else.
+func TestStationAuditOnConsole(t *testing.T) {
+	c, _ := demoCounty(t)
+	s, cred, exchange := enrolledStation(t, c)
 	exchange()
 	if err := s.Audit(store.AuditPrint, "A2 <script>", "打印未遮盖"); err != nil {
 		t.Fatal(err)
@@ -85,30 +94,9 @@ func TestStationAuditOnConsole(t *testing.T) {
 // county's audit log records it; a staff account may not.
 func TestRecoveryFileFromConsole(t *testing.T) {
 	c, _ := demoCounty(t)
-	cred, err := c.n.EnrolStation("130131190201", "甲村服务点", "http://county")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "st.db"), &store.Options{RegistryDir: "-"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.ProtectWithKey(crypt.Standard, testCountyKey)
-	b, _ := json.Marshal(cred)
-	if _, err := czsync.Enrol(s, b); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := czsync.Open(s)
-	for i := 0; i < 2; i++ {
-		out, _ := st.Outgoing(st.CountyID(), 0)
-		res, err := c.n.Import(out[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, _ := c.n.Outgoing(res.From, 0)
-		st.Import(back[0])
-	}
+	_, cred, exchange := enrolledStation(t, c)
+	exchange()
+	exchange()
 	srv := serve(t, c)
 	staff := newClient(t, srv)
 	staff.login("xian", pw)
