@@ -34,21 +34,22 @@ const Bucket = "sync_audit"
 
 var headKey = []byte("head")
 
-// Actions, as stable codes (the console shows them in Chinese).
+// Actions, as stable codes (the console shows them in Chinese); those a
+// station's log shares are the same codes.
 const (
-	Login        = "login"
-	LoginFailed  = "login_failed"
-	LoginLocked  = "login_locked"
-	Logout       = "logout"
-	Reveal       = "reveal"
-	Export       = "export"
+	Login        = store.AuditLogin
+	LoginFailed  = store.AuditLoginFailed
+	LoginLocked  = store.AuditLoginLocked
+	Logout       = store.AuditLogout
+	Reveal       = store.AuditReveal
+	Export       = store.AuditExport
 	Approve      = "approve"
-	Resolve      = "resolve"
-	Enrol        = "enrol"
+	Resolve      = store.AuditResolve
+	Enrol        = store.AuditEnrol
 	Revoke       = "revoke"
-	AccountAdd   = "account_add"
-	AccountEdit  = "account_edit"
-	PasswordSet  = "password_set"
+	AccountAdd   = store.AuditAccountAdd
+	AccountEdit  = store.AuditAccountEdit
+	PasswordSet  = store.AuditPasswordSet
 	AuditExport  = "audit_export"
 	ChainChecked = "chain_checked"
 	Denied       = "denied"
