@@ -14,6 +14,7 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
+	csync "github.com/cunzhan/cunzhan/sync"
 )
 
 // Who is working. A station's file opens only for one of its operators
@@ -159,7 +160,12 @@ func (h *headFields) check() string {
 
 // protect makes the store protected with this 负责人, logged in.
 func (h *headFields) protect(st *store.Store) error {
-	return st.Protect(crypt.Standard, strings.TrimSpace(h.name.Text), h.pass.Text)
+	// Sealed under the county's suite once enrolled; today's otherwise.
+	suite := csync.CountySuite(st)
+	if suite == "" {
+		suite = crypt.Standard
+	}
+	return st.Protect(suite, strings.TrimSpace(h.name.Text), h.pass.Text)
 }
 
 // gate shows what comes before the main window: the set-up page, the page

@@ -179,6 +179,13 @@ func (s *syncScreen) enrolFrom(path string) {
 	s.u.win.SetTitle(s.u.windowTitle())
 	s.u.setStatus("本站已登记，可以同步")
 	s.refresh()
+	if suite, ok := csync.FollowsCounty(s.u.st); !ok && s.u.rekeyAllowed() {
+		// The county uses the other suite: the file follows it, with
+		// the 负责人's password.
+		f := s.u.askRekey()
+		f.suite.SetSelected(suite.Label())
+		s.u.setStatus("本站已登记；县里使用%s，请输入您的密码，把本站数据改用同一套算法加密", suite.Label())
+	}
 }
 
 // startSync runs a network sync off the UI goroutine, showing each stage.

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +13,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
+	csync "github.com/cunzhan/cunzhan/sync"
 )
 
 // Leaving a screen with unsaved edits asks first; "no" keeps the edits and
@@ -228,5 +233,46 @@ func TestFirstStartOpensTheDemoBeside(t *testing.T) {
 	defer again.Close()
 	if again.Station() != nil {
 		t.Error("the station's own file got the demo's identity")
+	}
+}
+
+// A new station set up from a credential of a national-suite county is
+// sealed under the national suite from the start.
+func TestSetupFromCredentialFollowsTheCounty(t *testing.T) {
+	dir := t.TempDir()
+	cs, err := store.Open(filepath.Join(dir, "county.db"), &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	if err := cs.ProtectWithKey(crypt.National, bytes.Repeat([]byte{5}, crypt.KeySize)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := csync.InitCounty(cs, "130131", "平山县级中心")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := n.EnrolStation("130131190201", "甲村服务点", "http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(cred)
+	credPath := filepath.Join(dir, "a.cred")
+	os.WriteFile(credPath, b, 0o600)
+	a := test.NewTempApp(t)
+	w := a.NewWindow("村站")
+	st, err := store.Open(filepath.Join(dir, "new.db"), &store.Options{RegistryDir: "-", KDF: &crypt.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var ready *store.Store
+	s := newSetup(a, w, st, func(x *store.Store) { ready = x })
+	s.head.name.SetText("张红梅")
+	s.head.pass.SetText("zhang2025hm")
+	s.head.again.SetText("zhang2025hm")
+	s.enrolFrom(credPath)
+	if ready == nil || st.Suite() != crypt.National {
+		t.Fatalf("set up under %q (%s)", st.Suite(), s.message.Text)
 	}
 }

@@ -170,6 +170,9 @@ func operatorSetup(e *env, vals map[string]string) error {
 		return err
 	}
 	defer s.Close()
+	if cs := czsync.CountySuite(s); vals["suite"] == "" && cs != "" {
+		suite = cs // an enrolled file follows its county
+	}
 	if err := s.Protect(suite, vals["name"], pw); err != nil {
 		if os.IsNotExist(statErr) {
 			s.Close()

@@ -49,10 +49,22 @@ func cmdEnroll(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The file follows its county's suite, re-keyed with the password
+	// this command logged in with.
+	rekeyed := ""
+	if suite, ok := czsync.FollowsCounty(s); !ok {
+		if err := czsync.Rekey(s, suite, e.password); err != nil {
+			return fmt.Errorf("已登记，但没能把本站数据改用县里的%s加密：%w", suite.Label(), err)
+		}
+		rekeyed = suite.Label()
+	}
 	if e.format == "json" {
-		return e.json(map[string]any{"station": c.Station, "county": c.County.Code, "server": c.Server})
+		return e.json(map[string]any{"station": c.Station, "county": c.County.Code, "server": c.Server, "suite_at_rest": s.Suite()})
 	}
 	fmt.Fprintf(e.stdout, "已登记：%s（%s），管辖范围 %s\n县级中心：%s\n", c.Station.Name, c.Station.Code, report.ScopeTitle(c.Station.Scope), c.County.Name)
+	if rekeyed != "" {
+		fmt.Fprintf(e.stdout, "本站数据已改用县里的%s加密；其他操作员的密码已失效，请用 operator password 为他们重设。\n", rekeyed)
+	}
 	fmt.Fprintln(e.stdout, "凭证文件含有本站密钥，登记后请删除U盘上的副本。")
 	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
@@ -126,4 +128,39 @@ func mustNode(t *testing.T, path string) *czsync.Node {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A station set up with today's suite and enrolled with a county of the
+// national one follows it: its file is re-keyed under SM4/SM3 as it
+// enrols, its records read as before, and it syncs.
+func TestEnrolFollowsTheCountysSuite(t *testing.T) {
+	dir := t.TempDir()
+	cs, err := store.Open(filepath.Join(dir, "county.db"), &store.Options{RegistryDir: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	if err := cs.ProtectWithKey(crypt.National, bytes.Repeat([]byte{9}, crypt.KeySize)); err != nil {
+		t.Fatal(err)
+	}
+	county, err := czsync.InitCounty(cs, "130131", "平山县级中心")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(county.Handler(nil, ""))
+	defer srv.Close()
+	cred, err := county.EnrolStation("130131190201", "甲村服务点", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(cred)
+	credPath := filepath.Join(dir, "a.cred")
+	os.WriteFile(credPath, b, 0o600)
+	db := newStation(t, filepath.Join(dir, "a.db")) // today's suite
+	if out, errOut, code := run(t, "", "--data", db, "--format", "json", "enroll", credPath); code != 0 || !strings.Contains(out, `"suite_at_rest": "gm1"`) {
+		t.Fatalf("enroll: %s %s", out, errOut)
+	}
+	if out, errOut, code := run(t, "", "--data", db, "sync"); code != 0 {
+		t.Fatalf("sync after the re-key: %s %s", out, errOut)
+	}
 }
