@@ -136,15 +136,22 @@ func auditText(s string, max int) string {
 	return s[:cut] + more
 }
 
-// longDigits are runs of digits as long as an ID, bank account or mobile
-// number.
-var longDigits = regexp.MustCompile(`[0-9０-９]{11,}[0-9０-９Xx]?`)
+// digitRuns are runs of digits (an ID number's last may be X).
+var digitRuns = regexp.MustCompile(`[0-9０-９]+[Xx]?`)
 
 // MaskDigits hides, in words a caller gives (a reveal's reason, a file
 // name), what could be an ID, account or phone number: the log is read
 // without the data key, and travels to the county.
 func MaskDigits(s string) string {
-	return longDigits.ReplaceAllStringFunc(s, func(m string) string { return "[数字已隐去]" })
+	return digitRuns.ReplaceAllStringFunc(s, func(m string) string {
+		n := utf8.RuneCountInString(m)
+		// An ID number (18) or a bank account (15 or more); a mobile
+		// (11, starting with 1). Division codes (6, 9, 12) stay.
+		if n >= 15 || n == 11 && (m[0] == '1' || strings.HasPrefix(m, "１")) {
+			return "[号码已隐去]"
+		}
+		return m
+	})
 }
 
 // stationAudits tells whether this store keeps a station's log. A county

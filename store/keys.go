@@ -41,6 +41,10 @@ type keyring struct {
 	// UsedRecovery are the recovery files that opened this file: each
 	// works once.
 	UsedRecovery []string `json:"used_recovery,omitempty"`
+	// Tidy: the file was sealed or re-keyed, and rewriting it and
+	// deleting the automatic copies under the old key (or none) is still
+	// to do; the next unlock finishes it if it was cut short.
+	Tidy bool `json:"tidy,omitempty"`
 }
 
 const keyCheckText = "cunzhan data key"
@@ -274,6 +278,9 @@ func (s *Store) afterUnlock() error {
 	if err != nil {
 		return err
 	}
+	if err := s.finishTidy(); err != nil {
+		return err
+	}
 	// Nearly every login finds nothing to do: a read, not a write.
 	var due bool
 	err = s.db.View(func(tx kv.Tx) error {
@@ -344,7 +351,7 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 	if err != nil {
 		return err
 	}
-	ring := &keyring{Suite: suite, Created: s.now().UTC().Format(time.RFC3339), Check: check}
+	ring := &keyring{Suite: suite, Created: s.now().UTC().Format(time.RFC3339), Check: check, Tidy: s.file != nil}
 	err = s.db.Update(func(tx kv.Tx) error {
 		if tx.Bucket(bMeta).Get(mKeyring) != nil {
 			return &Error{Code: CodeProtected, Message: "此数据文件已经加密保护"}
@@ -390,12 +397,42 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 	s.ring = ring
 	s.mu.Unlock()
 	s.setKeys(u)
+	return s.finishTidy()
+}
+
+// finishTidy rewrites the file so that no free page keeps a value as it
+// was before sealing or re-keying, and deletes the automatic copies of
+// then, once; an unlock finishes it if the program stopped half way.
+func (s *Store) finishTidy() error {
+	s.mu.Lock()
+	due := s.ring != nil && s.ring.Tidy && !s.readOnly && s.file != nil
+	s.mu.Unlock()
+	if !due {
+		return nil
+	}
 	if err := s.compact(); err != nil {
-		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密保护，但整理数据文件时出错，旧的未加密内容可能还留在文件的空闲部分：" + MessageOf(err), Err: err}
+		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密，但整理数据文件时出错，加密前（或旧密钥加密）的内容可能还留在文件的空闲部分：" + MessageOf(err), Err: err}
 	}
 	if err := s.dropPlainBackups(); err != nil {
-		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密保护，但删除旧的未加密自动备份时出错：" + MessageOf(err) + "。请手工删除数据文件旁“备份”文件夹里今天以前的备份。", Err: err}
+		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密，但删除旧的自动备份时出错：" + MessageOf(err) + "。请手工删除数据文件旁“备份”文件夹里今天以前的备份。", Err: err}
 	}
+	var ring *keyring
+	err := s.db.Update(func(tx kv.Tx) error {
+		r, err := readKeyring(tx.Bucket(bMeta))
+		if err != nil || r == nil {
+			return err
+		}
+		r.Tidy = false
+		b, _ := json.Marshal(r)
+		ring = r
+		return tx.Bucket(bMeta).Put(mKeyring, b)
+	})
+	if err != nil {
+		return ioError("tidy", err)
+	}
+	s.mu.Lock()
+	s.ring = ring
+	s.mu.Unlock()
 	return nil
 }
 

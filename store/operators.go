@@ -137,6 +137,17 @@ func CheckOperatorName(name string) string {
 			return "姓名中的字母和数字请用半角"
 		}
 	}
+	// A name is shown, logged and synced in the clear: it must not be
+	// an ID or phone number.
+	digits := 0
+	for _, r := range name {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	if digits >= 6 {
+		return "姓名不能是身份证号、电话号码等号码（最多5个数字）"
+	}
 	return ""
 }
 

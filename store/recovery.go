@@ -141,3 +141,9 @@ func (s *Store) Recover(dk []byte, fileID, name, password string) (*Operator, er
 
 // Now is the store's clock (tests and the command line set it).
 func (s *Store) Now() time.Time { return s.now() }
+
+// RecoveryFailed records a recovery file that did not open (a wrong code,
+// or a file changed): trying codes shows in the audit log.
+func (s *Store) RecoveryFailed(detail string) error {
+	return s.auditAlone(AuditEntry{User: "（恢复文件）", Action: AuditLoginFailed, Detail: detail})
+}

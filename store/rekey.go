@@ -66,7 +66,7 @@ func (s *Store) Rekey(suite crypt.Suite, password string) error {
 	if err != nil {
 		return err
 	}
-	ring := &keyring{Suite: suite, Created: s.now().UTC().Format(time.RFC3339), Check: check}
+	ring := &keyring{Suite: suite, Created: s.now().UTC().Format(time.RFC3339), Check: check, Tidy: s.file != nil}
 	voided := 0
 	err = s.db.Update(func(tx kv.Tx) error {
 		for _, b := range [][]byte{engine.BucketLog, engine.BucketPending} {
@@ -130,13 +130,7 @@ func (s *Store) Rekey(suite crypt.Suite, password string) error {
 		s.setKeys(old)
 		return ioError("rekey", err)
 	}
-	if err := s.compact(); err != nil {
-		return &Error{Code: "PROTECT_TIDY", Message: "数据密钥已更换，但整理数据文件时出错，旧密钥加密的内容可能还留在文件的空闲部分：" + MessageOf(err), Err: err}
-	}
-	if err := s.dropPlainBackups(); err != nil {
-		return &Error{Code: "PROTECT_TIDY", Message: "数据密钥已更换，但删除旧密钥加密的自动备份时出错：" + MessageOf(err) + "。请手工删除数据文件旁“备份”文件夹里今天以前的备份。", Err: err}
-	}
-	return nil
+	return s.finishTidy()
 }
 
 // reloadKeyring reads the keyring from the file again.

@@ -2,9 +2,13 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/crypt"
@@ -100,5 +104,43 @@ func TestRekeyKeepsRecordsAndVoidsOthers(t *testing.T) {
 				t.Errorf("audit chain after re-key: %+v", rep)
 			}
 		})
+	}
+}
+
+// A re-key cut short after its commit (the program killed while the file
+// is rewritten) is finished at the next login: the automatic copy under
+// the old key, which the voided passwords still open, is deleted.
+func TestRekeyCutShortIsFinishedAtLogin(t *testing.T) {
+	s, path := protectedStation(t)
+	if err := s.Rekey(crypt.National, headPass); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	old := filepath.Join(store.BackupDir(path), "2025-11-30.db")
+	os.MkdirAll(store.BackupDir(path), 0o700)
+	if err := os.WriteFile(old, []byte("a copy under the old key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	editFile(t, path, func(tx *bolt.Tx) error {
+		meta := tx.Bucket([]byte("meta"))
+		var ring map[string]any
+		json.Unmarshal(meta.Get([]byte("keyring")), &ring)
+		ring["tidy"] = true
+		b, _ := json.Marshal(ring)
+		return meta.Put([]byte("keyring"), b)
+	})
+	s2, err := store.Open(path, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := os.Stat(old); err != nil {
+		t.Fatal("the copy went before anyone logged in")
+	}
+	if _, err := s2.Unlock(headName, headPass); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Fatal("the copy under the old key is still there after the login")
 	}
 }

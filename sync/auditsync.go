@@ -208,7 +208,7 @@ func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, re
 		_, known := peer.Audit.Have[chain]
 		return !known && len(peer.Audit.Have) >= maxAuditChains
 	}
-	mismatched := 0
+	mismatched, broken := 0, 0
 	for i := range entries {
 		e := &entries[i]
 		if full(e.Chain) {
@@ -227,6 +227,7 @@ func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, re
 			return err
 		}
 		res.AuditKept++
+		broken += auditBreaks(b, peer, e)
 	}
 	for chain, seq := range received {
 		if !full(chain) && seq > peer.Audit.Have[chain] {
@@ -238,12 +239,41 @@ func keepAudit(t *store.WriteTx, peer *PeerState, entries []store.AuditEntry, re
 		res.auditAlarms = append(res.auditAlarms, "站点"+peer.Name+"（"+peer.Code+"）重新发来的 "+strconv.Itoa(mismatched)+
 			" 条审计日志与县里已收到的不同：该站的审计日志被改动过。县里保留最先收到的内容")
 	}
+	if broken > 0 {
+		peer.AuditBroken += broken
+		res.auditAlarms = append(res.auditAlarms, "站点"+peer.Name+"（"+peer.Code+"）的审计日志有 "+strconv.Itoa(broken)+
+			" 处断裂：条目在站点上被改动或删除过。详见控制台“审计日志 → 各站点的审计日志”")
+	}
 	if skipped > 0 {
 		peer.AuditSkipped += skipped
 		res.auditAlarms = append(res.auditAlarms, "站点"+peer.Name+"（"+peer.Code+"）发来的 "+strconv.Itoa(skipped)+
 			" 条审计日志不是站点程序写出的样子，没有保存：该站的程序或数据文件可能被改动过")
 	}
 	return nil
+}
+
+// auditBreaks checks an entry the county just took against its own hash
+// and the entry before it in its chain: 1 if the chain breaks there.
+// (Links across chains, and entries still to come, are for the full check
+// on the station's audit page.)
+func auditBreaks(b kv.Bucket, peer *PeerState, e *store.AuditEntry) int {
+	if e.ComputeHash() != e.Hash {
+		return 1
+	}
+	if e.Seq == 1 {
+		return 0
+	}
+	prev := b.Get(stationAuditKey(peer.ID, uuid.MustParse(e.Chain), e.Seq-1))
+	if prev == nil {
+		// Missing below the number the county had acknowledged before
+		// this bundle: the station no longer had it to send.
+		return 1
+	}
+	var p store.AuditEntry
+	if json.Unmarshal(prev, &p) != nil || p.Hash != e.Prev {
+		return 1
+	}
+	return 0
 }
 
 // StationAuditLog is, at the county, the audit log a station has sent, in

@@ -169,6 +169,7 @@ func TestCountyChecksWhatAStationLogs(t *testing.T) {
 		t.Errorf("the county's word on the chain: %+v", p.Audit)
 	}
 
+	p0, _ := w.county.Peer(a.ID())
 	other := uuid.Must(uuid.NewV7()).String()
 	first := entry(other, 1, "", nil)
 	second := entry(other, 2, first.Hash, nil)
@@ -186,6 +187,11 @@ func TestCountyChecksWhatAStationLogs(t *testing.T) {
 	rep := store.VerifyAuditChains(mine)
 	if rep.OK() || rep.Problems[0].Seq != 2 || !strings.Contains(rep.Problems[0].Message, "内容被改动") {
 		t.Fatalf("an edited entry passes: %+v", rep)
+	}
+	// Told at receipt, on the station's state (the stations page) and
+	// in an alarm, not only on the station's audit page.
+	if p, _ := w.county.Peer(a.ID()); p.AuditBroken != p0.AuditBroken+1 {
+		t.Errorf("breaks counted at receipt: %d after %d", p.AuditBroken, p0.AuditBroken)
 	}
 	res, err := w.county.Import(forgeAudit(t, w, a, first, second))
 	if err != nil || len(res.Alarms) == 0 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
 )
 
 // Stages of a sync, as the window shows them.
@@ -403,6 +404,9 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 			writeError(w, http.StatusBadRequest, err)
 			return
 		}
+		if err := n.LogAdmin(audit.Enrol, cred.Station.Code, cred.Station.Scope, cred.Station.Name); err != nil {
+			log.Error("audit log write failed", "code", store.CodeOf(err))
+		}
 		log.Info("station enrolled", "station", cred.Station.Code)
 		writeJSON(w, cred)
 	}))
@@ -416,6 +420,9 @@ func (n *Node) Handler(log *slog.Logger, adminToken string) http.Handler {
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err)
 			return
+		}
+		if err := n.LogAdmin(audit.Revoke, p.Code, p.Scope, p.Name); err != nil {
+			log.Error("audit log write failed", "code", store.CodeOf(err))
 		}
 		log.Info("station revoked", "station", p.Code)
 		writeJSON(w, p)

@@ -73,6 +73,9 @@ type PeerState struct {
 	// AuditSkipped (county) counts entries not kept: not what a station
 	// writes.
 	AuditSkipped int `json:"audit_skipped,omitempty"`
+	// AuditBroken (county) counts the places the station's log broke
+	// (an entry edited or missing) as the county received it.
+	AuditBroken int `json:"audit_broken,omitempty"`
 	// Recovery (county) is the station's data key sealed to the county's
 	// key, the latest that opened (recovery.go).
 	Recovery []byte `json:"recovery,omitempty"`

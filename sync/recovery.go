@@ -128,7 +128,12 @@ type RecoveryFile struct {
 	Issued      string      `json:"issued"`
 }
 
-func recoveryAD(station string) []byte { return []byte("cunzhan recovery file " + station) }
+// recoveryAD binds the file's station, id and dates to the wrapped key:
+// changing any of them (to use a file again, or after it expired) makes
+// the key not open.
+func recoveryAD(f *RecoveryFile) []byte {
+	return []byte("cunzhan recovery file v1\x00" + f.Station + "\x00" + f.ID + "\x00" + f.Issued + "\x00" + f.Expires)
+}
 
 // IssueRecovery writes, at the county, a recovery file for a station and
 // the one-time code that opens it, from the sealed key the station sent.
@@ -173,13 +178,12 @@ func (n *Node) IssueRecovery(station, by string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	wrapped, err := suite.Wrap(kek, dk, recoveryAD(p.Code))
-	if err != nil {
-		return nil, "", err
-	}
 	now := n.now().In(store.ChinaTZ)
 	f := RecoveryFile{Format: recoveryFormat, ID: uuid.Must(uuid.NewV7()).String(), Expires: now.Add(recoveryValid).Format(time.RFC3339),
-		Station: p.Code, StationName: p.Name, County: n.county.Name, Suite: suite, KDF: kdf, Wrapped: wrapped, Issued: now.Format(time.RFC3339)}
+		Station: p.Code, StationName: p.Name, County: n.county.Name, Suite: suite, KDF: kdf, Issued: now.Format(time.RFC3339)}
+	if f.Wrapped, err = suite.Wrap(kek, dk, recoveryAD(&f)); err != nil {
+		return nil, "", err
+	}
 	b, _ := json.MarshalIndent(&f, "", "  ")
 	if _, err := audit.Open(n.s).Add(audit.Entry{User: by, Action: audit.RecoveryIssue, Target: p.Code, Scope: p.Scope, Detail: p.Name}); err != nil {
 		return nil, "", err
@@ -233,9 +237,10 @@ func Recover(s *store.Store, file []byte, code, name, password string) (*store.O
 	if err != nil {
 		return nil, fail(CodeRecoveryFile, "恢复文件已损坏")
 	}
-	dk, err := f.Suite.Unwrap(kek, f.Wrapped, recoveryAD(f.Station))
+	dk, err := f.Suite.Unwrap(kek, f.Wrapped, recoveryAD(&f))
 	if err != nil {
-		return nil, fail(CodeRecoveryCode, "恢复码不对，或恢复文件已损坏")
+		_ = s.RecoveryFailed("恢复码不对，或恢复文件被改动过（文件 " + f.ID + "）")
+		return nil, fail(CodeRecoveryCode, "恢复码不对，或恢复文件被改动过")
 	}
 	return s.Recover(dk, f.ID, name, password)
 }
@@ -286,4 +291,12 @@ func CountySuite(s *store.Store) crypt.Suite {
 func FollowsCounty(s *store.Store) (crypt.Suite, bool) {
 	want := CountySuite(s)
 	return want, want == "" || !s.Protected() || s.Suite() == want
+}
+
+// LogAdmin writes, at the county, what its command line did (an enrolment,
+// a revocation) to the county's audit log, as the console does for its
+// users.
+func (n *Node) LogAdmin(action, target, scope, detail string) error {
+	_, err := audit.Open(n.s).Add(audit.Entry{User: "命令行", Action: action, Target: target, Scope: scope, Detail: detail})
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/google/uuid"
 	"golang.org/x/term"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -137,7 +138,7 @@ func (e *env) auditUnmasked(s *store.Store) error {
 
 // auditFlags are the flags whose values the audit log keeps: they name a
 // form, a record by its id, a period or a scope, never a person.
-var auditFlags = map[string]bool{"record": true, "month": true, "year": true, "quarter": true, "scope": true, "format": true, "to": true, "on": true, "for": true}
+var auditFlags = map[string]bool{"record": true, "month": true, "year": true, "quarter": true, "scope": true, "format": true, "to": true, "on": true, "for": true, "out": true}
 
 // commandLine is the command for the audit log: its words and flags, with
 // the values of other flags and of free arguments (a search, a file name)
@@ -159,7 +160,8 @@ func (e *env) commandLine() string {
 			}
 			continue
 		}
-		if i < 2 || len(out) < 2 && !strings.ContainsAny(a, "./\\") {
+		// The command's words, and record ids: what was opened.
+		if _, err := uuid.Parse(a); err == nil || i < 2 && !strings.ContainsAny(a, "./\\") {
 			out = append(out, a)
 		} else {
 			out = append(out, "…")

@@ -57,6 +57,9 @@ func cmdOperator(e *env, args []string) error {
 			if !o.LockedUntil.IsZero() {
 				line += "\t已锁定至 " + o.LockedUntil.In(store.ChinaTZ).Format("15:04")
 			}
+			if o.NeedsPassword {
+				line += "\t密码已失效（更换数据密钥后），需负责人重设"
+			}
 			fmt.Fprintln(e.stdout, line)
 		}
 		return nil

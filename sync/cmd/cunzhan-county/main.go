@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/crypt"
@@ -261,7 +262,9 @@ func (a *app) enroll(args []string) error {
 		err = a.adminCall(http.MethodPost, "/v1/admin/enroll", map[string]string{"scope": *scope, "name": *name, "server": *server}, cred)
 	case err == nil:
 		defer s.Close()
-		cred, err = n.EnrolStation(*scope, *name, *server)
+		if cred, err = n.EnrolStation(*scope, *name, *server); err == nil {
+			err = n.LogAdmin(audit.Enrol, cred.Station.Code, cred.Station.Scope, cred.Station.Name)
+		}
 	}
 	if err != nil {
 		return err
@@ -289,7 +292,9 @@ func (a *app) revoke(args []string) error {
 		err = a.adminCall(http.MethodPost, "/v1/admin/revoke", map[string]string{"station": pos[0]}, p)
 	case err == nil:
 		defer s.Close()
-		p, err = n.Revoke(pos[0])
+		if p, err = n.Revoke(pos[0]); err == nil {
+			err = n.LogAdmin(audit.Revoke, p.Code, p.Scope, p.Name)
+		}
 	}
 	if err != nil {
 		return err

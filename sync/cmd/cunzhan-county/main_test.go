@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/demo"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
@@ -123,10 +124,14 @@ func serving(t *testing.T) (dir, db string, n *czsync.Node, srv *httptest.Server
 // While the server holds the database, the county's own commands go through
 // its loopback administration endpoints.
 func TestCountyCommandsWhileServing(t *testing.T) {
-	dir, db, _, srv, _ := serving(t)
+	dir, db, n, srv, _ := serving(t)
 	cred := filepath.Join(dir, "jia.cred")
 	if out, errOut, code := county(t, "--data", db, "--server", srv.URL, "enroll", "--scope", "130131190201", "--name", "甲村服务点", "--out", cred); code != 0 {
 		t.Fatalf("enroll while serving: %s %s", out, errOut)
+	}
+	// In the county's audit log, as the console's enrolments are.
+	if list, _ := audit.Open(n.Store()).List(audit.Filter{Action: audit.Enrol}); len(list) != 1 || list[0].User != "命令行" || list[0].Target != "130131190201-01" {
+		t.Errorf("enrolment in the audit log: %+v", list)
 	}
 	ss, _ := openFile(t, filepath.Join(dir, "jia.db"), &store.Options{RegistryDir: "-"})
 	defer ss.Close()
