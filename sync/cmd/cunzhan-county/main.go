@@ -36,8 +36,8 @@ import (
 	"time"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
+	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/backend"
 	"github.com/cunzhan/cunzhan/store/crypt"
 	czsync "github.com/cunzhan/cunzhan/sync"
