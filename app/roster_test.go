@@ -43,7 +43,7 @@ func TestRosterImportFromTheWindow(t *testing.T) {
 		t.Fatal("the check wrote records")
 	}
 	d := topDialog(w)
-	if d == nil || !hasText(d, "有问题 3 行") || !hasText(d, "第4行") {
+	if d == nil || !hasText(d, "有问题 5 行") || !hasText(d, "第4行") {
 		t.Fatalf("the check's report is missing or wrong")
 	}
 	if hasText(d, "130131194593150025") || !hasText(d, "1301**********0025") {

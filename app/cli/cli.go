@@ -272,6 +272,9 @@ func flags(args []string, withValue, bools []string) (map[string]string, []strin
 				i++
 				val = args[i]
 			}
+			if prev, ok := vals[name]; ok && name == "map" {
+				val = prev + "," + val // --map may be given more than once
+			}
 			vals[name] = val
 		case name == "format":
 			if !hasVal {

@@ -218,7 +218,7 @@ func TestImportRosterCLI(t *testing.T) {
 		t.Fatal(out, errOut)
 	}
 	out, _, code := run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv", "--dry-run")
-	if code != 0 || !strings.Contains(out, "试导入结果") || !strings.Contains(out, "导入 3 人，跳过 2 人，拒绝 3 行") {
+	if code != 0 || !strings.Contains(out, "试导入结果") || !strings.Contains(out, "导入 3 人，跳过 0 行，拒绝 5 行") {
 		t.Errorf("dry run:\n%s", out)
 	}
 	out, _, _ = run(t, "", "--data", db, "import", "roster", "../../store/roster/testdata/roster.csv")
@@ -392,5 +392,34 @@ func TestRekeyThroughCLI(t *testing.T) {
 	}
 	if _, errOut, code := runEnv(t, clerk, "--data", db, "operator", "rekey"); code != 1 || !strings.HasPrefix(errOut, "PASSWORD_RESET_NEEDED: ") {
 		t.Fatalf("clerk re-key: %d %s", code, errOut)
+	}
+}
+
+// A village's own roster: no household number or village code, a column
+// the program does not know until told (--map), remembered for the next
+// file laid out the same way.
+func TestImportVillageRosterWithMap(t *testing.T) {
+	dir := t.TempDir()
+	db := newStation(t, filepath.Join(dir, "s.db"))
+	run(t, "", "--data", db, "station", "set", "130131190201-01", "甲村服务点")
+	csv := "甲村花名册\n序号,家长,关系,姓名,身份证号,联系方式\n" +
+		"1,王建国,户主,王建国,130131196003120013,13800138000\n" +
+		"2,王建国,妻,李秀兰,130131196204050023,\n" +
+		"合计,,,,,\n"
+	path := filepath.Join(dir, "甲村.csv")
+	os.WriteFile(path, []byte(csv), 0o600)
+	out, _, code := run(t, "", "--data", db, "import", "roster", path, "--dry-run")
+	if code != 0 || !strings.Contains(out, "家长 → （不导入）") {
+		t.Fatalf("proposal:\n%s", out)
+	}
+	out, errOut, code := run(t, "", "--data", db, "import", "roster", path, "--map", "家长=户主姓名")
+	if code != 0 || !strings.Contains(out, "家长 → 户主姓名") || !strings.Contains(out, "导入 2 人") || !strings.Contains(out, "新建农户 1 户") {
+		t.Fatalf("import with --map:\n%s%s", out, errOut)
+	}
+	if out, _, _ := run(t, "", "--data", db, "import", "roster", path, "--dry-run"); !strings.Contains(out, "家长 → 户主姓名") {
+		t.Errorf("the mapping was not remembered:\n%s", out)
+	}
+	if _, errOut, code := run(t, "", "--data", db, "import", "roster", path, "--map", "没有这列=姓名"); code != 1 || !strings.HasPrefix(errOut, "ROSTER_MAP: ") {
+		t.Errorf("unknown column: %d %s", code, errOut)
 	}
 }

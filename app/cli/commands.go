@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -231,7 +232,7 @@ func cmdDump(e *env, args []string) error {
 }
 
 func cmdImport(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"author"}, []string{"dry-run"})
+	vals, pos, err := e.parse(args, []string{"author", "map", "village"}, []string{"dry-run"})
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,15 @@ func cmdImport(e *env, args []string) error {
 		return importBundle(e, pos[0])
 	}
 	if len(pos) != 2 || pos[0] != "roster" {
-		return usagef("用法：import BUNDLE 或 import roster FILE.csv|FILE.xlsx [--dry-run]")
+		return usagef("用法：import BUNDLE 或 import roster FILE.csv|FILE.xlsx [--dry-run] [--map 列名=字段[,列名=字段…]] [--village 村代码]")
+	}
+	opt := roster.Options{Author: orDefault(vals["author"], "名册导入"), DryRun: vals["dry-run"] == "true", Village: vals["village"], Map: map[string]string{}}
+	for _, pair := range strings.FieldsFunc(vals["map"], func(r rune) bool { return r == ',' || r == '，' || r == ';' || r == '；' }) {
+		h, f, ok := strings.Cut(pair, "=")
+		if !ok {
+			return usagef("--map 应写成 列名=字段，如 --map 户主=户主姓名,电话=联系电话（字段写“忽略”则不导入该列）")
+		}
+		opt.Map[strings.TrimSpace(h)] = strings.TrimSpace(f)
 	}
 	rows, err := roster.Read(pos[1])
 	if err != nil {
@@ -253,31 +262,14 @@ func cmdImport(e *env, args []string) error {
 	if s.Station() == nil {
 		return &store.Error{Code: store.CodeNoStation, Message: "尚未设置站点：先运行 cunzhan --data 文件 station set 站点编码 站点名称"}
 	}
-	res, err := roster.Import(s, rows, orDefault(vals["author"], "名册导入"), vals["dry-run"] == "true")
+	res, err := roster.ImportRows(context.Background(), s, rows, opt)
 	if err != nil {
 		return err
 	}
 	if e.format == "json" {
 		return e.json(res)
 	}
-	title := "导入结果"
-	if res.DryRun {
-		title = "试导入结果（未写入任何数据）"
-	}
-	fmt.Fprintf(e.stdout, "%s：导入 %d 人，跳过 %d 人，拒绝 %d 行，新建农户 %d 户\n", title, res.Imported, res.Skipped, res.Rejected, res.Households)
-	for _, r := range res.Rows {
-		if r.Outcome == roster.Imported && len(r.Warnings) == 0 {
-			continue
-		}
-		fmt.Fprintf(e.stdout, "第%d行 %s %s %s\n", r.Row, r.Outcome, r.Name, r.IDMasked)
-		for _, p := range r.Problems {
-			fmt.Fprintf(e.stdout, "    %s: %s\n", p.Code, p.Message)
-		}
-		for _, w := range r.Warnings {
-			fmt.Fprintf(e.stdout, "    提示 %s: %s\n", w.Code, w.Message)
-		}
-	}
-	return nil
+	return roster.WriteReport(e.stdout, res)
 }
 
 func cmdStation(e *env, args []string) error {

@@ -13,11 +13,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -83,6 +84,7 @@ type Result struct {
 	Skipped    int         `json:"skipped"`
 	Rejected   int         `json:"rejected"`
 	Households int         `json:"households_created"`
+	Mapping    *Mapping    `json:"mapping"`
 }
 
 // Read loads the rows of a .csv (UTF-8, with or without BOM, or GB18030 as
@@ -105,9 +107,24 @@ func Read(path string) ([][]string, error) {
 		if len(sheets) == 0 {
 			return nil, &store.Error{Code: "FILE_FORMAT", Message: "Excel文件中没有工作表"}
 		}
-		rows, err := f.GetRows(sheets[0])
+		// Raw values: a date cell gives its day number, not a format's
+		// "11-23-60". But a long number Excel keeps as a double is taken
+		// as shown (1.30131195709E+17): its lost digits are the reason
+		// the row is refused, not a wrong check digit.
+		rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, &store.Error{Code: "FILE_FORMAT", Message: "读取Excel工作表失败", Err: err}
+		}
+		shown, err := f.GetRows(sheets[0])
+		if err != nil {
+			return nil, &store.Error{Code: "FILE_FORMAT", Message: "读取Excel工作表失败", Err: err}
+		}
+		for i := range rows {
+			for j := range rows[i] {
+				if i < len(shown) && j < len(shown[i]) && sciNumber.MatchString(shown[i][j]) {
+					rows[i][j] = shown[i][j]
+				}
+			}
 		}
 		return rows, nil
 	}
@@ -143,65 +160,149 @@ func readCSV(b []byte) ([][]string, error) {
 // errRollback ends a validation pass without writing.
 var errRollback = errors.New("roll back")
 
-// Import brings the rows in. The first row is the header.
-//
-// A row's household is created by the first row that names it, in the same
-// transaction as that row's person; if the person is then refused, the
-// household must not stay behind. So the import first runs over the rows
-// in a transaction that is rolled back, drops the refused rows, and repeats
-// until a pass refuses nothing; only then (unless it is a dry run) does it
-// run once more and commit. One transaction writes the whole roster.
-func Import(s *store.Store, rows [][]string, author string, dryRun bool) (*Result, error) {
-	return ImportWith(context.Background(), s, rows, author, dryRun, nil)
+// Options say how to import.
+type Options struct {
+	Author string
+	DryRun bool
+	// Village is the village of households whose rows give no 村代码:
+	// by default the station's own (a village station's scope).
+	Village string
+	// Map changes the proposed mapping: header → field (a code or a
+	// name, or 忽略).
+	Map map[string]string
+	// Mapping, when set, is used as it is (the window's, after the
+	// person looked at it).
+	Mapping  *Mapping
+	Progress func(stage string, done, total int)
 }
 
-// ImportWith is Import that reports its progress — the pass it is in
-// ("检查" while rows are checked, "写入" for the writing pass) and the rows
-// done — and stops between rows when ctx is cancelled. A cancelled import
-// writes nothing: the rows are written in one transaction at the end.
+// Import brings the rows in with the proposed mapping.
+func Import(s *store.Store, rows [][]string, author string, dryRun bool) (*Result, error) {
+	return ImportRows(context.Background(), s, rows, Options{Author: author, DryRun: dryRun})
+}
+
+// ImportWith is Import that reports its progress and stops when ctx is
+// cancelled (see ImportRows).
 func ImportWith(ctx context.Context, s *store.Store, rows [][]string, author string, dryRun bool, progress func(stage string, done, total int)) (*Result, error) {
+	return ImportRows(ctx, s, rows, Options{Author: author, DryRun: dryRun, Progress: progress})
+}
+
+// Prefs keeps what a station's person chose (the store: Pref, SetPref).
+type Prefs interface {
+	Pref(name string) []byte
+	SetPref(name string, v []byte) error
+}
+
+func prefName(m *Mapping) string { return "roster_map/" + m.Signature() }
+
+// Prepare finds the header and proposes the mapping: as the station's
+// person last mapped a header laid out the same way, if they did (prefs
+// may be nil), with the changes asked for now; and checks that it has
+// what households are built from.
+func Prepare(rows [][]string, opt Options, prefs Prefs) (*Mapping, error) {
 	if len(rows) == 0 {
 		return nil, &store.Error{Code: "ROSTER_EMPTY", Message: "花名册是空的"}
 	}
-	col, err := headerIndex(rows[0])
+	m := opt.Mapping
+	if m == nil {
+		var err error
+		if m, err = FindHeader(rows); err != nil {
+			return nil, err
+		}
+		if prefs != nil {
+			var fields []string
+			if json.Unmarshal(prefs.Pref(prefName(m)), &fields) == nil && len(fields) == len(m.Fields) {
+				m.Fields = fields
+			}
+		}
+		for h, f := range opt.Map {
+			if err := m.Set(h, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if m.HeaderRow < 0 || m.HeaderRow >= len(rows) || len(m.Fields) != len(m.Headers) {
+		return nil, &store.Error{Code: "ROSTER_MAP", Message: "列的对应关系与文件不符，请重新选择"}
+	}
+	return m, m.Check()
+}
+
+// ImportRows brings a roster in: households built from its rows (plan.go),
+// every person through the store's validation.
+//
+// A row's household is created with its head, in the same transaction;
+// if a person is then refused, nothing of theirs may stay behind. So the
+// import first runs over the rows in a transaction that is rolled back,
+// drops the refused rows (a household's members with its refused head),
+// and repeats until a pass refuses nothing; only then (unless it is a dry
+// run) does it run once more and commit. One transaction writes the whole
+// roster; a cancelled import writes nothing.
+func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Options) (*Result, error) {
+	m, err := Prepare(rows, opt, s)
 	if err != nil {
 		return nil, err
 	}
-	results := map[int]RowResult{} // by row number
-	var candidates []int           // indexes into rows
-	for i := 1; i < len(rows); i++ {
-		if !blank(rows[i]) {
-			candidates = append(candidates, i)
+
+	village := opt.Village
+	if village == "" {
+		if st := s.Station(); st != nil && len(st.Scope) == 12 {
+			village = st.Scope
 		}
 	}
-	var households int
-	pass := func(commit bool) (refused bool, err error) {
+	data, households := plan(rows, m)
+	precheck(data)
+	if village == "" && m.Column("village_code") < 0 {
+		return nil, &store.Error{Code: "ROSTER_VILLAGE", Message: "名册中没有村代码一列，本站也不是村级站点：请指定导入到哪个村（--village 12位村代码）"}
+	}
+	results := map[int]*RowResult{}
+	out := func(r *row) *RowResult {
+		rr := results[r.n]
+		if rr == nil {
+			rr = &RowResult{Row: r.n, Name: r.cells["name"]}
+			results[r.n] = rr
+		}
+		return rr
+	}
+	// Rows refused before the store sees them.
+	refused := map[int]bool{}
+	for _, r := range data {
+		switch {
+		case r.skip != "":
+			rr := out(r)
+			rr.Outcome = Skipped
+			rr.Warnings = []*store.Error{{Code: "ROSTER_NOT_PERSON", Message: "不是人员行：" + r.skip}}
+		case len(r.problems) > 0:
+			rr := out(r)
+			rr.Outcome, rr.Problems, rr.IDMasked = Rejected, r.problems, r.masked
+			refused[r.n] = true
+		}
+	}
+	var created int
+	pass := func(commit bool) (more bool, err error) {
 		err = s.Batch(func(b *store.Batch) error {
-			households = 0
-			seen := map[string]uuid.UUID{}
-			var kept []int
+			im := &importer{b: b, opt: opt, village: village, refused: refused, out: out}
+			im.numbers.used = func(no string) bool { ids, _ := b.Reader().ByNumber(no); return len(ids) > 0 || im.taken[no] }
+			im.taken = map[string]bool{}
 			stage := "检查"
 			if commit {
 				stage = "写入"
 			}
-			for n, i := range candidates {
+			done, next := 0, 0
+			for _, h := range households {
 				if err := ctx.Err(); err != nil {
 					return &store.Error{Code: "CANCELLED", Message: "花名册导入已取消，没有写入任何内容"}
 				}
-				if progress != nil && n%50 == 0 {
-					progress(stage, n, len(candidates))
+				if opt.Progress != nil && done >= next {
+					opt.Progress(stage, done, len(data))
+					next = done + 50
 				}
-				rr := importRow(b, col, rows[i], seen, author, &households)
-				rr.Row = i + 1
-				results[rr.Row] = rr
-				if rr.Outcome == Rejected {
-					refused = true
-					continue
+				if im.household(h) {
+					more = true
 				}
-				kept = append(kept, i)
+				done += 1 + len(h.members)
 			}
-			candidates = kept
-			if !commit || refused {
+			created = im.created
+			if !commit || more {
 				return errRollback
 			}
 			return nil
@@ -209,30 +310,34 @@ func ImportWith(ctx context.Context, s *store.Store, rows [][]string, author str
 		if errors.Is(err, errRollback) {
 			err = nil
 		}
-		return refused, err
+		return more, err
 	}
 	for {
-		refused, err := pass(false)
+		more, err := pass(false)
 		if err != nil {
 			return nil, err
 		}
-		if !refused {
+		if !more {
 			break
 		}
 	}
-	if !dryRun && len(candidates) > 0 {
-		refused, err := pass(true)
+	if !opt.DryRun {
+		more, err := pass(true)
 		if err != nil {
 			return nil, err
 		}
-		if refused {
-			// Cannot happen: the same rows just passed. Nothing was written.
+		if more {
 			return nil, &store.Error{Code: "ROSTER_UNSTABLE", Message: "导入过程中数据发生变化，请重新导入"}
 		}
 	}
-	res := &Result{DryRun: dryRun, Households: households}
-	for i := 1; i < len(rows); i++ {
-		rr, ok := results[i+1]
+	// The mapping of an import that wrote is the one proposed next time
+	// for this layout (a dry run writes nothing, that included).
+	if b, _ := json.Marshal(m.Fields); !opt.DryRun && !bytes.Equal(b, s.Pref(prefName(m))) {
+		_ = s.SetPref(prefName(m), b)
+	}
+	res := &Result{DryRun: opt.DryRun, Households: created, Mapping: m}
+	for _, r := range data {
+		rr, ok := results[r.n]
 		if !ok {
 			continue
 		}
@@ -244,150 +349,176 @@ func ImportWith(ctx context.Context, s *store.Store, rows [][]string, author str
 		case Rejected:
 			res.Rejected++
 		}
-		res.Rows = append(res.Rows, rr)
+		res.Rows = append(res.Rows, *rr)
 	}
 	return res, nil
 }
 
-func blank(row []string) bool {
-	for _, c := range row {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
+// importer writes one pass's households.
+type importer struct {
+	b       *store.Batch
+	opt     Options
+	village string
+	refused map[int]bool // rows out of the next passes
+	out     func(*row) *RowResult
+	numbers numberer
+	taken   map[string]bool
+	created int
 }
 
-func headerIndex(header []string) (map[string]int, error) {
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		for _, c := range Columns {
-			for _, n := range c.Names {
-				if h == n {
-					if _, dup := col[c.Field]; !dup {
-						col[c.Field] = i
-					}
-				}
+// household imports a household's rows; it reports whether a row was
+// refused that had not been before (another pass is due).
+func (im *importer) household(h *household) (newly bool) {
+	refuse := func(r *row, errs ...*store.Error) {
+		rr := im.out(r)
+		rr.Outcome, rr.Problems = Rejected, errs
+		if !im.refused[r.n] {
+			im.refused[r.n] = true
+			newly = true
+		}
+	}
+	var hid uuid.UUID
+	members := h.members
+	if h.head != nil && !im.refused[h.head.n] {
+		_, held, err := im.person(h.head, &hid, h)
+		switch {
+		case err != nil:
+			refuse(h.head, err...)
+		case held != uuid.Nil:
+			// The head is held already: members join the household
+			// the store has for them.
+			hid = held
+		}
+	}
+	// A household known by its head alone has no members without it; one
+	// with a 户编号 is made from its next row.
+	if h.no == "" && h.head != nil && im.refused[h.head.n] {
+		for _, r := range members {
+			if !im.refused[r.n] {
+				refuse(r, &store.Error{Code: "ROSTER_HEAD_REFUSED", Field: "relation", Message: "户主（第" + strconv.Itoa(h.head.n) + "行）没有导入，本行随之未导入"})
 			}
 		}
+		return newly
 	}
-	var missing []string
-	for _, c := range Columns {
-		if _, ok := col[c.Field]; c.Required && !ok {
-			missing = append(missing, c.Names[0])
+	if h.head == nil && hid == uuid.Nil && h.no != "" {
+		// A 户编号 the store holds already.
+		if ids, _ := im.b.Reader().ByNumber(h.no); len(ids) > 0 {
+			hid = ids[0]
 		}
 	}
-	if len(missing) > 0 {
-		return nil, &store.Error{Code: "ROSTER_COLUMNS", Message: "花名册缺少必需的列：" + strings.Join(missing, "、")}
+	for _, r := range members {
+		if im.refused[r.n] {
+			continue
+		}
+		if hid == uuid.Nil && h.head == nil {
+			refuse(r, &store.Error{Code: "ROSTER_NO_HEAD", Field: "relation", Message: "该户（户编号" + h.no + "）在名册中没有与户主关系为“户主”的一行，本站也没有这一户"})
+			continue
+		}
+		if _, _, err := im.person(r, &hid, h); err != nil {
+			refuse(r, err...)
+		}
 	}
-	return col, nil
+	return newly
 }
 
-func importRow(b *store.Batch, col map[string]int, row []string, households map[string]uuid.UUID, author string, created *int) RowResult {
-	get := func(field string) string {
-		if i, ok := col[field]; ok && i < len(row) {
-			return strings.TrimSpace(row[i])
-		}
-		return ""
-	}
-	rr := RowResult{Name: get("name")}
-	reject := func(err error) RowResult {
-		rr.Outcome = Rejected
-		var p store.Problems
-		var e *store.Error
-		var ie *ident.Error
-		switch {
-		case errors.As(err, &p):
-			rr.Problems = p
-		case errors.As(err, &e):
-			rr.Problems = []*store.Error{e}
-		case errors.As(err, &ie):
-			rr.Problems = []*store.Error{{Code: ie.Code, Field: "id_number", Message: ie.Message}}
-		default:
-			rr.Problems = []*store.Error{{Code: store.CodeOf(err), Message: store.MessageOf(err)}}
-		}
-		return rr
-	}
-	// ID number: 15-digit numbers are upgraded here and the original kept.
-	raw := get("id_number")
-	info, errs := ident.ParseID(raw, ident.IDOptions{AllowLegacy15: true})
-	if errs != nil {
-		var p store.Problems
-		for _, e := range errs {
-			p = append(p, &store.Error{Code: e.Code, Field: "id_number", Message: "「公民身份号码」" + e.Message})
-		}
-		rr.IDMasked = ident.MaskID(ident.NormalizeID(raw))
-		return reject(p)
-	}
-	rr.IDMasked = ident.MaskID(info.Number)
-	r := b.Reader()
-	if ids, _ := r.PersonsByIDNumber(info.Number); len(ids) > 0 {
+// person imports one row into the household *hid (created first, from
+// the row, if *hid is nil). It returns the new person's id, or the id of
+// the household of a person already held (the row is then skipped).
+func (im *importer) person(r *row, hid *uuid.UUID, h *household) (uuid.UUID, uuid.UUID, []*store.Error) {
+	rr := im.out(r)
+	rr.Warnings, rr.IDMasked = nil, r.masked
+	get := func(f string) string { return r.cells[f] }
+	info := r.id
+	rd := im.b.Reader()
+	if ids, _ := rd.PersonsByIDNumber(info.Number); len(ids) > 0 {
 		rr.Outcome = Skipped
 		rr.Warnings = []*store.Error{{Code: "ALREADY_HELD", Message: "该身份证号已登记，未重复导入"}}
-		return rr
-	}
-	// The household: reuse one created by an earlier row or held already.
-	no := get("household_no")
-	hid, ok := households[no]
-	if !ok && no != "" {
-		if ids, _ := r.ByNumber(no); len(ids) > 0 {
-			hid, ok = ids[0], true
+		held := uuid.Nil
+		if e, err := rd.Get(ids[0]); err == nil {
+			held, _ = uuid.Parse(e.(*store.Person).HouseholdID)
 		}
-	}
-	if !ok {
-		h := &store.Household{
-			HouseholdNo: no, VillageCode: get("village_code"), GroupName: get("group_name"),
-			HouseholdType: orDefault(get("household_type"), "一般农户"), Address: get("address"),
-			BankName: get("bank_name"), BankAccount: get("bank_account"), Status: "正常",
-		}
-		hr, err := b.Create(h, author)
-		if err != nil {
-			return reject(err)
-		}
-		hid = hr.ID
-		households[no] = hid
-		*created++
-		rr.Warnings = append(rr.Warnings, hr.Warnings...)
+		return uuid.Nil, held, nil
 	}
 	p := &store.Person{
-		HouseholdID: hid.String(), Name: get("name"), IDNumber: info.Number, Relation: get("relation"),
-		Sex: get("sex"), Ethnicity: get("ethnicity"), Education: get("education"), Health: get("health"),
-		Labor: get("labor"), Mobile: get("mobile"), Status: orDefault(get("status"), "在册"),
+		Name: strings.ReplaceAll(get("name"), " ", ""), IDNumber: info.Number, Relation: r.relation, Sex: cleanSex(get("sex")),
+		Ethnicity: get("ethnicity"), Education: get("education"), Health: get("health"), Labor: get("labor"),
+		Status:    orDefault(get("status"), "在册"),
+		BirthDate: r.dates["birth_date"], StatusDate: r.dates["status_date"], DibaoFrom: r.dates["dibao_from"], YoufuFrom: r.dates["youfu_from"],
 	}
 	if info.Upgraded {
-		p.IDNumberLegacy = ident.NormalizeID(raw)
+		p.IDNumberLegacy = ident.NormalizeID(r.idRaw)
 	}
-	for _, d := range []struct {
-		field string
-		dst   *store.Date
-	}{{"birth_date", &p.BirthDate}, {"status_date", &p.StatusDate}, {"dibao_from", &p.DibaoFrom}, {"youfu_from", &p.YoufuFrom}} {
-		if v := get(d.field); v != "" {
-			pd, err := store.ParseDate(v)
-			if err != nil {
-				return reject(&store.Error{Code: "INVALID_DATE", Field: d.field, Message: fmt.Sprintf("「%s」不是有效日期：%s", store.FieldLabel(store.KindPerson, d.field), v)})
-			}
-			*d.dst = pd
+	var warns []*store.Error
+	phone := strings.ReplaceAll(get("mobile"), " ", "")
+	landline := strings.HasPrefix(strings.TrimPrefix(phone, "+86"), "0")
+	if !landline {
+		p.Mobile = get("mobile")
+	}
+	if *hid == uuid.Nil {
+		src := r
+		if h.head != nil {
+			src = h.head
 		}
+		hh := &store.Household{
+			HouseholdNo: h.no, VillageCode: orDefault(src.cells["village_code"], im.village), GroupName: src.cells["group_name"],
+			HouseholdType: orDefault(src.cells["household_type"], "一般农户"), Address: src.cells["address"],
+			BankName: src.cells["bank_name"], BankAccount: strings.ReplaceAll(src.cells["bank_account"], " ", ""), Status: "正常",
+		}
+		if landline {
+			hh.Phone = phone
+		}
+		if hh.HouseholdNo == "" {
+			hh.HouseholdNo = im.numbers.number(hh.VillageCode)
+		}
+		im.taken[hh.HouseholdNo] = true
+		res, err := im.b.Create(hh, im.opt.Author)
+		if err != nil {
+			return uuid.Nil, uuid.Nil, problemsOf(err)
+		}
+		*hid = res.ID
+		im.created++
+		warns = append(warns, res.Warnings...)
+	} else if landline {
+		warns = append(warns, &store.Error{Code: "ROSTER_LANDLINE", Field: "mobile", Message: "固定电话" + phone + "没有导入：人员只有手机号一栏，户的联系电话取户主一行的"})
 	}
-	pr, err := b.Create(p, author)
+	p.HouseholdID = hid.String()
+	pr, err := im.b.Create(p, im.opt.Author)
 	if err != nil {
-		return reject(err)
+		return uuid.Nil, uuid.Nil, problemsOf(err)
+	}
+	if note := get("note"); note != "" {
+		warns = append(warns, &store.Error{Code: "ROSTER_NOTE", Field: "note", Message: "备注没有导入：" + note})
 	}
 	rr.Outcome = Imported
-	rr.Warnings = append(rr.Warnings, pr.Warnings...)
-	if p.Relation == "户主" {
-		if e, err := r.Get(hid); err == nil {
-			h := e.(*store.Household)
-			if h.HeadPersonID == "" {
-				h.HeadPersonID = pr.ID.String()
-				if _, err := b.Save(h, author); err != nil {
+	rr.Warnings = append(warns, pr.Warnings...)
+	if r.relation == "户主" {
+		if e, err := rd.Get(*hid); err == nil {
+			hh := e.(*store.Household)
+			if hh.HeadPersonID == "" {
+				hh.HeadPersonID = pr.ID.String()
+				if _, err := im.b.Save(hh, im.opt.Author); err != nil {
 					rr.Warnings = append(rr.Warnings, &store.Error{Code: store.CodeOf(err), Message: "未能设置户主：" + store.MessageOf(err)})
 				}
 			}
 		}
 	}
-	return rr
+	return pr.ID, uuid.Nil, nil
+}
+
+// problemsOf turns a store refusal into a row's problems.
+func problemsOf(err error) []*store.Error {
+	var p store.Problems
+	var e *store.Error
+	var ie *ident.Error
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &e):
+		return []*store.Error{e}
+	case errors.As(err, &ie):
+		return []*store.Error{{Code: ie.Code, Field: "id_number", Message: ie.Message}}
+	}
+	return []*store.Error{{Code: store.CodeOf(err), Message: store.MessageOf(err)}}
 }
 
 func orDefault(v, d string) string {

@@ -41,13 +41,13 @@ var want = map[int]struct {
 	code    string
 }{
 	2:  {Imported, ""},
-	3:  {Imported, ""},                 // full-width digit in the ID, +86 mobile
-	4:  {Rejected, "ID_BIRTH_INVALID"}, // bad date and checksum
-	5:  {Rejected, "MOBILE_FORMAT"},    // new household, but the person is refused
-	6:  {Skipped, ""},                  // 15-digit form of row 2's number
+	3:  {Imported, ""},                    // full-width digit in the ID, +86 mobile
+	4:  {Rejected, "ID_BIRTH_INVALID"},    // bad date and checksum
+	5:  {Rejected, "MOBILE_FORMAT"},       // new household, but the person is refused
+	6:  {Rejected, "ROSTER_DUPLICATE_ID"}, // 15-digit form of row 2's number
 	7:  {Imported, ""},
-	8:  {Rejected, "DIV_LENGTH"}, // village code of 10 digits
-	10: {Skipped, ""},            // same number as row 7
+	8:  {Rejected, "DIV_LENGTH"},          // village code of 10 digits
+	10: {Rejected, "ROSTER_DUPLICATE_ID"}, // same number as row 7
 }
 
 func checkResult(t *testing.T, res *Result) {
@@ -74,7 +74,7 @@ func checkResult(t *testing.T, res *Result) {
 			}
 		}
 	}
-	if res.Imported != 3 || res.Skipped != 2 || res.Rejected != 3 {
+	if res.Imported != 3 || res.Skipped != 0 || res.Rejected != 5 {
 		t.Errorf("imported %d skipped %d rejected %d", res.Imported, res.Skipped, res.Rejected)
 	}
 }
@@ -119,12 +119,13 @@ func TestImportCSV(t *testing.T) {
 		}
 		return nil
 	})
-	// Again: everything already held is skipped.
+	// Again: everything already held is skipped; the same number twice
+	// in the file is still refused.
 	res, err = Import(s, rows, "导入员", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Imported != 0 || res.Skipped != 5 || res.Rejected != 3 {
+	if res.Imported != 0 || res.Skipped != 3 || res.Rejected != 5 {
 		t.Errorf("second import: imported %d skipped %d rejected %d", res.Imported, res.Skipped, res.Rejected)
 	}
 }
