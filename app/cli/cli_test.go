@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/demo"
@@ -421,5 +425,50 @@ func TestImportVillageRosterWithMap(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "", "--data", db, "import", "roster", path, "--map", "没有这列=姓名"); code != 1 || !strings.HasPrefix(errOut, "ROSTER_MAP: ") {
 		t.Errorf("unknown column: %d %s", code, errOut)
+	}
+}
+
+// A report goes to Excel with dates as dates, money as numbers, the header
+// frozen, and ID numbers never as numbers.
+func TestReportToXLSX(t *testing.T) {
+	db := demoCopy(t)
+	out := filepath.Join(t.TempDir(), "overdue.xlsx")
+	if o, errOut, code := run(t, "", "--data", db, "report", "overdue", "--month", "2025-11", "--xlsx", out); code != 0 {
+		t.Fatalf("%s %s", o, errOut)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	shown, _ := f.GetRows(sheet)
+	raw, _ := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	dates, money := 0, 0
+	for i := range shown {
+		for j, v := range shown[i] {
+			r := raw[i][j]
+			switch {
+			case regexp.MustCompile(`^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`).MatchString(v):
+				if _, err := strconv.Atoi(r); err != nil {
+					t.Errorf("date %s stored as text %q", v, r)
+				}
+				dates++
+			case regexp.MustCompile(`^[0-9,]+\.[0-9]{2}$`).MatchString(v):
+				if _, err := strconv.ParseFloat(r, 64); err != nil {
+					t.Errorf("money %s stored as %q", v, r)
+				}
+				money++
+			case strings.Contains(v, "E+"):
+				t.Errorf("a number shown as %s", v)
+			}
+		}
+	}
+	if dates == 0 || money == 0 {
+		t.Errorf("%d dates, %d money cells", dates, money)
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit == 0 {
+		t.Errorf("header not frozen: %+v %v", panes, err)
 	}
 }

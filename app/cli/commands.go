@@ -74,7 +74,7 @@ func orDefault(v, d string) string {
 }
 
 func cmdReport(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"month", "year", "quarter", "scope"}, nil)
+	vals, pos, err := e.parse(args, []string{"month", "year", "quarter", "scope", "xlsx"}, nil)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func cmdReport(e *env, args []string) error {
 		for _, n := range report.Names {
 			names = append(names, n.Name)
 		}
-		return usagef("用法：report NAME --month YYYY-MM；NAME 为 %s", strings.Join(names, "、"))
+		return usagef("用法：report NAME --month YYYY-MM [--xlsx 文件.xlsx]；NAME 为 %s", strings.Join(names, "、"))
 	}
 	s, err := e.open(true)
 	if err != nil {
@@ -102,6 +102,15 @@ func cmdReport(e *env, args []string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if out := vals["xlsx"]; out != "" {
+		// An Excel workbook: counts, money and rates as numbers, dates as
+		// dates, ID numbers as text; masked as every report is.
+		if err := atomicfile.WriteFunc(out, rep.WriteXLSX); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已导出 %s\n", out)
+		return nil
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()

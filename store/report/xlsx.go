@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -31,7 +32,9 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	}
 	money, _ := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
 	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})  // 0.00%
-	xw := &xlsxWriter{f: f, sheet: sheet, money: money, pct: pct, bold: bold}
+	dateFmt := "yyyy-mm-dd"
+	date, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	xw := &xlsxWriter{f: f, sheet: sheet, money: money, pct: pct, bold: bold, date: date}
 	tables := append([]Table{r.Table}, r.Sections...)
 	for i, t := range tables {
 		if i > 0 {
@@ -47,6 +50,10 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			xw.text(c+1, col.Name, bold)
 		}
 		xw.row++
+		if i == 0 {
+			// The first table's header stays in view while scrolling.
+			f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: xw.row, TopLeftCell: xw.cell(1), ActivePane: "bottomLeft"})
+		}
 		for _, row := range t.Rows {
 			xw.line(row, 0)
 		}
@@ -77,6 +84,7 @@ type xlsxWriter struct {
 	sheet            string
 	row, cols        int
 	money, pct, bold int
+	date             int
 	err              error
 }
 
@@ -99,6 +107,7 @@ var (
 	countRe = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})$`)
 	moneyRe = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}$`)
 	rateRe  = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{2}%$`)
+	dateRe  = regexp.MustCompile(`^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$`)
 )
 
 // line writes a row, each cell as a number where it reads as one.
@@ -114,6 +123,13 @@ func (x *xlsxWriter) line(row []string, style int) {
 		case moneyRe.MatchString(v):
 			n, _ := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
 			err, num = x.f.SetCellFloat(x.sheet, c, n, 2, 64), x.money
+		case dateRe.MatchString(v):
+			d, perr := time.Parse("2006-01-02", v)
+			if perr != nil {
+				err = x.f.SetCellStr(x.sheet, c, v)
+				break
+			}
+			err, num = x.f.SetCellValue(x.sheet, c, d), x.date
 		case rateRe.MatchString(v):
 			n, _ := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
 			err, num = x.f.SetCellFloat(x.sheet, c, n/100, 4, 64), x.pct
