@@ -4,14 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/cunzhan/cunzhan/store"
+	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/report"
+	"github.com/cunzhan/cunzhan/store/roster"
 	czsync "github.com/cunzhan/cunzhan/sync"
 )
 
@@ -106,12 +110,15 @@ func cmdSync(e *env, args []string) error {
 }
 
 func cmdExport(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"to"}, nil)
+	vals, pos, err := e.parse(args, []string{"to", "out", "scope"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}
+	if len(pos) == 1 && pos[0] == "roster" {
+		return exportRoster(e, vals)
+	}
 	if len(pos) > 0 || vals["to"] == "" {
-		return usagef("用法：export --to DIR")
+		return usagef("用法：export --to DIR（同步文件）或 export roster --out 花名册.xlsx [--scope 代码] [--unmasked]")
 	}
 	s, n, err := e.openNode()
 	if err != nil {
@@ -338,4 +345,46 @@ func undoResolve(e *env, s *store.Store, id uuid.UUID, field, author string) err
 	}
 	return e.result(map[string]any{"id": id, "field": field, "undone": true, "values": len(prior)},
 		fmt.Sprintf("已撤销审核：%s %s，%d个值重新列入待审核", id, field, len(prior)))
+}
+
+// exportRoster writes the households of a scope as a roster (.xlsx) that
+// import roster reads back: masked, unless --unmasked (a 负责人; the file
+// then says 含敏感个人信息). The export is in the audit log.
+func exportRoster(e *env, vals map[string]string) error {
+	out := vals["out"]
+	if out == "" || !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
+		return usagef("用法：export roster --out 花名册.xlsx [--scope 代码] [--unmasked]")
+	}
+	s, err := e.open(false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	scope, err := scopeOf(s, vals["scope"])
+	if err != nil {
+		return err
+	}
+	unmasked := e.unmasked
+	if !unmasked {
+		if err := s.Audit(store.AuditExport, e.commandLine(), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
+			return err
+		}
+	}
+	title := "农户花名册"
+	if st := s.Station(); st != nil {
+		title = st.Name + title
+	}
+	var n int
+	err = atomicfile.WriteFunc(out, func(w io.Writer) error {
+		return s.View(func(r *store.Reader) error {
+			var err error
+			n, err = roster.Export(w, r, scope, unmasked, title+"（"+e.now().In(store.ChinaTZ).Format("2006-01-02")+"）")
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已导出 %d 人到 %s\n", n, out)
+	return nil
 }

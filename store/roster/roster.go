@@ -406,16 +406,19 @@ func (im *importer) household(h *household) (newly bool) {
 			hid = ids[0]
 		}
 	}
-	for _, r := range members {
+	for i, r := range members {
 		if im.refused[r.n] {
-			continue
-		}
-		if hid == uuid.Nil && h.head == nil {
-			refuse(r, &store.Error{Code: "ROSTER_NO_HEAD", Field: "relation", Message: "该户（户编号" + h.no + "）在名册中没有与户主关系为“户主”的一行，本站也没有这一户"})
 			continue
 		}
 		if _, _, err := im.person(r, &hid, h); err != nil {
 			refuse(r, err...)
+			continue
+		}
+		if i == 0 && h.head == nil && h.no != "" {
+			// A household given by its number, whose head is not
+			// listed (gone, or never recorded): made from this row.
+			rr := im.out(r)
+			rr.Warnings = append(rr.Warnings, &store.Error{Code: "ROSTER_NO_HEAD_ROW", Field: "relation", Message: "该户（户编号" + h.no + "）在名册中没有户主一行，按户编号登记，户主待补"})
 		}
 	}
 	return newly
