@@ -536,3 +536,14 @@ func TestRosterRoundTrip(t *testing.T) {
 		t.Errorf("a masked roster imported:\n%s", o)
 	}
 }
+
+// The elderly register goes in through the command line too.
+func TestImportElderlyCLI(t *testing.T) {
+	db := demoCopy(t)
+	path := filepath.Join(t.TempDir(), "台账.csv")
+	os.WriteFile(path, []byte("序号,姓名,身份证号,困难类型\n1,不在册,130131194001010153,独居\n"), 0o600)
+	out, errOut, code := run(t, "", "--data", db, "import", "elderly", path, "--dry-run")
+	if code != 0 || !strings.Contains(out, "特殊困难老年人台账试导入结果") || !strings.Contains(out, "ELDERLY_NOT_ON_ROSTER") {
+		t.Fatalf("%s %s", out, errOut)
+	}
+}

@@ -248,8 +248,8 @@ func cmdImport(e *env, args []string) error {
 	if len(pos) == 1 {
 		return importBundle(e, pos[0])
 	}
-	if len(pos) != 2 || pos[0] != "roster" {
-		return usagef("用法：import BUNDLE 或 import roster FILE.csv|FILE.xlsx [--dry-run] [--map 列名=字段[,列名=字段…]] [--village 村代码]")
+	if len(pos) != 2 || pos[0] != "roster" && pos[0] != "elderly" {
+		return usagef("用法：import BUNDLE 或 import roster|elderly FILE.csv|FILE.xlsx [--dry-run] [--map 列名=字段[,列名=字段…]] [--village 村代码]（roster 花名册，elderly 特殊困难老年人台账）")
 	}
 	opt := roster.Options{Author: orDefault(vals["author"], "名册导入"), DryRun: vals["dry-run"] == "true", Village: vals["village"], Map: map[string]string{}}
 	for _, pair := range strings.FieldsFunc(vals["map"], func(r rune) bool { return r == ',' || r == '，' || r == ';' || r == '；' }) {
@@ -271,7 +271,11 @@ func cmdImport(e *env, args []string) error {
 	if s.Station() == nil {
 		return &store.Error{Code: store.CodeNoStation, Message: "尚未设置站点：先运行 cunzhan --data 文件 station set 站点编码 站点名称"}
 	}
-	res, err := roster.ImportRows(context.Background(), s, rows, opt)
+	importer := roster.ImportRows
+	if pos[0] == "elderly" {
+		importer = roster.ImportElderly
+	}
+	res, err := importer(context.Background(), s, rows, opt)
 	if err != nil {
 		return err
 	}

@@ -21,8 +21,11 @@ type Field struct {
 	Names []string // header names villages use, the label first
 }
 
+// Fieldset is the fields a register's columns may map to.
+type Fieldset []Field
+
 // Fields are the fields a roster column may map to.
-var Fields = []Field{
+var Fields = Fieldset{
 	{"row_no", "序号", []string{"序号", "编号", "序"}},
 	{"head_name", "户主姓名", []string{"户主姓名", "户主", "户主名", "户主名字"}},
 	{"household_no", "户编号", []string{"户编号", "户号", "户代码"}},
@@ -52,8 +55,8 @@ var Fields = []Field{
 // Ignore is what a column mapped to nothing is mapped to.
 const Ignore = "ignore"
 
-func fieldByCode(code string) (Field, bool) {
-	for _, f := range Fields {
+func (fs Fieldset) byCode(code string) (Field, bool) {
+	for _, f := range fs {
 		if f.Code == code {
 			return f, true
 		}
@@ -61,15 +64,18 @@ func fieldByCode(code string) (Field, bool) {
 	return Field{}, false
 }
 
-// FieldFor reads what a person names as a field: its code or any of its
-// names ("忽略", "-" or "" for none).
-func FieldFor(s string) (string, bool) {
+// FieldFor reads what a person names as a roster field.
+func FieldFor(s string) (string, bool) { return Fields.For(s) }
+
+// For reads what a person names as a field: its code or any of its names
+// ("忽略", "-" or "" for none).
+func (fs Fieldset) For(s string) (string, bool) {
 	s = headerKey(s)
 	switch s {
 	case "", "-", Ignore, "忽略", "不导入":
 		return Ignore, true
 	}
-	for _, f := range Fields {
+	for _, f := range fs {
 		if f.Code == s {
 			return f.Code, true
 		}
@@ -98,6 +104,14 @@ type Mapping struct {
 	HeaderRow int      `json:"header_row"` // 0-based index into the rows
 	Headers   []string `json:"headers"`    // the header cells as written
 	Fields    []string `json:"fields"`     // per column: a field code or Ignore
+	set       Fieldset
+}
+
+func (m *Mapping) fields() Fieldset {
+	if m.set == nil {
+		return Fields
+	}
+	return m.set
 }
 
 // Column is the column of a field, -1 if none.
@@ -113,14 +127,18 @@ func (m *Mapping) Column(field string) int {
 // headerSearch is how many rows from the top may hold the header.
 const headerSearch = 15
 
+// FindHeader proposes the header row of a roster and the mapping of its
+// columns.
+func FindHeader(rows [][]string) (*Mapping, error) { return Fields.FindHeader(rows) }
+
 // FindHeader proposes the header row and the mapping of its columns.
-func FindHeader(rows [][]string) (*Mapping, error) {
+func (fs Fieldset) FindHeader(rows [][]string) (*Mapping, error) {
 	best, bestScore := -1, 0
 	for i := 0; i < len(rows) && i < headerSearch; i++ {
 		score := 0
 		seen := map[string]bool{}
 		for _, c := range rows[i] {
-			if f, ok := FieldFor(c); ok && f != Ignore && !seen[f] {
+			if f, ok := fs.For(c); ok && f != Ignore && !seen[f] {
 				seen[f] = true
 				score++
 			}
@@ -134,11 +152,11 @@ func FindHeader(rows [][]string) (*Mapping, error) {
 	if best < 0 || bestScore < 2 {
 		return nil, &store.Error{Code: "ROSTER_HEADER", Message: "在前" + strconv.Itoa(headerSearch) + "行中找不到表头：表头应有“姓名”和其他列（如“身份证号”“与户主关系”）"}
 	}
-	m := &Mapping{HeaderRow: best}
+	m := &Mapping{HeaderRow: best, set: fs}
 	used := map[string]bool{}
 	for _, c := range rows[best] {
 		m.Headers = append(m.Headers, cleanText(c))
-		f, ok := FieldFor(c)
+		f, ok := fs.For(c)
 		if !ok || f == Ignore || used[f] {
 			f = Ignore
 		}
@@ -161,10 +179,10 @@ func (m *Mapping) Set(header, field string) error {
 	if col < 0 {
 		return &store.Error{Code: "ROSTER_MAP", Message: "表头中没有“" + header + "”这一列；有：" + strings.Join(nonEmpty(m.Headers), "、")}
 	}
-	f, ok := FieldFor(field)
+	f, ok := m.fields().For(field)
 	if !ok {
 		var names []string
-		for _, x := range Fields {
+		for _, x := range m.fields() {
 			names = append(names, x.Label)
 		}
 		return &store.Error{Code: "ROSTER_MAP", Message: "不认识的字段“" + field + "”；可用：" + strings.Join(names, "、") + "，或“忽略”"}
@@ -180,18 +198,21 @@ func (m *Mapping) Set(header, field string) error {
 	return nil
 }
 
-// Check says what the mapping lacks: a name, an ID number, and either a
-// household number or what households are built from (the relation).
-func (m *Mapping) Check() error {
+// Check says what a roster's mapping lacks: a name, an ID number, and
+// what households are built from (the relation).
+func (m *Mapping) Check() error { return m.Require("name", "id_number", "relation") }
+
+// Require says which of the fields the mapping lacks.
+func (m *Mapping) Require(fields ...string) error {
 	var missing []string
-	for _, f := range []string{"name", "id_number", "relation"} {
+	for _, f := range fields {
 		if m.Column(f) < 0 {
-			fd, _ := fieldByCode(f)
+			fd, _ := m.fields().byCode(f)
 			missing = append(missing, fd.Label)
 		}
 	}
 	if len(missing) > 0 {
-		return &store.Error{Code: "ROSTER_COLUMNS", Message: "花名册缺少必需的列：" + strings.Join(missing, "、") + "（可用 --map 列名=字段 指定）"}
+		return &store.Error{Code: "ROSTER_COLUMNS", Message: "缺少必需的列：" + strings.Join(missing, "、") + "（可用 --map 列名=字段 指定）"}
 	}
 	return nil
 }
@@ -204,7 +225,7 @@ func (m *Mapping) Describe() []string {
 			continue
 		}
 		label := "（不导入）"
-		if f, ok := fieldByCode(m.Fields[i]); ok {
+		if f, ok := m.fields().byCode(m.Fields[i]); ok {
 			label = f.Label
 		}
 		out = append(out, h+" → "+label)

@@ -47,8 +47,18 @@ type household struct {
 // footerWords start the rows under a roster's last person.
 var footerWords = []string{"合计", "总计", "小计", "共计", "制表", "填表", "审核", "负责人", "村委会", "盖章", "说明", "注："}
 
-// plan reads the data rows under the header.
+// plan reads the data rows under the header and builds households.
 func plan(rows [][]string, m *Mapping) ([]*row, []*household) {
+	out := readRows(rows, m)
+	if m.Column("household_no") >= 0 {
+		return out, byNumber(out)
+	}
+	return out, byHead(out, m.Column("head_name") >= 0)
+}
+
+// readRows reads the data rows under the header: cells by field, empty
+// rows left out, footers marked.
+func readRows(rows [][]string, m *Mapping) []*row {
 	var out []*row
 	for i := m.HeaderRow + 1; i < len(rows); i++ {
 		cells := map[string]string{}
@@ -81,10 +91,7 @@ func plan(rows [][]string, m *Mapping) ([]*row, []*household) {
 		}
 		out = append(out, r)
 	}
-	if m.Column("household_no") >= 0 {
-		return out, byNumber(out)
-	}
-	return out, byHead(out, m.Column("head_name") >= 0)
+	return out
 }
 
 func firstCell(cells []string) string {
@@ -212,7 +219,7 @@ func leftPad(s string, n int) string {
 }
 
 // dateFields are the person's date columns of a roster.
-var dateFields = []string{"birth_date", "status_date", "dibao_from", "youfu_from"}
+var dateFields = []string{"birth_date", "status_date", "dibao_from", "youfu_from", "enrol_date"}
 
 // precheck reads each row's ID number, relation and dates, and finds the
 // same ID number on two rows: a row's own problems are told whatever
@@ -253,10 +260,17 @@ func precheck(rows []*row) {
 			if v := r.cells[f]; v != "" {
 				d, err := cleanDate(v)
 				if err != nil {
-					r.problem("INVALID_DATE", f, "「"+store.FieldLabel(store.KindPerson, f)+"」不是日期："+v+"（可写 1960-11-23、1960.11.23、1960年11月23日 或 19601123）")
+					r.problem("INVALID_DATE", f, "「"+dateLabel(f)+"」不是日期："+v+"（可写 1960-11-23、1960.11.23、1960年11月23日 或 19601123）")
 				}
 				r.dates[f] = d
 			}
 		}
 	}
+}
+
+func dateLabel(f string) string {
+	if f == "enrol_date" {
+		return store.FieldLabel(store.KindElderlyProfile, f)
+	}
+	return store.FieldLabel(store.KindPerson, f)
 }

@@ -23,7 +23,11 @@ func WriteReport(w io.Writer, res *Result) error {
 			p("    %s\n", line)
 		}
 	}
-	p("%s：导入 %d 人，跳过 %d 行，拒绝 %d 行，新建农户 %d 户\n", title, res.Imported, res.Skipped, res.Rejected, res.Households)
+	if res.Register != "" {
+		p("%s%s：导入 %d 人，跳过 %d 行，拒绝 %d 行\n", res.Register, title, res.Imported, res.Skipped, res.Rejected)
+	} else {
+		p("%s：导入 %d 人，跳过 %d 行，拒绝 %d 行，新建农户 %d 户\n", title, res.Imported, res.Skipped, res.Rejected, res.Households)
+	}
 	for _, r := range res.Rows {
 		if r.Outcome == Imported && len(r.Warnings) == 0 {
 			continue

@@ -85,6 +85,8 @@ type Result struct {
 	Rejected   int         `json:"rejected"`
 	Households int         `json:"households_created"`
 	Mapping    *Mapping    `json:"mapping"`
+	// Register names what was imported when it is not a roster.
+	Register string `json:"register,omitempty"`
 }
 
 // Read loads the rows of a .csv (UTF-8, with or without BOM, or GB18030 as
