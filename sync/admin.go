@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store/atomicfile"
+	"github.com/cunzhan/cunzhan/store/audit"
 )
 
 // Administration of a running county server (enrol, revoke, list) is
@@ -137,3 +138,11 @@ func WriteJSON(w http.ResponseWriter, v any) { writeJSON(w, v) }
 
 // WriteError answers an administrative request that failed.
 func WriteError(w http.ResponseWriter, status int, err error) { writeError(w, status, err) }
+
+// LogAdmin writes, at the county, what its command line did (an enrolment,
+// a revocation) to the county's audit log, as the console does for its
+// users.
+func (n *Node) LogAdmin(action, target, scope, detail string) error {
+	_, err := audit.Open(n.s).Add(audit.Entry{User: "命令行", Action: action, Target: target, Scope: scope, Detail: detail})
+	return err
+}
