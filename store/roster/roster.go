@@ -1,5 +1,8 @@
-// Package roster brings an existing village roster (花名册) into the store:
-// households and their members from a CSV or XLSX file, one person per row.
+// Package roster brings the registers a village keeps in Excel into the
+// store, and gives them back: the roster (花名册: households and their
+// members, one person per row, laid out the village's way; plan.go,
+// mapping.go, cells.go), the special-difficulty elderly register
+// (elderly.go), and the roster as an .xlsx that imports back (export.go).
 //
 // Every row goes through the store's validation. A row with a problem is
 // reported with the row number, the rule's code and its Chinese message, and
@@ -29,35 +32,6 @@ import (
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
 )
-
-// Columns maps the accepted header names (several spellings each) to fields.
-var Columns = []struct {
-	Field    string
-	Names    []string
-	Required bool
-}{
-	{"household_no", []string{"户编号", "户号"}, true},
-	{"village_code", []string{"村代码", "所属村代码", "区划代码", "村级区划代码"}, true},
-	{"group_name", []string{"村民小组", "组"}, false},
-	{"household_type", []string{"户类型"}, false},
-	{"address", []string{"详细地址", "住址", "地址"}, false},
-	{"bank_name", []string{"开户银行"}, false},
-	{"bank_account", []string{"银行账号", "账号"}, false},
-	{"name", []string{"姓名"}, true},
-	{"id_number", []string{"身份证号", "公民身份号码", "身份证号码"}, true},
-	{"relation", []string{"与户主关系", "关系"}, true},
-	{"sex", []string{"性别"}, false},
-	{"birth_date", []string{"出生日期"}, false},
-	{"ethnicity", []string{"民族代码", "民族"}, false},
-	{"education", []string{"文化程度"}, false},
-	{"health", []string{"健康状况"}, false},
-	{"labor", []string{"劳动能力"}, false},
-	{"mobile", []string{"手机号", "联系电话", "手机号码"}, false},
-	{"status", []string{"人员状态", "状态"}, false},
-	{"status_date", []string{"状态日期"}, false},
-	{"dibao_from", []string{"低保起始", "低保开始日期"}, false},
-	{"youfu_from", []string{"优抚起始", "重点优抚起始"}, false},
-}
 
 // Outcome of one row.
 const (
