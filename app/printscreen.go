@@ -41,6 +41,7 @@ type printScreen struct {
 	// unmaskedNote says what the box does, or why it cannot be ticked.
 	unmaskedNote *widget.Label
 	saveBtn      *widget.Button
+	xlsxBtn      *widget.Button // periodic forms: the report as a workbook
 	openBtn      *widget.Button
 	cancel       *widget.Button
 	bar          *widget.ProgressBar
@@ -87,6 +88,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.saveBtn = newButtonWithIcon("保存PDF…", theme.DocumentSaveIcon(), p.askSave)
 	p.saveBtn.Importance = widget.HighImportance
 	p.openBtn = newButtonWithIcon("生成并打开", theme.DocumentPrintIcon(), p.openPreview)
+	p.xlsxBtn = newButtonWithIcon("导出Excel…", theme.DownloadIcon(), p.askXLSX)
 	p.cancel = newButtonWithIcon("取消", theme.CancelIcon(), func() {
 		if p.stop != nil {
 			p.stop()
@@ -97,7 +99,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.bar.Hide()
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapBreak
-	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.cancel), p.bar, p.result)
+	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.xlsxBtn, p.cancel), p.bar, p.result)
 	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list.box), scrolled(right))
 	split.Offset = 0.32
 	p.list.Select(0)
@@ -123,6 +125,13 @@ func (p *printScreen) refresh() {
 // choose shows the parameters an item needs.
 func (p *printScreen) choose(it print.Item) {
 	p.item = it
+	if p.xlsxBtn != nil {
+		if it.Report != "" {
+			p.xlsxBtn.Show()
+		} else {
+			p.xlsxBtn.Hide()
+		}
+	}
 	p.record = uuid.Nil
 	p.result.SetText("")
 	p.params.Objects = []fyne.CanvasObject{heading(it.Title)}

@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cunzhan/cunzhan/app/print"
+	"github.com/cunzhan/cunzhan/store"
 )
 
 func catalogIndex(t *testing.T, code string) int {
@@ -87,4 +89,50 @@ func pdfText(t *testing.T, path string) string {
 		t.Fatalf("pdftotext (poppler-utils): %v %s", err, out)
 	}
 	return strings.Join(strings.Fields(string(out)), "")
+}
+
+// A periodic form's report goes to Excel from the print screen: the same
+// figures as numbers, in the audit log; a per-record form offers no
+// workbook.
+func TestPrintScreenExportsExcel(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	u.show(u.screenIndex(u.prints))
+	p := u.prints
+	p.list.Select(catalogIndex(t, "B4"))
+	if !p.xlsxBtn.Visible() {
+		t.Fatal("no Excel export for B4")
+	}
+	for label, code := range p.scopes {
+		if code == "130131190" {
+			p.scope.SetSelected(label)
+		}
+	}
+	typeInto(p.period, "2025-11")
+	job, err := p.job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "b4.xlsx")
+	p.exportXLSX(job.Params, path)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatalf("%v (%s)", err, p.result.Text)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	found := false
+	for _, r := range rows {
+		found = found || strings.Contains(strings.Join(r, " "), "92.86%")
+	}
+	if !found {
+		t.Error("the workbook lacks the township rate")
+	}
+	list, _ := u.st.StationAudit()
+	if last := list[len(list)-1]; last.Action != store.AuditExport || !strings.Contains(last.Detail, "Excel") {
+		t.Errorf("export recorded as %+v", last)
+	}
+	p.list.Select(catalogIndex(t, "B2"))
+	if p.xlsxBtn.Visible() {
+		t.Error("a per-record form offers a workbook")
+	}
 }
