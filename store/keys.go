@@ -187,6 +187,40 @@ func readKeyring(meta interface{ Get([]byte) []byte }) (*keyring, error) {
 	return &r, nil
 }
 
+// editKeyring changes the file's keyring in a transaction of its own and
+// takes the changed one into use.
+func (s *Store) editKeyring(what string, edit func(r *keyring) error) error {
+	if s.readOnly {
+		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
+	}
+	var ring *keyring
+	err := s.db.Update(func(tx kv.Tx) error {
+		r, err := readKeyring(tx.Bucket(bMeta))
+		if err != nil || r == nil {
+			return err
+		}
+		if err := edit(r); err != nil {
+			return err
+		}
+		ring = r
+		return putKeyring(tx, r)
+	})
+	if err != nil {
+		return ioError(what, err)
+	}
+	if ring != nil {
+		s.mu.Lock()
+		s.ring = ring
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+func putKeyring(tx kv.Tx, r *keyring) error {
+	b, _ := json.Marshal(r)
+	return tx.Bucket(bMeta).Put(mKeyring, b)
+}
+
 // openKey checks a data key against the keyring.
 func (r *keyring) openKey(dk []byte) error {
 	if len(dk) != crypt.KeySize {
@@ -386,8 +420,7 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 				return err
 			}
 		}
-		b, _ := json.Marshal(ring)
-		return tx.Bucket(bMeta).Put(mKeyring, b)
+		return putKeyring(tx, ring)
 	})
 	if err != nil {
 		return ioError("protect", err)
@@ -416,24 +449,7 @@ func (s *Store) finishTidy() error {
 	if err := s.dropPlainBackups(); err != nil {
 		return &Error{Code: "PROTECT_TIDY", Message: "数据已加密，但删除旧的自动备份时出错：" + MessageOf(err) + "。请手工删除数据文件旁“备份”文件夹里今天以前的备份。", Err: err}
 	}
-	var ring *keyring
-	err := s.db.Update(func(tx kv.Tx) error {
-		r, err := readKeyring(tx.Bucket(bMeta))
-		if err != nil || r == nil {
-			return err
-		}
-		r.Tidy = false
-		b, _ := json.Marshal(r)
-		ring = r
-		return tx.Bucket(bMeta).Put(mKeyring, b)
-	})
-	if err != nil {
-		return ioError("tidy", err)
-	}
-	s.mu.Lock()
-	s.ring = ring
-	s.mu.Unlock()
-	return nil
+	return s.editKeyring("tidy", func(r *keyring) error { r.Tidy = false; return nil })
 }
 
 // resealBucket writes every change of a log-shaped bucket again, read with

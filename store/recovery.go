@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -30,29 +29,7 @@ func (s *Store) SetRecovery(seal func(dk []byte) ([]byte, error)) error {
 	if err != nil {
 		return err
 	}
-	if s.readOnly {
-		return &Error{Code: CodeReadOnly, Message: "数据文件以只读方式打开，不能修改"}
-	}
-	var ring *keyring
-	err = s.db.Update(func(tx kv.Tx) error {
-		r, err := readKeyring(tx.Bucket(bMeta))
-		if err != nil || r == nil {
-			return err
-		}
-		r.Recovery = sealed
-		b, _ := json.Marshal(r)
-		ring = r
-		return tx.Bucket(bMeta).Put(mKeyring, b)
-	})
-	if err != nil {
-		return ioError("recovery", err)
-	}
-	if ring != nil {
-		s.mu.Lock()
-		s.ring = ring
-		s.mu.Unlock()
-	}
-	return nil
+	return s.editKeyring("recovery", func(r *keyring) error { r.Recovery = sealed; return nil })
 }
 
 // RecoverySealed is the data key as sealed to the county, nil if the
@@ -108,8 +85,7 @@ func (s *Store) Recover(dk []byte, fileID, name, password string) (*Operator, er
 			return &Error{Code: CodeRecoveryUsed, Message: "这份恢复文件已经用过一次：如还需要，请县里重新签发"}
 		}
 		r.UsedRecovery = append(r.UsedRecovery, fileID)
-		b, _ := json.Marshal(r)
-		if err := tx.Bucket(bMeta).Put(mKeyring, b); err != nil {
+		if err := putKeyring(tx, r); err != nil {
 			return err
 		}
 		ring2 = r

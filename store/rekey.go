@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -112,8 +111,7 @@ func (s *Store) Rekey(suite crypt.Suite, password string) error {
 		if err := s.appendAudit(tx, AuditEntry{Action: AuditRekey, Detail: detail}); err != nil {
 			return err
 		}
-		b, _ := json.Marshal(ring)
-		if err := tx.Bucket(bMeta).Put(mKeyring, b); err != nil {
+		if err := putKeyring(tx, ring); err != nil {
 			return err
 		}
 		// The next writer, which waits for this commit, must seal under
