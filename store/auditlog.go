@@ -285,6 +285,36 @@ func (s *Store) StationAudit() ([]AuditEntry, error) {
 // StationAudit reads this station's log inside a read.
 func (r *Reader) StationAudit() ([]AuditEntry, error) { return readAudit(r.KV().Bucket(bAudit)) }
 
+// EachStationAuditAfter calls fn with each entry of this station's log
+// above have[chain] (the county's last word), as stored, chain by chain,
+// until fn returns false. It seeks past what the county holds rather than
+// reading the whole log: a sync pays for what it sends.
+func (r *Reader) EachStationAuditAfter(have map[string]uint64, fn func(stored []byte) bool) error {
+	b := r.KV().Bucket(bAudit)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; {
+		if len(k) != 24 {
+			k, v = c.Next()
+			continue
+		}
+		chain := uuid.UUID(k[:16])
+		if from := auditKey(chain, have[chain.String()]+1); bytes.Compare(k, from) < 0 {
+			k, v = c.Seek(from)
+			continue
+		}
+		// An entry that no longer reads is not sent: the station's own
+		// check shows it, and the county sees the gap.
+		if json.Valid(v) && !fn(v) {
+			return nil
+		}
+		k, v = c.Next()
+	}
+	return nil
+}
+
 // readAudit returns every entry of a station log, in key order (chain by
 // chain, oldest chain first: origins are UUIDv7). An entry that does not
 // parse comes back with only its place filled in, for Verify to report.

@@ -67,36 +67,24 @@ func auditPending(r *store.Reader, ack *AuditAck) ([]json.RawMessage, error) {
 	if ack == nil {
 		return nil, nil
 	}
-	list, err := r.StationAudit()
-	if err != nil {
-		return nil, err
-	}
 	var out []json.RawMessage
 	size := 0
-	for i := range list {
-		e := &list[i]
-		if e.Seq <= ack.Have[e.Chain] || e.Action == "?" {
-			continue
-		}
-		b, err := json.Marshal(e)
-		if err != nil {
-			return nil, err
-		}
+	err := r.EachStationAuditAfter(ack.Have, func(stored []byte) bool {
 		// Within its own budget beside the changes' (Limits.TargetBody).
-		if size += len(b); size > maxAuditBytes && len(out) > 0 {
-			break
+		if size += len(stored); size > maxAuditBytes && len(out) > 0 {
+			return false
 		}
-		if out = append(out, b); len(out) == maxAuditPerBundle {
-			break
-		}
-	}
-	return out, nil
+		out = append(out, append(json.RawMessage(nil), stored...))
+		return len(out) < maxAuditPerBundle
+	})
+	return out, err
 }
 
 // auditBehind tells a station whether the county lacks some of its log.
 func auditBehind(r *store.Reader, ack *AuditAck) bool {
-	p, err := auditPending(r, ack)
-	return err == nil && len(p) > 0
+	behind := false
+	_ = r.EachStationAuditAfter(ack.Have, func([]byte) bool { behind = true; return false })
+	return behind
 }
 
 // checkAudit parses the entries a station sent. An entry no station
