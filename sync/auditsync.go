@@ -301,15 +301,13 @@ func scanPrefix(b kv.Bucket, prefix []byte, fn func(v []byte) error) error {
 // StationAudit is, at the county, the audit log the station with this
 // code has sent, and the station.
 func (n *Node) StationAudit(code string) ([]store.AuditEntry, *PeerState, error) {
-	list, err := n.Stations()
-	if err != nil {
+	p, err := n.StationByCode(code)
+	if err != nil || p == nil {
+		if err == nil {
+			err = failf(CodeUnknownSender, "没有编码为 %s 的站点", code)
+		}
 		return nil, nil, err
 	}
-	for i := range list {
-		if p := &list[i].PeerState; p.Code == code {
-			entries, err := StationAuditLog(n.s, p.ID)
-			return entries, p, err
-		}
-	}
-	return nil, nil, failf(CodeUnknownSender, "没有编码为 %s 的站点", code)
+	entries, err := StationAuditLog(n.s, p.ID)
+	return entries, p, err
 }

@@ -203,6 +203,26 @@ func putJSON(b kv.Bucket, key string, v any) error {
 }
 
 // peer reads a peer's state in a transaction.
+// StationByCode is, at the county, the enrolled station with this code
+// (nil if none), without the backlog Stations works out for each.
+func (n *Node) StationByCode(code string) (*PeerState, error) {
+	var out *PeerState
+	err := n.s.ViewLog(func(r *store.Reader) error {
+		b := r.SyncBucket(bucketPeers)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var p PeerState
+			if out == nil && json.Unmarshal(v, &p) == nil && p.Code == code && p.Scope != "" {
+				out = &p
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
 func peerIn(r *store.Reader, id string) (*PeerState, error) {
 	b := r.SyncBucket(bucketPeers)
 	if b == nil {

@@ -142,15 +142,9 @@ func (n *Node) IssueRecovery(station, by string) ([]byte, string, error) {
 	if n.role == RoleStation {
 		return nil, "", fail(CodeNoRecovery, "只有县级中心能签发恢复文件")
 	}
-	list, err := n.Stations()
+	p, err := n.StationByCode(station)
 	if err != nil {
 		return nil, "", err
-	}
-	var p *PeerState
-	for i := range list {
-		if list[i].Code == station {
-			p = &list[i].PeerState
-		}
 	}
 	if p == nil {
 		return nil, "", failf(CodeUnknownSender, "没有编码为 %s 的站点", station)

@@ -79,18 +79,12 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, u *user) {
 // records the issue (IssueRecovery).
 func (c *Console) recovery(w http.ResponseWriter, r *http.Request, u *user) {
 	code := r.PostFormValue("station")
-	list, err := c.n.Stations()
+	st, err := c.n.StationByCode(code)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	var st *czsync.StationStatus
-	for i := range list {
-		if list[i].Code == code && strings.HasPrefix(list[i].Scope, u.Scope) {
-			st = &list[i]
-		}
-	}
-	if st == nil {
+	if st == nil || !strings.HasPrefix(st.Scope, u.Scope) {
 		c.deny(w, r, http.StatusForbidden, "该站点不在您的管辖范围内")
 		return
 	}
