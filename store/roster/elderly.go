@@ -3,7 +3,6 @@ package roster
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -54,28 +53,17 @@ func splitList(s string) []string {
 // ImportElderly brings an elderly register in, one transaction; a dry run
 // writes nothing.
 func ImportElderly(ctx context.Context, s *store.Store, rows [][]string, opt Options) (*Result, error) {
-	if len(rows) == 0 {
-		return nil, &store.Error{Code: "ROSTER_EMPTY", Message: "台账是空的"}
-	}
-	m := opt.Mapping
-	if m == nil {
-		var err error
-		if m, err = ElderlyFields.FindHeader(rows); err != nil {
-			return nil, err
-		}
-		for h, f := range opt.Map {
-			if err := m.Set(h, f); err != nil {
-				return nil, err
-			}
-		}
+	m, err := ElderlyFields.prepare(rows, opt, nil, "台账")
+	if err != nil {
+		return nil, err
 	}
 	if err := m.Require("id_number"); err != nil {
 		return nil, err
 	}
 	data := readRows(rows, m)
+	precheck(data)
 	res := &Result{DryRun: opt.DryRun, Mapping: m, Register: "特殊困难老年人台账"}
-	err := s.Batch(func(b *store.Batch) error {
-		seen := map[string]int{}
+	err = s.Batch(func(b *store.Batch) error {
 		for n, r := range data {
 			if err := ctx.Err(); err != nil {
 				return &store.Error{Code: "CANCELLED", Message: "导入已取消，没有写入任何内容"}
@@ -83,16 +71,7 @@ func ImportElderly(ctx context.Context, s *store.Store, rows [][]string, opt Opt
 			if opt.Progress != nil && n%50 == 0 {
 				opt.Progress("写入", n, len(data))
 			}
-			rr := elderlyRow(b, r, seen, opt.Author)
-			switch rr.Outcome {
-			case Imported:
-				res.Imported++
-			case Skipped:
-				res.Skipped++
-			case Rejected:
-				res.Rejected++
-			}
-			res.Rows = append(res.Rows, rr)
+			res.add(elderlyRow(b, r, opt.Author))
 		}
 		if opt.DryRun {
 			return errRollback
@@ -106,7 +85,7 @@ func ImportElderly(ctx context.Context, s *store.Store, rows [][]string, opt Opt
 }
 
 // elderlyRow imports one row of an elderly register.
-func elderlyRow(b *store.Batch, r *row, seen map[string]int, author string) RowResult {
+func elderlyRow(b *store.Batch, r *row, author string) RowResult {
 	rr := RowResult{Row: r.n, Name: r.cells["name"]}
 	refuse := func(errs ...*store.Error) RowResult { rr.Outcome, rr.Problems = Rejected, errs; return rr }
 	if r.skip != "" {
@@ -114,15 +93,10 @@ func elderlyRow(b *store.Batch, r *row, seen map[string]int, author string) RowR
 		rr.Warnings = []*store.Error{{Code: "ROSTER_NOT_PERSON", Message: "不是人员行：" + r.skip}}
 		return rr
 	}
-	precheck([]*row{r})
 	rr.IDMasked = r.masked
 	if len(r.problems) > 0 {
 		return refuse(r.problems...)
 	}
-	if first, dup := seen[r.id.Number]; dup {
-		return refuse(&store.Error{Code: "ROSTER_DUPLICATE_ID", Field: "id_number", Message: "与第" + strconv.Itoa(first) + "行的身份证号相同"})
-	}
-	seen[r.id.Number] = r.n
 	rd := b.Reader()
 	ids, _ := rd.PersonsByIDNumber(r.id.Number)
 	if len(ids) == 0 {

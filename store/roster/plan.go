@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -204,18 +205,11 @@ func (n *numberer) number(village string) string {
 	}
 	for {
 		n.next[village]++
-		no := village + "-" + leftPad(strconv.Itoa(n.next[village]), 4)
+		no := fmt.Sprintf("%s-%04d", village, n.next[village])
 		if !n.used(no) {
 			return no
 		}
 	}
-}
-
-func leftPad(s string, n int) string {
-	if len(s) >= n {
-		return s
-	}
-	return strings.Repeat("0", n-len(s)) + s
 }
 
 // dateFields are the person's date columns of a roster.

@@ -33,6 +33,19 @@ import (
 	"github.com/cunzhan/cunzhan/store/ident"
 )
 
+// add counts a row's outcome and lists the row.
+func (res *Result) add(rr RowResult) {
+	switch rr.Outcome {
+	case Imported:
+		res.Imported++
+	case Skipped:
+		res.Skipped++
+	case Rejected:
+		res.Rejected++
+	}
+	res.Rows = append(res.Rows, rr)
+}
+
 // Outcome of one row.
 const (
 	Imported = "导入"
@@ -176,13 +189,24 @@ func prefName(m *Mapping) string { return "roster_map/" + m.Signature() }
 // may be nil), with the changes asked for now; and checks that it has
 // what households are built from.
 func Prepare(rows [][]string, opt Options, prefs Prefs) (*Mapping, error) {
+	m, err := Fields.prepare(rows, opt, prefs, "花名册")
+	if err != nil {
+		return nil, err
+	}
+	return m, m.Check()
+}
+
+// prepare finds the header of a register's rows and maps its columns by
+// fs: the mapping given whole (opt.Mapping), or the one proposed, as last
+// kept in prefs (nil: none kept) and changed by opt.Map.
+func (fs Fieldset) prepare(rows [][]string, opt Options, prefs Prefs, what string) (*Mapping, error) {
 	if len(rows) == 0 {
-		return nil, &store.Error{Code: "ROSTER_EMPTY", Message: "花名册是空的"}
+		return nil, &store.Error{Code: "ROSTER_EMPTY", Message: what + "是空的"}
 	}
 	m := opt.Mapping
 	if m == nil {
 		var err error
-		if m, err = FindHeader(rows); err != nil {
+		if m, err = fs.FindHeader(rows); err != nil {
 			return nil, err
 		}
 		if prefs != nil {
@@ -200,7 +224,7 @@ func Prepare(rows [][]string, opt Options, prefs Prefs) (*Mapping, error) {
 	if m.HeaderRow < 0 || m.HeaderRow >= len(rows) || len(m.Fields) != len(m.Headers) {
 		return nil, &store.Error{Code: "ROSTER_MAP", Message: "列的对应关系与文件不符，请重新选择"}
 	}
-	return m, m.Check()
+	return m, nil
 }
 
 // ImportRows brings a roster in: households built from its rows (plan.go),
@@ -313,19 +337,9 @@ func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Option
 	}
 	res := &Result{DryRun: opt.DryRun, Households: created, Mapping: m}
 	for _, r := range data {
-		rr, ok := results[r.n]
-		if !ok {
-			continue
+		if rr, ok := results[r.n]; ok {
+			res.add(*rr)
 		}
-		switch rr.Outcome {
-		case Imported:
-			res.Imported++
-		case Skipped:
-			res.Skipped++
-		case Rejected:
-			res.Rejected++
-		}
-		res.Rows = append(res.Rows, *rr)
 	}
 	return res, nil
 }
