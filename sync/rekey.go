@@ -2,7 +2,6 @@ package sync
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/crypt"
@@ -14,6 +13,15 @@ func Rekey(s *store.Store, suite crypt.Suite, password string) error {
 	if err := s.Rekey(suite, password); err != nil {
 		return err
 	}
+	c, err := credentialOf(s)
+	if err != nil || c == nil {
+		return err
+	}
+	return keepRecovery(s, c)
+}
+
+// credentialOf reads a station's credential, nil if it is not enrolled.
+func credentialOf(s *store.Store) (*Credential, error) {
 	var c *Credential
 	err := s.View(func(r *store.Reader) error {
 		v, err := r.Secret(bucketSelf, keyCredential)
@@ -23,24 +31,14 @@ func Rekey(s *store.Store, suite crypt.Suite, password string) error {
 		c = new(Credential)
 		return json.Unmarshal(v, c)
 	})
-	if err != nil || c == nil {
-		return err
-	}
-	return keepRecovery(s, c)
+	return c, err
 }
 
 // CountySuite is the suite of the county a station is enrolled with
 // ("" if it is not): the suite its file should be sealed under.
 func CountySuite(s *store.Store) crypt.Suite {
-	var c Credential
-	err := s.View(func(r *store.Reader) error {
-		v, err := r.Secret(bucketSelf, keyCredential)
-		if err != nil || v == nil {
-			return fmt.Errorf("no credential")
-		}
-		return json.Unmarshal(v, &c)
-	})
-	if err != nil {
+	c, err := credentialOf(s)
+	if err != nil || c == nil {
 		return ""
 	}
 	if c.County.Keys.Suite == "" {

@@ -223,10 +223,8 @@ func cmdDump(e *env, args []string) error {
 	}
 	defer s.Close()
 	unmasked := e.unmasked || vals["unmasked"] == "true"
-	if !unmasked {
-		if err := s.Audit(store.AuditExport, e.commandLine(), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
-			return err
-		}
+	if err := e.auditMasked(s); err != nil {
+		return err
 	}
 	// --scope: what a station of that scope holds, without the have
 	// vector, so that a station and the county compare byte for byte.

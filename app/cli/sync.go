@@ -365,10 +365,8 @@ func exportRoster(e *env, vals map[string]string) error {
 		return err
 	}
 	unmasked := e.unmasked
-	if !unmasked {
-		if err := s.Audit(store.AuditExport, e.commandLine(), "命令行，遮盖"); err != nil && store.CodeOf(err) != store.CodeReadOnly {
-			return err
-		}
+	if err := e.auditMasked(s); err != nil {
+		return err
 	}
 	title := "农户花名册"
 	if st := s.Station(); st != nil {
