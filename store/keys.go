@@ -415,7 +415,7 @@ func (s *Store) protect(suite crypt.Suite, dk []byte, op *Operator, first func(t
 			}
 		}
 		if op != nil {
-			e := AuditEntry{User: op.Name, Role: string(op.Role), Action: AuditProtect, Target: op.Name, Detail: "设置第一名负责人，个人信息加密（" + string(suite) + "）"}
+			e := AuditEntry{User: op.Name, Role: string(op.Role), Action: AuditProtect, Target: op.Name, Detail: "设置第一名负责人，个人信息加密（" + suite.Label() + "）"}
 			if err := s.appendAudit(tx, e); err != nil {
 				return err
 			}

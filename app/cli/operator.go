@@ -116,16 +116,8 @@ func cmdOperator(e *env, args []string) error {
 		if err := czsync.Rekey(s, suite, pw); err != nil {
 			return err
 		}
-		others := 0
-		if ops, err := s.Operators(); err == nil {
-			for _, o := range ops {
-				if o.NeedsPassword {
-					others++
-				}
-			}
-		}
 		fmt.Fprintf(e.stdout, "已更换本站的数据密钥（%s）；旧密钥加密的自动备份已删除并重新备份。", suite.Label())
-		if others > 0 {
+		if others := voidedOperators(s); others > 0 {
 			fmt.Fprintf(e.stdout, "其他 %d 名操作员的密码已失效，请用 operator password 姓名 为他们重设。", others)
 		}
 		fmt.Fprintln(e.stdout)
@@ -234,4 +226,17 @@ func operatorRecover(e *env, vals map[string]string) error {
 	}
 	fmt.Fprintf(e.stdout, "已用县里的恢复文件打开本站数据；%s 现为负责人，请用新密码登录。\n", op.Name)
 	return nil
+}
+
+// voidedOperators counts the operators whose password a re-key made void.
+func voidedOperators(s *store.Store) int {
+	n := 0
+	if ops, err := s.Operators(); err == nil {
+		for _, o := range ops {
+			if o.NeedsPassword {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -67,7 +67,11 @@ func cmdEnroll(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "已登记：%s（%s），管辖范围 %s\n县级中心：%s\n", c.Station.Name, c.Station.Code, report.ScopeTitle(c.Station.Scope), c.County.Name)
 	if rekeyed != "" {
-		fmt.Fprintf(e.stdout, "本站数据已改用县里的%s加密；其他操作员的密码已失效，请用 operator password 为他们重设。\n", rekeyed)
+		fmt.Fprintf(e.stdout, "本站数据已改用县里的%s加密。", rekeyed)
+		if n := voidedOperators(s); n > 0 {
+			fmt.Fprintf(e.stdout, "其他 %d 名操作员的密码已失效，请用 operator password 姓名 为他们重设。", n)
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	fmt.Fprintln(e.stdout, "凭证文件含有本站密钥，登记后请删除U盘上的副本。")
 	return nil
