@@ -56,6 +56,10 @@ func TestRecoveryFromTheCounty(t *testing.T) {
 			json.Unmarshal(file, &expired)
 			expired.Expires = "2020-01-01T00:00:00+08:00"
 			old, _ := json.Marshal(&expired)
+			// A later expiry written into the file: the key no longer opens.
+			extended := expired
+			extended.Expires = "2099-01-01T00:00:00+08:00"
+			longer, _ := json.Marshal(&extended)
 			bad := []struct {
 				file []byte
 				code string
@@ -66,6 +70,7 @@ func TestRecoveryFromTheCounty(t *testing.T) {
 				{other, code, CodeRecoveryFile},
 				{[]byte(`{"format":"x"}`), code, CodeRecoveryFile},
 				{old, code, CodeRecoveryFile},
+				{longer, code, CodeRecoveryCode},
 			}
 			for i, c := range bad {
 				if _, err := Recover(s, c.file, c.code, "赵新", "zhaoxin2026"); store.CodeOf(err) != c.want {
