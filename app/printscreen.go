@@ -32,6 +32,7 @@ type printScreen struct {
 	list     *focusList
 	item     print.Item
 	params   *fyne.Container
+	right    *fyne.Container // the parameters and buttons, laid out again as a form is chosen
 	picker   *refPicker
 	record   uuid.UUID
 	scope    *widget.Select
@@ -100,6 +101,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapBreak
 	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.xlsxBtn, p.cancel), p.bar, p.result)
+	p.right = right
 	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list.box), scrolled(right))
 	split.Offset = 0.32
 	p.list.Select(0)
@@ -183,6 +185,11 @@ func (p *printScreen) choose(it print.Item) {
 		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, p.period))
 	}
 	p.params.Refresh()
+	if p.right != nil {
+		// The Excel button came or went: the row of buttons, and what
+		// is under the parameters, move.
+		p.right.Refresh()
+	}
 }
 
 // job reads the screen into a print job, or says what is missing.
