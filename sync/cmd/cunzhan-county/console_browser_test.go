@@ -187,6 +187,13 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Fatalf("reveal not the newest audit entry: %q", first5)
 		}
 		b.photo("09-audit")
+		// Each station's own log, as the county received it: the demo
+		// county has enrolled none yet, and says so.
+		b.open("/audit/station")
+		if got := b.text("#no-stations"); !strings.Contains(got, "尚未登记站点") {
+			t.Errorf("station audit page without stations: %s", b.body())
+		}
+		b.photo("09b-station-audit")
 	})
 
 	t.Run("a township user sees only its township", func(t *testing.T) {
@@ -196,7 +203,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if got := b.text("#total-n"); got != "14" {
 			t.Errorf("示例镇 dashboard: %s elders", got)
 		}
-		for _, path := range []string{"/?scope=130131290", "/?scope=130131", personPath, "/reports/B4?scope=130131290&month=2025-11", "/stations", "/accounts", "/audit"} {
+		for _, path := range []string{"/?scope=130131290", "/?scope=130131", personPath, "/reports/B4?scope=130131290&month=2025-11", "/stations", "/accounts", "/audit", "/audit/station?code=130131190201-01"} {
 			f := b.fetch("GET", path, "")
 			if f.Status != http.StatusForbidden {
 				t.Errorf("%s: %d, want 403", path, f.Status)
