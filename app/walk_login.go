@@ -70,6 +70,15 @@ func (w *walk) walkLogin(where string) bool {
 		w.fail("%s：输错密码后没有说“姓名或密码不对”（%q）", where, f.message.Text)
 	}
 	w.shoot(where + " 密码错误")
+	if f.forgot != nil {
+		// The way in for a station whose passwords are all lost: its
+		// dialog opens, fits, and closes with its own 取消.
+		w.must(w.drv.click(w, f.forgot, nil))
+		w.settle()
+		w.shoot(where + " 忘记密码 对话框")
+		w.fits(where + " 忘记密码")
+		w.closeDialogs(where+" 忘记密码", true)
+	}
 	w.fill(f.pass, f.pass.SetText, pw)
 	w.must(w.drv.click(w, f.ok, nil))
 	if !w.waitFor(func() bool { return w.loginNow() != f }) {
