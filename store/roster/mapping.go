@@ -72,7 +72,7 @@ func FieldFor(s string) (string, bool) { return Fields.For(s) }
 func (fs Fieldset) For(s string) (string, bool) {
 	s = headerKey(s)
 	switch s {
-	case "", "-", Ignore, "忽略", "不导入":
+	case "", "-", Ignore, "忽略", "不导入", "（不导入）":
 		return Ignore, true
 	}
 	for _, f := range fs {
@@ -144,12 +144,12 @@ func (fs Fieldset) FindHeader(rows [][]string) (*Mapping, error) {
 			}
 		}
 		// A title row names nothing; the header names at least a
-		// person's name and one more field.
+		// person's name (its other columns a person may map).
 		if score > bestScore && seen["name"] {
 			best, bestScore = i, score
 		}
 	}
-	if best < 0 || bestScore < 2 {
+	if best < 0 {
 		return nil, &store.Error{Code: "ROSTER_HEADER", Message: "在前" + strconv.Itoa(headerSearch) + "行中找不到表头：表头应有“姓名”和其他列（如“身份证号”“与户主关系”）"}
 	}
 	m := &Mapping{HeaderRow: best, set: fs}
@@ -178,6 +178,33 @@ func (m *Mapping) Set(header, field string) error {
 	}
 	if col < 0 {
 		return &store.Error{Code: "ROSTER_MAP", Message: "表头中没有“" + header + "”这一列；有：" + strings.Join(nonEmpty(m.Headers), "、")}
+	}
+	return m.SetColumn(col, field)
+}
+
+// Options lists what a column may be mapped to: 不导入 first, then the
+// register's fields by label.
+func (m *Mapping) Options() []string {
+	out := []string{"不导入"}
+	for _, f := range m.fields() {
+		out = append(out, f.Label)
+	}
+	return out
+}
+
+// Label is what column col is mapped to, as Options names it.
+func (m *Mapping) Label(col int) string {
+	if f, ok := m.fields().byCode(m.Fields[col]); ok {
+		return f.Label
+	}
+	return "不导入"
+}
+
+// SetColumn maps column col (0-based) to a field: a code, a name, or
+// 不导入. A field already given to another column is taken from it.
+func (m *Mapping) SetColumn(col int, field string) error {
+	if col < 0 || col >= len(m.Fields) {
+		return &store.Error{Code: "ROSTER_MAP", Message: "没有第" + strconv.Itoa(col+1) + "列"}
 	}
 	f, ok := m.fields().For(field)
 	if !ok {

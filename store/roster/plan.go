@@ -45,6 +45,27 @@ type household struct {
 	headName string
 }
 
+// rows counts the household's rows.
+func (h *household) rows() int {
+	n := len(h.members)
+	if h.head != nil {
+		n++
+	}
+	return n
+}
+
+// release lets go of the cells of a household's rows once it is written.
+func (h *household) release() {
+	if h.head != nil {
+		h.head.release()
+	}
+	for _, r := range h.members {
+		r.release()
+	}
+}
+
+func (r *row) release() { r.cells, r.dates, r.id, r.idRaw = nil, nil, ident.IDInfo{}, "" }
+
 // footerWords start the rows under a roster's last person.
 var footerWords = []string{"合计", "总计", "小计", "共计", "制表", "填表", "审核", "负责人", "村委会", "盖章", "说明", "注："}
 

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -87,37 +88,68 @@ func Read(path string) ([][]string, error) {
 		}
 		return readCSV(b)
 	case ".xlsx":
-		f, err := excelize.OpenFile(path)
-		if err != nil {
-			return nil, &store.Error{Code: "FILE_FORMAT", Message: "不是有效的Excel文件（.xlsx）", Err: err}
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, &store.Error{Code: "FILE_FORMAT", Message: "Excel文件中没有工作表"}
-		}
-		// Raw values: a date cell gives its day number, not a format's
-		// "11-23-60". But a long number Excel keeps as a double is taken
-		// as shown (1.30131195709E+17): its lost digits are the reason
-		// the row is refused, not a wrong check digit.
-		rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, &store.Error{Code: "FILE_FORMAT", Message: "读取Excel工作表失败", Err: err}
-		}
-		shown, err := f.GetRows(sheets[0])
-		if err != nil {
-			return nil, &store.Error{Code: "FILE_FORMAT", Message: "读取Excel工作表失败", Err: err}
-		}
-		for i := range rows {
-			for j := range rows[i] {
-				if i < len(shown) && j < len(shown[i]) && sciNumber.MatchString(shown[i][j]) {
-					rows[i][j] = shown[i][j]
-				}
-			}
-		}
-		return rows, nil
+		return readXLSX(path)
 	}
 	return nil, &store.Error{Code: "FILE_FORMAT", Message: "只支持 .csv 和 .xlsx 格式的花名册"}
+}
+
+// readXLSX reads the first sheet of an .xlsx row by row, holding one copy
+// of its cells (a township's 100,000 rows read whole, twice, were most of
+// an import's memory).
+//
+// Raw values: a date cell gives its day number, not a format's
+// "11-23-60". But a long number Excel keeps as a double is taken as shown
+// (1.30131195709E+17): its lost digits are the reason the row is refused,
+// not a wrong check digit. Only the cell's type tells a number from the
+// same digits typed as text, so the sheet is read twice side by side, raw
+// and as shown, a row of each at a time.
+func readXLSX(path string) ([][]string, error) {
+	bad := func(msg string, err error) error { return &store.Error{Code: "FILE_FORMAT", Message: msg, Err: err} }
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, bad("不是有效的Excel文件（.xlsx）", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, bad("Excel文件中没有工作表", nil)
+	}
+	raw, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, bad("读取Excel工作表失败", err)
+	}
+	defer raw.Close()
+	shown, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, bad("读取Excel工作表失败", err)
+	}
+	defer shown.Close()
+	var rows [][]string
+	for raw.Next() {
+		shown.Next()
+		cells, err := raw.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, bad("读取Excel工作表失败", err)
+		}
+		as, err := shown.Columns()
+		if err != nil {
+			return nil, bad("读取Excel工作表失败", err)
+		}
+		for j := range cells {
+			if j < len(as) && sciNumber.MatchString(as[j]) {
+				cells[j] = as[j]
+			}
+		}
+		rows = append(rows, cells)
+	}
+	if err := raw.Error(); err != nil {
+		return nil, bad("读取Excel工作表失败", err)
+	}
+	// Trailing empty rows (formatted but blank) are not rows.
+	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
+		rows = rows[:len(rows)-1]
+	}
+	return rows, nil
 }
 
 func readCSV(b []byte) ([][]string, error) {
@@ -227,16 +259,26 @@ func (fs Fieldset) prepare(rows [][]string, opt Options, prefs Prefs, what strin
 	return m, nil
 }
 
+// chunkRows is about how many rows one transaction writes. A township's
+// whole population (100,000 rows) in one bbolt transaction held every
+// changed page and every pending change in memory at once (1.9 GB); in
+// chunks of whole households the memory stays that of one chunk, and a
+// commit's fsync every few thousand rows costs little.
+const chunkRows = 2000
+
 // ImportRows brings a roster in: households built from its rows (plan.go),
 // every person through the store's validation.
 //
 // A row's household is created with its head, in the same transaction;
 // if a person is then refused, nothing of theirs may stay behind. So the
-// import first runs over the rows in a transaction that is rolled back,
-// drops the refused rows (a household's members with its refused head),
-// and repeats until a pass refuses nothing; only then (unless it is a dry
-// run) does it run once more and commit. One transaction writes the whole
-// roster; a cancelled import writes nothing.
+// rows go in chunks of whole households, each in one transaction: a chunk
+// is written, and if a row was refused that the chunk's other rows depend
+// on (a household's members on its head), the transaction is rolled back,
+// the refused rows dropped, and the chunk written again until nothing new
+// is refused. A dry run rolls every chunk back and carries what the
+// chunk would have taken (household numbers) to the next. A cancelled or
+// interrupted import keeps the chunks it committed: whole households,
+// which importing the same file again skips by ID number.
 func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Options) (*Result, error) {
 	m, err := Prepare(rows, opt, s)
 	if err != nil {
@@ -254,7 +296,7 @@ func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Option
 	if village == "" && m.Column("village_code") < 0 {
 		return nil, &store.Error{Code: "ROSTER_VILLAGE", Message: "名册中没有村代码一列，本站也不是村级站点：请指定导入到哪个村（--village 12位村代码）"}
 	}
-	results := map[int]*RowResult{}
+	results := make(map[int]*RowResult, len(data))
 	out := func(r *row) *RowResult {
 		rr := results[r.n]
 		if rr == nil {
@@ -277,32 +319,30 @@ func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Option
 			refused[r.n] = true
 		}
 	}
-	var created int
-	pass := func(commit bool) (more bool, err error) {
+	stage := "写入"
+	if opt.DryRun {
+		stage = "检查"
+	}
+	// What committed chunks (or, in a dry run, checked ones) took: the
+	// household numbers given, the next number of each village.
+	taken, next := map[string]bool{}, map[string]int{}
+	created, done := 0, 0
+	// pass writes one chunk; it commits unless a row was newly refused
+	// (more) or this is a dry run.
+	pass := func(chunk []*household) (im *importer, more bool, err error) {
 		err = s.Batch(func(b *store.Batch) error {
-			im := &importer{b: b, opt: opt, village: village, refused: refused, out: out}
+			im = &importer{b: b, opt: opt, village: village, refused: refused, out: out, taken: maps.Clone(taken)}
+			im.numbers.next = maps.Clone(next)
 			im.numbers.used = func(no string) bool { ids, _ := b.Reader().ByNumber(no); return len(ids) > 0 || im.taken[no] }
-			im.taken = map[string]bool{}
-			stage := "检查"
-			if commit {
-				stage = "写入"
-			}
-			done, next := 0, 0
-			for _, h := range households {
+			for _, h := range chunk {
 				if err := ctx.Err(); err != nil {
-					return &store.Error{Code: "CANCELLED", Message: "花名册导入已取消，没有写入任何内容"}
-				}
-				if opt.Progress != nil && done >= next {
-					opt.Progress(stage, done, len(data))
-					next = done + 50
+					return errCancelled
 				}
 				if im.household(h) {
 					more = true
 				}
-				done += 1 + len(h.members)
 			}
-			created = im.created
-			if !commit || more {
+			if opt.DryRun || more {
 				return errRollback
 			}
 			return nil
@@ -310,30 +350,45 @@ func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Option
 		if errors.Is(err, errRollback) {
 			err = nil
 		}
-		return more, err
+		return im, more, err
 	}
-	for {
-		more, err := pass(false)
-		if err != nil {
-			return nil, err
+	for start := 0; start < len(households); {
+		end, n := start, 0
+		for end < len(households) && (n == 0 || n < chunkRows) {
+			n += households[end].rows()
+			end++
 		}
-		if !more {
-			break
+		if opt.Progress != nil {
+			opt.Progress(stage, done, len(data))
 		}
+		for {
+			im, more, err := pass(households[start:end])
+			if errors.Is(err, errCancelled) {
+				return nil, cancelled(created, opt.DryRun)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !more {
+				taken, next = im.taken, im.numbers.next
+				created += im.created
+				break
+			}
+		}
+		// The chunk's rows are told in results now; a township's
+		// roster need not keep every cell to its end.
+		for _, h := range households[start:end] {
+			h.release()
+		}
+		start, done = end, done+n
 	}
-	if !opt.DryRun {
-		more, err := pass(true)
-		if err != nil {
-			return nil, err
-		}
-		if more {
-			return nil, &store.Error{Code: "ROSTER_UNSTABLE", Message: "导入过程中数据发生变化，请重新导入"}
-		}
+	if opt.Progress != nil {
+		opt.Progress(stage, len(data), len(data))
 	}
 	// The mapping of an import that wrote is the one proposed next time
 	// for this layout (a dry run writes nothing, that included).
-	if b, _ := json.Marshal(m.Fields); !opt.DryRun && !bytes.Equal(b, s.Pref(prefName(m))) {
-		_ = s.SetPref(prefName(m), b)
+	if !opt.DryRun {
+		remember(s, m)
 	}
 	res := &Result{DryRun: opt.DryRun, Households: created, Mapping: m}
 	for _, r := range data {
@@ -342,6 +397,18 @@ func ImportRows(ctx context.Context, s *store.Store, rows [][]string, opt Option
 		}
 	}
 	return res, nil
+}
+
+// errCancelled ends a pass whose context was cancelled.
+var errCancelled = errors.New("cancelled")
+
+// cancelled says what a stopped import left: nothing, or the households
+// of the chunks it committed.
+func cancelled(created int, dry bool) error {
+	if dry || created == 0 {
+		return &store.Error{Code: "CANCELLED", Message: "导入已取消，没有写入任何内容"}
+	}
+	return &store.Error{Code: "CANCELLED", Message: "导入已取消：取消前已写入 " + strconv.Itoa(created) + " 户（整户写入，没有半户）；再次导入同一文件会跳过已导入的人员，接着导入其余的"}
 }
 
 // importer writes one pass's households.

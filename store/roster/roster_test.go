@@ -2,8 +2,11 @@ package roster
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,40 +200,112 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-// An import cancelled part-way writes nothing; progress is reported by pass.
-func TestImportCancelledWritesNothing(t *testing.T) {
+// bigRoster lays out n people in households of four (户主, 配偶, 子, 女),
+// every ID number different, as a village's 户主姓名 layout.
+func bigRoster(n int) [][]string {
+	digits := []rune("零一二三四五六七八九")
+	rows := [][]string{{"序号", "户主姓名", "与户主关系", "姓名", "身份证号"}}
+	head := ""
+	for i := 0; i < n; i++ {
+		var name []rune
+		for _, c := range strconv.Itoa(i) {
+			name = append(name, digits[c-'0'])
+		}
+		rel := []string{"户主", "配偶", "子", "女"}[i%4]
+		if rel == "户主" {
+			head = "张" + string(name)
+		}
+		birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%20000).Format("20060102")
+		rows = append(rows, []string{strconv.Itoa(i + 1), head, rel, "张" + string(name), id(birth, fmt.Sprintf("%03d", i/20000))})
+	}
+	return rows
+}
+
+// An import cancelled before its first chunk commits writes nothing; one
+// cancelled later keeps whole households only, and the same file imported
+// again brings in the rest and skips what is held.
+func TestImportCancelled(t *testing.T) {
 	s := openStore(t)
-	rows, err := Read(filepath.Join("testdata", "roster.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Many rows, so that the cancellation lands inside the writing pass.
-	header, body := rows[0], rows[1:]
-	big := [][]string{header}
-	for i := 0; i < 120; i++ {
-		big = append(big, body...)
-	}
+	rows := bigRoster(2*chunkRows + 400)
+	people := len(rows) - 1
+
 	ctx, cancel := context.WithCancel(context.Background())
-	stages := map[string]bool{}
-	_, err = ImportWith(ctx, s, big, "测试员", false, func(stage string, done, total int) {
-		stages[stage] = true
-		if stage == "写入" && done > 0 {
+	cancel()
+	if _, err := ImportWith(ctx, s, rows, "测试员", false, nil); store.CodeOf(err) != "CANCELLED" {
+		t.Fatalf("err = %v, want CANCELLED", err)
+	}
+	if n := count(t, s, store.KindPerson); n != 0 {
+		t.Errorf("an import cancelled before it began wrote %d people", n)
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	var seen []int
+	_, err := ImportWith(ctx, s, rows, "测试员", false, func(stage string, done, total int) {
+		seen = append(seen, done)
+		if stage != "写入" || total != people {
+			t.Errorf("progress %s %d/%d", stage, done, total)
+		}
+		if done > 0 {
 			cancel()
 		}
 	})
-	if store.CodeOf(err) != "CANCELLED" {
-		t.Fatalf("err = %v, want CANCELLED", err)
+	if store.CodeOf(err) != "CANCELLED" || !strings.Contains(store.MessageOf(err), "再次导入") {
+		t.Fatalf("err = %v, want CANCELLED telling what was kept", err)
 	}
-	if !stages["检查"] || !stages["写入"] {
-		t.Errorf("stages reported: %v", stages)
+	// The first chunk: whole households of four, at least chunkRows rows.
+	written, households := count(t, s, store.KindPerson), count(t, s, store.KindHousehold)
+	if written < chunkRows || written >= people || written != 4*households {
+		t.Errorf("after a cancel: %d people in %d households (progress %v)", written, households, seen)
 	}
-	if n := count(t, s, store.KindPerson); n != 0 {
-		t.Errorf("a cancelled import wrote %d people", n)
-	}
-	// The same rows imported without interruption give the usual result.
+
 	res, err := Import(s, rows, "测试员", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResult(t, res)
+	if res.Imported != people-written || res.Skipped != written || res.Rejected != 0 {
+		t.Errorf("again: imported %d skipped %d rejected %d, want %d %d 0", res.Imported, res.Skipped, res.Rejected, people-written, written)
+	}
+	if n, h := count(t, s, store.KindPerson), count(t, s, store.KindHousehold); n != people || h != people/4 {
+		t.Errorf("in the end %d people in %d households, want %d in %d", n, h, people, people/4)
+	}
+}
+
+// A dry run over several chunks reports what the import then does, and
+// writes nothing: household numbers given in one chunk are not given
+// again in the next.
+func TestDryRunAcrossChunks(t *testing.T) {
+	s := openStore(t)
+	rows := bigRoster(chunkRows + 800)
+	dry, err := Import(s, rows, "测试员", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, store.KindPerson); n != 0 {
+		t.Fatalf("a dry run wrote %d people", n)
+	}
+	res, err := Import(s, rows, "测试员", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dry.Imported != len(rows)-1 || dry.Households != (len(rows)-1)/4 || res.Imported != dry.Imported || res.Households != dry.Households {
+		t.Errorf("dry run %d people %d households; import %d %d", dry.Imported, dry.Households, res.Imported, res.Households)
+	}
+	numbers := map[string]bool{}
+	s.View(func(r *store.Reader) error {
+		return r.EachID(store.KindHousehold, "", func(id uuid.UUID, _ string) error {
+			e, err := r.Get(id)
+			if err != nil {
+				return err
+			}
+			no := e.(*store.Household).HouseholdNo
+			if numbers[no] {
+				t.Errorf("household number %s given twice", no)
+			}
+			numbers[no] = true
+			return nil
+		})
+	})
+	if !numbers["130131190201-0001"] || !numbers[fmt.Sprintf("130131190201-%04d", res.Households)] {
+		t.Errorf("numbers are not 0001..%04d", res.Households)
+	}
 }
