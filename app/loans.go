@@ -128,8 +128,9 @@ func (l *loansScreen) buildHouseholds() fyne.CanvasObject {
 			}, func() { l.hhPanel.set(widget.NewLabel("")) })
 		})
 	})
-	roster := newButtonWithIcon("导入村花名册…", theme.UploadIcon(), func() { l.u.guard("导入花名册", l.u.importRoster) })
-	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, flow(add, roster)), nil, nil, nil, l.hhList.obj)
+	imp := newButtonWithIcon("导入Excel…", theme.UploadIcon(), func() { l.u.guard("导入Excel表格", l.u.importExcel) })
+	exp := newButtonWithIcon("导出花名册…", theme.DownloadIcon(), func() { l.u.guard("导出花名册", l.u.exportRoster) })
+	left := container.NewBorder(container.NewVBox(l.hhSearch.entry, flow(add, imp, exp)), nil, nil, nil, l.hhList.obj)
 	split := listSplit(l.hhList, left, l.hhPanel.box)
 	return split
 }

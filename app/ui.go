@@ -87,6 +87,8 @@ type UI struct {
 
 	// lastRoster is the latest roster result (tests read it).
 	lastRoster *roster.Result
+	// lastMapping is the latest column-mapping dialog (tests tap in it).
+	lastMapping dialog.Dialog
 	// dialogForm is a record form open in a dialog (a new person made from
 	// a picker); Ctrl+S saves it rather than the screen's form.
 	dialogForm *recordForm
