@@ -3,14 +3,50 @@ package console
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/audit"
 	"github.com/cunzhan/cunzhan/store/kv"
 )
 
+// accountsPage lists the console's accounts; ?format=xlsx downloads the
+// list (never a password's hash).
 func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, u *user) {
+	x, ok := c.exportOf(w, r, u, false)
+	if !ok {
+		return
+	}
+	if x.On {
+		c.exportAccounts(w, r, u, x)
+		return
+	}
 	c.renderAccounts(w, r, c.takeDone(u), "")
+}
+
+// exportAccounts sends the accounts as the page lists them.
+func (c *Console) exportAccounts(w http.ResponseWriter, r *http.Request, u *user, x exportReq) {
+	list, err := c.accounts.List()
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	now := c.opt.Now()
+	sh := xsheet{Name: "账号", Cols: []xcol{
+		{"登录名", colCode, 14}, {"姓名", colText, 10}, {"角色", colText, 14}, {"范围", colText, 14}, {"区划代码", colCode, 12},
+		{"新建时间", colTime, 0}, {"上次登录", colTime, 0}, {"状态", colText, 10}, {"锁定至", colTime, 0},
+	}}
+	for _, a := range list {
+		state, locked := "正常", ""
+		if until, err := time.Parse(time.RFC3339, a.LockedUntil); err == nil && now.Before(until) {
+			state, locked = "锁定", a.LockedUntil
+		}
+		if a.Disabled {
+			state = "已停用"
+		}
+		sh.Rows = append(sh.Rows, []any{a.Name, a.Display, RoleNames[a.Role], placeOf(a.Scope), a.Scope, a.Created, a.LastLogin, state, locked})
+	}
+	c.sendList(w, r, u, xlist{What: "账号", Scope: u.Scope, Sheets: []xsheet{sh}}, x)
 }
 
 func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, done, errMsg string) {
@@ -23,7 +59,8 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, done, e
 	if errMsg != "" {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	c.render(w, r, "accounts", map[string]any{"Accounts": list, "Roles": Roles, "Now": now, "Done": done, "Error": errMsg, "Form": r.PostForm})
+	c.render(w, r, "accounts", map[string]any{"Accounts": list, "Roles": Roles, "Now": now, "Done": done, "Error": errMsg, "Form": r.PostForm,
+		"Export": exportLinkOf(r, userOf(r), "/accounts", false)})
 }
 
 // auditIn returns a function that writes an audit entry in the same

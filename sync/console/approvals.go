@@ -65,6 +65,11 @@ type approvalLine struct {
 	Purpose, Village, Township, ApplyDate   string
 	Status, Seen                            string
 	VillageDate, TownshipDate, WaitingSince string
+	// For the download: the amount in fen, the term and the applicant's
+	// record (the page shows the formatted values above).
+	AmountFen   int64
+	TermMonths  int
+	ApplicantID string
 }
 
 // maxOpinion is the longest opinion or reason a step takes (the forms'
@@ -101,20 +106,34 @@ func decodeVV(s string) (store.VV, bool) {
 	return v, true
 }
 
+// approvals lists what waits for the user's level, in the user's scope or
+// a division of it (?scope=); ?format=xlsx downloads the list.
 func (c *Console) approvals(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderApprovals(w, r, u, c.takeDone(u), "")
+	x, ok := c.exportOf(w, r, u, true)
+	if !ok {
+		return
+	}
+	scope, ok := c.listScope(w, r, u)
+	if !ok {
+		return
+	}
+	if x.On {
+		c.exportApprovals(w, r, u, scope, x)
+		return
+	}
+	c.renderApprovals(w, r, u, scope, c.takeDone(u), "")
 }
 
-func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, done, errMsg string) {
+func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, scope, done, errMsg string) {
 	var loans []approvalLine
 	var claims []claimLine
 	qs := queuesOf(u)
 	err := c.s.View(func(rd *store.Reader) error {
 		var err error
-		if loans, err = loanLines(rd, u, qs[0]); err != nil {
+		if loans, err = loanLines(rd, u, scope, qs[0]); err != nil {
 			return err
 		}
-		claims, err = claimLines(rd, u, qs[1:])
+		claims, err = claimLines(rd, u, scope, qs[1:])
 		return err
 	})
 	if err != nil {
@@ -134,20 +153,23 @@ func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *use
 		}
 		groups = append(groups, g)
 	}
-	c.render(w, r, "approvals", map[string]any{"Q": qs[0], "Lines": loans, "Claims": groups, "Today": c.today(), "Done": done, "Error": errMsg})
+	c.render(w, r, "approvals", map[string]any{"Q": qs[0], "Lines": loans, "Claims": groups, "Today": c.today(), "Done": done, "Error": errMsg,
+		"Scope": scope, "Scopes": scopeChoices(u), "Export": exportLinkOf(r, u, "/approvals", true, "scope")})
 }
 
-// loanLines are the loan applications waiting in the queue, oldest first.
-func loanLines(rd *store.Reader, u *user, q queue) ([]approvalLine, error) {
+// loanLines are the loan applications of scope waiting in the queue,
+// oldest first.
+func loanLines(rd *store.Reader, u *user, scope string, q queue) ([]approvalLine, error) {
 	var lines []approvalLine
-	err := rd.Each(store.KindLoanApplication, u.Scope, func(e store.Entity) error {
+	err := rd.Each(store.KindLoanApplication, scope, func(e store.Entity) error {
 		a := e.(*store.LoanApplication)
 		if a.Status != q.From {
 			return nil
 		}
 		l := approvalLine{ID: a.ID, No: a.ApplicationNo, Place: placeOf(a.Scope), Amount: store.Yuan(a.AmountFen), Term: strconv.Itoa(a.TermMonths),
 			Purpose: a.Purpose, Village: a.VillageOpinion, Township: a.TownshipOpinion, ApplyDate: string(a.ApplyDate),
-			VillageDate: string(a.VillageDate), TownshipDate: string(a.TownshipDate), Status: a.Status}
+			VillageDate: string(a.VillageDate), TownshipDate: string(a.TownshipDate), Status: a.Status,
+			AmountFen: a.AmountFen, TermMonths: a.TermMonths, ApplicantID: a.ApplicantPersonID}
 		l.Applicant = titleOf(rd, u, a.ApplicantPersonID)
 		seen, err := rd.SeenOf(a.ID)
 		if err != nil {
@@ -178,7 +200,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 	opinion := strings.TrimSpace(r.PostFormValue("opinion"))
 	on, err := store.ParseDate(r.PostFormValue("date"))
 	if err != nil {
-		c.renderApprovals(w, r, u, "", "日期应写作 2025-11-05")
+		c.renderApprovals(w, r, u, u.Scope, "", "日期应写作 2025-11-05")
 		return
 	}
 	decision := r.PostFormValue("decision")
@@ -187,11 +209,11 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	if store.HasControl(opinion) {
-		c.renderApprovals(w, r, u, "", "意见不能含控制字符或文字方向控制符")
+		c.renderApprovals(w, r, u, u.Scope, "", "意见不能含控制字符或文字方向控制符")
 		return
 	}
 	if len([]rune(opinion)) > maxOpinion {
-		c.renderApprovals(w, r, u, "", fmt.Sprintf("意见最多 %d 个字", maxOpinion))
+		c.renderApprovals(w, r, u, u.Scope, "", fmt.Sprintf("意见最多 %d 个字", maxOpinion))
 		return
 	}
 	var scope string
@@ -260,7 +282,7 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	if err != nil {
-		c.renderApprovals(w, r, u, "", store.MessageOf(err))
+		c.renderApprovals(w, r, u, u.Scope, "", store.MessageOf(err))
 		return
 	}
 	if unchanged {
@@ -268,4 +290,66 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.doneTo(w, r, u, "/approvals", "已办理："+to)
+}
+
+// exportApprovals sends the queues of the page as a workbook: the loan
+// applications with the applicant's ID number (masked unless asked
+// otherwise), the homes' subsidy claims, and the claims' lines.
+func (c *Console) exportApprovals(w http.ResponseWriter, r *http.Request, u *user, scope string, x exportReq) {
+	qs := queuesOf(u)
+	loans := xsheet{Name: "贷款申请", Title: "贷款申请待" + qs[0].Label, Cols: []xcol{
+		{"序号", colInt, 6}, {"待办", colText, 18}, {"申请编号", colCode, 20}, {"申请人", colText, 10}, {"身份证号", colCode, 21},
+		{"地区", colText, 12}, {"申请日期", colDate, 0}, {"申请金额（元）", colMoney, 0}, {"期限（月）", colInt, 10}, {"用途", colText, 10},
+		{"村推荐意见", colText, 30}, {"村推荐日期", colDate, 0}, {"乡镇审核意见", colText, 30}, {"乡镇审核日期", colDate, 0},
+		{"状态", colText, 10}, {"记录编号", colCode, 38},
+	}}
+	claims := xsheet{Name: "运营补贴申报", Title: "幸福院运营补贴申报待办理", Cols: []xcol{
+		{"序号", colInt, 6}, {"待办", colText, 18}, {"申报编号", colCode, 20}, {"幸福院", colText, 16}, {"地区", colText, 12},
+		{"年度", colInt, 8}, {"人数", colInt, 6}, {"申报金额（元）", colMoney, 0}, {"核对", colText, 24}, {"按现有记录应为（元）", colMoney, 0},
+		{"村审核意见", colText, 24}, {"村审核日期", colDate, 0}, {"乡镇审核意见", colText, 24}, {"乡镇审核日期", colDate, 0},
+		{"县民政审定意见", colText, 24}, {"县民政审定日期", colDate, 0}, {"记录编号", colCode, 38},
+	}}
+	lines := xsheet{Name: "补贴明细", Title: "幸福院运营补贴申报明细", Cols: []xcol{
+		{"申报编号", colCode, 20}, {"幸福院", colText, 16}, {"姓名", colText, 10}, {"本地户籍", colText, 8}, {"失能", colText, 6},
+		{"月数", colInt, 6}, {"月标准（元）", colMoney, 0}, {"金额（元）", colMoney, 0}, {"说明", colText, 30},
+	}}
+	yn := map[bool]string{true: "是", false: "否"}
+	err := c.s.View(func(rd *store.Reader) error {
+		ls, err := loanLines(rd, u, scope, qs[0])
+		if err != nil {
+			return err
+		}
+		for i, l := range ls {
+			var id string
+			if e, _ := rd.LiveByString(l.ApplicantID, store.KindPerson); e != nil && u.Can(store.MetaOf(e).Scope) {
+				id = maskIf(x.Unmasked, "id", e.(*store.Person).IDNumber)
+			}
+			loans.Rows = append(loans.Rows, []any{i + 1, qs[0].From + " → " + qs[0].To, l.No, l.Applicant, id, l.Place, l.ApplyDate,
+				l.AmountFen, l.TermMonths, l.Purpose, l.Village, l.VillageDate, l.Township, l.TownshipDate, l.Status, l.ID.String()})
+		}
+		cls, err := claimLines(rd, u, scope, qs[1:])
+		if err != nil {
+			return err
+		}
+		for i, l := range cls {
+			check, recount := "与入住记录一致", any(l.RecountFen)
+			switch {
+			case l.Unchecked != "":
+				check, recount = "无法核对："+l.Unchecked, nil
+			case !l.Agrees:
+				check = "与入住记录不一致"
+			}
+			claims.Rows = append(claims.Rows, []any{i + 1, l.Q.From + " → " + l.Q.To, l.No, l.Home, l.Place, l.YearN, len(l.Raw),
+				l.TotalFen, check, recount, l.Village, l.VillageDate, l.Township, l.TownshipDate, l.County, l.CountyDate, l.ID.String()})
+			for _, sl := range l.Raw {
+				lines.Rows = append(lines.Rows, []any{l.No, l.Home, sl.Name, yn[sl.LocalHukou], yn[sl.Disabled], sl.Months, sl.MonthlyFen, sl.AmountFen, sl.Reason})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.sendList(w, r, u, xlist{What: "审批待办", Scope: scope, Sheets: []xsheet{loans, claims, lines}}, x)
 }

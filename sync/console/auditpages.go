@@ -31,9 +31,57 @@ func actionOptions() []actionOption {
 
 const auditPageSize = 200
 
-// auditPage lists the log, newest first, with filters.
+// auditPage lists the log, newest first, with filters; ?format=xlsx
+// downloads every entry they select (as the CSV export does).
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
+	x, ok := c.exportOf(w, r, u, false)
+	if !ok {
+		return
+	}
+	if x.On {
+		c.exportAuditLog(w, r, u, x)
+		return
+	}
 	c.renderAudit(w, r, nil)
+}
+
+// filterText says in words what an audit filter selects.
+func filterText(f audit.Filter) string {
+	var parts []string
+	if f.From != "" || f.To != "" {
+		parts = append(parts, strings.TrimSpace(f.From+" 至 "+f.To))
+	}
+	if f.User != "" {
+		parts = append(parts, "账号 "+f.User)
+	}
+	if f.Action != "" {
+		parts = append(parts, "操作 "+nameOr(audit.Names, f.Action))
+	}
+	if f.Target != "" {
+		parts = append(parts, "对象 "+f.Target)
+	}
+	return strings.Join(parts, "，")
+}
+
+// exportAuditLog sends the entries the filters select, each with its
+// hashes, as a workbook; logged as the CSV export is.
+func (c *Console) exportAuditLog(w http.ResponseWriter, r *http.Request, u *user, x exportReq) {
+	f := auditFilter(r)
+	list, err := c.audit.List(f)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	sh := xsheet{Name: "审计日志", Cols: []xcol{
+		{"序号", colInt, 8}, {"时间", colTime, 0}, {"账号", colText, 12}, {"角色", colText, 12}, {"操作", colText, 12},
+		{"对象", colCode, 38}, {"地区", colCode, 12}, {"说明", colText, 50}, {"来源地址", colCode, 16},
+		{"前一条校验值", colCode, 20}, {"校验值", colCode, 20},
+	}}
+	for _, e := range list {
+		sh.Rows = append(sh.Rows, []any{e.Seq, e.Time, e.User, nameOr(RoleNames, Role(e.Role)), nameOr(audit.Names, e.Action),
+			e.Target, e.Scope, e.Detail, e.Remote, e.Prev, e.Hash})
+	}
+	c.sendList(w, r, u, xlist{What: "审计日志", Scope: u.Scope, Filter: filterText(f), Action: audit.AuditExport, Sheets: []xsheet{sh}}, x)
 }
 
 // renderAudit shows the newest entries the filters select, with the
@@ -46,7 +94,8 @@ func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, verified *
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, "audit", map[string]any{"Entries": list, "F": f, "Actions": actionOptions(), "Full": len(list) == auditPageSize, "Verified": verified})
+	c.render(w, r, "audit", map[string]any{"Entries": list, "F": f, "Actions": actionOptions(), "Full": len(list) == auditPageSize, "Verified": verified,
+		"Export": exportLinkOf(r, userOf(r), "/audit", false, "from", "to", "user", "action", "target")})
 }
 
 // auditExport downloads the entries the filters select as CSV, with each
@@ -93,6 +142,14 @@ const stationAuditPageSize = 500
 // with the check of its chains: every entry the station wrote, as the
 // county first received it.
 func (c *Console) stationAuditPage(w http.ResponseWriter, r *http.Request, u *user) {
+	x, ok := c.exportOf(w, r, u, false)
+	if !ok {
+		return
+	}
+	if x.On {
+		c.exportStationAudit(w, r, u, x)
+		return
+	}
 	list, err := c.n.Stations()
 	if err != nil {
 		c.fail(w, r, err)
@@ -120,7 +177,36 @@ func (c *Console) stationAuditPage(w http.ResponseWriter, r *http.Request, u *us
 				newest = append(newest, entries[i])
 			}
 			data["Station"], data["Entries"], data["Report"], data["Full"] = p, newest, rep, len(entries) > stationAuditPageSize
+			data["Export"] = exportLinkOf(r, u, "/audit/station", false, "code")
 		}
 	}
 	c.render(w, r, "stationaudit", data)
+}
+
+// exportStationAudit sends a station's whole audit log, newest first, as
+// the county received it.
+func (c *Console) exportStationAudit(w http.ResponseWriter, r *http.Request, u *user, x exportReq) {
+	code := r.URL.Query().Get("code")
+	if code == "" {
+		c.deny(w, r, http.StatusBadRequest, "请先选择站点")
+		return
+	}
+	entries, p, err := c.n.StationAudit(code)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if !strings.HasPrefix(p.Scope, u.Scope) {
+		c.deny(w, r, http.StatusForbidden, "该站点不在您的管辖范围内")
+		return
+	}
+	sh := xsheet{Name: "站点审计日志", Cols: []xcol{
+		{"序号", colInt, 8}, {"时间", colTime, 0}, {"操作员", colText, 12}, {"角色", colText, 10}, {"操作", colText, 16},
+		{"对象", colCode, 38}, {"说明", colText, 50}, {"段", colCode, 34}, {"前一条校验值", colCode, 20}, {"校验值", colCode, 20},
+	}}
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		sh.Rows = append(sh.Rows, []any{e.Seq, e.Time, e.User, e.Role, nameOr(store.StationAuditNames, e.Action), e.Target, e.Detail, e.Chain, e.Prev, e.Hash})
+	}
+	c.sendList(w, r, u, xlist{What: "站点审计日志", Scope: p.Scope, Filter: "站点 " + p.Code + "（" + p.Name + "）", Action: audit.AuditExport, Sheets: []xsheet{sh}}, x)
 }

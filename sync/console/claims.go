@@ -26,6 +26,10 @@ type claimLine struct {
 	Unchecked              string // why no recount could be made
 	Recount                string
 	Differs                []claimRow // as counted from the records now
+	// For the download: the figures as numbers and the claim's lines.
+	YearN                int
+	TotalFen, RecountFen int64
+	Raw                  []store.SubsidyLine
 }
 
 // claimGroup is one queue's claims.
@@ -45,11 +49,11 @@ func rowOf(l *store.SubsidyLine) claimRow {
 	return claimRow{Name: l.Name, Local: c[0], Disabled: c[1], Months: c[2], Monthly: c[3], Amount: c[4], Reason: c[5]}
 }
 
-// claimLines are the claims of the user's scope waiting in the queues,
-// each recounted from the records the county holds.
-func claimLines(rd *store.Reader, u *user, qs []queue) ([]claimLine, error) {
+// claimLines are the claims of scope waiting in the user's queues, each
+// recounted from the records the county holds.
+func claimLines(rd *store.Reader, u *user, scope string, qs []queue) ([]claimLine, error) {
 	var out []claimLine
-	err := rd.Each(store.KindSubsidyClaim, u.Scope, func(e store.Entity) error {
+	err := rd.Each(store.KindSubsidyClaim, scope, func(e store.Entity) error {
 		cl := e.(*store.OperatingSubsidyClaim)
 		q, ok := queueFor(u, store.KindSubsidyClaim, cl.Status)
 		if !ok {
@@ -58,7 +62,8 @@ func claimLines(rd *store.Reader, u *user, qs []queue) ([]claimLine, error) {
 		l := claimLine{Q: q, ID: cl.ID, No: cl.ClaimNo, Place: placeOf(cl.Scope), Year: strconv.Itoa(cl.Year),
 			Total: store.Yuan(cl.TotalFen), Residents: strconv.Itoa(len(cl.Lines)),
 			Village: cl.VillageOpinion, VillageDate: string(cl.VillageDate), Township: cl.TownshipOpinion, TownshipDate: string(cl.TownshipDate),
-			County: cl.CountyOpinion, CountyDate: string(cl.CountyDate)}
+			County: cl.CountyOpinion, CountyDate: string(cl.CountyDate),
+			YearN: cl.Year, TotalFen: cl.TotalFen, Raw: cl.Lines}
 		l.Home = titleOf(rd, u, cl.HomeID)
 		for i := range cl.Lines {
 			l.Lines = append(l.Lines, rowOf(&cl.Lines[i]))
@@ -69,7 +74,7 @@ func claimLines(rd *store.Reader, u *user, qs []queue) ([]claimLine, error) {
 		if err != nil {
 			l.Unchecked = store.MessageOf(err)
 		}
-		l.Agrees, l.Recount = err == nil && len(diffs) == 0 && recount == cl.TotalFen, store.Yuan(recount)
+		l.Agrees, l.Recount, l.RecountFen = err == nil && len(diffs) == 0 && recount == cl.TotalFen, store.Yuan(recount), recount
 		for _, d := range diffs {
 			if d.Counted != nil {
 				l.Differs = append(l.Differs, rowOf(d.Counted))

@@ -23,14 +23,43 @@ type conflictLine struct {
 	Siblings        []siblingLine
 }
 
+// conflicts lists the fields under review in the user's scope or a
+// division of it (?scope=); ?format=xlsx downloads the list.
 func (c *Console) conflicts(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderConflicts(w, r, u, c.takeDone(u), "")
+	x, ok := c.exportOf(w, r, u, true)
+	if !ok {
+		return
+	}
+	scope, ok := c.listScope(w, r, u)
+	if !ok {
+		return
+	}
+	if x.On {
+		c.exportConflicts(w, r, u, scope, x)
+		return
+	}
+	c.renderConflicts(w, r, u, scope, c.takeDone(u), "")
 }
 
-func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *user, done, errMsg string) {
+func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *user, scope, done, errMsg string) {
+	lines, err := c.conflictLines(u, scope, false)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if errMsg != "" {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	c.render(w, r, "conflicts", map[string]any{"Lines": lines, "Done": done, "Error": errMsg,
+		"Scope": scope, "Scopes": scopeChoices(u), "Export": exportLinkOf(r, u, "/conflicts", true, "scope")})
+}
+
+// conflictLines are the fields under review in scope, their values masked
+// unless unmasked.
+func (c *Console) conflictLines(u *user, scope string, unmasked bool) ([]conflictLine, error) {
 	var lines []conflictLine
 	err := c.s.View(func(rd *store.Reader) error {
-		list, err := rd.Conflicts(u.Scope)
+		list, err := rd.Conflicts(scope)
 		if err != nil {
 			return err
 		}
@@ -43,7 +72,7 @@ func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *use
 			l := conflictLine{ID: cf.ID, Kind: store.KindLabel(cf.Kind), Title: rd.Title(store.Masked(e)), Place: placeOf(cf.Scope),
 				Field: cf.Field, Label: store.FieldLabel(cf.Kind, cf.Field), Deleted: cf.Deleted, CanMix: mixable(cf, spec)}
 			for _, s := range cf.Siblings {
-				v := store.DisplayValue(spec, s.Value, false, func(ref string) string { return titleOf(rd, u, ref) })
+				v := store.DisplayValue(spec, s.Value, unmasked, func(ref string) string { return titleOf(rd, u, ref) })
 				if cf.Deleted {
 					v = map[bool]string{true: "删除该记录", false: "保留（含另一方的修改）"}[string(s.Value) == "true"]
 				}
@@ -53,14 +82,27 @@ func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *use
 		}
 		return nil
 	})
+	return lines, err
+}
+
+// exportConflicts sends the fields under review, one row a value.
+func (c *Console) exportConflicts(w http.ResponseWriter, r *http.Request, u *user, scope string, x exportReq) {
+	lines, err := c.conflictLines(u, scope, x.Unmasked)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	if errMsg != "" {
-		w.WriteHeader(http.StatusBadRequest)
+	sh := xsheet{Name: "并发修改", Cols: []xcol{
+		{"序号", colInt, 6}, {"类别", colText, 12}, {"记录", colText, 20}, {"地区", colText, 12}, {"项目", colText, 14},
+		{"第几个值", colInt, 8}, {"值", colText, 30}, {"站点", colText, 20}, {"修改人", colText, 10}, {"修改时间", colTime, 0},
+		{"记录编号", colCode, 38},
+	}}
+	for i, l := range lines {
+		for j, s := range l.Siblings {
+			sh.Rows = append(sh.Rows, []any{i + 1, l.Kind, l.Title, l.Place, l.Label, j + 1, s.Value, s.Station, s.Author, s.Time, l.ID.String()})
+		}
 	}
-	c.render(w, r, "conflicts", map[string]any{"Lines": lines, "Done": done, "Error": errMsg})
+	c.sendList(w, r, u, xlist{What: "并发修改", Scope: scope, Sheets: []xsheet{sh}}, x)
 }
 
 // mixable reports whether a merged value may be written for a conflict:
@@ -156,7 +198,7 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	if err != nil {
-		c.renderConflicts(w, r, u, "", store.MessageOf(err))
+		c.renderConflicts(w, r, u, u.Scope, "", store.MessageOf(err))
 		return
 	}
 	c.doneTo(w, r, u, "/conflicts", "已处理："+chosen)

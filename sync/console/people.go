@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -24,20 +25,37 @@ type hitLine struct {
 	Summary   string // masked
 }
 
-// people searches the records of the user's scope by name, pinyin
-// initials or ID number (through the keyed hash: ID numbers are not kept
-// in clear in any index).
+// people searches the records of the user's scope (or of a division in
+// it, ?scope=) by name, pinyin initials or ID number (through the keyed
+// hash: ID numbers are not kept in clear in any index). With
+// ?format=xlsx it sends every match as a workbook.
 func (c *Console) people(w http.ResponseWriter, r *http.Request, u *user) {
+	x, ok := c.exportOf(w, r, u, true)
+	if !ok {
+		return
+	}
+	scope, ok := c.listScope(w, r, u)
+	if !ok {
+		return
+	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len([]rune(q)) > 40 {
 		q = string([]rune(q)[:40])
 	}
-	data := map[string]any{"Q": q}
+	if x.On {
+		if q == "" {
+			c.deny(w, r, http.StatusBadRequest, "请先输入查询条件，再导出查询结果")
+			return
+		}
+		c.exportPeople(w, r, u, q, scope, x)
+		return
+	}
+	data := map[string]any{"Q": q, "Scope": scope, "Scopes": scopeChoices(u), "Export": exportLinkOf(r, u, "/people", true, "q", "scope")}
 	if q != "" {
 		var lines []hitLine
 		var total int
 		err := c.s.View(func(rd *store.Reader) error {
-			hits, n, err := rd.Search(q, u.Scope, searchLimit)
+			hits, n, err := rd.Search(q, scope, searchLimit)
 			if err != nil {
 				return err
 			}
@@ -63,6 +81,51 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.render(w, r, "people", data)
+}
+
+// peopleExportLimit bounds the matches a search downloads.
+const peopleExportLimit = 50_000
+
+// exportPeople sends every match of a search (the page lists the first
+// searchLimit) with the person's ID number, birth date and mobile: masked
+// unless an administrator asked otherwise.
+func (c *Console) exportPeople(w http.ResponseWriter, r *http.Request, u *user, q, scope string, x exportReq) {
+	sh := xsheet{Name: "人员查询", Cols: []xcol{
+		{"序号", colInt, 6}, {"名称", colText, 14}, {"类别", colText, 12}, {"地区", colText, 14}, {"区划代码", colCode, 14},
+		{"身份证号", colCode, 21}, {"性别", colText, 6}, {"出生日期", colDate, 0}, {"手机号", colCode, 14}, {"人员状态", colText, 10},
+		{"摘要", colText, 40}, {"记录编号", colCode, 38},
+	}}
+	err := c.s.View(func(rd *store.Reader) error {
+		hits, total, err := rd.Search(q, scope, peopleExportLimit)
+		if err != nil {
+			return err
+		}
+		if total > len(hits) {
+			sh.Notes = append(sh.Notes, fmt.Sprintf("共 %d 条，只导出前 %d 条；请输入更多字缩小范围", total, len(hits)))
+		}
+		for _, h := range hits {
+			e, _ := rd.Get(h.ID)
+			if e == nil || !u.Can(store.MetaOf(e).Scope) {
+				continue
+			}
+			shown := e
+			if !x.Unmasked {
+				shown = store.Masked(e)
+			}
+			row := []any{len(sh.Rows) + 1, h.Name, store.KindLabel(h.Kind), placeOf(h.Scope), h.Scope, nil, nil, nil, nil, nil, store.Summary(shown), h.ID.String()}
+			if p, ok := e.(*store.Person); ok {
+				row[5], row[6], row[7] = maskIf(x.Unmasked, "id", p.IDNumber), p.Sex, p.BirthDate
+				row[8], row[9] = maskIf(x.Unmasked, "phone", p.Mobile), p.Status
+			}
+			sh.Rows = append(sh.Rows, row)
+		}
+		return nil
+	})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.sendList(w, r, u, xlist{What: "人员查询", Scope: scope, Filter: "查询“" + queryText(q) + "”", Sheets: []xsheet{sh}}, x)
 }
 
 // placeOf is a division's name without its code.

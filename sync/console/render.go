@@ -32,11 +32,11 @@ var funcs = template.FuncMap{
 	"isuuid": func(s string) bool { u, err := uuid.Parse(s); return err == nil && u.String() == s },
 }
 
-func nameOr(m map[string]string, k string) string {
+func nameOr[K ~string](m map[K]string, k K) string {
 	if v, ok := m[k]; ok {
 		return v
 	}
-	return k
+	return string(k)
 }
 
 func toRoles(s []string) []Role {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -347,6 +348,23 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("XLSX does not open: %v", err)
 		} else if rows, _ := f.GetRows("报表"); len(rows) < 5 || !strings.Contains(fmt.Sprint(rows), "示例镇") {
 			t.Errorf("XLSX rows: %v", rows)
+		}
+		// A list's 导出Excel link keeps the page's query: the search's
+		// matches, masked, with the ID number a text cell.
+		b.open("/people?q=" + url.QueryEscape(facts.otherName) + "&scope=130131290")
+		href := get(b, chromedp.Evaluate[string](`document.querySelector("#export-xlsx").getAttribute("href")`))
+		if !strings.Contains(href, "format=xlsx") || !strings.Contains(href, "scope=130131290") || !strings.Contains(href, url.QueryEscape(facts.otherName)) {
+			t.Errorf("导出Excel link %q", href)
+		}
+		list := b.fetch("GET", href, "")
+		if list.Status != 200 || !strings.Contains(list.Disp, ".xlsx") || !bytes.HasPrefix(list.bytes, []byte("PK")) {
+			t.Errorf("people XLSX: %d %s", list.Status, list.Disp)
+		} else if f, err := excelize.OpenReader(bytes.NewReader(list.bytes)); err != nil {
+			t.Errorf("people XLSX does not open: %v", err)
+		} else if rows, _ := f.GetRows("人员查询"); len(rows) < 3 || rows[1][5] != "身份证号" || !strings.Contains(fmt.Sprint(rows[2:]), facts.otherName) {
+			t.Errorf("people XLSX rows: %v", rows)
+		} else if typ, _ := f.GetCellType("人员查询", "F3"); typ != excelize.CellTypeInlineString || !strings.Contains(rows[2][5], "*") {
+			t.Errorf("people XLSX ID cell %q (type %v): text, masked", rows[2][5], typ)
 		}
 		pdf := b.fetch("GET", "/reports/B4?scope=130131&month=2025-11&format=pdf", "")
 		if pdf.Status != 200 || !bytes.HasPrefix(pdf.bytes, []byte("%PDF-")) {
