@@ -66,7 +66,7 @@ var (
 	RateBases        = []string{"基准利率", "1年期LPR", "5年期以上LPR"}
 	RepayMethods     = []string{RepayBullet, RepayAmortized, RepayInstalments}
 	RiskClasses      = []string{"正常", "关注", "次级", "可疑", "损失"}
-	RepaySources     = []string{"本人", "企业代还", "代偿"}
+	RepaySources     = []string{"本人", "企业代还", "代偿", RepayCarriedOver}
 	Objections       = []string{"无异议", "有异议"}
 	EnterpriseTypes  = []string{"龙头企业", "合作社", "家庭农场"}
 	LinkTypes        = []string{"户贷企用-入股分红", "企贷户用-务工", "订单收购", "土地流转", "托养托管"}

@@ -547,3 +547,53 @@ func TestImportElderlyCLI(t *testing.T) {
 		t.Fatalf("%s %s", out, errOut)
 	}
 }
+
+// A home's resident list goes in through the command line: the home named
+// with --home when the station has more than one.
+func TestImportResidentsCLI(t *testing.T) {
+	db := demoCopy(t)
+	path := filepath.Join(t.TempDir(), "入住老人花名册.csv")
+	os.WriteFile(path, []byte("甲村互助幸福院入住老人花名册\n序号,姓名,身份证号,入住日期,房间号,床位号,伙食费\n1,不在册,130131194001010153,2025-03-01,101,1,300元\n"), 0o600)
+	if _, errOut, code := run(t, "", "--data", db, "import", "residents", path, "--dry-run"); code != 1 || !strings.HasPrefix(errOut, "RESIDENT_HOME: ") {
+		t.Errorf("two homes, none named: %d %s", code, errOut)
+	}
+	out, errOut, code := run(t, "", "--data", db, "import", "residents", path, "--dry-run", "--home", "甲村互助幸福院")
+	if code != 0 || !strings.Contains(out, "入住老人花名册试导入结果") || !strings.Contains(out, "RESIDENT_NOT_ON_ROSTER") {
+		t.Fatalf("%s %s", out, errOut)
+	}
+	if _, errOut, code := run(t, "", "--data", db, "import", "roster", path, "--home", "甲村互助幸福院"); code != 2 {
+		t.Errorf("--home on a roster: %d %s", code, errOut)
+	}
+}
+
+// A bank's loan ledger goes in through the command line after the roster:
+// its date from the title or --as-of, the bank's balance carried over;
+// imported again, the loan is skipped.
+func TestImportLoansCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := newStation(t, filepath.Join(dir, "s.db"))
+	run(t, "", "--data", db, "station", "set", "130131190201-01", "甲村服务点")
+	people := filepath.Join(dir, "花名册.csv")
+	os.WriteFile(people, []byte("序号,户主姓名,与户主关系,姓名,身份证号\n1,王建国,户主,王建国,130131196003120013\n"), 0o600)
+	if out, errOut, code := run(t, "", "--data", db, "import", "roster", people); code != 0 {
+		t.Fatalf("roster: %s %s", out, errOut)
+	}
+	ledger := filepath.Join(dir, "贷款台账.csv")
+	os.WriteFile(ledger, []byte("平山县农村信用合作联社扶贫小额信贷台账\n截至2025年10月31日\n"+
+		"序号,借款人姓名,借款人身份证号,借款合同号,借据号,贷款金额（万元）,放款日期,到期日期,年利率,贷款余额（万元）,承贷银行,还款方式\n"+
+		"1,王建国,130131196003120013,PSXYS-2024-0101,JJ-0101,5,2024-03-15,2027-03-15,4.35%,3,平山县农村信用合作联社,按季付息、到期还本\n"), 0o600)
+	out, errOut, code := run(t, "", "--data", db, "import", "loans", ledger, "--dry-run")
+	if code != 0 || !strings.Contains(out, "贷款台账（截至2025-10-31）试导入结果") || !strings.Contains(out, "：导入 1 ") {
+		t.Fatalf("dry run: %s %s", out, errOut)
+	}
+	out, errOut, code = run(t, "", "--data", db, "import", "loans", ledger, "--as-of", "2025-11-30")
+	if code != 0 || !strings.Contains(out, "截至2025-11-30") || !strings.Contains(out, "已还本金20,000.00元按“台账结转”登记于2025-11-30") {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	if out, _, _ := run(t, "", "--data", db, "import", "loans", ledger); !strings.Contains(out, "ALREADY_HELD") || !strings.Contains(out, "导入 0") {
+		t.Errorf("again:\n%s", out)
+	}
+	if _, _, code := run(t, "", "--data", db, "import", "loans", ledger, "--as-of", "2025-13-01"); code != 1 {
+		t.Errorf("a bad --as-of: %d", code)
+	}
+}

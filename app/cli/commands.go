@@ -239,15 +239,19 @@ func cmdDump(e *env, args []string) error {
 }
 
 func cmdImport(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"author", "map", "village"}, []string{"dry-run"})
+	vals, pos, err := e.parse(args, []string{"author", "map", "village", "home", "as-of"}, []string{"dry-run"})
 	if err != nil {
 		return err
 	}
 	if len(pos) == 1 {
 		return importBundle(e, pos[0])
 	}
-	if len(pos) != 2 || pos[0] != "roster" && pos[0] != "elderly" {
-		return usagef("用法：import BUNDLE 或 import roster|elderly FILE.csv|FILE.xlsx [--dry-run] [--map 列名=字段[,列名=字段…]] [--village 村代码]（roster 花名册，elderly 特殊困难老年人台账）")
+	reg := (*roster.Register)(nil)
+	if len(pos) == 2 {
+		reg = roster.RegisterByCode(pos[0])
+	}
+	if reg == nil {
+		return usagef("用法：import BUNDLE 或 import roster|elderly|residents|loans FILE.xlsx|FILE.xls|FILE.csv [--dry-run] [--map 列名=字段[,列名=字段…]] [--village 村代码] [--home 幸福院] [--as-of 台账日期]（roster 花名册，elderly 特殊困难老年人台账，residents 幸福院入住老人花名册，loans 贷款台账）")
 	}
 	opt := roster.Options{Author: orDefault(vals["author"], "名册导入"), DryRun: vals["dry-run"] == "true", Village: vals["village"], Map: map[string]string{}}
 	for _, pair := range strings.FieldsFunc(vals["map"], func(r rune) bool { return r == ',' || r == '，' || r == ';' || r == '；' }) {
@@ -256,6 +260,17 @@ func cmdImport(e *env, args []string) error {
 			return usagef("--map 应写成 列名=字段，如 --map 户主=户主姓名,电话=联系电话（字段写“忽略”则不导入该列）")
 		}
 		opt.Map[strings.TrimSpace(h)] = strings.TrimSpace(f)
+	}
+	// --home and --as-of belong to one register each: said elsewhere,
+	// they would be silently ignored.
+	if vals["home"] != "" && pos[0] != "residents" || vals["as-of"] != "" && pos[0] != "loans" {
+		return usagef("--home 只用于 import residents，--as-of 只用于 import loans")
+	}
+	opt.Home = vals["home"]
+	if v := vals["as-of"]; v != "" {
+		if opt.AsOf, err = store.ParseDate(v); err != nil {
+			return &store.Error{Code: "BAD_DATE", Message: "--as-of 应为台账日期，如 2025-10-31"}
+		}
 	}
 	rows, err := roster.Read(pos[1])
 	if err != nil {
@@ -269,11 +284,7 @@ func cmdImport(e *env, args []string) error {
 	if s.Station() == nil {
 		return &store.Error{Code: store.CodeNoStation, Message: "尚未设置站点：先运行 cunzhan --data 文件 station set 站点编码 站点名称"}
 	}
-	importer := roster.ImportRows
-	if pos[0] == "elderly" {
-		importer = roster.ImportElderly
-	}
-	res, err := importer(context.Background(), s, rows, opt)
+	res, err := reg.Run(context.Background(), s, rows, opt)
 	if err != nil {
 		return err
 	}

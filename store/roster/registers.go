@@ -25,6 +25,8 @@ type Register struct {
 var Registers = []*Register{
 	{Code: "roster", Name: "花名册", Unit: "人", Fields: Fields, Required: []string{"name", "id_number", "relation"}, Import: ImportRows},
 	{Code: "elderly", Name: "特殊困难老年人台账", Unit: "位老人", Fields: ElderlyFields, Required: []string{"id_number"}, Import: ImportElderly},
+	{Code: "residents", Name: "幸福院入住老人花名册", Unit: "位老人", Fields: ResidentFields, Required: []string{"id_number", "checkin_date"}, Import: ImportResidents},
+	{Code: "loans", Name: "贷款台账", Unit: "笔贷款", Fields: LedgerFields, Required: []string{"id_number", "contract_no", "principal", "disbursed_on", "due_on", "rate", "bank_name", "repay_method"}, Import: ImportLoans},
 }
 
 // RegisterByCode finds a register by its code or name; nil if none.

@@ -26,7 +26,13 @@ func WriteReport(w io.Writer, res *Result) error {
 		}
 	}
 	if res.Register != "" {
-		p("%s%s：导入 %d 人，跳过 %d 行，拒绝 %d 行\n", res.Register, title, res.Imported, res.Skipped, res.Rejected)
+		unit := "行"
+		for _, reg := range Registers {
+			if strings.HasPrefix(res.Register, reg.Name) {
+				unit = reg.Unit
+			}
+		}
+		p("%s%s：导入 %d %s，跳过 %d 行，拒绝 %d 行\n", res.Register, title, res.Imported, unit, res.Skipped, res.Rejected)
 	} else {
 		p("%s：导入 %d 人，跳过 %d 行，拒绝 %d 行，新建农户 %d 户\n", title, res.Imported, res.Skipped, res.Rejected, res.Households)
 	}

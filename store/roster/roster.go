@@ -195,6 +195,12 @@ type Options struct {
 	// person looked at it).
 	Mapping  *Mapping
 	Progress func(stage string, done, total int)
+	// Home is the home a resident list goes into (its name or 编号):
+	// by default the station's only home, or each row's 幸福院名称.
+	Home string
+	// AsOf is the day a loan ledger's balances are as of: by default as
+	// its title says (截至…), else today.
+	AsOf store.Date
 }
 
 // Import brings the rows in with the proposed mapping.
