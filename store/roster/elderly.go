@@ -119,7 +119,7 @@ func elderlyRow(b *store.Batch, r *row, author string) RowResult {
 	ep := &store.ElderlyProfile{
 		PersonID: person.String(), RequiredFreq: r.cells["required_freq"],
 		LivingArrangement: r.cells["living_arrangement"], AssignedVisitors: splitList(r.cells["assigned_visitors"]),
-		EnrolDate: r.dates["enrol_date"],
+		EnrolDate: r.date("enrol_date"),
 	}
 	for _, w := range splitList(r.cells["hardship_types"]) {
 		t, ok := hardshipWords[w]

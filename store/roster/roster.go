@@ -509,7 +509,7 @@ func (im *importer) person(r *row, hid *uuid.UUID, h *household) (uuid.UUID, uui
 		Name: strings.ReplaceAll(get("name"), " ", ""), IDNumber: info.Number, Relation: r.relation, Sex: cleanSex(get("sex")),
 		Ethnicity: get("ethnicity"), Education: get("education"), Health: get("health"), Labor: get("labor"),
 		Status:    orDefault(get("status"), "在册"),
-		BirthDate: r.dates["birth_date"], StatusDate: r.dates["status_date"], DibaoFrom: r.dates["dibao_from"], YoufuFrom: r.dates["youfu_from"],
+		BirthDate: r.date("birth_date"), StatusDate: r.date("status_date"), DibaoFrom: r.date("dibao_from"), YoufuFrom: r.date("youfu_from"),
 	}
 	if info.Upgraded {
 		p.IDNumberLegacy = ident.NormalizeID(r.idRaw)
