@@ -78,7 +78,8 @@ type Result struct {
 }
 
 // Read loads the rows of a .csv (UTF-8, with or without BOM, or GB18030 as
-// saved by Chinese Excel) or .xlsx file (its first sheet).
+// saved by Chinese Excel), .xlsx or .xls (Excel 97–2003; xls.go) file: its
+// first sheet.
 func Read(path string) ([][]string, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".txt":
@@ -89,8 +90,10 @@ func Read(path string) ([][]string, error) {
 		return readCSV(b)
 	case ".xlsx":
 		return readXLSX(path)
+	case ".xls":
+		return readXLS(path)
 	}
-	return nil, &store.Error{Code: "FILE_FORMAT", Message: "只支持 .csv 和 .xlsx 格式的花名册"}
+	return nil, &store.Error{Code: "FILE_FORMAT", Message: "只能导入 .xlsx、.xls 或 .csv 文件：请在Excel或WPS中另存为其中一种"}
 }
 
 // readXLSX reads the first sheet of an .xlsx row by row, holding one copy
