@@ -89,6 +89,7 @@ func (u *UI) showMapping(reg *roster.Register, rows [][]string, m *roster.Mappin
 	check.Importance = widget.HighImportance
 	updating := false
 	refresh := func() {
+		preview = roster.Preview(rows, m, 3) // dates read as the new mapping reads them
 		updating = true
 		defer func() { updating = false }()
 		for c, sel := range selects {
@@ -104,8 +105,8 @@ func (u *UI) showMapping(reg *roster.Register, rows [][]string, m *roster.Mappin
 			}
 			samples[c].SetText(strings.Join(vals, "、"))
 		}
-		if err := reg.Check(m); err != nil {
-			missing.SetText(store.MessageOf(err))
+		if lack := m.Missing(reg.Required...); len(lack) > 0 {
+			missing.SetText("还缺：" + strings.Join(lack, "、") + "。请在左边的选择框里指明哪一列是它。")
 			check.Disable()
 		} else {
 			missing.SetText("")
@@ -143,25 +144,36 @@ func (u *UI) showMapping(reg *roster.Register, rows [][]string, m *roster.Mappin
 	intro := para(fmt.Sprintf("表头在第%d行。请核对每一列读作什么，不需要的列选“不导入”；右边是前几行的内容（身份证号、电话已隐去）。下次导入同样表头的文件时，会按这次的对应。", m.HeaderRow+1))
 	var d dialog.Dialog
 	cancel := newButtonWithIcon("取消", theme.CancelIcon(), func() { d.Hide() })
+	// A resident list goes into one of the station's homes: asked when
+	// there are several (or, as the list's 幸福院名称 column says).
+	homeChoice := u.homeChoice(reg)
+	top := fyne.CanvasObject(intro)
+	if homeChoice != nil {
+		top = container.NewVBox(intro, container.NewBorder(nil, nil, widget.NewLabel("导入到"), nil, homeChoice))
+	}
 	check.OnTapped = func() {
 		d.Hide()
-		u.runRegister(reg, rows, m, true)
+		home := ""
+		if homeChoice != nil && homeChoice.SelectedIndex() > 0 {
+			home = homeChoice.Selected
+		}
+		u.runRegister(reg, rows, m, home, true)
 	}
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, check)
-	content := container.NewBorder(intro, container.NewVBox(missing, buttons), nil, nil, container.NewVScroll(form))
+	content := container.NewBorder(top, container.NewVBox(missing, buttons), nil, nil, container.NewVScroll(form))
 	d = dialog.NewCustomWithoutButtons("核对各列："+reg.Name, content, u.win)
 	showDialog(u.win, d, fyne.NewSize(760, 560))
 	u.lastMapping = d
 }
 
 // runRegister checks (dry) or imports the rows with the settled mapping.
-func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mapping, dry bool) {
+func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mapping, home string, dry bool) {
 	title := "检查" + reg.Name
 	if !dry {
 		title = "导入" + reg.Name
 	}
 	u.runJob(title, func(ctx context.Context, report func(string, int, int)) (any, error) {
-		return reg.Run(ctx, u.st, rows, roster.Options{Author: u.author(), DryRun: dry, Mapping: m, Progress: report})
+		return reg.Run(ctx, u.st, rows, roster.Options{Author: u.author(), DryRun: dry, Mapping: m, Progress: report, Home: home})
 	}, func(v any, err error) {
 		if err != nil {
 			u.showError(title+"没有完成", err)
@@ -175,7 +187,7 @@ func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mappin
 			u.setStatus("%s已导入：%d %s", reg.Name, res.Imported, reg.Unit)
 			u.changed()
 		}
-		u.showRegisterResult(reg, res, func() { u.runRegister(reg, rows, m, false) })
+		u.showRegisterResult(reg, res, func() { u.runRegister(reg, rows, m, home, false) })
 	})
 }
 
@@ -243,4 +255,27 @@ func (u *UI) saveImportReport(reg *roster.Register, res *roster.Result, path str
 		return
 	}
 	u.setStatus("导入报告已保存到 %s", path)
+}
+
+// homeChoice asks which home a resident list goes into when the station
+// has more than one; nil otherwise (the only home, or none: the import
+// says so).
+func (u *UI) homeChoice(reg *roster.Register) *widget.Select {
+	if reg.Code != "residents" {
+		return nil
+	}
+	var names []string
+	_ = u.st.View(func(r *store.Reader) error {
+		homes, err := store.All[*store.Home](r, store.KindHome, u.scope())
+		for _, h := range homes {
+			names = append(names, h.Name)
+		}
+		return err
+	})
+	if len(names) < 2 {
+		return nil
+	}
+	sel := widget.NewSelect(append([]string{"按名册中“幸福院名称”一列"}, names...), nil)
+	sel.SetSelectedIndex(1)
+	return sel
 }

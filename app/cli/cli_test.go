@@ -597,3 +597,35 @@ func TestImportLoansCLI(t *testing.T) {
 		t.Errorf("a bad --as-of: %d", code)
 	}
 }
+
+// An old Excel file (.xls) imports as an .xlsx does; the dry run shows
+// the first rows as the mapping reads them, numbers masked, dates as
+// dates, and writes nothing.
+func TestImportXLSRosterCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := newStation(t, filepath.Join(dir, "s.db"))
+	run(t, "", "--data", db, "station", "set", "130131190201-01", "甲村服务点")
+	xls := filepath.Join("..", "..", "store", "roster", "testdata", "xls", "village.xls")
+	out, errOut, code := run(t, "", "--data", db, "import", "roster", xls, "--dry-run")
+	if code != 0 {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	for _, want := range []string{"导入 3 人", "ID_AS_NUMBER", "前3行按上面的对应读作", "身份证号=1301**********0013", "出生日期=1960-03-12", "联系电话=138****8000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "130131196003120013") || strings.Contains(out, "13800138000") {
+		t.Errorf("the dry run shows a whole number:\n%s", out)
+	}
+	out, _, _ = run(t, "", "--data", db, "dump")
+	if strings.Contains(out, "王建国") {
+		t.Error("the dry run wrote")
+	}
+	if out, errOut, code := run(t, "", "--data", db, "import", "roster", xls); code != 0 || !strings.Contains(out, "导入 3 人") {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	if out, _, _ = run(t, "", "--data", db, "dump"); !strings.Contains(out, "王建国") {
+		t.Error("the import did not write (or dump does not show names)")
+	}
+}

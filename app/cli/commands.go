@@ -284,6 +284,23 @@ func cmdImport(e *env, args []string) error {
 	if s.Station() == nil {
 		return &store.Error{Code: store.CodeNoStation, Message: "尚未设置站点：先运行 cunzhan --data 文件 station set 站点编码 站点名称"}
 	}
+	// A dry run shows the first rows as the mapping reads them, numbers
+	// masked: a wrong column shows before anything is written. Taken
+	// now, so that the file's rows are not kept alive through an import.
+	var preview []string
+	if opt.DryRun {
+		if m, err := reg.Propose(rows, opt, s); err == nil {
+			for _, line := range roster.Preview(rows, m, 3) {
+				var cells []string
+				for c, v := range line {
+					if f := m.Fields[c]; v != "" && f != roster.Ignore {
+						cells = append(cells, m.Label(c)+"="+roster.MaskCell(f, v))
+					}
+				}
+				preview = append(preview, strings.Join(cells, "　"))
+			}
+		}
+	}
 	res, err := reg.Run(context.Background(), s, rows, opt)
 	if err != nil {
 		return err
@@ -291,7 +308,16 @@ func cmdImport(e *env, args []string) error {
 	if e.format == "json" {
 		return e.json(res)
 	}
-	return roster.WriteReport(e.stdout, res)
+	if err := roster.WriteReport(e.stdout, res); err != nil {
+		return err
+	}
+	if len(preview) > 0 {
+		fmt.Fprintln(e.stdout, "前3行按上面的对应读作：")
+		for i, line := range preview {
+			fmt.Fprintf(e.stdout, "    %d. %s\n", i+1, line)
+		}
+	}
+	return nil
 }
 
 func cmdStation(e *env, args []string) error {

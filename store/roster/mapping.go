@@ -229,8 +229,8 @@ func (m *Mapping) SetColumn(col int, field string) error {
 // what households are built from (the relation).
 func (m *Mapping) Check() error { return m.Require("name", "id_number", "relation") }
 
-// Require says which of the fields the mapping lacks.
-func (m *Mapping) Require(fields ...string) error {
+// Missing names, by label, the fields the mapping has no column for.
+func (m *Mapping) Missing(fields ...string) []string {
 	var missing []string
 	for _, f := range fields {
 		if m.Column(f) < 0 {
@@ -238,7 +238,12 @@ func (m *Mapping) Require(fields ...string) error {
 			missing = append(missing, fd.Label)
 		}
 	}
-	if len(missing) > 0 {
+	return missing
+}
+
+// Require says which of the fields the mapping lacks.
+func (m *Mapping) Require(fields ...string) error {
+	if missing := m.Missing(fields...); len(missing) > 0 {
 		return &store.Error{Code: "ROSTER_COLUMNS", Message: "缺少必需的列：" + strings.Join(missing, "、") + "（可用 --map 列名=字段 指定）"}
 	}
 	return nil

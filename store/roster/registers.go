@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strings"
 
 	"github.com/cunzhan/cunzhan/store"
 )
@@ -85,6 +86,13 @@ func Preview(rows [][]string, m *Mapping, n int) [][]string {
 			if c < len(rows[i]) {
 				line[c] = cleanText(rows[i][c])
 			}
+			// A date cell comes as Excel's day number (21987): shown
+			// as the date the import reads it as.
+			if f := m.Fields[c]; line[c] != "" && (strings.HasSuffix(f, "_date") || strings.HasSuffix(f, "_on") || strings.HasSuffix(f, "_from")) {
+				if d, err := cleanDate(line[c]); err == nil {
+					line[c] = string(d)
+				}
+			}
 		}
 		out = append(out, line)
 	}
@@ -114,6 +122,10 @@ var longDigits = regexp.MustCompile(`[0-9０-９]{11,}[xX]?`)
 // an ID or a phone would be.
 func MaskCell(field, v string) string {
 	if how, ok := sensitive[field]; ok {
+		if how == "phone" || how == "id" {
+			// As the import reads it: 138 0013 8000 is a mobile.
+			v = strings.NewReplacer(" ", "", "\u3000", "").Replace(strings.TrimPrefix(strings.TrimSpace(v), "+86"))
+		}
 		return store.MaskValue(how, v)
 	}
 	return longDigits.ReplaceAllStringFunc(v, func(d string) string {
