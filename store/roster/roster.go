@@ -96,6 +96,11 @@ func Read(path string) ([][]string, error) {
 	return nil, &store.Error{Code: "FILE_FORMAT", Message: "只能导入 .xlsx、.xls 或 .csv 文件：请在Excel或WPS中另存为其中一种"}
 }
 
+// maxXLSXUnzip bounds what an .xlsx may unpack to: a township's 100,000
+// rows are some 60 MB; a file that unpacks to gigabytes (a zip bomb) is
+// refused before it is read.
+var maxXLSXUnzip int64 = 1 << 30
+
 // readXLSX reads the first sheet of an .xlsx row by row, holding one copy
 // of its cells (a township's 100,000 rows read whole, twice, were most of
 // an import's memory).
@@ -108,8 +113,11 @@ func Read(path string) ([][]string, error) {
 // and as shown, a row of each at a time.
 func readXLSX(path string) ([][]string, error) {
 	bad := func(msg string, err error) error { return &store.Error{Code: "FILE_FORMAT", Message: msg, Err: err} }
-	f, err := excelize.OpenFile(path)
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(16<<20, maxXLSXUnzip)})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, &store.Error{Code: "FILE_TOO_LARGE", Message: "这个Excel文件解压后超过" + strconv.Itoa(int(maxXLSXUnzip>>20)) + " MB，不像是一份名册或台账：请检查文件，或分成几个文件导入", Err: err}
+		}
 		return nil, bad("不是有效的Excel文件（.xlsx）", err)
 	}
 	defer f.Close()

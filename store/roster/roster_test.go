@@ -309,3 +309,24 @@ func TestDryRunAcrossChunks(t *testing.T) {
 		t.Errorf("numbers are not 0001..%04d", res.Households)
 	}
 }
+
+// An .xlsx that unpacks to more than a register could be is refused before
+// it is read, with its own code.
+func TestXLSXTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	f := excelize.NewFile()
+	for i := 1; i <= 2000; i++ {
+		f.SetCellValue("Sheet1", fmt.Sprintf("A%d", i), strings.Repeat("很长的文字", 20))
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path); err != nil {
+		t.Fatalf("within the limit: %v", err)
+	}
+	defer func(old int64) { maxXLSXUnzip = old }(maxXLSXUnzip)
+	maxXLSXUnzip = 64 << 10
+	if _, err := Read(path); store.CodeOf(err) != "FILE_TOO_LARGE" {
+		t.Errorf("err = %v, want FILE_TOO_LARGE", err)
+	}
+}
