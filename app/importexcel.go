@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/atomicfile"
 	"github.com/cunzhan/cunzhan/store/roster"
 )
@@ -144,20 +143,17 @@ func (u *UI) showMapping(reg *roster.Register, rows [][]string, m *roster.Mappin
 	intro := para(fmt.Sprintf("表头在第%d行。请核对每一列读作什么，不需要的列选“不导入”；右边是前几行的内容（身份证号、电话已隐去）。下次导入同样表头的文件时，会按这次的对应。", m.HeaderRow+1))
 	var d dialog.Dialog
 	cancel := newButtonWithIcon("取消", theme.CancelIcon(), func() { d.Hide() })
-	// A resident list goes into one of the station's homes: asked when
-	// there are several (or, as the list's 幸福院名称 column says).
-	homeChoice := u.homeChoice(reg)
+	// Where the rows go, when the station cannot tell: the village of a
+	// roster at a township or county station, the home of a resident
+	// list at a station with several.
+	place := u.importPlace(reg)
 	top := fyne.CanvasObject(intro)
-	if homeChoice != nil {
-		top = container.NewVBox(intro, container.NewBorder(nil, nil, widget.NewLabel("导入到"), nil, homeChoice))
+	if place.box != nil {
+		top = container.NewVBox(intro, place.box)
 	}
 	check.OnTapped = func() {
 		d.Hide()
-		home := ""
-		if homeChoice != nil && homeChoice.SelectedIndex() > 0 {
-			home = homeChoice.Selected
-		}
-		u.runRegister(reg, rows, m, home, true)
+		u.runRegister(reg, rows, m, place.options(), true)
 	}
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, check)
 	content := container.NewBorder(top, container.NewVBox(missing, buttons), nil, nil, container.NewVScroll(form))
@@ -167,13 +163,15 @@ func (u *UI) showMapping(reg *roster.Register, rows [][]string, m *roster.Mappin
 }
 
 // runRegister checks (dry) or imports the rows with the settled mapping.
-func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mapping, home string, dry bool) {
+func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mapping, where roster.Options, dry bool) {
 	title := "检查" + reg.Name
 	if !dry {
 		title = "导入" + reg.Name
 	}
 	u.runJob(title, func(ctx context.Context, report func(string, int, int)) (any, error) {
-		return reg.Run(ctx, u.st, rows, roster.Options{Author: u.author(), DryRun: dry, Mapping: m, Progress: report, Home: home})
+		opt := where
+		opt.Author, opt.DryRun, opt.Mapping, opt.Progress = u.author(), dry, m, report
+		return reg.Run(ctx, u.st, rows, opt)
 	}, func(v any, err error) {
 		if err != nil {
 			u.showError(title+"没有完成", err)
@@ -187,7 +185,7 @@ func (u *UI) runRegister(reg *roster.Register, rows [][]string, m *roster.Mappin
 			u.setStatus("%s已导入：%d %s", reg.Name, res.Imported, reg.Unit)
 			u.changed()
 		}
-		u.showRegisterResult(reg, res, func() { u.runRegister(reg, rows, m, home, false) })
+		u.showRegisterResult(reg, res, func() { u.runRegister(reg, rows, m, where, false) })
 	})
 }
 
@@ -255,27 +253,4 @@ func (u *UI) saveImportReport(reg *roster.Register, res *roster.Result, path str
 		return
 	}
 	u.setStatus("导入报告已保存到 %s", path)
-}
-
-// homeChoice asks which home a resident list goes into when the station
-// has more than one; nil otherwise (the only home, or none: the import
-// says so).
-func (u *UI) homeChoice(reg *roster.Register) *widget.Select {
-	if reg.Code != "residents" {
-		return nil
-	}
-	var names []string
-	_ = u.st.View(func(r *store.Reader) error {
-		homes, err := store.All[*store.Home](r, store.KindHome, u.scope())
-		for _, h := range homes {
-			names = append(names, h.Name)
-		}
-		return err
-	})
-	if len(names) < 2 {
-		return nil
-	}
-	sel := widget.NewSelect(append([]string{"按名册中“幸福院名称”一列"}, names...), nil)
-	sel.SetSelectedIndex(1)
-	return sel
 }

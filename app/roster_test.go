@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/google/uuid"
+
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/crypt"
 	"github.com/cunzhan/cunzhan/store/roster"
@@ -168,5 +170,117 @@ func TestRosterExportFromTheWindow(t *testing.T) {
 	u.writeRoster(full, true)
 	if _, err := os.Stat(full); err == nil {
 		t.Error("a 录入员 exported the full numbers")
+	}
+}
+
+// A resident list at a station with two homes asks which one it goes
+// into; the check then reads it into the one chosen.
+func TestResidentListAsksForTheHome(t *testing.T) {
+	st := openDemo(t)
+	u := newTestUI(t, st)
+	path := filepath.Join(t.TempDir(), "入住.csv")
+	if err := os.WriteFile(path, []byte("姓名,身份证号,入住日期,房间号,床位号\n无此人,130131194503150025,2025-11-01,101,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.registerFile(roster.RegisterByCode("residents"), path)
+	d := topDialog(u.win)
+	if d == nil || !hasText(d, "导入到") {
+		t.Fatal("the mapping does not ask for the home")
+	}
+	var homes *widget.Select
+	find(d, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widget.Select); ok && len(s.Options) > 0 && strings.HasPrefix(s.Options[0], "按名册中") {
+			homes = s
+		}
+		return false
+	})
+	if homes == nil || len(homes.Options) != 3 || homes.SelectedIndex() != 1 {
+		t.Fatalf("home choice: %+v", homes)
+	}
+	homes.SetSelectedIndex(2)
+	test.Tap(button(t, d, "检查"))
+	if res := u.lastRoster; res == nil || !res.DryRun || res.Rejected != 1 {
+		t.Fatalf("check: %+v", u.lastRoster)
+	}
+}
+
+// The walk picks a drop-down's item where it is drawn: popupItem finds it
+// in a Select's open pop-up, and tapping it chooses it.
+func TestPopupItemOfASelect(t *testing.T) {
+	_, _, w := rosterUI(t)
+	sel := widget.NewSelect([]string{"不导入", "姓名", "身份证号"}, nil)
+	w.SetContent(sel)
+	test.Tap(sel)
+	item := popupItem(w.Canvas().Overlays().Top(), "身份证号")
+	if item == nil {
+		t.Fatal("the open drop-down's item is not found")
+	}
+	test.Tap(item.(fyne.Tappable))
+	if sel.Selected != "身份证号" {
+		t.Errorf("tapping the item chose %q", sel.Selected)
+	}
+}
+
+// A roster without 村代码 at a county or township station goes into the
+// village the person chooses; without a choice the check says so.
+func TestRosterAtACountyStationAsksForTheVillage(t *testing.T) {
+	st := openDemo(t)
+	if si := st.Station(); si == nil || len(si.Scope) == 12 {
+		t.Skip("the demo station is a village")
+	}
+	u := newTestUI(t, st)
+	path := filepath.Join(t.TempDir(), "名册.csv")
+	if err := os.WriteFile(path, []byte("姓名,身份证号,与户主关系\n赵春生,130131193102039719,户主\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.registerFile(roster.Registers[0], path)
+	d := topDialog(u.win)
+	var village *widget.Select
+	find(d, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widget.Select); ok && strings.HasPrefix(s.PlaceHolder, "名册没有村代码") {
+			village = s
+		}
+		return false
+	})
+	if village == nil || len(village.Options) == 0 {
+		t.Fatal("the mapping does not ask for the village")
+	}
+	test.Tap(button(t, d, "检查"))
+	if u.lastRoster != nil {
+		t.Fatal("checked without a village")
+	}
+	u.registerFile(roster.Registers[0], path)
+	d = topDialog(u.win)
+	find(d, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widget.Select); ok && strings.HasPrefix(s.PlaceHolder, "名册没有村代码") {
+			village = s
+		}
+		return false
+	})
+	village.SetSelectedIndex(0)
+	test.Tap(button(t, d, "检查"))
+	test.Tap(button(t, topDialog(u.win), "导入"))
+	if res := u.lastRoster; res == nil || res.DryRun || res.Imported != 1 {
+		t.Fatalf("import: %+v", res)
+	}
+	want := village.Selected
+	var got string
+	_ = st.View(func(r *store.Reader) error {
+		ids, err := r.PersonsByIDNumber("130131193102039719")
+		if err != nil || len(ids) != 1 {
+			return err
+		}
+		p, err := r.Get(ids[0])
+		if err != nil {
+			return err
+		}
+		h, err := r.Get(uuid.MustParse(p.(*store.Person).HouseholdID))
+		if err == nil {
+			got = h.(*store.Household).VillageCode
+		}
+		return err
+	})
+	if got == "" || !strings.Contains(want, got) {
+		t.Errorf("household in village %q, chosen %q", got, want)
 	}
 }

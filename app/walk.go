@@ -123,6 +123,7 @@ func runWalk(w *walk) error {
 		w.settle()
 	}
 	w.checks()
+	w.checkRegisterImport()
 	n := 0
 	w.ui(func() { n = len(w.u.screens) })
 	for i := 0; i < n; i++ {
