@@ -109,19 +109,9 @@ func decodeVV(s string) (store.VV, bool) {
 // approvals lists what waits for the user's level, in the user's scope or
 // a division of it (?scope=); ?format=xlsx downloads the list.
 func (c *Console) approvals(w http.ResponseWriter, r *http.Request, u *user) {
-	x, ok := c.exportOf(w, r, u, true)
-	if !ok {
-		return
-	}
-	scope, ok := c.listScope(w, r, u)
-	if !ok {
-		return
-	}
-	if x.On {
-		c.exportApprovals(w, r, u, scope, x)
-		return
-	}
-	c.renderApprovals(w, r, u, scope, c.takeDone(u), "")
+	c.scopedList(w, r, u, func(scope string, x exportReq) { c.exportApprovals(w, r, u, scope, x) }, func(scope string) {
+		c.renderApprovals(w, r, u, scope, c.takeDone(u), "")
+	})
 }
 
 func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, scope, done, errMsg string) {

@@ -26,19 +26,9 @@ type conflictLine struct {
 // conflicts lists the fields under review in the user's scope or a
 // division of it (?scope=); ?format=xlsx downloads the list.
 func (c *Console) conflicts(w http.ResponseWriter, r *http.Request, u *user) {
-	x, ok := c.exportOf(w, r, u, true)
-	if !ok {
-		return
-	}
-	scope, ok := c.listScope(w, r, u)
-	if !ok {
-		return
-	}
-	if x.On {
-		c.exportConflicts(w, r, u, scope, x)
-		return
-	}
-	c.renderConflicts(w, r, u, scope, c.takeDone(u), "")
+	c.scopedList(w, r, u, func(scope string, x exportReq) { c.exportConflicts(w, r, u, scope, x) }, func(scope string) {
+		c.renderConflicts(w, r, u, scope, c.takeDone(u), "")
+	})
 }
 
 func (c *Console) renderConflicts(w http.ResponseWriter, r *http.Request, u *user, scope, done, errMsg string) {

@@ -161,6 +161,25 @@ func (c *Console) listScope(w http.ResponseWriter, r *http.Request, u *user) (st
 	return scope, true
 }
 
+// scopedList answers a list page with masked columns and a ?scope=: as
+// the workbook (export) or the page (render), once the format, the
+// unmasking and the scope are allowed.
+func (c *Console) scopedList(w http.ResponseWriter, r *http.Request, u *user, export func(scope string, x exportReq), render func(scope string)) {
+	x, ok := c.exportOf(w, r, u, true)
+	if !ok {
+		return
+	}
+	scope, ok := c.listScope(w, r, u)
+	if !ok {
+		return
+	}
+	if x.On {
+		export(scope, x)
+		return
+	}
+	render(scope)
+}
+
 // exportLink is a list page's 导出Excel link: the page's own address with
 // the filters it honours (keys) as it was asked for them, and
 // format=xlsx; for an administrator on a list with masked columns, the
