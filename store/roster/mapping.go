@@ -64,9 +64,6 @@ func (fs Fieldset) byCode(code string) (Field, bool) {
 	return Field{}, false
 }
 
-// FieldFor reads what a person names as a roster field.
-func FieldFor(s string) (string, bool) { return Fields.For(s) }
-
 // For reads what a person names as a field: its code or any of its names
 // ("忽略", "-" or "" for none).
 func (fs Fieldset) For(s string) (string, bool) {
@@ -126,10 +123,6 @@ func (m *Mapping) Column(field string) int {
 
 // headerSearch is how many rows from the top may hold the header.
 const headerSearch = 15
-
-// FindHeader proposes the header row of a roster and the mapping of its
-// columns.
-func FindHeader(rows [][]string) (*Mapping, error) { return Fields.FindHeader(rows) }
 
 // FindHeader proposes the header row and the mapping of its columns.
 func (fs Fieldset) FindHeader(rows [][]string) (*Mapping, error) {

@@ -219,12 +219,6 @@ func Import(s *store.Store, rows [][]string, author string, dryRun bool) (*Resul
 	return ImportRows(context.Background(), s, rows, Options{Author: author, DryRun: dryRun})
 }
 
-// ImportWith is Import that reports its progress and stops when ctx is
-// cancelled (see ImportRows).
-func ImportWith(ctx context.Context, s *store.Store, rows [][]string, author string, dryRun bool, progress func(stage string, done, total int)) (*Result, error) {
-	return ImportRows(ctx, s, rows, Options{Author: author, DryRun: dryRun, Progress: progress})
-}
-
 // Prefs keeps what a station's person chose (the store: Pref, SetPref).
 type Prefs interface {
 	Pref(name string) []byte

@@ -231,7 +231,7 @@ func TestImportCancelled(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := ImportWith(ctx, s, rows, "测试员", false, nil); store.CodeOf(err) != "CANCELLED" {
+	if _, err := ImportRows(ctx, s, rows, Options{Author: "测试员"}); store.CodeOf(err) != "CANCELLED" {
 		t.Fatalf("err = %v, want CANCELLED", err)
 	}
 	if n := count(t, s, store.KindPerson); n != 0 {
@@ -240,7 +240,7 @@ func TestImportCancelled(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(context.Background())
 	var seen []int
-	_, err := ImportWith(ctx, s, rows, "测试员", false, func(stage string, done, total int) {
+	_, err := ImportRows(ctx, s, rows, Options{Author: "测试员", Progress: func(stage string, done, total int) {
 		seen = append(seen, done)
 		if stage != "写入" || total != people {
 			t.Errorf("progress %s %d/%d", stage, done, total)
@@ -248,7 +248,7 @@ func TestImportCancelled(t *testing.T) {
 		if done > 0 {
 			cancel()
 		}
-	})
+	}})
 	if store.CodeOf(err) != "CANCELLED" || !strings.Contains(store.MessageOf(err), "再次导入") {
 		t.Fatalf("err = %v, want CANCELLED telling what was kept", err)
 	}
