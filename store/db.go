@@ -43,10 +43,12 @@ var (
 	bIxDue    = []byte("ix_due")    // date(8) loan(16) -> nil (instalment dates of live loans)
 	bIxCov    = []byte("ix_cov")    // scope 0 elderly profile(16) -> person(16) enrol 0 status 0 exit 0 tier
 	bIxGone   = []byte("ix_gone")   // person(16) -> status 0 status date (persons not 在册)
+	bIxAged   = []byte("ix_aged")   // scope 0 person(16) -> birth date (signingmarks.go)
+	bIxSign   = []byte("ix_sign")   // scope 0 signing(16) -> person(16) from 0 to 0 status 0 ended (signingmarks.go)
 )
 
 // domainBuckets are the domain's derived buckets (index.go).
-var domainBuckets = [][]byte{bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bIxCov, bIxGone}
+var domainBuckets = [][]byte{bIxSearch, bIxIDH, bIxRef, bIxNo, bIxVisit, bIxDue, bIxCov, bIxGone, bIxAged, bIxSign}
 
 var allBuckets = slices.Concat([][]byte{bMeta, bAlarm}, engine.FactBuckets, engine.DerivedBuckets, domainBuckets)
 
@@ -67,7 +69,7 @@ var (
 )
 
 // dbSchema is the layout version of the bbolt file.
-const dbSchema = 4
+const dbSchema = 5
 
 // migration moves a database from one layout version to the next, inside
 // the opening transaction (or, for a protected file, the unlocking one:
@@ -101,6 +103,10 @@ var migrations = map[int]migration{
 	// 3 → 4: the coverage indexes (ix_cov, ix_gone), so that a county's
 	// dashboard counts its elders without reading their records.
 	3: func(tx kv.Tx, c codecIn) error { return c.rebuild(tx) },
+	// 4 → 5: the signing-rate indexes (ix_aged, ix_sign), so that the
+	// family-doctor signing rate counts a county's people without reading
+	// their records.
+	4: func(tx kv.Tx, c codecIn) error { return c.rebuild(tx) },
 }
 
 // Options tune Open.

@@ -38,7 +38,7 @@ var (
 	// EntitlementClasses are the classes that carry purchased hours.
 	EntitlementClasses = HomecareClass[:3]
 	ProfileExit        = []string{"死亡", "迁出", "入住养老机构", "不再符合条件"}
-	VisitMethods       = []string{"上门入户", "电话", "视频", "委托第三方", "邻里互助", "智能预警响应", "热线响应"}
+	VisitMethods       = []string{"上门入户", "电话", "视频", "委托第三方", "邻里互助", "智能预警响应", "热线响应", VisitByDoctor}
 	NotSeenReasons     = []string{"外出", "住院", "拒访", "其他"}
 	CheckResults       = []string{"正常", "异常"}
 	MentalStates       = []string{"良好", "一般", "情绪低落", "异常"}
@@ -73,6 +73,8 @@ var (
 	LinkStatus       = []string{"有效", "终止"}
 	PostVisitMethods = []string{"上门", "电话", "银行回访"}
 	PostVisitRisk    = []string{"正常", "关注", "风险"}
+	PayoutPeriods    = []string{"全年", "上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度"}
+	PayoutMethods    = []string{"银行卡转账", "现金", "其他"}
 )
 
 // Assessment instruments.

@@ -63,6 +63,7 @@ func (ids *idHasher) index(st *RecordState, add func(bucket, key, val []byte)) {
 			add(bIxSearch, append([]byte(nil), id...), encodeSearch(st.Kind, st.Scope, name, initials(normName(name))))
 		}
 	}
+	indexSigning(st, add)
 	switch st.Kind {
 	case KindPerson:
 		if n := strValue(st, "id_number"); n != "" {

@@ -139,13 +139,23 @@ func validateClaim(c *checker, e Entity) {
 	c.text("void_reason", cl.VoidReason, 200)
 }
 
-// The township's and the county's parts of a claim: the scope length (9 a
-// township, 6 the county) a station needs to write a field, or to move a
-// claim to a status.
-var (
-	claimFieldLevel  = map[string]int{"township_opinion": 9, "township_date": 9, "county_opinion": 6, "county_date": 6, "paid_date": 6}
-	claimStatusLevel = map[string]int{"乡镇审核": 9, "已退回": 9, "县民政审定": 6, "已拨付": 6}
-)
+// stepLevel is the township's and the county's part of a kind of claim:
+// the scope length (9 a township, 6 the county) a station needs to write a
+// field, or to move a record to a status.
+type stepLevel struct {
+	fields, statuses map[string]int
+}
+
+// stepLevels are the kinds whose steps belong to higher levels: a home's
+// operating-subsidy claim, a loan's risk-compensation claim
+// (kinds_payout.go).
+var stepLevels = map[Kind]stepLevel{
+	KindSubsidyClaim: {
+		fields:   map[string]int{"township_opinion": 9, "township_date": 9, "county_opinion": 6, "county_date": 6, "paid_date": 6},
+		statuses: map[string]int{"乡镇审核": 9, "已退回": 9, "县民政审定": 6, "已拨付": 6},
+	},
+	KindCompensationClaim: compensationLevel,
+}
 
 // LevelFault tells whether a station of the given scope may write a value
 // (JSON) to a field of a record of the kind: a village cannot check its own
@@ -154,18 +164,19 @@ var (
 // station's own save and the county's check of what a station sends
 // (IncomingCheck) both ask it.
 func LevelFault(kind Kind, field string, value []byte, scope string) *Error {
-	if kind != KindSubsidyClaim {
+	lv, ok := stepLevels[kind]
+	if !ok {
 		return nil
 	}
-	need, what := claimFieldLevel[field], "「"+FieldLabel(kind, field)+"」"
+	need, what := lv.fields[field], "「"+FieldLabel(kind, field)+"」"
 	if field == "status" {
-		need, what = claimStatusLevel[jsonString(value)], "“"+jsonString(value)+"”"
+		need, what = lv.statuses[jsonString(value)], "“"+jsonString(value)+"”"
 	}
 	if need == 0 || len(scope) <= need || jsonString(value) == "" {
 		return nil
 	}
 	who := map[int]string{9: "乡镇工作站或县级中心", 6: "县级中心"}[need]
-	return &Error{Code: "STEP_LEVEL", Field: field, Message: fmt.Sprintf("运营补贴申报的%s须由%s办理", what, who)}
+	return &Error{Code: "STEP_LEVEL", Field: field, Message: fmt.Sprintf("%s的%s须由%s办理", KindLabel(kind), what, who)}
 }
 
 // claimLevel fails a save at a station that writes what only a higher
@@ -174,10 +185,11 @@ func (c *checker) claimLevel() {
 	if c.w == nil || c.w.station == nil {
 		return
 	}
+	kind := c.spec.kind
 	vals, _ := fieldsOf(c.e)
-	for _, f := range append([]string{"status"}, slices.Sorted(maps.Keys(claimFieldLevel))...) {
+	for _, f := range append([]string{"status"}, slices.Sorted(maps.Keys(stepLevels[kind].fields))...) {
 		if c.changed(f) {
-			if e := LevelFault(KindSubsidyClaim, f, vals[f], c.w.station.Scope); e != nil {
+			if e := LevelFault(kind, f, vals[f], c.w.station.Scope); e != nil {
 				c.fail(e.Field, e.Code, e.Message)
 			}
 		}

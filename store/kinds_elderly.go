@@ -67,10 +67,11 @@ func init() {
 				"已完成": {"作废"},
 			},
 		},
-		frozen:   func(s string) bool { return s != "草稿" },
-		mutable:  []string{"status"},
-		derive:   deriveAssessment,
-		validate: validateAssessment,
+		frozen:      func(s string) bool { return s != "草稿" },
+		mutable:     []string{"status"},
+		numberField: "assessment_no",
+		derive:      deriveAssessment,
+		validate:    validateAssessment,
 	})
 	register(&kindSpec{
 		kind:   KindHomecareEntitlement,
@@ -243,9 +244,10 @@ func validateVisit(c *checker, e Entity) {
 		c.fail("end_time", "TIME_ORDER", "结束时间应晚于开始时间")
 	}
 	c.enum("method", v.Method, VisitMethods, true)
-	if v.Method == "上门入户" && v.Status != "草稿" && !hasStart {
+	if (v.Method == "上门入户" || v.Method == VisitByDoctor) && v.Status != "草稿" && !hasStart {
 		c.required("start_time", true)
 	}
+	c.doctorVisit(v)
 	if len(v.Visitors) == 0 {
 		c.fail("visitors", "REQUIRED", "请填写探访人")
 	}
@@ -315,6 +317,12 @@ func validateReferral(c *checker, e Entity) {
 
 func deriveAssessment(c *checker, e Entity) {
 	a := e.(*Assessment)
+	// Numbered when written as a draft or created: a completed
+	// assessment is frozen, and one completed before assessments had
+	// numbers keeps printing without.
+	if a.AssessmentNo == "" && a.AssessDate.Valid() && (c.old == nil || statusOf(c.old) == "草稿") {
+		a.AssessmentNo = c.nextNumber(fmt.Sprintf("%s-P%s-", c.stationCode(), strings.ReplaceAll(a.AssessDate.Month(), "-", "")))
+	}
 	res, errs := Score(a.Instrument, a.ItemScores, a.Adjustments)
 	if errs != nil {
 		return
@@ -336,6 +344,7 @@ func deriveAssessment(c *checker, e Entity) {
 
 func validateAssessment(c *checker, e Entity) {
 	a := e.(*Assessment)
+	c.unique("assessment_no", a.AssessmentNo)
 	p, _ := c.ref("person_id", a.PersonID, KindPerson, true).(*Person)
 	c.enum("instrument", a.Instrument, Instruments, true)
 	c.enum("reason", a.Reason, AssessReasons, true)

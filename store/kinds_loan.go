@@ -419,6 +419,7 @@ func validateLoan(c *checker, e Entity) {
 	if l.PreviousLoanID != "" {
 		c.ref("previous_loan_id", l.PreviousLoanID, KindLoan, false)
 	}
+	c.loanCompensation(l)
 	if l.Status == "已结清" && c.changed("status") && !c.creating() {
 		reps, _ := c.r.RefEntities(l.ID, KindRepayment)
 		if pos := PositionOn(l, repayments(reps), c.today); pos.BalanceFen > 0 {

@@ -237,6 +237,9 @@ func personSideEffects(w *writeTx, c *checker, old, e Entity) error {
 			}
 		}
 	}
+	if err := endSigningsOnDeath(w, p, d, author); err != nil {
+		return err
+	}
 	ents, err := w.RefEntities(p.ID, KindHomecareEntitlement)
 	if err != nil {
 		return err

@@ -176,7 +176,7 @@ func Summary(e Entity) string {
 	if spec != nil && spec.numberField != "" {
 		parts = append(parts, str(spec.numberField))
 	}
-	for _, f := range []string{"visit_date", "service_date", "assess_date", "apply_date", "paid_date", "disbursed_on", "valid_from", "status"} {
+	for _, f := range []string{"visit_date", "service_date", "assess_date", "apply_date", "paid_date", "disbursed_on", "valid_from", "signed_from", "status"} {
 		if v := str(f); v != "" {
 			parts = append(parts, v)
 		}

@@ -33,6 +33,8 @@ const (
 	KindEnterprise          Kind = "enterprise"
 	KindEnterpriseLink      Kind = "enterprise_link"
 	KindSubsidyClaim        Kind = "operating_subsidy_claim"
+	KindCompensationClaim   Kind = "risk_compensation_claim"
+	KindDividendPayment     Kind = "dividend_payment"
 )
 
 // Entity is a typed record. Every record struct embeds Meta.
@@ -353,6 +355,7 @@ type Informant struct {
 // the record, so a printed report shows what was decided on the day.
 type Assessment struct {
 	Meta
+	AssessmentNo     string         `json:"assessment_no,omitempty" zh:"评估编号" auto:"y"`
 	PersonID         string         `json:"person_id,omitempty" zh:"老人" ref:"person"`
 	Instrument       string         `json:"instrument,omitempty" zh:"评估标准" enum:"Instruments"`
 	Reason           string         `json:"reason,omitempty" zh:"评估原因" enum:"AssessReasons"`

@@ -24,6 +24,10 @@ type Policy struct {
 	NPLVillageBP         int          `json:"npl_village_bp" zh:"村不良率停贷线（基点）"`
 	NPLTownshipBP        int          `json:"npl_township_bp" zh:"乡镇不良率停贷线（基点）"`
 	RatingScheme         RatingScheme `json:"rating_scheme" zh:"评级授信方案"`
+	// Risk compensation (风险补偿金代偿, C10) and 户贷企用 dividends (R8).
+	CompensationMinDays  int `json:"compensation_min_days" zh:"风险补偿代偿最低逾期天数"`
+	CompensationSharePct int `json:"compensation_share_pct" zh:"风险补偿金分担比例（%）"`
+	DividendRateBP       int `json:"dividend_rate_bp" zh:"户贷企用年分红率（基点）"`
 
 	// Elderly care.
 	ElderlyMinAge       int            `json:"elderly_min_age" zh:"探访对象最低年龄"`
@@ -95,6 +99,9 @@ func DefaultPolicy() Policy {
 		NPLVillageBP:         500,
 		NPLTownshipBP:        300,
 		RatingScheme:         DefaultRatingScheme(),
+		CompensationMinDays:  90,
+		CompensationSharePct: 80,
+		DividendRateBP:       500,
 
 		ElderlyMinAge:        60,
 		AdmissionMinAge:      60,
@@ -175,6 +182,15 @@ func (p *Policy) Check() error {
 	}
 	if p.NoticeMinDays < 1 {
 		bad("notice_min_days", "公示天数至少1天")
+	}
+	if p.CompensationMinDays < 1 || p.CompensationMinDays > 3650 {
+		bad("compensation_min_days", "代偿最低逾期天数应在1至3650之间")
+	}
+	if p.CompensationSharePct < 1 || p.CompensationSharePct > 100 {
+		bad("compensation_share_pct", "风险补偿金分担比例应在1%至100%之间")
+	}
+	if p.DividendRateBP < 0 || p.DividendRateBP > 10000 {
+		bad("dividend_rate_bp", "年分红率应在0至100%之间")
 	}
 	if p.ElderlyMinAge < 0 || p.AdmissionMinAge < 0 {
 		bad("elderly_min_age", "年龄不能为负")

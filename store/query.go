@@ -222,7 +222,7 @@ func (r *Reader) EachCoverMark(scope string, fn func(CoverMark) error) error {
 func (r *Reader) visitedIn(month Month, methods []string) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}
 	r.eachVisitMark(month, func(profile uuid.UUID, m VisitMark) {
-		if m.Status != "草稿" && oneOf(m.Method, methods) {
+		if m.Status != "草稿" && VisitCounted(m.Method, methods) {
 			out[profile] = true
 		}
 	})

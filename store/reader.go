@@ -25,6 +25,8 @@ type Reader struct {
 	// key, as of this reader.
 	lookup []byte
 	keys   *unlocked
+	// places names divisions from the stations' own names (PlaceName).
+	places map[string]string
 }
 
 // readerIn reads in the storage transaction tx.

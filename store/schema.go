@@ -63,7 +63,7 @@ var enumLists = map[string][]string{
 	"Objections": Objections, "LoanModes": LoanModes, "LoanPurposes": LoanPurposes, "RateBases": RateBases,
 	"RepayMethods": RepayMethods, "RiskClasses": RiskClasses, "RepaySources": RepaySources,
 	"PostVisitMethods": PostVisitMethods, "PostVisitRisk": PostVisitRisk, "EnterpriseTypes": EnterpriseTypes,
-	"LinkTypes": LinkTypes, "LinkStatus": LinkStatus,
+	"LinkTypes": LinkTypes, "LinkStatus": LinkStatus, "PayoutPeriods": PayoutPeriods, "PayoutMethods": PayoutMethods,
 }
 
 // Schema lists the fields of a kind in declaration order, with what a form

@@ -164,6 +164,7 @@ var kindPaths = map[Kind][]namePath{
 	KindAssessment:          {{via: KindPerson, hops: []Kind{KindAssessment}}},
 	KindHomecareEntitlement: {{via: KindPerson, hops: []Kind{KindHomecareEntitlement}}},
 	KindServiceRecord:       {{via: KindPerson, hops: []Kind{KindServiceRecord}}},
+	KindFamilyDoctorSigning: {{via: KindPerson, hops: []Kind{KindFamilyDoctorSigning}}},
 	KindLoanApplication:     {{via: KindPerson, hops: []Kind{KindLoanApplication}}},
 	KindLoan:                loanPaths(),
 	KindRepayment:           loanPaths(KindRepayment),
@@ -173,6 +174,11 @@ var kindPaths = map[Kind][]namePath{
 	KindCreditRating:        {{via: KindPerson, hops: []Kind{hopHousehold, KindCreditRating}}},
 	KindEnterpriseLink:      {{via: KindEnterprise, hops: []Kind{KindEnterpriseLink}}},
 	KindSubsidyClaim:        {{via: KindHome, hops: []Kind{KindSubsidyClaim}}},
+	KindCompensationClaim:   loanPaths(KindCompensationClaim),
+	KindDividendPayment: {
+		{via: KindPerson, hops: []Kind{hopHousehold, KindDividendPayment}},
+		{via: KindEnterprise, hops: []Kind{KindEnterpriseLink, KindDividendPayment}},
+	},
 }
 
 // loanPaths reach loans, and then records of the kinds given, from their
@@ -467,6 +473,8 @@ func (r *Reader) OwnerPerson(e Entity) *Person {
 		return person(v.PersonID)
 	case *ServiceRecord:
 		return person(v.PersonID)
+	case *FamilyDoctorSigning:
+		return person(v.PersonID)
 	case *Visit:
 		return profilePerson(v.ElderlyID)
 	case *Referral:
@@ -481,6 +489,12 @@ func (r *Reader) OwnerPerson(e Entity) *Person {
 		return loanPerson(v.LoanID)
 	case *PostLoanVisit:
 		return loanPerson(v.LoanID)
+	case *CompensationClaim:
+		return loanPerson(v.LoanID)
+	case *DividendPayment:
+		if x, _ := r.LiveByString(v.HouseholdID, KindHousehold); x != nil {
+			return person(x.(*Household).HeadPersonID)
+		}
 	case *Household:
 		return person(v.HeadPersonID)
 	case *CreditRating:

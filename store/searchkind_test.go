@@ -51,9 +51,11 @@ func openDemoStore(t *testing.T) *store.Store {
 // is on the visit register and how often they were visited, who lives in
 // the home, who borrowed.
 //
-//   - 79 visits: 杨英 and 陈永德 weekly from September to November (15
+//   - 86 visits: 杨英 and 陈永德 weekly from September to November (15
 //     each), 周玉福 14 (no visit in the week of 11-15), 罗明 2 (none in
-//     November), eleven others 3 each; 49 of them in 甲村, 30 in 乙村.
+//     November), eleven others 3 each, and seven village doctor's home
+//     visits (村医上门) in October and November, four in 甲村 and three in
+//     乙村, all dated 2025-1x-1x; 53 of them in 甲村, 33 in 乙村.
 //   - 陈永德 and 陈平 (乙村) are the only 陈: 15 + 3 visits.
 //   - 林建秀 (乙村, initials ljx, 130131196005051111) is the only ljx: three
 //     visits, one register entry, heads household Y006, has no rating, no
@@ -89,9 +91,9 @@ func TestSearchKind(t *testing.T) {
 		total int
 		want  []string // titles contain these, one per result, in order; nil: not checked
 	}{
-		{store.KindVisit, "", county, 5, 79, nil},
-		{store.KindVisit, "", jia, 300, 49, nil},
-		{store.KindVisit, "", yi, 0, 30, nil},
+		{store.KindVisit, "", county, 5, 86, nil},
+		{store.KindVisit, "", jia, 300, 53, nil},
+		{store.KindVisit, "", yi, 0, 33, nil},
 		{store.KindVisit, "陈", county, 300, 18, nil},
 		{store.KindVisit, "陈", county, 5, 18, nil},
 		{store.KindVisit, "陈", jia, 300, 0, nil},
@@ -107,6 +109,8 @@ func TestSearchKind(t *testing.T) {
 		{store.KindVisit, "2025-11-2", county, 300, 9, nil},
 		{store.KindVisit, "不存在的人", county, 300, 0, nil},
 		{store.KindElderlyProfile, "ljx", county, 300, 1, []string{"林建秀"}},
+		{store.KindFamilyDoctorSigning, "ljx", county, 300, 1, []string{"林建秀 签约陈玉芳 2025-11-03至2026-11-02"}},
+		{store.KindFamilyDoctorSigning, "ljx", jia, 300, 0, nil},
 		{store.KindAdmission, "", county, 300, 6, nil},
 		{store.KindAdmission, "张", county, 300, 2, []string{"张华英", "张桂霞"}},
 		{store.KindAdmission, "zgx", county, 300, 1, []string{"张桂霞"}},

@@ -14,7 +14,7 @@ package store
 // to them.
 const (
 	StatusOverdue     = "逾期"  // a 正常 or 展期中 loan with principal past due
-	StatusExpired     = "已到期" // a 有效 home-care entitlement after its valid_to
+	StatusExpired     = "已到期" // a 有效 home-care entitlement after its valid_to, a 有效 signing after its signed_to
 	StatusNotYet      = "未生效" // a 有效 entitlement or rating before its valid_from
 	StatusRatingEnded = "到期"  // a 有效 credit rating after its valid_to (the word its workflow uses)
 )
@@ -25,7 +25,8 @@ const (
 //     other loan statuses (风险补偿代偿中, 已结清, …) are more specific and
 //     read as stored;
 //   - a home-care entitlement stored as 有效 reads 已到期 after its valid_to
-//     and 未生效 before its valid_from;
+//     and 未生效 before its valid_from; a family-doctor signing alike, by
+//     its signed_to and signed_from;
 //   - a credit rating stored as 有效 reads 到期 after its valid_to (the
 //     status its workflow moves to when the bank records it) and 未生效
 //     before its valid_from;
@@ -45,6 +46,8 @@ func (r *Reader) StatusOn(e Entity, on Date) string {
 		return loanStatusOn(x, PositionOn(x, repayments(reps), on))
 	case *HomecareEntitlement:
 		return validityStatus(x.Status, x.ValidFrom, x.ValidTo, on, StatusExpired)
+	case *FamilyDoctorSigning:
+		return validityStatus(x.Status, x.SignedFrom, x.SignedTo, on, StatusExpired)
 	case *CreditRating:
 		return validityStatus(x.Status, x.ValidFrom, x.ValidTo, on, StatusRatingEnded)
 	case *Bed:
@@ -88,7 +91,7 @@ func StatusesOn(k Kind) []string {
 	switch k {
 	case KindLoan:
 		derived["正常"] = []string{StatusOverdue}
-	case KindHomecareEntitlement:
+	case KindHomecareEntitlement, KindFamilyDoctorSigning:
 		derived["有效"] = []string{StatusNotYet, StatusExpired}
 	case KindCreditRating:
 		derived["有效"] = []string{StatusNotYet, StatusRatingEnded}

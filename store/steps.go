@@ -51,6 +51,12 @@ var chains = map[Kind][]Step{
 		{"县民政审定", "县民政局审定", []string{"county_opinion", "county_date"}, "county_date"},
 		{"已拨付", "拨付补贴", []string{"paid_date"}, "paid_date"},
 	},
+	KindCompensationClaim: {
+		{"已提交", "承贷银行申请代偿", []string{"bank_opinion", "bank_date"}, "bank_date"},
+		{"乡镇审核", "乡镇审核", []string{"township_opinion", "township_date"}, "township_date"},
+		{"县审定", "县级审定", []string{"county_opinion", "county_date"}, "county_date"},
+		{"已代偿", "风险补偿金代偿", []string{"paid_date"}, "paid_date"},
+	},
 	KindAdmission: {
 		{"已申请", "提交入住申请", []string{"apply_date", "supporters", "emergency_contact"}, ""},
 		{"待评估", "村委会受理，安排能力评估", []string{"assessment_id"}, ""},
@@ -71,10 +77,11 @@ var atStep = map[Kind]map[string]string{
 
 // offChain lists the statuses that end a chain without completing it.
 var offChain = map[Kind][]string{
-	KindLoanApplication: {"已拒绝"},
-	KindAdmission:       {"不符合条件", "已取消"},
-	KindCreditRating:    {"撤销"},
-	KindSubsidyClaim:    {"已退回", "作废"},
+	KindLoanApplication:   {"已拒绝"},
+	KindAdmission:         {"不符合条件", "已取消"},
+	KindCreditRating:      {"撤销"},
+	KindSubsidyClaim:      {"已退回", "作废"},
+	KindCompensationClaim: {"已退回", "作废"},
 }
 
 // moves are the steps that are not an advance along a chain, by the
@@ -126,7 +133,7 @@ var moves = map[Kind]map[string]Step{
 	KindLoan: {
 		"展期中":     {"展期中", "办理展期", []string{"due_on", "risk_class", "officer"}, ""},
 		"正常":      {"正常", "恢复正常", []string{"risk_class", "officer"}, ""},
-		"风险补偿代偿中": {"风险补偿代偿中", "申请风险补偿代偿", []string{"risk_class", "officer"}, ""},
+		"风险补偿代偿中": {"风险补偿代偿中", "转入风险补偿代偿", []string{"risk_class", "officer"}, ""},
 		"已代偿":     {"已代偿", "风险补偿金已代偿", []string{"officer"}, ""},
 		"已核销":     {"已核销", "核销", []string{"officer"}, ""},
 		"已结清":     {"已结清", "结清", nil, ""},
@@ -135,6 +142,10 @@ var moves = map[Kind]map[string]Step{
 	KindSubsidyClaim: {
 		"已退回": {"已退回", "退回修改", []string{"reject_reason"}, ""},
 		"作废":  {"作废", "作废申报", []string{"void_reason"}, ""},
+	},
+	KindCompensationClaim: {
+		"已退回": {"已退回", "退回修改", []string{"reject_reason"}, ""},
+		"作废":  {"作废", "作废代偿申请", []string{"void_reason"}, ""},
 	},
 	KindPerson: {
 		"迁出": {"迁出", "迁出", []string{"status_date"}, "status_date"},
@@ -314,5 +325,5 @@ func StepOf(k Kind, from, to string) (Step, bool) {
 // it: a refusal, a cancellation, a voiding, a revocation, a termination. A
 // window shows such a move as dangerous and asks before making it.
 func Ending(status string) bool {
-	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销"})
+	return oneOf(status, []string{"已拒绝", "作废", "撤销", "已取消", "终止", "不符合条件", "退出", "已核销", "注销", SigningEnded})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -65,6 +66,8 @@ func (r *Reader) Title(e Entity) string {
 		return join(name(v.PersonID), v.Class, string(v.ValidFrom)+"起")
 	case *ServiceRecord:
 		return join(name(v.PersonID), string(v.ServiceDate), v.StartTime+"–"+v.EndTime, v.Caregiver)
+	case *FamilyDoctorSigning:
+		return join(name(v.PersonID), "签约"+v.DoctorName, string(v.SignedFrom)+"至"+string(v.SignedTo))
 	case *CreditRating:
 		hh := ""
 		if x, _ := r.LiveByString(v.HouseholdID, KindHousehold); x != nil {
@@ -87,6 +90,29 @@ func (r *Reader) Title(e Entity) string {
 		return join(string(v.PeriodStart)+"至"+string(v.PeriodEnd), Yuan(v.SubsidyFen)+"元")
 	case *PostLoanVisit:
 		return join(string(v.VisitDate), v.Method, v.Visitor)
+	case *CompensationClaim:
+		who, contract := "", ""
+		if x, _ := r.LiveByString(v.LoanID, KindLoan); x != nil {
+			l := x.(*Loan)
+			if who, contract = name(l.BorrowerPersonID), l.ContractNo; who == "" {
+				if en, _ := r.LiveByString(l.EnterpriseID, KindEnterprise); en != nil {
+					who = en.(*Enterprise).Name
+				}
+			}
+		}
+		return join(who, contract, "代偿"+Yuan(v.AmountFen)+"元", v.Status)
+	case *DividendPayment:
+		hh := ""
+		if x, _ := r.LiveByString(v.HouseholdID, KindHousehold); x != nil {
+			if hh = name(x.(*Household).HeadPersonID); hh != "" {
+				hh += "户"
+			}
+		}
+		void := ""
+		if v.Voided {
+			void = "（已作废）"
+		}
+		return join(hh, fmt.Sprintf("%d年%s%s", v.Year, v.Period, v.PayType), Yuan(v.AmountFen)+"元"+void)
 	case *Enterprise:
 		return v.Name
 	case *EnterpriseLink:

@@ -91,6 +91,7 @@ func (g *gen) base() {
 	g.roster(hh)
 	g.register(elders)
 	g.visits(elders, byKey)
+	g.signElders(byKey)
 	g.deaths(byKey)
 	home := g.home(jia)
 	g.assessments(byKey)
@@ -99,6 +100,7 @@ func (g *gen) base() {
 	g.loans(hh, home)
 	g.fillPeople(hh)
 	g.rejections(hh, byKey, home)
+	g.doctorCare(byKey)
 }
 
 // roster adds the rest of the 60-yuan subsidy roster and its edge cases:

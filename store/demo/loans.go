@@ -145,6 +145,7 @@ func (g *gen) loans(hh map[string][]*store.Household, home *store.Home) {
 
 	// Two legacy 户贷企用 loans of 2016, invested in the cooperative for a
 	// 5% dividend and settled in 2019.
+	var dividends, wages []*store.EnterpriseLink
 	for i, h := range []*store.Household{jia[5], jia[6]} {
 		b := g.borrower(h, "2016-05-10")
 		l := g.create(&store.Loan{
@@ -155,8 +156,9 @@ func (g *gen) loans(hh map[string][]*store.Household, home *store.Home) {
 		}).(*store.Loan)
 		g.create(&store.Repayment{LoanID: l.ID.String(), PaidDate: "2019-05-10", PrincipalFen: 5_000_000, Source: "企业代还"})
 		g.edit(l.ID, func(x store.Entity) { x.(*store.Loan).Status = "已结清" })
-		g.create(&store.EnterpriseLink{EnterpriseID: coop.ID.String(), HouseholdID: h.ID.String(), LoanID: l.ID.String(), LinkType: "户贷企用-入股分红",
-			AgreementFrom: "2016-05-10", AgreementTo: "2019-05-10", AnnualDividendFen: 250_000, Status: "终止"})
+		k := g.create(&store.EnterpriseLink{EnterpriseID: coop.ID.String(), HouseholdID: h.ID.String(), LoanID: l.ID.String(), LinkType: "户贷企用-入股分红",
+			AgreementFrom: "2016-05-10", AgreementTo: "2019-05-10", AnnualDividendFen: 250_000, Status: "终止"}).(*store.EnterpriseLink)
+		dividends = append(dividends, k)
 	}
 	// Two 企贷户用 loans to the cooperative, which employs households of 乙村.
 	l9 := g.create(&store.Loan{
@@ -171,9 +173,11 @@ func (g *gen) loans(hh map[string][]*store.Household, home *store.Home) {
 	}).(*store.Loan)
 	g.create(&store.Repayment{LoanID: l10.ID.String(), PaidDate: "2025-07-01", PrincipalFen: 1_500_000, InterestFen: 400_000, Source: "本人"})
 	for _, h := range []*store.Household{yi[1], yi[2]} {
-		g.create(&store.EnterpriseLink{EnterpriseID: coop.ID.String(), HouseholdID: h.ID.String(), LoanID: l9.ID.String(), LinkType: "企贷户用-务工",
-			AgreementFrom: "2025-01-15", WageFen: 300_000, Status: "有效"})
+		k := g.create(&store.EnterpriseLink{EnterpriseID: coop.ID.String(), HouseholdID: h.ID.String(), LoanID: l9.ID.String(), LinkType: "企贷户用-务工",
+			AgreementFrom: "2025-01-15", WageFen: 300_000, Status: "有效"}).(*store.EnterpriseLink)
+		wages = append(wages, k)
 	}
+	g.payouts(dividends, wages, loans["L2"], loans["L1"])
 	// An application on its way: recommended by the village.
 	b := g.borrower(yi[1], "2025-11-18")
 	app := g.application(yi[1], b, "2025-11-18", 2_000_000, 24)

@@ -43,6 +43,7 @@ func (g *gen) scaled(n int) error {
 					vi++
 					if elderly && g.err == nil {
 						g.scaledElder(p)
+						g.scaledSigning(p)
 					}
 				}
 			}

@@ -73,9 +73,19 @@ func LookupDivision(code string) (Division, bool) {
 }
 
 // DivisionName returns the table name of code, or "" when it is not bundled.
+// A village of a synthetic (test-only) township that the table does not
+// list is named after the township and its number, "示例镇203村", so that
+// scaled-up demonstration data prints village names like real data does.
 func DivisionName(code string) string {
-	d, _ := LookupDivision(code)
-	return d.Name
+	if d, ok := LookupDivision(code); ok {
+		return d.Name
+	}
+	if len(code) == 12 && allDigits(code) {
+		if t, ok := LookupDivision(code[:9]); ok && t.Synthetic {
+			return t.Name + code[9:] + "村"
+		}
+	}
+	return ""
 }
 
 // CheckDivision validates a county (6), township (9) or village (12) code by

@@ -109,7 +109,13 @@ func HomecareHours(r *store.Reader, scope string, m store.Month) (*Report, error
 	for _, l := range data.Lines {
 		t.Rows = append(t.Rows, []string{l.Village, l.Name, l.Class, l.Status, Hours(l.Entitled), Hours(l.Delivered), Hours(l.Billable), Hours(l.Unused), Hours(l.Excess), store.Yuan(l.PriceFen), store.Yuan(l.AmountFen)})
 	}
-	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", "", Hours(data.Delivered), Hours(data.Billable), "", "", "", store.Yuan(data.TotalFen)}}
+	var entitled, unused, excess int
+	for _, l := range data.Lines {
+		entitled += l.Entitled
+		unused += l.Unused
+		excess += l.Excess
+	}
+	t.Totals = [][]string{{"合计", fmt.Sprintf("%d人", len(data.Lines)), "", "", Hours(entitled), Hours(data.Delivered), Hours(data.Billable), Hours(unused), Hours(excess), "", store.Yuan(data.TotalFen)}}
 	t.Notes = []string{"应享工时按资格有效天数折算，向下取整到半小时；结算工时取应享与实际的较小者；未用工时不结转，超出工时不结算。"}
 	return rep, nil
 }

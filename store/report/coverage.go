@@ -123,9 +123,20 @@ func eachMember(r *store.Reader, scope string, records bool, fn func(member) err
 	})
 }
 
-// counted reports whether a visit counts toward coverage.
+// counted reports whether a visit counts toward coverage: submitted, by a
+// method the policy counts (a village doctor's home visit counts as 上门入户
+// does, store.VisitCounted).
 func counted(v store.VisitMark, pol *store.Policy) bool {
-	return v.Status != "草稿" && v.Status != "" && oneOf(v.Method, pol.VisitCountedMethods)
+	return v.Status != "草稿" && v.Status != "" && store.VisitCounted(v.Method, pol.VisitCountedMethods)
+}
+
+// countedMethods says in words which methods count, for a report's note.
+func countedMethods(pol *store.Policy) string {
+	s := strings.Join(pol.VisitCountedMethods, "、")
+	if !oneOf(store.VisitByDoctor, pol.VisitCountedMethods) && store.VisitCounted(store.VisitByDoctor, pol.VisitCountedMethods) {
+		s += "（含" + store.VisitByDoctor + "）"
+	}
+	return s
 }
 
 func oneOf(v string, list []string) bool {
@@ -377,7 +388,7 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 	t.Totals = [][]string{{"合计", "", fmt.Sprint(tot.N), fmt.Sprint(tot.V), tot.Rate.Text, fmt.Sprint(tot.HighRisk), fmt.Sprint(tot.WeeklyOK)}}
 	t.Notes = []string{
 		fmt.Sprintf("应探访：月末在册且入册满%d天的对象，加上月内%d日后去世或退出的对象。", pol.VisitGraceDays, pol.VisitDeathCutoffDay),
-		"已探访：当月有已提交的" + strings.Join(pol.VisitCountedMethods, "、") + "探访记录。乡镇和合计的探访率按人数合计重新计算，不是各村比率的平均。",
+		"已探访：当月有已提交的" + countedMethods(pol) + "探访记录。乡镇和合计的探访率按人数合计重新计算，不是各村比率的平均。",
 	}
 	nv := Table{Title: "未探访名单", Subtitle: t.Subtitle, Columns: cols("村", "姓名", "身份证号", "风险分级", "最近探访", ">距月末天数")}
 	for _, x := range data.NotVisited {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -178,9 +179,17 @@ func DataQuality(r *store.Reader, scope string) (*Report, error) {
 	}
 	for _, n := range sortedKeys(byID) {
 		if ps := byID[n]; len(ps) > 1 {
+			// One finding per number, naming where each entry is, so that
+			// the duplicates can be told apart on paper.
+			var where []string
 			for _, p := range ps {
-				add("ID_DUPLICATE", "错误", p, p.Name, fmt.Sprintf("身份证号%s登记了%d次（可能在不同站点重复录入）", ident.MaskID(n), len(ps)))
+				w := placeName(p.Scope)
+				if hh, _ := r.LiveByString(p.HouseholdID, store.KindHousehold); hh != nil {
+					w += "户" + hh.(*store.Household).HouseholdNo
+				}
+				where = append(where, p.Name+"（"+w+"）")
 			}
+			add("ID_DUPLICATE", "错误", ps[0], ps[0].Name, fmt.Sprintf("身份证号%s登记了%d次（可能在不同站点重复录入）：%s", ident.MaskID(n), len(ps), strings.Join(where, "、")))
 		}
 	}
 	died := func(id string) (store.Date, *store.Person) {
@@ -309,9 +318,10 @@ func DataQuality(r *store.Reader, scope string) (*Report, error) {
 	t := &rep.Table
 	t.Title = "数据质量检查"
 	t.Subtitle = "范围：" + ScopeTitle(scope)
-	t.Columns = cols("检查项", "代码", ">问题数")
+	// The rule codes stay in the JSON for scripts; people read the names.
+	t.Columns = cols("检查项", ">问题数")
 	for _, c := range data.Counts {
-		t.Rows = append(t.Rows, []string{c.Check, c.Code, fmt.Sprint(c.Count)})
+		t.Rows = append(t.Rows, []string{c.Check, fmt.Sprint(c.Count)})
 	}
 	detail := Table{Title: "问题明细", Subtitle: t.Subtitle, Columns: cols("检查项", "级别", "记录类型", "村", "对象", "说明")}
 	for _, f := range data.Findings {

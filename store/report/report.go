@@ -1,8 +1,9 @@
 // Package report computes the periodic reports of domain.md §6.2 from a
 // station's store: visit coverage (R1), home-care hours (R2), the home
 // operating subsidy (R3), the 60-yuan subsidy roster (R4), the loan
-// portfolio (R5), the overdue list (R6), interest subsidy (R7), assessments
-// due (R9) and data quality (R10).
+// portfolio (R5), the overdue list (R6), interest subsidy (R7), the
+// 户贷企用 dividend check (R8), assessments due (R9), data quality (R10),
+// and the family-doctor signing rate of the elderly at home (doctor.go).
 //
 // The arithmetic follows domain.md exactly: money is integer fen, rates are
 // computed from summed counts (a township's rate is ΣV/ΣN, never an average
@@ -65,9 +66,11 @@ var Names = []struct{ Name, Title, Period string }{
 	{"homecare-hours", "居家养老服务工时结算", "month"},
 	{"home-subsidy", "幸福院运营补贴", "year"},
 	{"subsidy-roster", "养老服务补贴（60元）发放花名册", "month"},
+	{"doctor-signing", "家庭医生签约服务率", "month"},
 	{"loan-portfolio", "贷款台账余额", "month"},
 	{"overdue", "逾期贷款清单", "month"},
 	{"interest-subsidy", "贴息资金申报", "quarter"},
+	{"dividend-check", "户贷企用分红核对", "year"},
 	{"assessment-due", "能力评估到期名单", "month"},
 	{"data-quality", "数据质量检查", "month"},
 }
@@ -91,12 +94,16 @@ func Run(r *store.Reader, name string, p Params) (*Report, error) {
 		return HomeSubsidy(r, p.Scope, p.Year)
 	case "subsidy-roster":
 		return SubsidyRoster(r, p.Scope, p.Month)
+	case "doctor-signing":
+		return DoctorSigning(r, p.Scope, p.Month)
 	case "loan-portfolio":
 		return LoanPortfolio(r, p.Scope, p.Month)
 	case "overdue":
 		return OverdueList(r, p.Scope, p.Month)
 	case "interest-subsidy":
 		return InterestSubsidy(r, p.Scope, p.Quarter)
+	case "dividend-check":
+		return DividendCheck(r, p.Scope, p.Year)
 	case "assessment-due":
 		return AssessmentDue(r, p.Scope, p.Month)
 	case "data-quality":
