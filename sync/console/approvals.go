@@ -16,9 +16,10 @@ import (
 
 // A queue is the records of one kind waiting for one level's step: the
 // county recommends the loan applications the township has checked (乡镇审核
-// → 县推荐), decides (审定) the homes' subsidy claims the township has
-// checked and records their payment; a township checks what its villages
-// recommended or submitted (村推荐/村审核 → 乡镇审核).
+// → 县推荐), decides (审定) the homes' subsidy claims and the loans'
+// risk-compensation claims (compensation.go) the township has checked and
+// records their payment; a township checks what its villages recommended
+// or submitted (村推荐/村审核/已提交 → 乡镇审核).
 type queue struct {
 	Kind         store.Kind
 	Noun         string // what the queue holds
@@ -40,12 +41,24 @@ var (
 	claimPay      = queue{store.KindSubsidyClaim, "幸福院运营补贴", "县民政审定", "已拨付", "", "paid_date", "拨付", "", "", ""}
 )
 
-// queuesOf lists the queues of a user's level.
+// queuesOf lists the queues of a user's level: the loan applications'
+// first, then the subsidy claims', then the compensation claims'.
 func queuesOf(u *user) []queue {
 	if u.Role == RoleTownship {
-		return []queue{loanTownship, claimTownship}
+		return []queue{loanTownship, claimTownship, compTownship}
 	}
-	return []queue{loanCounty, claimCounty, claimPay}
+	return []queue{loanCounty, claimCounty, claimPay, compCounty, compPay}
+}
+
+// queuesOfKind are the user's queues of one kind.
+func queuesOfKind(u *user, k store.Kind) []queue {
+	var out []queue
+	for _, q := range queuesOf(u) {
+		if q.Kind == k {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // queueFor finds the user's queue a record waits in.
@@ -117,13 +130,18 @@ func (c *Console) approvals(w http.ResponseWriter, r *http.Request, u *user) {
 func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *user, scope, done, errMsg string) {
 	var loans []approvalLine
 	var claims []claimLine
+	var comps []compLine
 	qs := queuesOf(u)
+	claimQs, compQs := queuesOfKind(u, store.KindSubsidyClaim), queuesOfKind(u, store.KindCompensationClaim)
 	err := c.s.View(func(rd *store.Reader) error {
 		var err error
 		if loans, err = loanLines(rd, u, scope, qs[0]); err != nil {
 			return err
 		}
-		claims, err = claimLines(rd, u, scope, qs[1:])
+		if claims, err = claimLines(rd, u, scope, claimQs); err != nil {
+			return err
+		}
+		comps, err = compLines(rd, u, scope)
 		return err
 	})
 	if err != nil {
@@ -134,7 +152,7 @@ func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *use
 		w.WriteHeader(http.StatusBadRequest)
 	}
 	var groups []claimGroup
-	for _, q := range qs[1:] {
+	for _, q := range claimQs {
 		g := claimGroup{Q: q}
 		for _, l := range claims {
 			if l.Q == q {
@@ -143,7 +161,17 @@ func (c *Console) renderApprovals(w http.ResponseWriter, r *http.Request, u *use
 		}
 		groups = append(groups, g)
 	}
-	c.render(w, r, "approvals", map[string]any{"Q": qs[0], "Lines": loans, "Claims": groups, "Today": c.today(), "Done": done, "Error": errMsg,
+	var compGroups []compGroup
+	for _, q := range compQs {
+		g := compGroup{Q: q}
+		for _, l := range comps {
+			if l.Q == q {
+				g.Lines = append(g.Lines, l)
+			}
+		}
+		compGroups = append(compGroups, g)
+	}
+	c.render(w, r, "approvals", map[string]any{"Q": qs[0], "Lines": loans, "Claims": groups, "Comps": compGroups, "Today": c.today(), "Done": done, "Error": errMsg,
 		"Scope": scope, "Scopes": scopeChoices(u), "Export": exportLinkOf(r, u, "/approvals", true, "scope")})
 }
 
@@ -284,7 +312,8 @@ func (c *Console) approve(w http.ResponseWriter, r *http.Request, u *user) {
 
 // exportApprovals sends the queues of the page as a workbook: the loan
 // applications with the applicant's ID number (masked unless asked
-// otherwise), the homes' subsidy claims, and the claims' lines.
+// otherwise), the homes' subsidy claims, the claims' lines, and the loans'
+// risk-compensation claims.
 func (c *Console) exportApprovals(w http.ResponseWriter, r *http.Request, u *user, scope string, x exportReq) {
 	qs := queuesOf(u)
 	loans := xsheet{Name: "贷款申请", Title: "贷款申请待" + qs[0].Label, Cols: []xcol{
@@ -303,6 +332,14 @@ func (c *Console) exportApprovals(w http.ResponseWriter, r *http.Request, u *use
 		{"申报编号", colCode, 20}, {"幸福院", colText, 16}, {"姓名", colText, 10}, {"本地户籍", colText, 8}, {"失能", colText, 6},
 		{"月数", colInt, 6}, {"月标准（元）", colMoney, 0}, {"金额（元）", colMoney, 0}, {"说明", colText, 30},
 	}}
+	comps := xsheet{Name: "风险补偿代偿", Title: "风险补偿金代偿申请待办理", Cols: []xcol{
+		{"序号", colInt, 6}, {"待办", colText, 18}, {"申请编号", colCode, 20}, {"借款人", colText, 10}, {"合同号", colCode, 18},
+		{"地区", colText, 12}, {"承贷银行", colText, 20}, {"基准日", colDate, 0}, {"逾期起始日", colDate, 0}, {"逾期天数", colInt, 8},
+		{"贷款余额（元）", colMoney, 0}, {"逾期本金（元）", colMoney, 0}, {"欠息（元）", colMoney, 0}, {"分担比例（%）", colInt, 8},
+		{"申请代偿金额（元）", colMoney, 0}, {"核对", colText, 24}, {"按现有记录应为（元）", colMoney, 0},
+		{"银行申请意见", colText, 24}, {"银行申请日期", colDate, 0}, {"乡镇审核意见", colText, 24}, {"乡镇审核日期", colDate, 0},
+		{"县审定意见", colText, 24}, {"县审定日期", colDate, 0}, {"记录编号", colCode, 38},
+	}}
 	yn := map[bool]string{true: "是", false: "否"}
 	err := c.s.View(func(rd *store.Reader) error {
 		ls, err := loanLines(rd, u, scope, qs[0])
@@ -317,7 +354,7 @@ func (c *Console) exportApprovals(w http.ResponseWriter, r *http.Request, u *use
 			loans.Rows = append(loans.Rows, []any{i + 1, qs[0].From + " → " + qs[0].To, l.No, l.Applicant, id, l.Place, l.ApplyDate,
 				l.AmountFen, l.TermMonths, l.Purpose, l.Village, l.VillageDate, l.Township, l.TownshipDate, l.Status, l.ID.String()})
 		}
-		cls, err := claimLines(rd, u, scope, qs[1:])
+		cls, err := claimLines(rd, u, scope, queuesOfKind(u, store.KindSubsidyClaim))
 		if err != nil {
 			return err
 		}
@@ -335,11 +372,27 @@ func (c *Console) exportApprovals(w http.ResponseWriter, r *http.Request, u *use
 				lines.Rows = append(lines.Rows, []any{l.No, l.Home, sl.Name, yn[sl.LocalHukou], yn[sl.Disabled], sl.Months, sl.MonthlyFen, sl.AmountFen, sl.Reason})
 			}
 		}
+		cps, err := compLines(rd, u, scope)
+		if err != nil {
+			return err
+		}
+		for i, l := range cps {
+			check, recount := "与贷款记录一致", any(l.RecountFen)
+			switch {
+			case l.Unchecked != "":
+				check, recount = "无法核对："+l.Unchecked, nil
+			case !l.Agrees:
+				check = "与贷款记录不一致"
+			}
+			comps.Rows = append(comps.Rows, []any{i + 1, l.Q.From + " → " + l.Q.To, l.No, l.Borrower, l.Contract, l.Place, l.Bank, l.ClaimDate, l.Since, l.DaysN,
+				l.BalanceFen, l.PrincipalFen, l.InterestFen, l.SharePct, l.AmountFen, check, recount,
+				l.BankOpinion, l.BankDate, l.Township, l.TownshipDate, l.County, l.CountyDate, l.ID.String()})
+		}
 		return nil
 	})
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.sendList(w, r, u, xlist{What: "审批待办", Scope: scope, Sheets: []xsheet{loans, claims, lines}}, x)
+	c.sendList(w, r, u, xlist{What: "审批待办", Scope: scope, Sheets: []xsheet{loans, claims, lines, comps}}, x)
 }

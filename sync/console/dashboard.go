@@ -78,7 +78,10 @@ type figures struct {
 	Beds       map[string]int
 	BedTotal   int
 	Care       *report.HomecareData
-	At         time.Time // when they were computed
+	// Sign is the family-doctor signing rate of the elderly at home, with
+	// the unsigned listed at a village.
+	Sign *report.SigningData
+	At   time.Time // when they were computed
 }
 
 // dashboard is the home page: the month's visit coverage for the scope,
@@ -125,7 +128,8 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	c.render(w, r, "dashboard", map[string]any{"Scope": scope, "Month": month, "Crumbs": crumbs(u.Scope, scope), "Days": staleDays,
-		"F": f, "Lines": lines, "Stale": stale, "Stations": all, "At": f.At.In(store.ChinaTZ).Format("15:04:05"), "Updating": updating})
+		"F": f, "Lines": lines, "Stale": stale, "Stations": all, "At": f.At.In(store.ChinaTZ).Format("15:04:05"), "Updating": updating,
+		"SignLines": signingLines(scope, f.Sign), "SignForm": signingForm()})
 }
 
 // compute reads the dashboard's figures in one read transaction.
@@ -189,7 +193,7 @@ func (c *Console) compute(scope string, month store.Month) (*figures, error) {
 			return err
 		}
 		f.Care = hc.Data.(*report.HomecareData)
-		return nil
+		return f.signing(rd, scope, month)
 	})
 	return f, err
 }
