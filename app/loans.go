@@ -19,7 +19,8 @@ import (
 
 // loansScreen is 贷款: households, credit ratings, applications with the
 // village → township → county → bank steps, loans with their repayments,
-// and the overdue list.
+// the overdue list, risk-compensation claims and the enterprises' links
+// with their dividends and wages (payouts.go).
 type loansScreen struct {
 	u    *UI
 	tabs *container.AppTabs
@@ -42,6 +43,8 @@ type loansScreen struct {
 	overdue     []store.LoanRow
 	overdueNote *widget.Label
 
+	pay payoutTabs
+
 	editor *recordForm
 }
 
@@ -57,6 +60,8 @@ func (l *loansScreen) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon("贷款申请", theme.DocumentCreateIcon(), l.buildApplications()),
 		container.NewTabItemWithIcon("贷款与还款", theme.StorageIcon(), l.buildLoans()),
 		container.NewTabItemWithIcon("逾期", theme.WarningIcon(), l.buildOverdue()),
+		container.NewTabItemWithIcon("风险补偿", theme.ErrorIcon(), l.buildCompensation()),
+		container.NewTabItemWithIcon("带贫分红", theme.AccountIcon(), l.buildLinks()),
 	)
 	l.tabs.OnSelected = func(*container.TabItem) { l.refresh() }
 	return l.tabs
@@ -77,6 +82,10 @@ func (l *loansScreen) refresh() {
 		l.loadKind(store.KindLoan, l.loanList)
 	case 4:
 		l.loadOverdue()
+	case tabCompensation:
+		l.loadKind(store.KindCompensationClaim, l.pay.compList)
+	case tabLinks:
+		l.loadKind(store.KindEnterpriseLink, l.pay.linkList)
 	}
 }
 
@@ -178,12 +187,13 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 		return
 	}
 	h := e.(*store.Household)
-	var members, ratings, apps, loans []store.Entity
+	var members, ratings, apps, loans, links []store.Entity
 	_ = l.u.st.View(func(r *store.Reader) error {
 		members, _ = r.RefEntities(id, store.KindPerson)
 		ratings, _ = r.RefEntities(id, store.KindCreditRating)
 		apps, _ = r.RefEntities(id, store.KindLoanApplication)
 		loans, _ = r.RefEntities(id, store.KindLoan)
+		links, _ = r.RefEntities(id, store.KindEnterpriseLink)
 		return nil
 	})
 	back := func() { l.openHousehold(id) }
@@ -236,6 +246,7 @@ func (l *loansScreen) openHousehold(id uuid.UUID) {
 		heading("评级授信"), recordButtons(ratings, func(x uuid.UUID) { l.tabs.SelectIndex(1); l.openRating(x) }),
 		heading("贷款申请"), recordButtons(apps, func(x uuid.UUID) { l.tabs.SelectIndex(2); l.openApplication(x) }),
 		heading("贷款"), recordButtons(loans, func(x uuid.UUID) { l.tabs.SelectIndex(3); l.openLoan(x) }),
+		heading("带贫关系"), recordButtons(links, func(x uuid.UUID) { l.tabs.SelectIndex(tabLinks); l.openLink(x) }),
 	)))
 }
 
@@ -582,6 +593,7 @@ func (l *loansScreen) openLoan(id uuid.UUID) {
 		heading("还款记录"), repBox,
 		heading("还款计划"), para(strings.Join(sched, "\n")),
 		heading("贷后回访"), para(orNone(visitLines)),
+		heading("风险补偿代偿"), l.loanClaims(id, pos.BalanceFen > 0),
 		heading("合同信息"), newDetailView(l.u, loan, "schedule").obj,
 	)))
 }

@@ -109,21 +109,21 @@ func TestPickerCountIsHonest(t *testing.T) {
 	u := newTestUI(t, openDemo(t))
 
 	p := openPrintPicker(t, u, "B2")
-	if n, c := len(p.list.ids), p.list.count.Text; n != 5 || !strings.Contains(c, "显示前 5 条") || !strings.Contains(c, "共 79 条") {
-		t.Errorf("all visits: %d rows, count %q; want 5 shown of 79", n, c)
+	if n, c := len(p.list.ids), p.list.count.Text; n != 5 || !strings.Contains(c, "显示前 5 条") || !strings.Contains(c, "共 86 条") {
+		t.Errorf("all visits: %d rows, count %q; want 5 shown of 86 (79, and the village doctors' 7)", n, c)
 	}
 	test.Type(p.box.entry, "陈")
 	if n, c := len(p.list.ids), p.list.count.Text; n != 5 || !strings.Contains(c, "显示前 5 条") || !strings.Contains(c, "共 18 条") {
 		t.Errorf("陈: %d rows, count %q; want 5 shown of 18", n, c)
 	}
 
-	// Visits of 陈永德 only: the filter reads 20 of the 79 visits.
+	// Visits of 陈永德 only: the filter reads 20 of the 86 visits.
 	spec := store.FieldSpec{Name: "visit_id", Label: "探访记录", Type: store.FieldRef, Ref: store.KindVisit}
 	only := func(r *store.Reader, e store.Entity) bool { return strings.HasPrefix(r.Title(e), "陈永德") }
 	f := newRefPicker(u, spec, nil, only, func(json.RawMessage) {})
 	f.open()
-	if c := f.list.count.Text; !strings.Contains(c, "另有 59 条未查看") || strings.Contains(c, "共") {
-		t.Errorf("filtered, unfinished: count %q; want it to say 59 were left unread, and no total", c)
+	if c := f.list.count.Text; !strings.Contains(c, "另有 66 条未查看") || strings.Contains(c, "共") {
+		t.Errorf("filtered, unfinished: count %q; want it to say 66 were left unread, and no total", c)
 	}
 	test.Type(f.box.entry, "陈")
 	if n, c := len(f.list.ids), f.list.count.Text; n != 5 || !strings.Contains(c, "共 15 条") {

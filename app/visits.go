@@ -51,6 +51,9 @@ type visitsScreen struct {
 	entPanel *panel
 	svcForm  *recordForm
 	entForm  *recordForm
+
+	// family doctors (doctor.go)
+	doctors *doctorTab
 }
 
 func newVisitsScreen(u *UI) *visitsScreen { return &visitsScreen{u: u} }
@@ -74,12 +77,14 @@ func (v *visitsScreen) form() *recordForm {
 			return v.entForm
 		}
 		return v.svcForm
+	case 5:
+		return v.doctorForm()
 	}
 	return nil
 }
 
 func (v *visitsScreen) dirty() bool {
-	for _, f := range []*recordForm{v.visitForm, v.regForm, v.refForm, v.svcForm, v.entForm, v.infoForm} {
+	for _, f := range []*recordForm{v.visitForm, v.regForm, v.refForm, v.svcForm, v.entForm, v.infoForm, v.doctorForm()} {
 		if f.dirty() {
 			return true
 		}
@@ -88,6 +93,7 @@ func (v *visitsScreen) dirty() bool {
 }
 
 func (v *visitsScreen) build() fyne.CanvasObject {
+	v.doctors = &doctorTab{u: v.u, v: v}
 	v.newTab = container.NewTabItemWithIcon("登记探访", theme.ContentAddIcon(), v.buildQuickEntry())
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("探访对象名册", theme.ListIcon(), v.buildRegister()),
@@ -95,6 +101,7 @@ func (v *visitsScreen) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon("探访记录", theme.HistoryIcon(), v.buildVisitList()),
 		container.NewTabItemWithIcon("需求转介", theme.MailForwardIcon(), v.buildReferrals()),
 		container.NewTabItemWithIcon("居家服务", theme.HomeIcon(), v.buildHomecare()),
+		container.NewTabItemWithIcon("家庭医生", theme.AccountIcon(), v.doctors.build()),
 	)
 	v.tabs.OnSelected = func(*container.TabItem) { v.refresh() }
 	return v.tabs
@@ -115,6 +122,8 @@ func (v *visitsScreen) refresh() {
 		v.loadReferrals()
 	case 4:
 		v.loadEntitlements()
+	case 5:
+		v.doctors.refresh()
 	}
 }
 
@@ -230,11 +239,18 @@ func (v *visitsScreen) openProfile(id uuid.UUID) {
 		})
 		visit.Importance = widget.HighImportance
 		edit := newButtonWithIcon("修改档案", theme.DocumentCreateIcon(), func() { v.editProfile(ep) })
+		doctor := newButtonWithIcon("村医上门", theme.ContentAddIcon(), func() { v.startVisit(&id, true) })
 		history := para(v.visitHistory(id))
 		history.Wrapping = fyne.TextWrapBreak
+		var signing string
+		_ = v.u.st.View(func(r *store.Reader) error {
+			signing = signingLine(r, ep.PersonID, v.u.today())
+			return nil
+		})
 		v.regPanel.set(scrolled(container.NewVBox(
 			heading(v.u.titleOf(id.String())),
-			flow(visit, edit),
+			flow(visit, doctor, edit),
+			para(signing),
 			d.obj,
 			heading("最近探访"),
 			history,
@@ -328,7 +344,11 @@ func mustRefs(r *store.Reader, id uuid.UUID, k store.Kind) []uuid.UUID {
 // startNew opens a new visit form, for an elder when profile is given
 // (from the dashboard, the register or the picker), prefilled with what a
 // usual visit records.
-func (v *visitsScreen) startNew(profile *uuid.UUID) {
+func (v *visitsScreen) startNew(profile *uuid.UUID) { v.startVisit(profile, false) }
+
+// startVisit is startNew; doctor starts a village doctor's home visit
+// (村医上门), by the doctor of the elder's signing.
+func (v *visitsScreen) startVisit(profile *uuid.UUID, doctor bool) {
 	if v.tabs == nil {
 		v.u.show(2)
 	}
@@ -343,7 +363,11 @@ func (v *visitsScreen) startNew(profile *uuid.UUID) {
 	var visit *store.Visit
 	err := v.u.st.View(func(r *store.Reader) error {
 		var err error
-		visit, err = r.NewVisit(*profile, v.u.today(), v.u.operator)
+		if doctor {
+			visit, err = r.NewDoctorVisit(*profile, v.u.today(), v.u.operator)
+		} else {
+			visit, err = r.NewVisit(*profile, v.u.today(), v.u.operator)
+		}
 		return err
 	})
 	if err != nil {

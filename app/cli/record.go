@@ -24,7 +24,7 @@ func cmdRecord(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	vals, pos, err := e.parse(args, []string{"file", "scope", "page", "size", "version", "author", "limit", "to", "on", "for", "operator"}, []string{"unmasked"})
+	vals, pos, err := e.parse(args, []string{"file", "scope", "page", "size", "version", "author", "limit", "to", "on", "for", "operator", "year", "method"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func cmdRecord(e *env, args []string) error {
 		return recordEdit(e, pos[1], sets, author)
 	case "new":
 		if len(pos) != 2 {
-			return usagef("用法：record new KIND [--for ID] [--on 日期]")
+			return usagef("用法：record new KIND [--for ID] [--on 日期] [--year 年度] [--method 村医上门]")
 		}
 		return recordNew(e, store.Kind(pos[1]), vals)
 	case "check":

@@ -185,7 +185,11 @@ func recordNew(e *env, kind store.Kind, vals map[string]string) error {
 		}
 	}
 	need := map[store.Kind]string{store.KindVisit: "探访对象（elderly_profile），或要更正的探访记录（visit）", store.KindRepayment: "贷款（loan）", store.KindLoan: "已批准的贷款申请（loan_application）",
-		store.KindSubsidyClaim: "幸福院（home）"}
+		store.KindSubsidyClaim: "幸福院（home）", store.KindCompensationClaim: "逾期贷款（loan）", store.KindDividendPayment: "带贫关系（enterprise_link）",
+		store.KindFamilyDoctorSigning: "签约居民（person）"}
+	if m := vals["method"]; m != "" && (kind != store.KindVisit || m != store.VisitByDoctor) {
+		return usagef("--method 只用于 record new visit --method %s（村医上门）", store.VisitByDoctor)
+	}
 	rec := blank
 	err = s.View(func(r *store.Reader) error {
 		var err error
@@ -196,6 +200,10 @@ func recordNew(e *env, kind store.Kind, vals map[string]string) error {
 			// --for a visit starts its correction; --for an elder, a new visit.
 			if x, _ := r.Live(forID, store.KindVisit); x != nil {
 				rec, err = r.NewVisitCorrection(forID)
+			} else if vals["method"] == store.VisitByDoctor {
+				// A village doctor's home visit, by the doctor of the
+				// elder's signing.
+				rec, err = r.NewDoctorVisit(forID, on, orDefault(vals["operator"], vals["author"]))
 			} else {
 				rec, err = r.NewVisit(forID, on, orDefault(vals["operator"], vals["author"]))
 			}
@@ -209,6 +217,20 @@ func recordNew(e *env, kind store.Kind, vals map[string]string) error {
 		case kind == store.KindSubsidyClaim:
 			year, _ := strconv.Atoi(string(on)[:4])
 			rec, err = r.NewClaim(forID, year)
+		case kind == store.KindFamilyDoctorSigning:
+			rec, err = r.NewSigning(forID, on)
+		case kind == store.KindCompensationClaim:
+			rec, err = r.NewCompensationClaim(forID, on)
+		case kind == store.KindDividendPayment:
+			// --year names the year paid for; without it, the earliest
+			// year of the agreement not paid in full.
+			year := 0
+			if y := vals["year"]; y != "" {
+				if year, err = strconv.Atoi(y); err != nil {
+					return usagef("--year 应为四位年份，如 2018")
+				}
+			}
+			rec, err = r.NewDividendPayment(forID, year, on)
 		case forText != "":
 			return usagef("record new %s 不接受 --for", kind)
 		default:
