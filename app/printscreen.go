@@ -30,6 +30,7 @@ type printScreen struct {
 	u *UI
 
 	list     *focusList
+	items    []print.Item // the catalog, then reports without a printed form (printItems)
 	item     print.Item
 	params   *fyne.Container
 	right    *fyne.Container // the parameters and buttons, laid out again as a form is chosen
@@ -45,6 +46,8 @@ type printScreen struct {
 	xlsxBtn      *widget.Button // periodic forms: the report as a workbook
 	openBtn      *widget.Button
 	cancel       *widget.Button
+	viewBtn      *widget.Button // a report without a printed form: on screen
+	view         *fyne.Container
 	bar          *widget.ProgressBar
 	result       *widget.Label
 	stop         context.CancelFunc
@@ -56,11 +59,12 @@ func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
 func (p *printScreen) dirty() bool { return false }
 
 func (p *printScreen) build() fyne.CanvasObject {
+	p.items = printItems()
 	p.list = newFocusList(
-		func() int { return len(print.Catalog) },
+		func() int { return len(p.items) },
 		func() fyne.CanvasObject { return widget.NewLabel("C8 贴息资金申报表（按季度）") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			it := print.Catalog[i]
+			it := p.items[i]
 			label := it.Title
 			if len(it.Code) <= 2 {
 				label = it.Code + " " + label
@@ -68,7 +72,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 			o.(*widget.Label).SetText(label)
 		},
 	)
-	p.list.OnSelected = func(i widget.ListItemID) { p.choose(print.Catalog[i]) }
+	p.list.OnSelected = func(i widget.ListItemID) { p.choose(p.items[i]) }
 	p.params = container.NewVBox()
 	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
 	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
@@ -100,7 +104,10 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.bar.Hide()
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapBreak
-	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.xlsxBtn, p.cancel), p.bar, p.result)
+	p.viewBtn = newButtonWithIcon("在屏幕上查看", theme.VisibilityIcon(), p.showReport)
+	p.viewBtn.Hide()
+	p.view = container.NewVBox()
+	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.viewBtn, p.xlsxBtn, p.cancel), p.bar, p.result, p.view)
 	p.right = right
 	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list.box), scrolled(right))
 	split.Offset = 0.32
@@ -111,7 +118,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 // refresh offers the unmasked print to those allowed it only (the
 // print package refuses it to the others all the same).
 func (p *printScreen) refresh() {
-	if p.unmasked == nil {
+	if p.unmasked == nil || p.item.Code != "" && reportOnly(p.item) {
 		return
 	}
 	if err := p.u.st.Require(store.PermUnmasked); err != nil {
@@ -133,6 +140,7 @@ func (p *printScreen) choose(it print.Item) {
 		} else {
 			p.xlsxBtn.Hide()
 		}
+		p.onlyOnScreen(it)
 	}
 	p.record = uuid.Nil
 	p.result.SetText("")
@@ -257,6 +265,10 @@ func fileURL(path string) *url.URL {
 // and can be cancelled) and writes the file atomically.
 func (p *printScreen) generate(path string, open bool) {
 	if p.running {
+		return
+	}
+	if reportOnly(p.item) {
+		p.result.SetText(p.item.Title + "暂无打印表样，请在屏幕上查看或导出Excel")
 		return
 	}
 	job, err := p.job()
