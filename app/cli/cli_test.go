@@ -336,7 +336,7 @@ func TestCommandLineIsAudited(t *testing.T) {
 	steps := [][]string{
 		{"dump", "--out", out + "/d.json"},
 		{"dump", "--unmasked", "--out", out + "/u.json"},
-		{"print", "assessment-due", "--month", "2025-11", "--out", out + "/a.pdf", "--unmasked"},
+		{"print", "assessment-due", "--month", "2025-11", "--out", out + "/a.pdf", "--unmasked", "--purpose", "核对"},
 	}
 	for _, s := range steps {
 		if o, errOut, code := run(t, "", append([]string{"--data", db}, s...)...); code != 0 {

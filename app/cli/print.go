@@ -12,10 +12,10 @@ import (
 
 // cmdPrint writes a form or report as a PDF:
 //
-//	print FORM --record ID --out FILE.pdf [--unmasked]
-//	print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf
+//	print FORM --record ID --out FILE.pdf [--as-of YYYY-MM-DD] [--unmasked --purpose TEXT]
+//	print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf [--unmasked --purpose TEXT]
 func cmdPrint(e *env, args []string) error {
-	vals, pos, err := e.parse(args, []string{"record", "out", "month", "year", "quarter", "scope", "operator"}, []string{"unmasked"})
+	vals, pos, err := e.parse(args, []string{"record", "out", "month", "year", "quarter", "scope", "operator", "as-of", "purpose"}, []string{"unmasked"})
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func cmdPrint(e *env, args []string) error {
 		for _, it := range print.Catalog {
 			codes = append(codes, it.Code)
 		}
-		return usagef("用法：print FORM --record ID --out FILE.pdf [--unmasked] 或 print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf；可打印：%s", strings.Join(codes, "、"))
+		return usagef("用法：print FORM --record ID --out FILE.pdf [--as-of YYYY-MM-DD] [--unmasked --purpose 用途] 或 print REPORT --month YYYY-MM [--scope CODE] --out FILE.pdf；可打印：%s", strings.Join(codes, "、"))
 	}
 	item, ok := print.Lookup(pos[0])
 	if !ok {
@@ -46,7 +46,7 @@ func cmdPrint(e *env, args []string) error {
 	} else if job.Params, err = periodParams(s, vals); err != nil {
 		return err
 	}
-	opt := print.Options{Unmasked: e.unmasked || vals["unmasked"] == "true", Operator: vals["operator"], Now: e.now()}
+	opt := print.Options{Unmasked: e.unmasked || vals["unmasked"] == "true", Purpose: vals["purpose"], Operator: vals["operator"], Now: e.now(), AsOf: store.Date(vals["as-of"])}
 	if op := s.CurrentOperator(); op != nil {
 		opt.Operator = op.Name // who prints, not who a flag names
 	}

@@ -9,12 +9,15 @@
 // file. fpdf parses the 4.6 MB font once per document, so a batch (all
 // visit records of a month, a township's monthly pack) is one Doc with many
 // forms, not many documents. Personal numbers are masked unless the caller
-// asks otherwise, and then every page says 含敏感个人信息.
+// asks otherwise, and then every page says 含敏感个人信息 and whom the copy
+// is for.
+//
+// Everything drawn goes through put, rect and line (draw.go), which also
+// keep the first page as a display list for the print screen's preview.
 package print
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
@@ -29,14 +32,20 @@ import (
 // Options are the choices of one print job.
 type Options struct {
 	// Unmasked prints ID numbers, phones, accounts and health notes in
-	// full; every page then carries 含敏感个人信息. Public notices never
-	// carry them either way.
+	// full; every page then carries 含敏感个人信息 and the Purpose
+	// watermark. Public notices never carry them either way.
 	Unmasked bool
+	// Purpose is what an unmasked copy is for ("报送县民政局审核"); it is
+	// printed across every page as 仅供…使用 (domain.md §7.3).
+	Purpose string
 	// Operator is named in the footer.
 	Operator string
 	// Now is the print time in the footer (and the file's date); zero
 	// means the wall clock.
 	Now time.Time
+	// AsOf is the day a form speaks for (balances, days overdue, ages,
+	// statuses); empty means the day of Now.
+	AsOf store.Date
 }
 
 // Page geometry, in millimetres.
@@ -47,27 +56,34 @@ const (
 	bodyBottom = 20.0 // space kept free above the bottom edge
 	fontSize   = 10.0
 	lineGap    = 1.35 // line height as a multiple of the font size
+	minFont    = 6.5  // no table text is set smaller
 )
 
 // Doc is one PDF being built: forms and reports are appended to it and each
-// has its own page numbering.
+// has its own page numbering, unless a run (a pack) numbers them together.
 type Doc struct {
 	pdf *fpdf.Fpdf
 	opt Options
 
 	cur       *formState // the form being written
+	run       *formState // a run of forms numbered together, if any
 	forms     int
 	widthMemo map[float64]map[rune]float64
 	fontSize  float64
+	preview   *Preview // the first page, as drawn
+	aliases   map[string]string
 }
 
-// formState is the page numbering and header of one form in the document.
+// formState is the page numbering and header of one form (or of a run of
+// forms) in the document.
 type formState struct {
 	title     string
 	number    string
 	orient    string
 	firstPage int
-	alias     string // stands for the form's page count until the end
+	alias     string // stands for the page count until the end
+	draft     bool   // every page says 草稿
+	public    bool   // a public notice: never marked sensitive
 }
 
 // NewDoc starts a document; the font is parsed here, once.
@@ -76,15 +92,19 @@ func NewDoc(opt Options) *Doc {
 		opt.Now = time.Now()
 	}
 	opt.Now = opt.Now.In(store.ChinaTZ)
+	if opt.AsOf == "" {
+		opt.AsOf = store.DateOf(opt.Now)
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes(assets.FontName, "", assets.Font())
 	pdf.SetMargins(margin, margin, margin)
+	pdf.SetCellMargin(0) // cells are padded by row, with padX
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCreationDate(opt.Now)
 	pdf.SetModificationDate(opt.Now)
 	pdf.SetCreator("村站", true)
 	pdf.SetProducer("村站 (codeberg.org/go-pdf/fpdf)", true)
-	d := &Doc{pdf: pdf, opt: opt, widthMemo: map[float64]map[rune]float64{}}
+	d := &Doc{pdf: pdf, opt: opt, widthMemo: map[float64]map[rune]float64{}, preview: &Preview{}}
 	pdf.SetFooterFunc(d.footer)
 	d.setSize(fontSize)
 	return d
@@ -96,6 +116,7 @@ func (d *Doc) Err() error { return d.pdf.Error() }
 // Bytes finishes the document and returns the PDF file.
 func (d *Doc) Bytes() ([]byte, error) {
 	d.finishForm()
+	d.endRun()
 	if d.forms == 0 {
 		return nil, &store.Error{Code: "PRINT_EMPTY", Message: "没有可打印的内容"}
 	}
@@ -103,26 +124,29 @@ func (d *Doc) Bytes() ([]byte, error) {
 	if err := d.pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	return tagSubset(b.Bytes()), nil
+	return finishFile(b.Bytes(), d.opt.Now), nil
 }
 
-// tagSubset names the embedded font the way PDF names a subset font: a tag
-// of six capital letters and "+" before the name (ISO 32000-1 §9.6.4).
-// fpdf embeds only the glyphs used but names the font "utf8" + its family;
-// the replacement has the same length, so no offset in the file moves. The
-// tag comes from the file's own hash: different subsets get different tags.
-func tagSubset(pdf []byte) []byte {
-	old := []byte("/utf8" + assets.FontName)
-	sum := sha256.Sum256(pdf)
-	tag := make([]byte, 6)
-	for i := range tag {
-		tag[i] = 'A' + sum[i]%26
+// FirstPage is the document's first page as drawn, for a preview; call it
+// after Bytes, when page counts are known.
+func (d *Doc) FirstPage() *Preview {
+	for i, op := range d.preview.Ops {
+		for k, v := range d.aliases {
+			op.Text = strings.ReplaceAll(op.Text, k, v)
+		}
+		d.preview.Ops[i] = op
 	}
-	repl := []byte("/" + string(tag) + "+MicroHei")
-	if len(repl) != len(old) {
-		return pdf // the family name changed; keep the file valid
+	return d.preview
+}
+
+// alias gives a placeholder written earlier (a page count, a page number
+// on a cover) its value.
+func (d *Doc) alias(name, value string) {
+	d.pdf.RegisterAlias(name, value)
+	if d.aliases == nil {
+		d.aliases = map[string]string{}
 	}
-	return bytes.ReplaceAll(pdf, old, repl)
+	d.aliases[name] = value
 }
 
 func (d *Doc) setSize(pt float64) {
@@ -134,7 +158,8 @@ func (d *Doc) setSize(pt float64) {
 func (d *Doc) lh() float64 { return d.fontSize * lineGap * 25.4 / 72 }
 
 // measure is the width of text at the current font size, in mm; widths
-// are remembered per rune.
+// are remembered per rune. Tick boxes are drawn a full character wide
+// (draw.go), wider than the font's own □.
 func (d *Doc) measure(s string) float64 {
 	memo := d.widthMemo[d.fontSize]
 	if memo == nil {
@@ -145,7 +170,11 @@ func (d *Doc) measure(s string) float64 {
 	for _, r := range s {
 		rw, ok := memo[r]
 		if !ok {
-			rw = d.pdf.GetStringWidth(string(r))
+			if isBox(r) {
+				rw = d.pdf.GetStringWidth("中")
+			} else {
+				rw = d.pdf.GetStringWidth(string(r))
+			}
 			memo[r] = rw
 		}
 		w += rw
@@ -158,21 +187,32 @@ func (d *Doc) wrap(s string, width float64) []string {
 	return wrapText(s, width, d.measure)
 }
 
-// beginForm starts a form on a new page with its own numbering.
-func (d *Doc) beginForm(title, number string, landscape bool) {
+// form describes a form about to begin.
+type form struct {
+	title, number string
+	landscape     bool
+	draft, public bool
+}
+
+// beginForm starts a form on a new page with its own numbering (or the
+// run's).
+func (d *Doc) beginForm(f form) {
 	d.finishForm()
 	d.forms++
 	orient := "P"
-	if landscape {
+	if f.landscape {
 		orient = "L"
 	}
-	next := &formState{title: title, number: number, orient: orient, alias: fmt.Sprintf("{nb%d}", d.forms)}
+	next := &formState{title: f.title, number: f.number, orient: orient, alias: fmt.Sprintf("{nb%d}", d.forms), draft: f.draft, public: f.public}
 	// AddPage writes the footer of the previous page with the previous
 	// form's numbering, so the switch happens after it.
 	d.pdf.AddPageFormat(orient, d.pdf.GetPageSizeStr("A4"))
 	d.cur = next
 	d.cur.firstPage = d.pdf.PageNo()
-	d.pdf.SetTitle(title, true)
+	if d.run != nil {
+		d.cur.alias = ""
+	}
+	d.pdf.SetTitle(f.title, true)
 	d.header()
 }
 
@@ -181,8 +221,33 @@ func (d *Doc) finishForm() {
 	if d.cur == nil || d.cur.alias == "" {
 		return
 	}
-	d.pdf.RegisterAlias(d.cur.alias, fmt.Sprint(d.pdf.PageNo()-d.cur.firstPage+1))
+	d.alias(d.cur.alias, fmt.Sprint(d.pdf.PageNo()-d.cur.firstPage+1))
 	d.cur.alias = ""
+}
+
+// beginRun numbers the forms that follow together, from the next page,
+// until endRun: a pack is one document to sign and file.
+func (d *Doc) beginRun() {
+	d.finishForm()
+	d.forms++
+	d.run = &formState{firstPage: d.pdf.PageNo() + 1, alias: fmt.Sprintf("{nb%d}", d.forms)}
+}
+
+// endRun fixes the run's page count.
+func (d *Doc) endRun() {
+	if d.run == nil {
+		return
+	}
+	d.alias(d.run.alias, fmt.Sprint(d.pdf.PageNo()-d.run.firstPage+1))
+	d.run = nil
+}
+
+// numbering is what page numbers count: the run, or the form.
+func (d *Doc) numbering() *formState {
+	if d.run != nil {
+		return d.run
+	}
+	return d.cur
 }
 
 // newPage continues the current form on another page.
@@ -210,32 +275,42 @@ func (d *Doc) ensure(h float64) {
 	}
 }
 
-// header writes the form title (on its first page) or a short running
-// title, and the sensitive-information warning when unmasked.
+// sensitive reports whether pages of the current form carry personal
+// numbers in full.
+func (d *Doc) sensitive() bool { return d.opt.Unmasked && !d.cur.public }
+
+// header writes the marks under the page (草稿, 仅供…使用), the form
+// title (on its first page) or a short running title, and the
+// sensitive-information warning when unmasked. The font size of the page
+// being left is kept: a table that breaks goes on in its own size.
 func (d *Doc) header() {
+	size := d.fontSize
+	defer d.setSize(size)
+	d.watermarks()
 	pw := d.pageWidth()
-	d.pdf.SetXY(margin, headerTop)
-	if d.opt.Unmasked {
+	if d.sensitive() {
 		d.setSize(9)
 		d.pdf.SetTextColor(200, 0, 0)
 		d.pdf.SetDrawColor(200, 0, 0)
 		w := d.measure("含敏感个人信息") + 4
-		d.pdf.SetXY(margin+pw-w, headerTop-6)
-		d.pdf.CellFormat(w, 5, "含敏感个人信息", "1", 0, "C", false, 0, "")
+		d.put(margin+pw-w, headerTop-6, w, 5, "含敏感个人信息", "C")
+		d.rect(margin+pw-w, headerTop-6, w, 5, "D")
 		d.pdf.SetTextColor(0, 0, 0)
 		d.pdf.SetDrawColor(0, 0, 0)
-		d.pdf.SetXY(margin, headerTop)
+	}
+	title := d.cur.title
+	if d.cur.draft {
+		title += "（草稿）"
 	}
 	if d.pdf.PageNo() == d.cur.firstPage {
 		d.setSize(16)
-		d.pdf.CellFormat(pw, 9, d.cur.title, "", 1, "C", false, 0, "")
-		d.pdf.Ln(1)
+		d.put(margin, headerTop, pw, 9, title, "C")
+		d.pdf.SetXY(margin, headerTop+10)
 	} else {
 		d.setSize(9)
-		d.pdf.CellFormat(pw, 5, d.cur.title+"（续）", "", 1, "C", false, 0, "")
-		d.pdf.Ln(1)
+		d.put(margin, headerTop, pw, 5, title+"（续）", "C")
+		d.pdf.SetXY(margin, headerTop+6)
 	}
-	d.setSize(fontSize)
 }
 
 // footer writes the print time, the operator and "第 X 页 共 Y 页".
@@ -244,25 +319,26 @@ func (d *Doc) footer() {
 		return
 	}
 	size := d.fontSize
+	defer d.setSize(size)
 	d.setSize(8)
 	_, h := d.pdf.GetPageSize()
 	pw := d.pageWidth()
 	y := h - footerY - 4
 	d.pdf.SetDrawColor(120, 120, 120)
-	d.pdf.Line(margin, y, margin+pw, y)
+	d.line(margin, y, margin+pw, y)
 	d.pdf.SetDrawColor(0, 0, 0)
-	d.pdf.SetXY(margin, y+0.5)
-	left := "打印时间：" + d.opt.Now.Format("2006-01-02 15:04")
-	if d.opt.Operator != "" {
-		left += "　操作员：" + d.opt.Operator
+	op := d.opt.Operator
+	if op == "" {
+		op = "未填写"
 	}
-	if d.opt.Unmasked {
+	left := "打印时间：" + d.opt.Now.Format("2006-01-02 15:04") + "　操作员：" + op
+	if d.sensitive() {
 		left += "　含敏感个人信息，妥善保管"
 	}
-	d.pdf.CellFormat(pw*0.6, 4, left, "", 0, "L", false, 0, "")
-	page := fmt.Sprintf("第 %d 页 共 %s 页", d.pdf.PageNo()-d.cur.firstPage+1, d.cur.aliasOrCount(d.pdf.PageNo()))
-	d.pdf.CellFormat(pw*0.4, 4, page, "", 0, "R", false, 0, "")
-	d.setSize(size)
+	d.put(margin, y+0.5, pw*0.7, 4, left, "L")
+	n := d.numbering()
+	page := fmt.Sprintf("第 %d 页 共 %s 页", d.pdf.PageNo()-n.firstPage+1, n.aliasOrCount(d.pdf.PageNo()))
+	d.put(margin+pw*0.7, y+0.5, pw*0.3, 4, page, "R")
 }
 
 // aliasOrCount is the page-count placeholder of an open form, or the count
@@ -275,10 +351,10 @@ func (f *formState) aliasOrCount(page int) string {
 }
 
 // place is the county / township / village line of a record's scope.
-func place(scope string) string {
+func place(r placeNamer, scope string) string {
 	var parts []string
 	for _, c := range append(ident.Ancestors(scope), scope) {
-		if n := ident.DivisionName(c); n != "" {
+		if n := r.PlaceName(c); n != "" {
 			parts = append(parts, n)
 		}
 	}
@@ -288,17 +364,18 @@ func place(scope string) string {
 	return strings.Join(parts, " ")
 }
 
+// placeNamer names division codes (store.Reader does, from the bundled
+// table and the stations it knows).
+type placeNamer interface{ PlaceName(code string) string }
+
 // placeLine writes the header line under the title: where on the left, the
 // record number on the right.
-func (d *Doc) placeLine(scope, number string) {
+func (d *Doc) placeLine(r placeNamer, scope, number string) {
 	pw := d.pageWidth()
-	left := place(scope)
-	d.pdf.SetX(margin)
-	d.pdf.CellFormat(pw/2, d.lh(), left, "", 0, "L", false, 0, "")
-	right := ""
+	y := d.pdf.GetY()
+	d.put(margin, y, pw/2, d.lh(), place(r, scope), "L")
 	if number != "" {
-		right = "编号：" + number
+		d.put(margin+pw/2, y, pw/2, d.lh(), "编号："+number, "R")
 	}
-	d.pdf.CellFormat(pw/2, d.lh(), right, "", 1, "R", false, 0, "")
-	d.pdf.Ln(1)
+	d.pdf.SetXY(margin, y+d.lh()+1)
 }

@@ -145,7 +145,7 @@ func TestPerRecordForms(t *testing.T) {
 	}{
 		{"A2", firstOf(t, st, store.KindAdmission, func(e store.Entity) bool { return e.(*store.Admission).Status == "在住" }),
 			[]string{"入住老人基本信息登记表", "一、基本信息", "赡养人", "幸福院负责人", "村委会（盖章）"}, 1},
-		{"A6", firstOf(t, st, store.KindAssessment, nil), []string{"老年人能力评估报告", "二、条目评分", "最终等级", "评估员（签字）", "信息提供者（签字）"}, 2},
+		{"A6", firstOf(t, st, store.KindAssessment, nil), []string{"老年人能力评估报告", "二、条目评分", "最终等级", "评估员（签字）", "信息提供者（签字）"}, 1},
 		{"B2", visit, []string{"特殊困难老年人探访记录表", visit.VisitNo, "身体状况", "安全隐患", "村负责人审核"}, 1},
 		{"C1", firstOf(t, st, store.KindLoanApplication, nil), []string{"扶贫小额信贷申请及认定推荐表", "村服务点认定推荐意见", "乡镇工作站审核意见", "县金融服务中心推荐意见", "申请人承诺"}, 1},
 		{"C6", firstOf(t, st, store.KindLoan, func(e store.Entity) bool { return e.(*store.Loan).BorrowerPersonID != "" }),
@@ -239,13 +239,50 @@ func checkFontAndRender(t *testing.T, path string) {
 func TestUnmaskedPrintSaysSo(t *testing.T) {
 	st := openDemo(t)
 	a := firstOf(t, st, store.KindAssessment, nil)
-	path := render(t, st, Job{Code: "A6", Record: store.MetaOf(a).ID}, Options{Unmasked: true})
+	path := render(t, st, Job{Code: "A6", Record: store.MetaOf(a).ID}, Options{Unmasked: true, Purpose: "报送县民政局审核"})
 	flat := squash(text(t, path))
 	if !fullID.MatchString(flat) {
 		t.Error("unmasked print without the full ID number")
 	}
 	if n := strings.Count(flat, "含敏感个人信息"); n < 2*pages(t, path) {
 		t.Errorf("含敏感个人信息 appears %d times on %d pages", n, pages(t, path))
+	}
+	// The watermark (§7.3) is drawn across every page in its own light
+	// red; pdftotext cannot read text set at an angle, so the pixels are
+	// counted, and the words checked in what the document drew.
+	if n := tintedPixels(t, path, 1); n < 500 {
+		t.Errorf("the 仅供…使用 watermark is not on the page (%d tinted pixels)", n)
+	}
+	masked := render(t, st, Job{Code: "A6", Record: store.MetaOf(a).ID}, Options{})
+	if n := tintedPixels(t, masked, 1); n > 0 {
+		t.Errorf("a masked print carries the watermark (%d tinted pixels)", n)
+	}
+	var d *Doc
+	_ = st.View(func(r *store.Reader) error {
+		var err error
+		d, err = Build(context.Background(), r, Job{Code: "A6", Record: store.MetaOf(a).ID}, Options{Unmasked: true, Purpose: "报送县民政局审核", Now: printTime, Operator: "张红梅"}, nil)
+		return err
+	})
+	if d == nil {
+		t.Fatal("no document")
+	}
+	d.Bytes()
+	marks := 0
+	for _, op := range d.FirstPage().Ops {
+		if op.Angle != 0 && op.Text == "仅供报送县民政局审核使用　张红梅　2025-11-30 16:05" {
+			marks++
+		}
+	}
+	if marks == 0 {
+		t.Error("the watermark does not say whom, by whom and when")
+	}
+	// Without a purpose there is no unmasked copy.
+	err := st.View(func(r *store.Reader) error {
+		_, err := Render(context.Background(), r, Job{Code: "A6", Record: store.MetaOf(a).ID}, Options{Unmasked: true}, nil)
+		return err
+	})
+	if store.CodeOf(err) != "PRINT_NEED_PURPOSE" {
+		t.Errorf("unmasked print without a purpose: %v", err)
 	}
 }
 
@@ -322,7 +359,7 @@ func TestInterestSubsidyForm(t *testing.T) {
 // or health, even on an unmasked print.
 func TestPublicNoticeCarriesNoPersonalNumbers(t *testing.T) {
 	st := openDemo(t)
-	path := render(t, st, Job{Code: "C4", Params: report.Params{Scope: "130131", Month: "2024-12"}}, Options{Unmasked: true})
+	path := render(t, st, Job{Code: "C4", Params: report.Params{Scope: "130131", Month: "2024-12"}}, Options{Unmasked: true, Purpose: "核对"})
 	flat := squash(text(t, path))
 	if !strings.Contains(flat, "评级授信结果公示表") || !strings.Contains(flat, "公示期自2024-12-12至2024-12-19，共8天") {
 		t.Fatalf("notice text missing:\n%s", flat)
@@ -390,7 +427,7 @@ func TestTownshipPack(t *testing.T) {
 // printed cell starts with closing punctuation, nothing is lost.
 func TestWrappedCellInThePDF(t *testing.T) {
 	d := NewDoc(Options{Now: printTime})
-	d.beginForm("折行测试", "", false)
+	d.beginForm(form{title: "折行测试"})
 	long := strings.Repeat("老人家中燃气管老化，已告知燃气公司；子女每月回来一次。", 4)
 	d.row([]cell{{text: "发现问题", w: 30, label: true}, {text: long, w: 61}}, 7, nil)
 	b, err := d.Bytes()
@@ -459,8 +496,37 @@ func TestVisitHealthMaskedOnPrint(t *testing.T) {
 	if strings.Contains(masked, "行动"+mobility) || !strings.Contains(masked, "已隐去") {
 		t.Errorf("the masked form shows the health check (%s) or does not say it is hidden", mobility)
 	}
-	full := squash(text(t, render(t, st, Job{Code: "B2", Record: visit.ID}, Options{Unmasked: true})))
+	full := squash(text(t, render(t, st, Job{Code: "B2", Record: visit.ID}, Options{Unmasked: true, Purpose: "核对"})))
 	if !strings.Contains(full, mobility) {
 		t.Errorf("the unmasked form lacks the health check %q", mobility)
 	}
+}
+
+// tintedPixels counts the pixels of a page in the watermark's light red
+// (240,200,200), rendered at 30 dpi.
+func tintedPixels(t *testing.T, path string, page int) int {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "tint")
+	p := fmt.Sprint(page)
+	tool(t, "pdftoppm", "-r", "30", "-png", "-f", p, "-l", p, path, out)
+	matches, _ := filepath.Glob(out + "*.png")
+	if len(matches) != 1 {
+		t.Fatalf("pdftoppm wrote %v", matches)
+	}
+	b, _ := os.ReadFile(matches[0])
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 > 225 && g>>8 < 240 && r>>8 > g>>8+12 && r>>8 > bl>>8+12 {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -1,9 +1,6 @@
 package print
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/cunzhan/cunzhan/store/report"
 )
 
@@ -16,10 +13,86 @@ type cell struct {
 	size  float64 // font size; 0 for the default
 }
 
+// Padding inside a ruled box, in mm: text never comes closer to a border.
 const (
-	padX = 1.2
+	padX = 1.5
 	padY = 1.0
 )
+
+// phrase reports whether a cell's text is a phrase to keep on one line,
+// at a smaller size if need be, rather than break: a few Chinese
+// characters ("已逾期242天", "（轻度失能）", "在贷笔数") or a code or
+// number without Chinese ("GB/T 42195-2022", "130131190201-J001").
+func phrase(s string) bool {
+	n, wideRunes := 0, 0
+	for _, r := range s {
+		n++
+		if wide(r) {
+			wideRunes++
+		}
+	}
+	return n <= 8 || wideRunes == 0 && n <= 24
+}
+
+// laidCell is a cell's text broken into lines at the size it is set in.
+type laidCell struct {
+	lines []string
+	size  float64
+}
+
+// layCell breaks a cell's text for its box. A word or phrase that would
+// have to be cut is first tried a step smaller, down to 1.5 points below
+// the size asked (never below minFont); two-line texts are balanced so
+// that no single character is left alone on the second line.
+func (d *Doc) layCell(c cell, size float64) laidCell {
+	if c.size != 0 {
+		size = c.size
+	}
+	width := c.w - 2*padX
+	fits := func(pt float64) ([]string, bool) {
+		d.setSize(pt)
+		lines := d.wrap(c.text, width)
+		if phrase(c.text) && len(lines) > 1 {
+			return lines, false
+		}
+		for _, u := range units(c.text, d.measure) {
+			if u.w > width+1e-9 {
+				return lines, false
+			}
+		}
+		return lines, true
+	}
+	lines, ok := fits(size)
+	best := laidCell{lines: lines, size: size}
+	for pt := size - 0.5; !ok && pt >= max(size-1.5, minFont)-1e-9; pt -= 0.5 {
+		if l, good := fits(pt); good {
+			best, ok = laidCell{lines: l, size: pt}, true
+		}
+	}
+	if len(best.lines) == 2 {
+		d.setSize(best.size)
+		best.lines = balance(c.text, width, d.measure, best.lines)
+	}
+	return best
+}
+
+// balance narrows the wrapping width while the text still takes the same
+// number of lines, so "在贷笔数" breaks as 在贷/笔数, not 在贷笔/数.
+func balance(s string, width float64, measure func(string) float64, lines []string) []string {
+	lo, hi := 0.0, width
+	for i := 0; i < 12; i++ {
+		mid := (lo + hi) / 2
+		if len(wrapText(s, mid, measure)) == len(lines) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if out := wrapText(s, hi, measure); len(out) == len(lines) {
+		return out
+	}
+	return lines
+}
 
 // row writes one ruled row at the current position, wrapping text inside
 // each box so that nothing overflows; the row is as tall as its tallest
@@ -27,18 +100,16 @@ const (
 // page and repeat (a table's header) is written first.
 func (d *Doc) row(cells []cell, minH float64, repeat func()) float64 {
 	size := d.fontSize
-	lines := make([][]string, len(cells))
+	defer d.setSize(size)
+	laid := make([]laidCell, len(cells))
 	h := minH
 	for i, c := range cells {
-		if c.size != 0 {
-			d.setSize(c.size)
-		}
-		lines[i] = d.wrap(c.text, c.w-2*padX)
-		if ch := float64(len(lines[i]))*d.lh() + 2*padY; ch > h {
+		laid[i] = d.layCell(c, size)
+		if ch := float64(len(laid[i].lines))*lineHeight(laid[i].size) + 2*padY; ch > h {
 			h = ch
 		}
-		d.setSize(size)
 	}
+	d.setSize(size)
 	if d.pdf.GetY()+h > d.bottom() {
 		d.newPage()
 		if repeat != nil {
@@ -47,31 +118,29 @@ func (d *Doc) row(cells []cell, minH float64, repeat func()) float64 {
 	}
 	x, y := margin, d.pdf.GetY()
 	for i, c := range cells {
+		style := "D"
 		if c.label {
-			d.pdf.SetFillColor(236, 236, 236)
-			d.pdf.Rect(x, y, c.w, h, "FD")
-		} else {
-			d.pdf.Rect(x, y, c.w, h, "D")
+			style = "FD"
 		}
-		if c.size != 0 {
-			d.setSize(c.size)
-		}
+		d.rect(x, y, c.w, h, style)
+		d.setSize(laid[i].size)
 		lh := d.lh()
-		top := y + (h-float64(len(lines[i]))*lh)/2
+		top := y + (h-float64(len(laid[i].lines))*lh)/2
 		align := c.align
 		if align == "" {
 			align = "L"
 		}
-		for j, l := range lines[i] {
-			d.pdf.SetXY(x+padX, top+float64(j)*lh)
-			d.pdf.CellFormat(c.w-2*padX, lh, l, "", 0, align, false, 0, "")
+		for j, l := range laid[i].lines {
+			d.put(x+padX, top+float64(j)*lh, c.w-2*padX, lh, l, align)
 		}
-		d.setSize(size)
 		x += c.w
 	}
 	d.pdf.SetXY(margin, y+h)
 	return h
 }
+
+// lineHeight is the line height at a font size, in mm.
+func lineHeight(pt float64) float64 { return pt * lineGap * 25.4 / 72 }
 
 // text writes a paragraph across the page (or a width), wrapped.
 func (d *Doc) text(s string, width float64) {
@@ -80,21 +149,26 @@ func (d *Doc) text(s string, width float64) {
 	}
 	for _, l := range d.wrap(s, width) {
 		d.ensure(d.lh())
-		d.pdf.SetX(margin)
-		d.pdf.CellFormat(width, d.lh(), l, "", 1, "L", false, 0, "")
+		y := d.pdf.GetY()
+		d.put(margin, y, width, d.lh(), l, "L")
+		d.pdf.SetXY(margin, y+d.lh())
 	}
 }
 
-// section writes a section title of a form.
+// gap moves down the page by h mm.
+func (d *Doc) gap(h float64) { d.pdf.SetXY(margin, d.pdf.GetY()+h) }
+
+// section writes a section title of a form; keep is the height of what
+// must follow it on the same page (its first rows).
 func (d *Doc) section(title string) {
 	d.ensure(d.lh()*3 + 2)
-	d.pdf.Ln(1.5)
+	d.gap(1.5)
 	size := d.fontSize
 	d.setSize(11)
-	d.pdf.SetX(margin)
-	d.pdf.CellFormat(d.pageWidth(), d.lh(), title, "", 1, "L", false, 0, "")
+	y := d.pdf.GetY()
+	d.put(margin, y, d.pageWidth(), d.lh(), title, "L")
+	d.pdf.SetXY(margin, y+d.lh()+0.5)
 	d.setSize(size)
-	d.pdf.Ln(0.5)
 }
 
 // kv writes label/value pairs as a ruled grid, pairs per line.
@@ -104,12 +178,15 @@ func (d *Doc) kv(pairs [][2]string, perLine int) {
 	valueW := (pw - labelW*float64(perLine)) / float64(perLine)
 	for i := 0; i < len(pairs); i += perLine {
 		var cells []cell
-		for j := i; j < i+perLine; j++ {
-			if j < len(pairs) {
-				cells = append(cells, cell{text: pairs[j][0], w: labelW, label: true}, cell{text: pairs[j][1], w: valueW})
-			} else {
-				cells = append(cells, cell{w: labelW, label: true}, cell{w: valueW})
-			}
+		n := min(perLine, len(pairs)-i)
+		// A short last line stretches its values over the whole width
+		// rather than leaving empty boxes.
+		vw := (pw - labelW*float64(n)) / float64(n)
+		if n == perLine {
+			vw = valueW
+		}
+		for j := i; j < i+n; j++ {
+			cells = append(cells, cell{text: pairs[j][0], w: labelW, label: true}, cell{text: pairs[j][1], w: vw})
 		}
 		d.row(cells, 7, nil)
 	}
@@ -117,63 +194,57 @@ func (d *Doc) kv(pairs [][2]string, perLine int) {
 
 // checks writes options with the chosen ones marked: ■ chosen, □ not.
 func checks(options, chosen []string) string {
-	var b strings.Builder
+	var b []rune
 	for i, o := range options {
 		if i > 0 {
-			b.WriteString("　")
+			b = append(b, '　')
 		}
-		mark := "□"
+		mark := '□'
 		for _, c := range chosen {
 			if c == o {
-				mark = "■"
+				mark = '■'
 			}
 		}
-		b.WriteString(mark + o)
+		b = append(b, mark)
+		b = append(b, []rune(o)...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // signatures writes signature (and seal) boxes, several per line, each
-// with its label and a date line.
+// with its label and a date line; a last line with fewer boxes shares the
+// width among them.
 func (d *Doc) signatures(labels []string, perLine int) {
 	pw := d.pageWidth()
-	w := pw / float64(perLine)
 	h := 22.0
 	d.ensure(h + 3)
-	d.pdf.Ln(2)
+	d.gap(2)
 	for i := 0; i < len(labels); i += perLine {
 		d.ensure(h)
 		y := d.pdf.GetY()
-		for j := 0; j < perLine; j++ {
+		n := min(perLine, len(labels)-i)
+		w := pw / float64(n)
+		for j := 0; j < n; j++ {
 			x := margin + float64(j)*w
-			d.pdf.Rect(x, y, w, h, "D")
-			if i+j >= len(labels) {
-				continue
-			}
-			d.pdf.SetXY(x+padX, y+padY)
-			d.pdf.CellFormat(w-2*padX, d.lh(), labels[i+j]+"：", "", 0, "L", false, 0, "")
-			d.pdf.SetXY(x+padX, y+h-d.lh()-padY)
-			d.pdf.CellFormat(w-2*padX, d.lh(), "年　　月　　日", "", 0, "R", false, 0, "")
+			d.rect(x, y, w, h, "D")
+			d.put(x+padX, y+padY, w-2*padX, d.lh(), labels[i+j]+"：", "L")
+			d.put(x+padX, y+h-d.lh()-padY, w-2*padX, d.lh(), "年　　月　　日", "R")
 		}
 		d.pdf.SetXY(margin, y+h)
 	}
 }
 
 // table writes a report table: header row repeated on every page, rows
-// wrapped within their columns, totals and notes under it. Column widths
-// follow their content and fill the page.
+// wrapped within their columns, totals and notes under it. The table's
+// size and column widths follow its content (columns.go).
 func (d *Doc) table(t report.Table) {
 	size := d.fontSize
-	cols := len(t.Columns)
-	if cols == 0 {
+	defer d.setSize(size)
+	if len(t.Columns) == 0 {
 		return
 	}
-	tsize := 9.0
-	if cols > 10 {
-		tsize = 8
-	}
+	tsize, widths := d.layoutColumns(t)
 	d.setSize(tsize)
-	widths := d.columnWidths(t)
 	align := func(i int) string {
 		if t.Columns[i].Align == report.Right {
 			return "R"
@@ -207,84 +278,4 @@ func (d *Doc) table(t report.Table) {
 	for _, n := range t.Notes {
 		d.text(n, 0)
 	}
-	d.setSize(size)
-}
-
-// columnWidths lays the columns out as a browser lays out an automatic
-// table: every column first gets the width of its widest unbreakable piece
-// (a whole number, date, contract number or ID; one Chinese character of a
-// text), then the space left goes to the columns that would otherwise wrap,
-// in proportion to how much more they need. Numbers therefore never wrap,
-// and long Chinese remarks wrap first.
-func (d *Doc) columnWidths(t report.Table) []float64 {
-	pw := d.pageWidth()
-	n := len(t.Columns)
-	natural := make([]float64, n)
-	minimum := make([]float64, n)
-	see := func(i int, text string) {
-		if w := d.measure(text) + 2*padX; w > natural[i] {
-			natural[i] = w
-		}
-		// Short texts (names, villages, statuses) stay on one line.
-		if utf8.RuneCountInString(text) <= 6 {
-			minimum[i] = max(minimum[i], d.measure(text)+2*padX)
-			return
-		}
-		for _, u := range units(text, d.measure) {
-			if w := u.w + 2*padX; w > minimum[i] {
-				minimum[i] = w
-			}
-		}
-	}
-	for i, c := range t.Columns {
-		// A header may wrap to two lines.
-		see(i, "")
-		h := d.measure(c.Name)/2 + 2*padX
-		natural[i] = max(natural[i], h)
-		for _, u := range units(c.Name, d.measure) {
-			minimum[i] = max(minimum[i], u.w+2*padX)
-		}
-	}
-	for _, rows := range [][][]string{t.Rows, t.Totals} {
-		for _, r := range rows {
-			for i := 0; i < n && i < len(r); i++ {
-				see(i, r[i])
-			}
-		}
-	}
-	for i := range natural {
-		natural[i] = max(natural[i], minimum[i])
-	}
-	total, least := sum(natural), sum(minimum)
-	switch {
-	case total <= pw:
-		extra := (pw - total) / float64(n)
-		for i := range natural {
-			natural[i] += extra
-		}
-		return natural
-	case least >= pw:
-		// Even unbroken pieces do not fit: scale everything (the font of
-		// such a table is already small).
-		out := make([]float64, n)
-		for i := range minimum {
-			out[i] = minimum[i] * pw / least
-		}
-		return out
-	}
-	out := make([]float64, n)
-	spare := pw - least
-	need := total - least
-	for i := range out {
-		out[i] = minimum[i] + (natural[i]-minimum[i])*spare/need
-	}
-	return out
-}
-
-func sum(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s
 }

@@ -118,9 +118,15 @@ func wrapParagraph(s string, width float64, measure func(string) float64) []stri
 		}
 		return w
 	}
+	// A paragraph's own indent (　　 in a letter) is kept; spaces that
+	// would start a wrapped line are not.
+	lead := 0
+	for lead < len(us) && us[lead].space {
+		lead++
+	}
 	for i := 0; i < len(us); i++ {
 		u := us[i]
-		if u.space && len(cur) == 0 {
+		if u.space && len(cur) == 0 && i >= lead {
 			continue
 		}
 		if curW+u.w <= width+1e-9 {
