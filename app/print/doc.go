@@ -67,6 +67,8 @@ type Doc struct {
 
 	cur       *formState // the form being written
 	run       *formState // a run of forms numbered together, if any
+	nextRun   *formState // a run begun, starting with the next form
+	runEnded  bool       // the run is over once its last footer is drawn
 	forms     int
 	widthMemo map[float64]map[rune]float64
 	fontSize  float64
@@ -126,6 +128,9 @@ func (d *Doc) Bytes() ([]byte, error) {
 	}
 	return finishFile(b.Bytes(), d.opt.Now), nil
 }
+
+// Pages is the number of pages written so far (all of them after Bytes).
+func (d *Doc) Pages() int { return d.pdf.PageCount() }
 
 // FirstPage is the document's first page as drawn, for a preview; call it
 // after Bytes, when page counts are known.
@@ -209,6 +214,15 @@ func (d *Doc) beginForm(f form) {
 	d.pdf.AddPageFormat(orient, d.pdf.GetPageSizeStr("A4"))
 	d.cur = next
 	d.cur.firstPage = d.pdf.PageNo()
+	// A run ended keeps numbering until its last footer is written,
+	// which is now; a run begun starts on this page.
+	if d.runEnded {
+		d.run, d.runEnded = nil, false
+	}
+	if d.nextRun != nil {
+		d.run, d.nextRun = d.nextRun, nil
+		d.run.firstPage = d.pdf.PageNo()
+	}
 	if d.run != nil {
 		d.cur.alias = ""
 	}
@@ -225,21 +239,24 @@ func (d *Doc) finishForm() {
 	d.cur.alias = ""
 }
 
-// beginRun numbers the forms that follow together, from the next page,
-// until endRun: a pack is one document to sign and file.
+// beginRun numbers the forms that follow together, from the next form's
+// first page, until endRun: a pack is one document to sign and file.
 func (d *Doc) beginRun() {
 	d.finishForm()
 	d.forms++
-	d.run = &formState{firstPage: d.pdf.PageNo() + 1, alias: fmt.Sprintf("{nb%d}", d.forms)}
+	d.nextRun = &formState{alias: fmt.Sprintf("{nb%d}", d.forms)}
 }
 
-// endRun fixes the run's page count.
+// endRun fixes the run's page count. The run still numbers the page being
+// written: its footer is drawn when the next form begins, or when the
+// file is closed.
 func (d *Doc) endRun() {
-	if d.run == nil {
+	d.nextRun = nil
+	if d.run == nil || d.runEnded {
 		return
 	}
 	d.alias(d.run.alias, fmt.Sprint(d.pdf.PageNo()-d.run.firstPage+1))
-	d.run = nil
+	d.runEnded = true
 }
 
 // numbering is what page numbers count: the run, or the form.
