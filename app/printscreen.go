@@ -42,16 +42,27 @@ type printScreen struct {
 	unmasked *widget.Check
 	// unmaskedNote says what the box does, or why it cannot be ticked.
 	unmaskedNote *widget.Label
-	saveBtn      *widget.Button
-	xlsxBtn      *widget.Button // periodic forms: the report as a workbook
-	openBtn      *widget.Button
-	cancel       *widget.Button
-	viewBtn      *widget.Button // a report without a printed form: on screen
-	view         *fyne.Container
-	bar          *widget.ProgressBar
-	result       *widget.Label
-	stop         context.CancelFunc
-	running      bool
+	// purpose is what an unmasked copy is for, printed on every page
+	// (仅供…使用) and kept in the audit log; asked only when unmasked.
+	purpose    *widget.Entry
+	purposeRow fyne.CanvasObject
+	// asOf is the day a record's form is computed for (C6 counts
+	// overdue days and interest to it); periodic forms use the period.
+	asOf *keyEntry
+	// page shows the first page of the last document made, before it is
+	// saved or printed (printpreview.go).
+	page       *fyne.Container
+	previewBtn *widget.Button
+	saveBtn    *widget.Button
+	xlsxBtn    *widget.Button // periodic forms: the report as a workbook
+	openBtn    *widget.Button
+	cancel     *widget.Button
+	viewBtn    *widget.Button // a report without a printed form: on screen
+	view       *fyne.Container
+	bar        *widget.ProgressBar
+	result     *widget.Label
+	stop       context.CancelFunc
+	running    bool
 }
 
 func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
@@ -77,10 +88,16 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
 	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
 	p.unmaskedNote = unmaskedNote
+	p.purpose = widget.NewEntry()
+	p.purpose.SetPlaceHolder("用途，如：报送县民政局核对")
+	p.purposeRow = labelled("用途", p.purpose)
+	p.purposeRow.Hide()
 	p.unmasked.OnChanged = func(on bool) {
 		if !on {
+			p.purposeRow.Hide()
 			return
 		}
+		p.purposeRow.Show()
 		d := dialog.NewCustomConfirm("打印敏感个人信息", "打印完整版本", "取消",
 			para("完整的身份证号、电话、银行账号属于敏感个人信息。只有确实需要时才打印完整版本，打印件须妥善保管。确定打印完整版本吗？"), func(ok bool) {
 				if !ok {
@@ -107,7 +124,10 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.viewBtn = newButtonWithIcon("在屏幕上查看", theme.VisibilityIcon(), p.showReport)
 	p.viewBtn.Hide()
 	p.view = container.NewVBox()
-	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, flow(p.saveBtn, p.openBtn, p.viewBtn, p.xlsxBtn, p.cancel), p.bar, p.result, p.view)
+	p.previewBtn = newButtonWithIcon("预览第一页", theme.VisibilityIcon(), p.showPreview)
+	p.page = container.NewVBox()
+	right := container.NewVBox(p.params, p.unmasked, unmaskedNote, p.purposeRow,
+		flow(p.previewBtn, p.saveBtn, p.openBtn, p.viewBtn, p.xlsxBtn, p.cancel), p.bar, p.result, p.view, p.page)
 	p.right = right
 	split := container.NewHSplit(container.NewBorder(heading("表格与报表"), nil, nil, nil, p.list.box), scrolled(right))
 	split.Offset = 0.32
@@ -144,6 +164,7 @@ func (p *printScreen) choose(it print.Item) {
 	}
 	p.record = uuid.Nil
 	p.result.SetText("")
+	p.clearPreview()
 	p.params.Objects = []fyne.CanvasObject{heading(it.Title)}
 	if it.Record != "" {
 		spec := store.FieldSpec{Name: "record", Label: store.KindLabel(it.Record), Type: store.FieldRef, Ref: it.Record}
@@ -153,6 +174,10 @@ func (p *printScreen) choose(it print.Item) {
 			p.record, _ = uuid.Parse(id)
 		})
 		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel("要打印的"+spec.Label), nil, p.picker.ctl().obj))
+		p.asOf = newKeyEntry()
+		p.asOf.SetText(string(p.u.today()))
+		p.asOf.SetPlaceHolder("如 2025-11-30")
+		p.params.Add(labelled("截至日期", p.asOf))
 	} else {
 		p.picker = nil
 		p.scopes = map[string]string{}
@@ -276,29 +301,26 @@ func (p *printScreen) generate(path string, open bool) {
 		p.result.SetText(store.MessageOf(err))
 		return
 	}
-	opt := print.Options{Unmasked: p.unmasked.Checked, Operator: p.u.operator, Now: p.u.now()}
+	opt, err := p.options()
+	if err != nil {
+		p.result.SetText(store.MessageOf(err))
+		return
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.stop, p.running = cancel, true
 	p.saveBtn.Disable()
 	p.openBtn.Disable()
+	p.previewBtn.Disable()
 	p.bar.SetValue(0)
 	p.bar.Show()
 	p.cancel.Show()
 	p.result.SetText("正在生成……")
 	p.u.async(func() {
-		var pdf []byte
-		err := p.u.st.View(func(r *store.Reader) error {
-			var err error
-			pdf, err = print.Render(ctx, r, job, opt, func(done, total int) {
-				fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) })
-			})
-			return err
-		})
-		p.u.st.ReleaseMemory()
+		doc, pdf, err := p.render(ctx, job, opt)
 		if err == nil && opt.Unmasked {
 			// Recorded before the file exists: an unmasked copy is
 			// never made without its line in the audit log.
-			err = p.u.st.Audit(store.AuditPrint, job.String(), "未遮盖，保存为 "+path)
+			err = p.u.st.Audit(store.AuditPrint, job.String(), "未遮盖，用途："+opt.Purpose+"，保存为 "+path)
 		}
 		if err == nil {
 			if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
@@ -310,13 +332,15 @@ func (p *printScreen) generate(path string, open bool) {
 			p.running, p.stop = false, nil
 			p.saveBtn.Enable()
 			p.openBtn.Enable()
+			p.previewBtn.Enable()
 			p.bar.Hide()
 			p.cancel.Hide()
 			if err != nil {
 				p.result.SetText("没有生成：" + plainError(err))
 				return
 			}
-			p.result.SetText(fmt.Sprintf("已生成 %s（%s）。", path, sizeText(int64(len(pdf)))))
+			p.result.SetText(fmt.Sprintf("已生成 %s（共%d页，%s）。", path, doc.Pages(), sizeText(int64(len(pdf)))))
+			p.setPreview(doc)
 			p.u.setStatus("已生成%s", p.item.Title)
 			if open {
 				if err := p.u.app.OpenURL(fileURL(path)); err != nil {

@@ -136,3 +136,66 @@ func TestPrintScreenExportsExcel(t *testing.T) {
 		t.Error("a per-record form offers a workbook")
 	}
 }
+
+// An unmasked copy from the window needs a purpose, which goes on every
+// page and into the audit log; a record's form takes its as-of day from
+// the screen; the first page is shown before anything is saved.
+func TestPrintScreenPurposeAsOfAndPreview(t *testing.T) {
+	u := newTestUI(t, openDemo(t))
+	u.show(u.screenIndex(u.prints))
+	p := u.prints
+	dir := t.TempDir()
+
+	p.list.Select(catalogIndex(t, "C6"))
+	test.Tap(p.picker.choose)
+	test.Type(p.picker.box.entry, "PSXYS-2024-0101")
+	if len(p.picker.list.ids) != 1 {
+		t.Fatalf("loan PSXYS-2024-0101 found %d times", len(p.picker.list.ids))
+	}
+	p.picker.list.list.Select(0)
+	typeInto(p.asOf, "2025-11-31")
+	test.Tap(p.previewBtn)
+	if !strings.Contains(p.result.Text, "截至日期应写成") || len(p.page.Objects) != 0 {
+		t.Fatalf("a 31st of November: %q, %d objects shown", p.result.Text, len(p.page.Objects))
+	}
+	// Disbursed 2024-10-16, due 2025-10-16: 45 days overdue on the 30th.
+	typeInto(p.asOf, "2025-11-30")
+	test.Tap(p.previewBtn)
+	if !strings.Contains(p.result.Text, "共1页") || len(p.page.Objects) != 2 {
+		t.Fatalf("preview: %q, %d objects", p.result.Text, len(p.page.Objects))
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != 0 {
+		t.Errorf("a preview wrote %d files", len(files))
+	}
+	c6 := filepath.Join(dir, "c6.pdf")
+	p.generate(c6, false)
+	if txt := pdfText(t, c6); !strings.Contains(txt, "已逾期45天") {
+		t.Fatalf("C6 as of 2025-11-30 from the screen: %q", p.result.Text)
+	}
+
+	p.unmasked.SetChecked(true)
+	if !p.purposeRow.Visible() {
+		t.Fatal("ticking 完整 asks for no purpose")
+	}
+	before, _ := u.st.AuditLog()
+	p.generate(filepath.Join(dir, "nopurpose.pdf"), false)
+	if !strings.Contains(p.result.Text, "须写明用途") {
+		t.Errorf("an unmasked copy without a purpose: %q", p.result.Text)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nopurpose.pdf")); err == nil {
+		t.Error("the unmasked copy without a purpose was written")
+	}
+	typeInto(p.purpose, "报送县农商行核对")
+	full := filepath.Join(dir, "full.pdf")
+	p.generate(full, false)
+	// The watermark is turned 25°: -raw reads it in drawing order.
+	raw, err := exec.Command("pdftotext", "-raw", full, "-").CombinedOutput()
+	if err != nil || !strings.Contains(string(raw), "仅供报送县农商行核对使用") {
+		t.Fatalf("the purpose is not on the page: %q", p.result.Text)
+	}
+	after, _ := u.st.AuditLog()
+	if len(after) != len(before)+1 || !strings.Contains(after[len(after)-1].Detail, "报送县农商行核对") {
+		t.Errorf("audit: %d entries before, %d after, last %+v", len(before), len(after), after[len(after)-1])
+	}
+}

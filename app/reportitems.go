@@ -44,14 +44,20 @@ func (p *printScreen) onlyOnScreen(it print.Item) {
 	if reportOnly(it) {
 		p.saveBtn.Hide()
 		p.openBtn.Hide()
+		p.previewBtn.Hide()
 		p.unmasked.Hide()
+		p.purposeRow.Hide()
 		p.unmaskedNote.SetText("此报表暂无打印表样：可在屏幕上查看，或导出Excel（身份证号只显示部分号码）。")
 		p.viewBtn.Show()
 		return
 	}
 	p.saveBtn.Show()
 	p.openBtn.Show()
+	p.previewBtn.Show()
 	p.unmasked.Show()
+	if p.unmasked.Checked {
+		p.purposeRow.Show()
+	}
 	p.viewBtn.Hide()
 	p.refresh()
 }
