@@ -84,6 +84,7 @@ type formState struct {
 	orient    string
 	firstPage int
 	alias     string // stands for the page count until the end
+	used      bool   // a footer printed the alias: it needs a value
 	draft     bool   // every page says 草稿
 	public    bool   // a public notice: never marked sensitive
 }
@@ -235,7 +236,12 @@ func (d *Doc) finishForm() {
 	if d.cur == nil || d.cur.alias == "" {
 		return
 	}
-	d.alias(d.cur.alias, fmt.Sprint(d.pdf.PageNo()-d.cur.firstPage+1))
+	// Only placeholders a footer printed are registered: fpdf replaces
+	// each alias on every page, so a batch of 300 one-page forms would
+	// otherwise copy the whole document 300 times.
+	if d.cur.used {
+		d.alias(d.cur.alias, fmt.Sprint(d.pdf.PageNo()-d.cur.firstPage+1))
+	}
 	d.cur.alias = ""
 }
 
@@ -255,7 +261,10 @@ func (d *Doc) endRun() {
 	if d.run == nil || d.runEnded {
 		return
 	}
-	d.alias(d.run.alias, fmt.Sprint(d.pdf.PageNo()-d.run.firstPage+1))
+	if d.run.used {
+		d.alias(d.run.alias, fmt.Sprint(d.pdf.PageNo()-d.run.firstPage+1))
+	}
+	d.run.alias = ""
 	d.runEnded = true
 }
 
@@ -362,6 +371,7 @@ func (d *Doc) footer() {
 // itself once the form is finished.
 func (f *formState) aliasOrCount(page int) string {
 	if f.alias != "" {
+		f.used = true
 		return f.alias
 	}
 	return fmt.Sprint(page - f.firstPage + 1)
