@@ -303,9 +303,7 @@ func (c *Console) showRecordWith(w http.ResponseWriter, r *http.Request, u *user
 		data["Created"] = c.versionText(rd, store.OriginID{}, st.CreatedBy, st.Created)
 		data["Deleted"], data["Conflicts"] = m.Deleted, m.Conflicts
 		data["CanReveal"] = len(store.SensitiveFields(kind)) > 0
-		if it, ok := formFor(kind); ok {
-			data["Form"] = it.Code + " " + it.Title
-		}
+		data["Forms"] = formsFor(kind)
 		var shown []string
 		for _, l := range lines {
 			if l.Revealed {

@@ -190,18 +190,30 @@ func download(w http.ResponseWriter, name, mime string, b []byte) {
 	w.Write(b)
 }
 
-// recordPDF prints a record's form (A2, A6, B2, C1, C6) as the station
-// does, masked.
+// recordPDF prints one of a record's forms (?form=A3; the kind's first
+// when none is named) as the station would, masked, as of today.
 func (c *Console) recordPDF(w http.ResponseWriter, r *http.Request, u *user) {
 	var pdf []byte
 	var title, scope, id string
 	ok := c.withRecord(w, r, u, func(rd *store.Reader, e store.Entity) error {
 		m := store.MetaOf(e)
-		item, ok := formFor(m.Kind())
-		if !ok {
+		forms := formsFor(m.Kind())
+		if len(forms) == 0 {
 			return &store.Error{Code: store.CodeNotFound, Message: store.KindLabel(m.Kind()) + "没有可打印的表"}
 		}
-		scope, id, title = m.Scope, m.ID.String(), item.Title+"_"+rd.Title(store.Masked(e))
+		item := forms[0]
+		if code := r.URL.Query().Get("form"); code != "" {
+			found := false
+			for _, f := range forms {
+				if f.Code == code {
+					item, found = f, true
+				}
+			}
+			if !found {
+				return &store.Error{Code: "PRINT_WRONG_RECORD", Message: "“" + code + "”不是" + store.KindLabel(m.Kind()) + "的表"}
+			}
+		}
+		scope, id, title = m.Scope, m.ID.String(), item.Code+"_"+item.Title+"_"+rd.Title(store.Masked(e))
 		var err error
 		pdf, err = print.Render(context.WithoutCancel(r.Context()), rd, print.Job{Code: item.Code, Record: m.ID}, print.Options{Operator: u.Display, Now: c.opt.Now()}, nil)
 		return err
@@ -212,12 +224,15 @@ func (c *Console) recordPDF(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 }
 
-// formFor is the per-record form of a kind.
-func formFor(k store.Kind) (print.Item, bool) {
+// formsFor are the per-record forms of a kind, in catalog order (an
+// admission prints as its application, registration, agreement and
+// discharge).
+func formsFor(k store.Kind) []print.Item {
+	var out []print.Item
 	for _, it := range print.Catalog {
 		if it.Record == k {
-			return it, true
+			out = append(out, it)
 		}
 	}
-	return print.Item{}, false
+	return out
 }
