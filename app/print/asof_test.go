@@ -138,3 +138,56 @@ func TestPDFDatesCarryTheirZone(t *testing.T) {
 		t.Errorf("pdfinfo: %s", info)
 	}
 }
+
+// The smaller faults a township clerk found, each read back from paper.
+func TestSmallerFixesOnPaper(t *testing.T) {
+	st := openDemo(t)
+	shili := report.Params{Scope: "130131190", Month: "2025-11"}
+	tests := []struct {
+		name string
+		job  Job
+		want []string
+		not  []string
+	}{
+		// R2 of §6.2: E 60+45+30 = 135, D 62+41.5+30 = 133.5, B 131.5,
+		// unused 3.5 (中度), excess 2 (重度).
+		{"B6 totals every hour column", Job{Code: "B6", Params: shili}, []string{"合计3人135133.5131.53.522,630.00"}, nil},
+		{"home-subsidy has the county's box", Job{Code: "home-subsidy", Params: report.Params{Scope: "130131190", Year: 2025}}, []string{"县民政局审定（盖章）"}, nil},
+		{"data-quality in Chinese, one line per duplicate number", Job{Code: "data-quality", Params: shili},
+			[]string{"身份证号重复错误人员乙村何德霞", "登记了2次"}, []string{"ID_DUPLICATE", "LOAN_NO_RATING"}},
+		{"C4 names its village and takes objections", Job{Code: "C4", Params: report.Params{Scope: "130131190", Month: "2025-10"}},
+			[]string{"乙村评级授信结果公示表", "如有异议", "异议受理人", "联系电话"}, []string{"含敏感个人信息"}},
+	}
+	for _, tc := range tests {
+		flat := squash(text(t, render(t, st, tc.job, Options{})))
+		for _, w := range tc.want {
+			if !strings.Contains(flat, squash(w)) {
+				t.Errorf("%s: lacks %q", tc.name, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(flat, w) {
+				t.Errorf("%s: says %q", tc.name, w)
+			}
+		}
+		if tc.job.Code == "data-quality" && strings.Count(flat, "登记了2次") != 1 {
+			t.Errorf("the duplicate ID is listed %d times", strings.Count(flat, "登记了2次"))
+		}
+	}
+	// A public notice printed unmasked is still not stamped sensitive.
+	c4 := squash(text(t, render(t, st, Job{Code: "C4", Params: report.Params{Scope: "130131190", Month: "2025-10"}}, Options{Unmasked: true, Purpose: "张贴"})))
+	if strings.Contains(c4, "含敏感个人信息") {
+		t.Error("the unmasked public notice is stamped 含敏感个人信息")
+	}
+	// A footer with nobody named says so.
+	var pdf []byte
+	st.View(func(r *store.Reader) error {
+		pdf, _ = Render(context.Background(), r, Job{Code: "B4", Params: shili}, Options{Now: printTime}, nil)
+		return nil
+	})
+	path := t.TempDir() + "/b4.pdf"
+	os.WriteFile(path, pdf, 0o644)
+	if !strings.Contains(squash(text(t, path)), "操作员：未填写") {
+		t.Error("no operator: the footer does not say 未填写")
+	}
+}

@@ -187,6 +187,11 @@ func DataQuality(r *store.Reader, scope string) (*Report, error) {
 				if hh, _ := r.LiveByString(p.HouseholdID, store.KindHousehold); hh != nil {
 					w += "户" + hh.(*store.Household).HouseholdNo
 				}
+				// Who entered each copy and when tells two entries of
+				// the same household apart.
+				if p.Created != 0 {
+					w += "，" + strings.TrimSpace(p.CreatedBy+" ") + p.Created.In(store.ChinaTZ).Format("2006-01-02") + "录入"
+				}
 				where = append(where, p.Name+"（"+w+"）")
 			}
 			add("ID_DUPLICATE", "错误", ps[0], ps[0].Name, fmt.Sprintf("身份证号%s登记了%d次（可能在不同站点重复录入）：%s", ident.MaskID(n), len(ps), strings.Join(where, "、")))
