@@ -44,7 +44,7 @@ type printScreen struct {
 	unmaskedNote *widget.Label
 	// purpose is what an unmasked copy is for, printed on every page
 	// (仅供…使用) and kept in the audit log; asked only when unmasked.
-	purpose    *widget.Entry
+	purpose    *keyEntry
 	purposeRow fyne.CanvasObject
 	// asOf is the day a record's form is computed for (C6 counts
 	// overdue days and interest to it); periodic forms use the period.
@@ -88,7 +88,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
 	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
 	p.unmaskedNote = unmaskedNote
-	p.purpose = widget.NewEntry()
+	p.purpose = newKeyEntry()
 	p.purpose.SetPlaceHolder("用途，如：报送县民政局核对")
 	p.purposeRow = labelled("用途", p.purpose)
 	p.purposeRow.Hide()
