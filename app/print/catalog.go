@@ -38,19 +38,32 @@ type Item struct {
 // Catalog lists everything that prints, in the order the print screen
 // offers it.
 var Catalog = []Item{
+	{Code: "A1", Title: "农村互助幸福院入住申请表", Record: store.KindAdmission},
 	{Code: "A2", Title: "入住老人基本信息登记表", Record: store.KindAdmission},
+	{Code: "A3", Title: "入住协议书", Record: store.KindAdmission},
+	{Code: "A4", Title: "入住老人花名册（床位使用一览表）", Period: "month", Signers: []string{"幸福院负责人", "村（盖章）"}},
+	{Code: "A5", Title: "退住（离院）登记表", Record: store.KindAdmission, Check: checkA5},
 	{Code: "A6", Title: "老年人能力评估报告", Record: store.KindAssessment},
 	{Code: "A7", Title: "农村互助幸福院运营补贴申报表", Record: store.KindSubsidyClaim},
 	{Code: "B1", Title: "特殊困难老年人探访对象登记表（台账）", Period: "month", Signers: []string{"村负责人", "乡镇审核"}},
 	{Code: "B2", Title: "特殊困难老年人探访记录表", Record: store.KindVisit},
+	{Code: "B3", Title: "探访发现问题转介单", Record: store.KindReferral},
 	{Code: "B4", Title: "月度探访情况统计表", Report: "visit-coverage", Period: "month", Signers: []string{"村负责人", "乡镇民政助理（审核）"}},
+	{Code: "B5", Title: "居家养老服务记录单（工时确认单）", Record: store.KindServiceRecord},
 	{Code: "B6", Title: "政府购买居家养老服务工时结算表", Report: "homecare-hours", Period: "month", Signers: []string{"服务机构", "乡镇（盖章）", "县民政局"}, Capitals: true},
 	{Code: "B7", Title: "养老服务补贴（60元）发放花名册", Report: "subsidy-roster", Period: "month", Signers: []string{"村", "乡镇", "县"}, Capitals: true},
+	{Code: "doctor-signing", Title: "家庭医生签约服务率统计表", Report: "doctor-signing", Period: "month", Signers: []string{"制表人", "乡镇卫生院（审核）"}},
 	{Code: "C1", Title: "扶贫小额信贷申请及认定推荐表", Record: store.KindLoanApplication},
+	{Code: "C2", Title: "贷款户认定推荐表", Record: store.KindLoanApplication, Check: checkC2},
+	{Code: "C3", Title: "农户评级授信信息采集表及评分表", Record: store.KindCreditRating, Check: checkC3},
 	{Code: "C4", Title: "评级授信结果公示表", Period: "month", Signers: []string{"村委会（盖章）"}, Public: true},
+	{Code: "C5", Title: "贷后回访记录表", Record: store.KindPostLoanVisit},
 	{Code: "C6", Title: "到期还款提醒通知书", Record: store.KindLoan, Check: checkC6},
 	{Code: "C7", Title: "逾期贷款清单", Report: "overdue", Period: "month", Landscape: true, Signers: []string{"村服务点", "乡镇工作站"}},
 	{Code: "C8", Title: "贴息资金申报表", Report: "interest-subsidy", Period: "quarter", Signers: []string{"乡镇工作站（盖章）", "县乡村振兴部门", "县财政局", "承贷银行"}, Capitals: true},
+	{Code: "C9", Title: "户贷企用分红发放表（企贷户用带贫户名单）", Period: "year", Landscape: true, Signers: []string{"企业（盖章）", "村委会（盖章）", "乡镇人民政府（盖章）"}},
+	{Code: "C10", Title: "风险补偿金代偿申请表", Record: store.KindCompensationClaim, Check: checkC10},
+	{Code: "dividend-check", Title: "户贷企用分红核对表", Report: "dividend-check", Period: "year", Landscape: true, Signers: []string{"制表人", "村服务点", "乡镇工作站（审核）"}},
 	{Code: "home-subsidy", Title: "幸福院运营补贴申报明细", Report: "home-subsidy", Period: "year", Signers: []string{"幸福院负责人", "村委会（盖章）", "乡镇审核（盖章）", "县民政局审定（盖章）"}, Capitals: true},
 	{Code: "loan-portfolio", Title: "贷款台账余额表", Report: "loan-portfolio", Period: "month", Signers: []string{"制表人", "审核人"}},
 	{Code: "assessment-due", Title: "能力评估到期名单", Report: "assessment-due", Period: "month", Signers: []string{"制表人"}},
@@ -59,8 +72,9 @@ var Catalog = []Item{
 	{Code: "pack", Title: "月度报表汇编（乡镇）", Period: "month"},
 }
 
-// C2 is printed together with C1; the C1+C2 name of domain.md is accepted.
-var aliases = map[string]string{"C1+C2": "C1", "C2": "C1", "visit-coverage": "B4", "homecare-hours": "B6", "subsidy-roster": "B7", "overdue": "C7", "interest-subsidy": "C8"}
+// C1 prints C2's recommendation with the application; the C1+C2 name of
+// domain.md is accepted for it. C2 alone is the recommendation.
+var aliases = map[string]string{"C1+C2": "C1", "visit-coverage": "B4", "homecare-hours": "B6", "subsidy-roster": "B7", "overdue": "C7", "interest-subsidy": "C8"}
 
 // Lookup finds an item by code or report name (case does not matter).
 func Lookup(name string) (Item, bool) {
@@ -192,8 +206,10 @@ func (d *Doc) Periodic(r *store.Reader, item Item, p report.Params) error {
 // periodicForms are the periodic forms laid out here rather than from a
 // report table.
 var periodicForms = map[string]func(d *Doc, r *store.Reader, item Item, p report.Params){
+	"A4": (*Doc).formA4,
 	"B1": (*Doc).formB1,
 	"C4": (*Doc).formC4,
+	"C9": (*Doc).formC9,
 }
 
 // totalFen is the money total of a report that has one.

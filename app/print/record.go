@@ -12,12 +12,23 @@ import (
 // several (an admission prints as its application, its registration, its
 // agreement and its discharge).
 var recordForms = map[string]func(d *Doc, r *store.Reader, e store.Entity){
+	"A1": func(d *Doc, r *store.Reader, e store.Entity) { d.formA1(r, e.(*store.Admission)) },
 	"A2": func(d *Doc, r *store.Reader, e store.Entity) { d.formA2(r, e.(*store.Admission)) },
+	"A3": func(d *Doc, r *store.Reader, e store.Entity) { d.formA3(r, e.(*store.Admission)) },
+	"A5": func(d *Doc, r *store.Reader, e store.Entity) { d.formA5(r, e.(*store.Admission)) },
 	"A6": func(d *Doc, r *store.Reader, e store.Entity) { d.formA6(r, e.(*store.Assessment)) },
 	"A7": func(d *Doc, r *store.Reader, e store.Entity) { d.formA7(r, e.(*store.OperatingSubsidyClaim)) },
 	"B2": func(d *Doc, r *store.Reader, e store.Entity) { d.formB2(r, e.(*store.Visit)) },
+	"B3": func(d *Doc, r *store.Reader, e store.Entity) { d.formB3(r, e.(*store.Referral)) },
+	"B5": func(d *Doc, r *store.Reader, e store.Entity) { d.formB5(r, e.(*store.ServiceRecord)) },
 	"C1": func(d *Doc, r *store.Reader, e store.Entity) { d.formC1(r, e.(*store.LoanApplication)) },
 	"C6": func(d *Doc, r *store.Reader, e store.Entity) { d.formC6(r, e.(*store.Loan)) },
+	"C2": func(d *Doc, r *store.Reader, e store.Entity) { d.formC2(r, e.(*store.LoanApplication)) },
+	"C3": func(d *Doc, r *store.Reader, e store.Entity) { d.formC3(r, e.(*store.CreditRating)) },
+	"C5": func(d *Doc, r *store.Reader, e store.Entity) { d.formC5(r, e.(*store.PostLoanVisit)) },
+
+	// A risk-compensation claim (C10).
+	"C10": func(d *Doc, r *store.Reader, e store.Entity) { d.formC10(r, e.(*store.CompensationClaim)) },
 }
 
 // Form appends the form with the given code for one record.
