@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/demo"
 	"github.com/cunzhan/cunzhan/store/report"
 )
 
@@ -18,100 +15,6 @@ import (
 // care (B3, B5), read back from the PDF as a clerk would check them. The
 // expected values are taken from the records themselves (or from the
 // golden figures of domain.md §8), never from the form code.
-
-// homeWritable copies the demo data set to a file of the test's own and
-// opens it for writing on the day it describes: the data set has no
-// discharged resident, no referral and no draft admission, so the tests
-// that need one make it here.
-func homeWritable(t *testing.T) *store.Store {
-	t.Helper()
-	b, err := os.ReadFile(demoFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(path, &store.Options{RegistryDir: "-", Now: func() time.Time { return printTime }})
-	if err == nil {
-		err = demo.Login(st)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-// homeStep moves a record on through the store's own step, filling fields.
-func homeStep(t *testing.T, st *store.Store, e store.Entity, to string, set map[string]string) {
-	t.Helper()
-	var next store.Entity
-	err := st.View(func(r *store.Reader) error {
-		var err error
-		next, err = r.PrepareStep(e, to, "2025-11-28", "测试员")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range set {
-		if err := store.SetField(next, k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := st.Save(next, "测试员"); err != nil {
-		t.Fatalf("%s → %s: %v", store.MetaOf(e).Kind(), to, err)
-	}
-}
-
-// homeTicked renders a job and lists the options its first page ticks:
-// the words drawn right after each ticked box.
-func homeTicked(t *testing.T, st *store.Store, job Job, opt Options) []string {
-	t.Helper()
-	opt.Now, opt.Operator = printTime, "张红梅"
-	var d *Doc
-	err := st.View(func(r *store.Reader) error {
-		var err error
-		d, err = Build(context.Background(), r, job, opt, nil)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("build %s: %v", job.Code, err)
-	}
-	if _, err := d.Bytes(); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	ops := d.FirstPage().Ops
-	for i, op := range ops {
-		if op.Kind != 'b' || !op.Fill {
-			continue
-		}
-		for _, next := range ops[i+1:] {
-			if next.Kind == 't' {
-				out = append(out, strings.Trim(next.Text, "　 "))
-				break
-			}
-		}
-	}
-	return out
-}
-
-// homeInOrder checks that the parts come in this order in the text.
-func homeInOrder(t *testing.T, code, flat string, parts ...string) {
-	t.Helper()
-	at := 0
-	for _, w := range parts {
-		i := strings.Index(flat[at:], squash(w))
-		if i < 0 {
-			t.Errorf("%s does not show %q after what precedes it", code, w)
-			continue
-		}
-		at += i + len(squash(w))
-	}
-}
 
 // homeMaskID masks an ID number as §7.4 says (first 4, ten *, last 4).
 func homeMaskID(id string) string { return id[:4] + strings.Repeat("*", 10) + id[14:] }
@@ -209,7 +112,7 @@ func TestApplicationForm(t *testing.T) {
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
 	sup := a.Supporters[0]
-	homeInOrder(t, "A1", flat,
+	inOrder(t, "A1", flat,
 		"农村互助幸福院入住申请表", "编号："+a.AdmissionNo,
 		"申请入住"+home.Name,
 		"一、申请人基本情况", "姓名"+p.Name, "性别"+p.Sex, fmt.Sprintf("年龄%d岁", homeAge(p.BirthDate, a.ApplyDate)),
@@ -226,7 +129,7 @@ func TestApplicationForm(t *testing.T) {
 	if strings.Contains(flat, sup.Mobile) {
 		t.Errorf("A1 prints the supporter's mobile in full")
 	}
-	ticked := homeTicked(t, st, job, Options{})
+	ticked := tickedOn(t, st, job, Options{})
 	for _, want := range []string{a.StayType, a.LivingBefore} {
 		if !homeHas(ticked, want) {
 			t.Errorf("A1 does not tick %q (ticked %q)", want, ticked)
@@ -260,7 +163,7 @@ func TestAgreementForm(t *testing.T) {
 	}
 	yuan := func(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 	sup := a.Supporters[0]
-	homeInOrder(t, "A3", flat,
+	inOrder(t, "A3", flat,
 		"农村互助幸福院入住协议书", "编号："+a.AdmissionNo,
 		"甲方（幸福院）"+home.Name, "乙方（入住老人）"+p.Name, homeMaskID(p.IDNumber),
 		"丙方（赡养人）"+sup.Name, homeMaskPhone(sup.Mobile),
@@ -303,7 +206,7 @@ func TestAgreementForm(t *testing.T) {
 // roster of the month then lists the bed free and the resident as having
 // left; the month before still has them in their bed.
 func TestDischargeFormAndRoster(t *testing.T) {
-	st := homeWritable(t)
+	st := writableDemo(t)
 	res := homeStayOf(t, st, func(a *store.Admission) bool { return a.Status == "在住" && a.CheckinDate < "2025-01-01" })
 	a, p, bed := res.a, res.p, res.bed
 
@@ -318,7 +221,7 @@ func TestDischargeFormAndRoster(t *testing.T) {
 		t.Fatalf("A5 for a resident: %v", err)
 	}
 
-	homeStep(t, st, a, "已退住", map[string]string{"checkout_date": "2025-11-20", "checkout_reason": "回家居住", "note": "子女接回家中照料"})
+	step(t, st, a, "已退住", map[string]string{"checkout_date": "2025-11-20", "checkout_reason": "回家居住", "note": "子女接回家中照料"})
 	if err := refuse(Options{Now: printTime, AsOf: "2025-11-19"}); store.CodeOf(err) != "PRINT_NOT_DISCHARGED" {
 		t.Errorf("A5 as of the day before the discharge: %v", err)
 	}
@@ -326,7 +229,7 @@ func TestDischargeFormAndRoster(t *testing.T) {
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
 	days := int(store.Date("2025-11-20").Time().Sub(a.CheckinDate.Time()).Hours() / 24)
-	homeInOrder(t, "A5", flat,
+	inOrder(t, "A5", flat,
 		"退住（离院）登记表", "编号："+a.AdmissionNo, bed.BedNo,
 		"一、退住老人", "姓名"+p.Name, fmt.Sprintf("年龄%d岁", homeAge(p.BirthDate, "2025-11-20")), homeMaskID(p.IDNumber),
 		"入住日期"+string(a.CheckinDate),
@@ -334,7 +237,7 @@ func TestDischargeFormAndRoster(t *testing.T) {
 		"三、物品归还与费用结算", "个人物品", "收回床位", "费用结算", "应收", "已收",
 		"四、签字", "幸福院负责人（签字）", "赡养人（或接回人）签字")
 	homeCheckMasked(t, "A5", flat)
-	if ticked := homeTicked(t, st, job, Options{}); len(ticked) != 1 || ticked[0] != "回家居住" {
+	if ticked := tickedOn(t, st, job, Options{}); len(ticked) != 1 || ticked[0] != "回家居住" {
 		t.Errorf("A5 ticks %q, want only 回家居住", ticked)
 	}
 	if n := pages(t, path); n != 1 {
@@ -397,7 +300,7 @@ func TestRosterForm(t *testing.T) {
 	}
 	path := render(t, st, Job{Code: "A4", Params: report.Params{Scope: village, Month: "2025-11"}}, Options{})
 	flat := squash(text(t, path))
-	homeInOrder(t, "A4", flat, home.Name+"入住老人花名册（床位使用一览表）", "编号："+home.HomeCode, "截至：2025-11-30",
+	inOrder(t, "A4", flat, home.Name+"入住老人花名册（床位使用一览表）", "编号："+home.HomeCode, "截至：2025-11-30",
 		"床位号", "姓名", "性别", "年龄", "本地户籍", "失能", "入住日期", "状态")
 	for _, l := range lines {
 		if !strings.Contains(flat, l) {
@@ -406,7 +309,7 @@ func TestRosterForm(t *testing.T) {
 	}
 	// 2 disabled and 1 non-local: the golden figures of §8.3.
 	stats := fmt.Sprintf("%d张%d张0张%d张%d张%d人0人2人1人", beds, occupied, beds-occupied-repair, repair, occupied)
-	homeInOrder(t, "A4", flat, "床位合计占用预留空闲维修在住老人其中请假外出失能老人非本地户籍"+stats, "幸福院负责人", "村（盖章）")
+	inOrder(t, "A4", flat, "床位合计占用预留空闲维修在住老人其中请假外出失能老人非本地户籍"+stats, "幸福院负责人", "村（盖章）")
 	homeCheckMasked(t, "A4", flat)
 	if maskedID.MatchString(flat) {
 		t.Errorf("the roster prints ID numbers")
@@ -437,7 +340,7 @@ func TestRosterForm(t *testing.T) {
 // the need, the receiver and the urgency, and states the deadline; once
 // closed, the receiving unit's part carries the outcome and the date.
 func TestReferralForm(t *testing.T) {
-	st := homeWritable(t)
+	st := writableDemo(t)
 	v := firstOf(t, st, store.KindVisit, func(e store.Entity) bool {
 		v := e.(*store.Visit)
 		return v.Status != "草稿" && len(v.Visitors) > 0 && v.VisitDate >= "2025-11-01"
@@ -457,14 +360,14 @@ func TestReferralForm(t *testing.T) {
 	job := Job{Code: "B3", Record: ref.ID}
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
-	homeInOrder(t, "B3", flat,
+	inOrder(t, "B3", flat,
 		"探访发现问题转介单",
 		"一、老人情况", "姓名"+p.Name, homeMaskID(p.IDNumber),
 		"二、探访发现的问题", "探访日期"+string(v.VisitDate), "探访方式"+v.Method, "探访人"+strings.Join(v.Visitors, "、"), "探访记录编号"+v.VisitNo,
 		"三、转介事项", "办理期限"+string(ref.DueDate)+"前办理", "转介人（签字）", "接收单位签收（签字）",
 		"四、办理情况", "办理结果", "办结日期", "接收单位经办人（签字）", "接收单位（盖章）")
 	homeCheckMasked(t, "B3", flat)
-	ticked := homeTicked(t, st, job, Options{})
+	ticked := tickedOn(t, st, job, Options{})
 	if fmt.Sprint(ticked) != "[就医 卫生院 紧急 待处理]" {
 		t.Errorf("B3 ticks %q", ticked)
 	}
@@ -473,10 +376,10 @@ func TestReferralForm(t *testing.T) {
 	}
 	checkFontAndRender(t, path)
 
-	homeStep(t, st, ref, "已办结", map[string]string{"outcome": "卫生院医生已上门诊视，开具处方", "closed_at": "2025-11-18"})
+	step(t, st, ref, "已办结", map[string]string{"outcome": "卫生院医生已上门诊视，开具处方", "closed_at": "2025-11-18"})
 	flat = squash(text(t, render(t, st, job, Options{})))
-	homeInOrder(t, "B3", flat, "办理结果卫生院医生已上门诊视，开具处方", "办结日期2025-11-18")
-	if ticked := homeTicked(t, st, job, Options{}); !homeHas(ticked, "已办结") || homeHas(ticked, "待处理") {
+	inOrder(t, "B3", flat, "办理结果卫生院医生已上门诊视，开具处方", "办结日期2025-11-18")
+	if ticked := tickedOn(t, st, job, Options{}); !homeHas(ticked, "已办结") || homeHas(ticked, "待处理") {
 		t.Errorf("closed B3 ticks %q", ticked)
 	}
 }
@@ -502,7 +405,7 @@ func TestServiceRecordForm(t *testing.T) {
 	job := Job{Code: "B5", Record: s.ID}
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
-	homeInOrder(t, "B5", flat,
+	inOrder(t, "B5", flat,
 		"居家养老服务记录单（工时确认单）",
 		"一、服务对象", "姓名"+p.Name, homeMaskID(p.IDNumber), "服务等级"+ent.Class, "每月应享工时60小时",
 		"二、服务情况", "服务日期2025-11-30", "起止时间"+s.StartTime+"–"+s.EndTime, fmt.Sprintf("服务工时%d小时", minutes/60),
@@ -510,7 +413,7 @@ func TestServiceRecordForm(t *testing.T) {
 		"三、服务确认", "记录状态"+s.Status,
 		"服务人员（签字）", "老人或家属（签字确认）")
 	homeCheckMasked(t, "B5", flat)
-	ticked := homeTicked(t, st, job, Options{})
+	ticked := tickedOn(t, st, job, Options{})
 	for _, want := range append(append([]string{}, s.Items...), s.Confirmation) {
 		if !homeHas(ticked, want) {
 			t.Errorf("B5 does not tick %q (ticked %q)", want, ticked)
@@ -528,7 +431,7 @@ func TestServiceRecordForm(t *testing.T) {
 // A draft admission's application and agreement print marked 草稿; a
 // resident's do not.
 func TestDraftAdmissionPrintsMarked(t *testing.T) {
-	st := homeWritable(t)
+	st := writableDemo(t)
 	ep := firstOf(t, st, store.KindElderlyProfile, func(e store.Entity) bool { return e.(*store.ElderlyProfile).Status == "在册" }).(*store.ElderlyProfile)
 	home := firstOf(t, st, store.KindHome, nil).(*store.Home)
 	res, err := st.Create(&store.Admission{HomeID: home.ID.String(), PersonID: ep.PersonID, StayType: "长期入住", ApplyDate: "2025-11-25", Status: "草稿"}, "测试员")

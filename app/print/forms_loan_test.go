@@ -3,14 +3,10 @@ package print
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cunzhan/cunzhan/store"
-	"github.com/cunzhan/cunzhan/store/demo"
 	"github.com/cunzhan/cunzhan/store/report"
 )
 
@@ -19,89 +15,6 @@ import (
 // the way a township clerk checks them. Expected values come from the
 // records themselves or from hand arithmetic in the comments (domain.md
 // §4.1, §6.2, §8.4), never from the form code.
-
-// loanWritable copies the demo data set to a file of the test's own and
-// opens it for writing: the refusals need records in states the data set
-// does not have (a claim voided, a rating withdrawn).
-func loanWritable(t *testing.T) *store.Store {
-	t.Helper()
-	b, err := os.ReadFile(demoFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(path, &store.Options{RegistryDir: "-", Now: func() time.Time { return printTime }})
-	if err == nil {
-		err = demo.Login(st)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-// loanStep moves a record on through the store's own workflow step,
-// filling fields the step needs.
-func loanStep(t *testing.T, st *store.Store, e store.Entity, to string, set map[string]string) store.Entity {
-	t.Helper()
-	var next store.Entity
-	err := st.View(func(r *store.Reader) error {
-		x, err := r.Get(store.MetaOf(e).ID)
-		if err != nil {
-			return err
-		}
-		next, err = r.PrepareStep(x, to, "2025-11-28", "测试员")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range set {
-		if err := store.SetField(next, k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := st.Save(next, "测试员"); err != nil {
-		t.Fatalf("%s → %s: %v", store.MetaOf(e).Kind(), to, err)
-	}
-	return next
-}
-
-// loanTicked lists the options a job's first page ticks: the words drawn
-// right after each ticked box.
-func loanTicked(t *testing.T, st *store.Store, job Job) []string {
-	t.Helper()
-	var d *Doc
-	err := st.View(func(r *store.Reader) error {
-		var err error
-		d, err = Build(context.Background(), r, job, Options{Now: printTime, Operator: "张红梅"}, nil)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("build %s: %v", job.Code, err)
-	}
-	if _, err := d.Bytes(); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	ops := d.FirstPage().Ops
-	for i, op := range ops {
-		if op.Kind != 'b' || !op.Fill {
-			continue
-		}
-		for _, next := range ops[i+1:] {
-			if next.Kind == 't' {
-				out = append(out, strings.Trim(next.Text, "　 "))
-				break
-			}
-		}
-	}
-	return out
-}
 
 // renderErr is the error code of a job that should not print.
 func renderErr(st *store.Store, job Job) string {
@@ -113,20 +26,6 @@ func renderErr(st *store.Store, job Job) string {
 		return "" // (store.CodeOf(nil) is INTERNAL)
 	}
 	return store.CodeOf(err)
-}
-
-// inOrder checks that the parts come in this order in the flattened text.
-func loanInOrder(t *testing.T, code, flat string, parts ...string) {
-	t.Helper()
-	at := 0
-	for _, p := range parts {
-		i := strings.Index(flat[at:], squash(p))
-		if i < 0 {
-			t.Errorf("%s does not show %q (after what precedes it)", code, p)
-			continue
-		}
-		at += i + len(squash(p))
-	}
 }
 
 // rawText is a file's text in the order it was drawn: a label before
@@ -202,7 +101,7 @@ func TestC2Recommendation(t *testing.T) {
 	}
 	path := render(t, st, Job{Code: "C2", Record: a.ID}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "C2", flat, "贷款户认定推荐表", a.ApplicationNo,
+	inOrder(t, "C2", flat, "贷款户认定推荐表", a.ApplicationNo,
 		"一、农户基本情况", "户类型", fmt.Sprintf("%d人", members), fmt.Sprintf("劳动力%d人", labour),
 		"二、认定条件", "有劳动能力", fmt.Sprintf("（劳动力%d人）", labour), "有致富愿望", "有致富项目", a.ProjectDesc,
 		"信用评级", rating.Grade, store.Yuan(rating.CreditLimitFen), rating.RatingNo,
@@ -217,7 +116,7 @@ func TestC2Recommendation(t *testing.T) {
 		t.Errorf("C2 has %d pages", n)
 	}
 	checkFontAndRender(t, path)
-	ticked := loanTicked(t, st, Job{Code: "C2", Record: a.ID})
+	ticked := tickedOn(t, st, Job{Code: "C2", Record: a.ID}, Options{})
 	for _, want := range []string{a.Mode, a.Purpose} {
 		if !contains2(ticked, want) {
 			t.Errorf("C2 does not tick %s (ticked %v)", want, ticked)
@@ -242,7 +141,7 @@ func contains2(list []string, s string) bool {
 // An application turned down before the village recommended it has no
 // recommendation to print.
 func TestC2RefusesRejectedBeforeRecommendation(t *testing.T) {
-	st := loanWritable(t)
+	st := writableDemo(t)
 	old := firstOf(t, st, store.KindLoanApplication, func(e store.Entity) bool { return e.(*store.LoanApplication).Status == "村推荐" }).(*store.LoanApplication)
 	a := &store.LoanApplication{HouseholdID: old.HouseholdID, ApplicantPersonID: old.ApplicantPersonID, ApplyDate: "2025-11-25", Mode: old.Mode,
 		AmountFen: 1_000_000, TermMonths: 12, Purpose: old.Purpose, ProjectDesc: old.ProjectDesc, CapacityDeclared: true, Status: "草稿"}
@@ -258,7 +157,7 @@ func TestC2RefusesRejectedBeforeRecommendation(t *testing.T) {
 	if flat := rawText(t, render(t, st, Job{Code: "C2", Record: a.ID}, Options{})); !strings.Contains(flat, "贷款户认定推荐表（草稿）") {
 		t.Error("a draft application's C2 is not marked 草稿")
 	}
-	loanStep(t, st, a, "已拒绝", map[string]string{"reject_reason": "申请人放弃"})
+	step(t, st, a, "已拒绝", map[string]string{"reject_reason": "申请人放弃"})
 	if code := renderErr(st, Job{Code: "C2", Record: a.ID}); code != "PRINT_NOT_RECOMMENDED" {
 		t.Errorf("C2 of an application rejected before the village: %q, want PRINT_NOT_RECOMMENDED", code)
 	}
@@ -287,7 +186,7 @@ func TestC3RatingForms(t *testing.T) {
 	hh := rel[*store.Household](t, st, cr.HouseholdID, store.KindHousehold)
 	path := render(t, st, Job{Code: "C3", Record: cr.ID}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "C3", flat, "农户评级授信信息采集表", cr.RatingNo,
+	inOrder(t, "C3", flat, "农户评级授信信息采集表", cr.RatingNo,
 		"一、农户基本情况", hh.HouseholdNo, "二、家庭成员", "三、家庭资产", "房产", "信用社股金", "四、负债情况", "其他贷款", "社会融资",
 		"五、生产经营与收入", "种植", "养殖", "劳务", "六、家庭支出", "医疗支出",
 		"农户（签字）", "包收人（签字）", "调查人（签字）", "调查人（签字）", "第1页共1页",
@@ -329,9 +228,9 @@ func TestC3RatingForms(t *testing.T) {
 
 // A withdrawn rating rates nobody: C3 refuses it.
 func TestC3RefusesWithdrawnRating(t *testing.T) {
-	st := loanWritable(t)
+	st := writableDemo(t)
 	cr := firstOf(t, st, store.KindCreditRating, func(e store.Entity) bool { return e.(*store.CreditRating).Status == "有效" })
-	loanStep(t, st, cr, "撤销", nil)
+	step(t, st, cr, "撤销", nil)
 	if code := renderErr(st, Job{Code: "C3", Record: store.MetaOf(cr).ID}); code != "PRINT_WITHDRAWN" {
 		t.Errorf("C3 of a withdrawn rating: %q, want PRINT_WITHDRAWN", code)
 	}
@@ -352,7 +251,7 @@ func TestC5PostLoanVisit(t *testing.T) {
 	b := rel[*store.Person](t, st, l2.BorrowerPersonID, store.KindPerson)
 	path := render(t, st, Job{Code: "C5", Record: v.ID}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "C5", flat, "贷后回访记录表", "一、借款人与贷款", b.Name, "PSXYS-2023-0102", "30,000.00元", "4.75%",
+	inOrder(t, "C5", flat, "贷后回访记录表", "一、借款人与贷款", b.Name, "PSXYS-2023-0102", "30,000.00元", "4.75%",
 		"2023-08-02", "2025-08-02", "回访日余额", "30,000.00元", "逾期13天（自2025-08-02起",
 		"二、回访情况", "2025-08-15", v.Visitor, "资金用途是否与合同相符", "项目状况", v.ProjectStatus, "风险判断", "联系结果", v.Result,
 		"回访人"+v.Visitor+"（签字）", "借款人（签字）")
@@ -360,7 +259,7 @@ func TestC5PostLoanVisit(t *testing.T) {
 	if !maskedID.MatchString(flat) {
 		t.Error("C5 shows no masked ID number")
 	}
-	ticked := loanTicked(t, st, Job{Code: "C5", Record: v.ID})
+	ticked := tickedOn(t, st, Job{Code: "C5", Record: v.ID}, Options{})
 	for _, want := range []string{"上门", "否", "风险"} {
 		if !contains2(ticked, want) {
 			t.Errorf("C5 does not tick %s (ticked %v)", want, ticked)
@@ -397,7 +296,7 @@ func TestC10CompensationClaim(t *testing.T) {
 	}
 	path := render(t, st, Job{Code: "C10", Record: cl.ID}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "C10", flat, "风险补偿金代偿申请表", cl.ClaimNo,
+	inOrder(t, "C10", flat, "风险补偿金代偿申请表", cl.ClaimNo,
 		"一、借款人及贷款", "平山县农村信用合作联社", "PSXYS-2023-0102",
 		"二、逾期及申请代偿金额（代偿计算基准日：2025-11-20）", "贷款余额", "30,000.00元", "逾期起始日", "2025-08-02", "逾期天数", "110天",
 		"逾期本金", "30,000.00元", "风险补偿金80%，承贷银行20%", "欠息", "3,328.96元（计息期2023-08-02至2025-11-19，共841天）",
@@ -419,14 +318,14 @@ func TestC10CompensationClaim(t *testing.T) {
 // A claim sent back prints marked 草稿 with the reason; voided, it is
 // refused.
 func TestC10DraftAndVoided(t *testing.T) {
-	st := loanWritable(t)
+	st := writableDemo(t)
 	cl := firstOf(t, st, store.KindCompensationClaim, nil)
-	loanStep(t, st, cl, "已退回", map[string]string{"reject_reason": "缺少催收记录"})
+	step(t, st, cl, "已退回", map[string]string{"reject_reason": "缺少催收记录"})
 	flat := rawText(t, render(t, st, Job{Code: "C10", Record: store.MetaOf(cl).ID}, Options{}))
 	if !strings.Contains(flat, "风险补偿金代偿申请表（草稿）") || !strings.Contains(flat, "退回理由缺少催收记录") {
 		t.Error("a claim sent back is not marked 草稿 with its reason")
 	}
-	loanStep(t, st, cl, "作废", map[string]string{"void_reason": "借款人已还款"})
+	step(t, st, cl, "作废", map[string]string{"void_reason": "借款人已还款"})
 	if code := renderErr(st, Job{Code: "C10", Record: store.MetaOf(cl).ID}); code != "PRINT_VOIDED" {
 		t.Errorf("C10 of a voided claim: %q, want PRINT_VOIDED", code)
 	}
@@ -442,7 +341,7 @@ func TestC9DividendsAndDrivenHouseholds(t *testing.T) {
 	st := openDemo(t)
 	path := render(t, st, Job{Code: "C9", Params: report.Params{Scope: "130131190", Year: 2018}}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "C9", flat, "户贷企用分红发放表", "示例种养专业合作社", "93130131MA0F3K2L6F", "2018年", "领取人签字",
+	inOrder(t, "C9", flat, "户贷企用分红发放表", "示例种养专业合作社", "93130131MA0F3K2L6F", "2018年", "领取人签字",
 		"PSXYS-2016-0031", "50,000.00", "365", "2,500.00", "2,500.00", "2019-01-15",
 		"PSXYS-2016-0032", "50,000.00", "365", "2,500.00", "2,000.00", "2019-01-15",
 		"合计2户", "5,000.00", "4,500.00", "实发分红合计（大写）：肆仟伍佰元整", "其中1户少发，少发合计500.00元",
@@ -470,7 +369,7 @@ func TestC9DividendsAndDrivenHouseholds(t *testing.T) {
 	}
 
 	flat = rawText(t, render(t, st, Job{Code: "C9", Params: report.Params{Scope: "130131190", Year: 2025}}, Options{}))
-	loanInOrder(t, "C9 2025", flat, "企贷户用带贫户名单", "2025年", "企贷户用-务工", "PSXYS-2025-0201", "2025-01-15至今", "3,000.00", "3,000.00", "2025-07-10", "现金",
+	inOrder(t, "C9 2025", flat, "企贷户用带贫户名单", "2025年", "企贷户用-务工", "PSXYS-2025-0201", "2025-01-15至今", "3,000.00", "3,000.00", "2025-07-10", "现金",
 		"企贷户用-务工", "3,000.00", "3,000.00", "合计2户", "6,000.00", "实发工资合计（大写）：陆仟元整")
 	if strings.Contains(flat, "户贷企用分红发放表") {
 		t.Error("2025's sheet has a dividend roster (the dividend agreements ended in 2019)")
@@ -503,14 +402,14 @@ func TestReportsNowPrinted(t *testing.T) {
 	}
 	path := render(t, st, Job{Code: "dividend-check", Params: report.Params{Scope: "130131190", Year: 2018}}, Options{})
 	flat := rawText(t, path)
-	loanInOrder(t, "dividend-check", flat, "户贷企用分红核对表", "年度：2018", "PSXYS-2016-0031", "足额", "PSXYS-2016-0032", "2,000.00", "500.00", "少发",
+	inOrder(t, "dividend-check", flat, "户贷企用分红核对表", "年度：2018", "PSXYS-2016-0031", "足额", "PSXYS-2016-0032", "2,000.00", "500.00", "少发",
 		"合计2户", "5,000.00", "4,500.00", "500.00", "少发1户", "制表人", "乡镇工作站（审核）")
 	checkFontAndRender(t, path)
 
 	// 11 of 15 signed: 11/15 = 73.333…% → 73.33%.
 	path = render(t, st, Job{Code: "doctor-signing", Params: report.Params{Scope: "130131190", Month: "2025-11"}}, Options{})
 	flat = rawText(t, path)
-	loanInOrder(t, "doctor-signing", flat, "家庭医生签约服务率统计表", "2025-11", "示例镇小计151173.33%", "合计151173.33%",
+	inOrder(t, "doctor-signing", flat, "家庭医生签约服务率统计表", "2025-11", "示例镇小计151173.33%", "合计151173.33%",
 		"未签约名单", "从未签约", "制表人", "乡镇卫生院（审核）")
 	noFullIDs(t, "doctor-signing", flat)
 	if !maskedID.MatchString(flat) {

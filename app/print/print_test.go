@@ -42,18 +42,7 @@ func TestMain(m *testing.M) {
 
 var printTime = time.Date(2025, 11, 30, 16, 5, 0, 0, store.ChinaTZ)
 
-func openDemo(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(demoFile, &store.Options{RegistryDir: "-", ReadOnly: true, Now: func() time.Time { return printTime }})
-	if err == nil {
-		err = demo.Login(st)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openDemo(t testing.TB) *store.Store { return openStore(t, demoFile, true) }
 
 // render prints a job from the demo data into a file and returns its path.
 func render(t *testing.T, st *store.Store, job Job, opt Options) string {
@@ -208,28 +197,8 @@ func checkFontAndRender(t *testing.T, path string) {
 	if st, _ := os.Stat(path); st.Size() > 60*1024 && pages(t, path) == 1 {
 		t.Errorf("a one-page form is %d bytes (aim ≤ 60 KB)", st.Size())
 	}
-	out := filepath.Join(t.TempDir(), "page")
-	tool(t, "pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", path, out)
-	matches, _ := filepath.Glob(out + "*.png")
-	if len(matches) != 1 {
-		t.Fatalf("pdftoppm wrote %v", matches)
-	}
-	b, _ := os.ReadFile(matches[0])
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dark := 0
-	bounds := img.Bounds()
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if r+g+bl < 3*0x8000 {
-				dark++
-			}
-		}
-	}
-	if frac := float64(dark) / float64(bounds.Dx()*bounds.Dy()); frac < 0.01 {
+	dark, total := countPixels(t, path, 1, 40, func(r, g, b uint32) bool { return r+g+b < 3*0x80 })
+	if frac := float64(dark) / float64(total); frac < 0.01 {
 		t.Errorf("page 1 renders almost blank (%.3f%% dark)", frac*100)
 	}
 }
@@ -506,9 +475,17 @@ func TestVisitHealthMaskedOnPrint(t *testing.T) {
 // (240,200,200), rendered at 30 dpi.
 func tintedPixels(t *testing.T, path string, page int) int {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "tint")
+	n, _ := countPixels(t, path, page, 30, func(r, g, b uint32) bool { return r > 225 && g < 240 && r > g+12 && r > b+12 })
+	return n
+}
+
+// countPixels renders a page at dpi and counts the pixels whose 8-bit
+// colour keep accepts, of all the page's pixels.
+func countPixels(t *testing.T, path string, page, dpi int, keep func(r, g, b uint32) bool) (n, total int) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "page")
 	p := fmt.Sprint(page)
-	tool(t, "pdftoppm", "-r", "30", "-png", "-f", p, "-l", p, path, out)
+	tool(t, "pdftoppm", "-r", fmt.Sprint(dpi), "-png", "-f", p, "-l", p, path, out)
 	matches, _ := filepath.Glob(out + "*.png")
 	if len(matches) != 1 {
 		t.Fatalf("pdftoppm wrote %v", matches)
@@ -518,15 +495,14 @@ func tintedPixels(t *testing.T, path string, page int) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
 	bounds := img.Bounds()
 	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
 		for x := bounds.Min.X; x < bounds.Max.X; x++ {
 			r, g, bl, _ := img.At(x, y).RGBA()
-			if r>>8 > 225 && g>>8 < 240 && r>>8 > g>>8+12 && r>>8 > bl>>8+12 {
+			if keep(r>>8, g>>8, bl>>8) {
 				n++
 			}
 		}
 	}
-	return n
+	return n, bounds.Dx() * bounds.Dy()
 }
