@@ -340,30 +340,10 @@ func visitCoverage(r *store.Reader, scope string, m store.Month, details bool, t
 	if err != nil {
 		return nil, err
 	}
-	towns := map[string]*CoverageRow{}
-	for _, code := range sortedKeys(rows) {
-		row := rows[code]
-		row.Rate = RateOf(row.V, row.N)
-		data.Villages = append(data.Villages, *row)
-		tc := code
-		if len(code) >= 9 {
-			tc = code[:9]
-		}
-		t := towns[tc]
-		if t == nil {
-			t = &CoverageRow{Code: tc, Name: placeName(tc)}
-			towns[tc] = t
-		}
-		sumInto(t, row)
-		sumInto(&data.Total, row)
-	}
-	for _, tc := range sortedKeys(towns) {
-		t := towns[tc]
-		t.Rate = RateOf(t.V, t.N)
-		data.Townships = append(data.Townships, *t)
-	}
+	data.Villages, data.Townships, data.Total = rollUp(rows,
+		func(code string) *CoverageRow { return &CoverageRow{Code: code, Name: placeName(code)} },
+		sumInto, func(r *CoverageRow, _ int) { r.Rate = RateOf(r.V, r.N) })
 	data.Total.Code, data.Total.Name = scope, "合计"
-	data.Total.Rate = RateOf(data.Total.V, data.Total.N)
 	sort.SliceStable(data.NotVisited, func(i, j int) bool {
 		if data.NotVisited[i].Village != data.NotVisited[j].Village {
 			return data.NotVisited[i].Village < data.NotVisited[j].Village

@@ -221,30 +221,10 @@ func doctorSigning(r *store.Reader, scope string, m store.Month, details bool) (
 		data.Unsigned = append(data.Unsigned, u)
 	}
 
-	towns := map[string]*SigningRow{}
-	for _, code := range sortedKeys(rows) {
-		row := rows[code]
-		row.Rate = RateOf(row.Signed, row.N)
-		data.Villages = append(data.Villages, *row)
-		tc := code
-		if len(code) >= 9 {
-			tc = code[:9]
-		}
-		t := towns[tc]
-		if t == nil {
-			t = &SigningRow{Code: tc, Name: placeName(tc)}
-			towns[tc] = t
-		}
-		addSigning(t, row)
-		addSigning(&data.Total, row)
-	}
-	for _, tc := range sortedKeys(towns) {
-		t := towns[tc]
-		t.Rate = RateOf(t.Signed, t.N)
-		data.Townships = append(data.Townships, *t)
-	}
+	data.Villages, data.Townships, data.Total = rollUp(rows,
+		func(code string) *SigningRow { return &SigningRow{Code: code, Name: placeName(code)} },
+		addSigning, func(r *SigningRow, _ int) { r.Rate = RateOf(r.Signed, r.N) })
 	data.Total.Code, data.Total.Name = scope, "合计"
-	data.Total.Rate = RateOf(data.Total.Signed, data.Total.N)
 	sort.SliceStable(data.Unsigned, func(i, j int) bool {
 		a, b := data.Unsigned[i], data.Unsigned[j]
 		if a.Village != b.Village {

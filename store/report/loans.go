@@ -163,37 +163,22 @@ func LoanPortfolio(r *store.Reader, scope string, m store.Month) (*Report, error
 			p.add(row, asOf)
 		}
 	}
-	towns := map[string]*PortfolioRow{}
-	for _, code := range sortedKeys(villages) {
-		v := villages[code]
-		v.Name = placeName(code)
-		v.finish(pol.NPLVillageBP)
-		data.Villages = append(data.Villages, *v)
-		tc := code
-		if len(code) >= 9 {
-			tc = code[:9]
-		}
-		t := towns[tc]
-		if t == nil {
-			t = &PortfolioRow{Code: tc, Name: placeName(tc)}
-			towns[tc] = t
-		}
-		t.merge(v)
-		data.Total.merge(v)
-	}
-	for _, tc := range sortedKeys(towns) {
-		towns[tc].finish(pol.NPLTownshipBP)
-		data.Townships = append(data.Townships, *towns[tc])
-	}
+	// The non-performing threshold differs by level; the total takes the
+	// scope's own.
+	threshold := map[int]int{12: pol.NPLVillageBP, 9: pol.NPLTownshipBP}
+	data.Villages, data.Townships, data.Total = rollUp(villages,
+		func(code string) *PortfolioRow { return &PortfolioRow{Code: code, Name: placeName(code)} },
+		(*PortfolioRow).merge,
+		func(r *PortfolioRow, level int) {
+			if level == 12 {
+				r.Name = placeName(r.Code)
+			}
+			if level == 0 {
+				level = len(scope)
+			}
+			r.finish(threshold[level])
+		})
 	data.Total.Code, data.Total.Name = scope, "合计"
-	stop := 0
-	switch len(scope) {
-	case 12:
-		stop = pol.NPLVillageBP
-	case 9:
-		stop = pol.NPLTownshipBP
-	}
-	data.Total.finish(stop)
 	for _, k := range sortedKeys(banks) {
 		banks[k].finish(0)
 		data.ByBank = append(data.ByBank, *banks[k])
