@@ -67,33 +67,16 @@ func (p *printScreen) showPreview() {
 	if p.running || reportOnly(p.item) {
 		return
 	}
-	job, err := p.job()
-	if err == nil {
-		var opt print.Options
-		if opt, err = p.options(); err == nil {
-			p.preview(job, opt)
-			return
-		}
+	job, opt, err := p.request()
+	if err != nil {
+		p.result.SetText(store.MessageOf(err))
+		return
 	}
-	p.result.SetText(store.MessageOf(err))
-}
-
-func (p *printScreen) preview(job print.Job, opt print.Options) {
-	ctx, cancel := context.WithCancel(context.Background())
-	p.stop, p.running = cancel, true
-	p.previewBtn.Disable()
-	p.bar.SetValue(0)
-	p.bar.Show()
-	p.cancel.Show()
-	p.result.SetText("正在生成预览……")
+	ctx, done := p.start("正在生成预览……")
 	p.u.async(func() {
 		doc, _, err := p.render(ctx, job, opt)
 		fyne.Do(func() {
-			cancel()
-			p.running, p.stop = false, nil
-			p.previewBtn.Enable()
-			p.bar.Hide()
-			p.cancel.Hide()
+			done()
 			if err != nil {
 				p.result.SetText("没有生成：" + plainError(err))
 				return
@@ -102,6 +85,41 @@ func (p *printScreen) preview(job print.Job, opt print.Options) {
 			p.setPreview(doc)
 		})
 	})
+}
+
+// request reads the job and its options from the screen, or says what is
+// missing or wrong.
+func (p *printScreen) request() (print.Job, print.Options, error) {
+	job, err := p.job()
+	if err != nil {
+		return job, print.Options{}, err
+	}
+	opt, err := p.options()
+	return job, opt, err
+}
+
+// start shows a render under way (progress bar, cancel button, the other
+// buttons off) and returns its context and what ends it, to call on the
+// UI goroutine.
+func (p *printScreen) start(msg string) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p.stop, p.running = cancel, true
+	p.saveBtn.Disable()
+	p.openBtn.Disable()
+	p.previewBtn.Disable()
+	p.bar.SetValue(0)
+	p.bar.Show()
+	p.cancel.Show()
+	p.result.SetText(msg)
+	return ctx, func() {
+		cancel()
+		p.running, p.stop = false, nil
+		p.saveBtn.Enable()
+		p.openBtn.Enable()
+		p.previewBtn.Enable()
+		p.bar.Hide()
+		p.cancel.Hide()
+	}
 }
 
 // setPreview shows the first page of a made document.

@@ -296,25 +296,12 @@ func (p *printScreen) generate(path string, open bool) {
 		p.result.SetText(p.item.Title + "暂无打印表样，请在屏幕上查看或导出Excel")
 		return
 	}
-	job, err := p.job()
+	job, opt, err := p.request()
 	if err != nil {
 		p.result.SetText(store.MessageOf(err))
 		return
 	}
-	opt, err := p.options()
-	if err != nil {
-		p.result.SetText(store.MessageOf(err))
-		return
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p.stop, p.running = cancel, true
-	p.saveBtn.Disable()
-	p.openBtn.Disable()
-	p.previewBtn.Disable()
-	p.bar.SetValue(0)
-	p.bar.Show()
-	p.cancel.Show()
-	p.result.SetText("正在生成……")
+	ctx, done := p.start("正在生成……")
 	p.u.async(func() {
 		doc, pdf, err := p.render(ctx, job, opt)
 		if err == nil && opt.Unmasked {
@@ -328,13 +315,7 @@ func (p *printScreen) generate(path string, open bool) {
 			}
 		}
 		fyne.Do(func() {
-			cancel()
-			p.running, p.stop = false, nil
-			p.saveBtn.Enable()
-			p.openBtn.Enable()
-			p.previewBtn.Enable()
-			p.bar.Hide()
-			p.cancel.Hide()
+			done()
 			if err != nil {
 				p.result.SetText("没有生成：" + plainError(err))
 				return
