@@ -307,7 +307,7 @@ func (d *Doc) formC3(r *store.Reader, cr *store.CreditRating) {
 	for _, kind := range []string{"其他贷款", "社会融资", "其他欠款"} {
 		lt.Rows = append(lt.Rows, []string{kind, "", "", "", ""})
 	}
-	d.loanTable(lt, 8)
+	d.tableOf(lt, 8, nil)
 
 	d.section("五、生产经营与收入（纯收入，元）")
 	pw := d.pageWidth()

@@ -19,43 +19,10 @@ import (
 // Every figure is the store's: the dividend owed is R8's, a claim's
 // amounts are the claim record's.
 
-// loanTable writes a table like table does, each row at least minH high:
-// a roster to be signed by hand needs room for the hand.
-func (d *Doc) loanTable(t report.Table, minH float64) {
-	size := d.fontSize
-	defer d.setSize(size)
-	tsize, widths := d.layoutColumns(t)
-	d.setSize(tsize)
-	d.widenSignColumn(t, widths)
-	head := func() {
-		var cells []cell
-		for i, c := range t.Columns {
-			cells = append(cells, cell{text: c.Name, w: widths[i], align: "C", label: true})
-		}
-		d.row(cells, 7, nil)
-	}
-	body := func(rows [][]string, shaded bool) {
-		for _, r := range rows {
-			cells := make([]cell, len(t.Columns))
-			for i, c := range t.Columns {
-				cells[i] = cell{w: widths[i], align: "L", label: shaded}
-				if c.Align == report.Right {
-					cells[i].align = "R"
-				}
-				if i < len(r) {
-					cells[i].text = r[i]
-				}
-			}
-			d.row(cells, minH, head)
-		}
-	}
-	head()
-	body(t.Rows, false)
-	body(t.Totals, true)
-	d.setSize(8.5)
-	for _, n := range t.Notes {
-		d.text(n, 0)
-	}
+// signedTable writes a table each row at least minH high, its column to
+// sign in widened: a roster to be signed by hand needs room for the hand.
+func (d *Doc) signedTable(t report.Table, minH float64) {
+	d.tableOf(t, minH, func(widths []float64) { d.widenSignColumn(t, widths) })
 }
 
 // signColumn is the column a household signs in.
@@ -286,7 +253,7 @@ func (d *Doc) formC9(r *store.Reader, item Item, p report.Params) {
 			t.Totals = [][]string{{"", "合计", fmt.Sprintf("%d户", len(g.div)), "", "", "", "", "", store.Yuan(g.divDue), store.Yuan(g.divPaid), "", "", "", ""}}
 			t.Notes = []string{fmt.Sprintf("金额单位：元。应发分红＝贷款本金×年分红率%s×协议在期天数÷全年天数，四舍五入到分（与户贷企用分红核对表一致）；实发为%d年度登记的分红发放（不含已作废）。",
 				rateText(pol.DividendRateBP), year)}
-			d.loanTable(t, 9)
+			d.signedTable(t, 9)
 			d.text("实发分红合计（大写）："+store.ChineseYuan(g.divPaid), 0)
 			if g.shortN > 0 {
 				d.text(fmt.Sprintf("其中%d户少发，少发合计%s元，请企业补发或说明原因。", g.shortN, store.Yuan(g.divShort)), 0)
@@ -304,7 +271,7 @@ func (d *Doc) formC9(r *store.Reader, item Item, p report.Params) {
 			t.Rows = g.other
 			t.Totals = [][]string{{"", "合计", fmt.Sprintf("%d户", len(g.other)), "", "", "", "", "", "", store.Yuan(g.wagePaid), "", "", ""}}
 			t.Notes = []string{fmt.Sprintf("金额单位：元。本年实发为%d年度登记的工资发放（不含已作废）；订单收购、土地流转、托养托管不经村服务点发放，只列户。", year)}
-			d.loanTable(t, 9)
+			d.signedTable(t, 9)
 			if g.wagePaid > 0 {
 				d.text("实发工资合计（大写）："+store.ChineseYuan(g.wagePaid), 0)
 			}

@@ -237,7 +237,12 @@ func (d *Doc) signatures(labels []string, perLine int) {
 // table writes a report table: header row repeated on every page, rows
 // wrapped within their columns, totals and notes under it. The table's
 // size and column widths follow its content (columns.go).
-func (d *Doc) table(t report.Table) {
+func (d *Doc) table(t report.Table) { d.tableOf(t, 6, nil) }
+
+// tableOf writes a table whose rows are at least minH high; adjust, when
+// given, may move width between the laid-out columns (a column to sign
+// in needs room its empty cells do not ask for).
+func (d *Doc) tableOf(t report.Table, minH float64, adjust func(widths []float64)) {
 	size := d.fontSize
 	defer d.setSize(size)
 	if len(t.Columns) == 0 {
@@ -245,6 +250,9 @@ func (d *Doc) table(t report.Table) {
 	}
 	tsize, widths := d.layoutColumns(t)
 	d.setSize(tsize)
+	if adjust != nil {
+		adjust(widths)
+	}
 	align := func(i int) string {
 		if t.Columns[i].Align == report.Right {
 			return "R"
@@ -268,7 +276,7 @@ func (d *Doc) table(t report.Table) {
 					cells[i].text = r[i]
 				}
 			}
-			d.row(cells, 6, head)
+			d.row(cells, minH, head)
 		}
 	}
 	head()
