@@ -193,25 +193,34 @@ type CoverMark struct {
 // index, in scope order.
 func (r *Reader) EachCoverMark(scope string, fn func(CoverMark) error) error {
 	gone := r.KV().Bucket(bIxGone)
-	c := r.KV().Bucket(bIxCov).Cursor()
-	prefix := []byte(scope)
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 || len(k) != i+17 || len(v) < 16 {
-			continue
+	return r.eachScoped(bIxCov, scope, func(sc string, id uuid.UUID, v []byte) error {
+		if len(v) < 16 {
+			return nil
 		}
 		parts := bytes.SplitN(v[16:], zero, 4)
 		if len(parts) != 4 {
-			continue
+			return nil
 		}
-		m := CoverMark{Scope: string(k[:i]), EnrolDate: Date(parts[0]), Status: string(parts[1]), ExitDate: Date(parts[2]), RiskTier: string(parts[3])}
-		copy(m.ID[:], k[i+1:])
-		copy(m.PersonID[:], v[:16])
+		m := CoverMark{ID: id, PersonID: uuid.UUID(v[:16]), Scope: sc, EnrolDate: Date(parts[0]), Status: string(parts[1]), ExitDate: Date(parts[2]), RiskTier: string(parts[3])}
 		if g := gone.Get(m.PersonID[:]); g != nil {
 			st, d, _ := bytes.Cut(g, zero)
 			m.PersonStatus, m.PersonDate = string(st), Date(d)
 		}
-		if err := fn(m); err != nil {
+		return fn(m)
+	})
+}
+
+// eachScoped walks an index keyed "scope\0" + a 16-byte record id, under
+// a scope, in key order; keys of another shape are skipped.
+func (r *Reader) eachScoped(bucket []byte, scope string, fn func(scope string, id uuid.UUID, v []byte) error) error {
+	c := r.KV().Bucket(bucket).Cursor()
+	prefix := []byte(scope)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 || len(k) != i+17 {
+			continue
+		}
+		if err := fn(string(k[:i]), uuid.UUID(k[i+1:]), v); err != nil {
 			return err
 		}
 	}

@@ -39,30 +39,15 @@ type PersonMark struct {
 // EachPersonMark walks the live persons with a birth date under a scope,
 // in scope order.
 func (r *Reader) EachPersonMark(scope string, fn func(PersonMark) error) error {
-	gone := map[uuid.UUID][2]string{}
-	g := r.KV().Bucket(bIxGone).Cursor()
-	for k, v := g.First(); k != nil; k, v = g.Next() {
-		if len(k) == 16 {
-			st, d, _ := bytes.Cut(v, zero)
-			gone[uuid.UUID(k)] = [2]string{string(st), string(d)}
+	gone := r.KV().Bucket(bIxGone)
+	return r.eachScoped(bIxAged, scope, func(sc string, id uuid.UUID, v []byte) error {
+		m := PersonMark{ID: id, Scope: sc, BirthDate: Date(v), Status: "在册"}
+		if g := gone.Get(id[:]); g != nil {
+			st, d, _ := bytes.Cut(g, zero)
+			m.Status, m.StatusDate = string(st), Date(d)
 		}
-	}
-	c := r.KV().Bucket(bIxAged).Cursor()
-	prefix := []byte(scope)
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 || len(k) != i+17 {
-			continue
-		}
-		m := PersonMark{ID: uuid.UUID(k[i+1:]), Scope: string(k[:i]), BirthDate: Date(v), Status: "在册"}
-		if x, ok := gone[m.ID]; ok {
-			m.Status, m.StatusDate = x[0], Date(x[1])
-		}
-		if err := fn(m); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(m)
+	})
 }
 
 // RegisteredOn reports whether the person was on the register (在册) on a
@@ -148,24 +133,18 @@ type SigningMark struct {
 // EachSigningMark walks the live signings under a scope (the scope of the
 // person signed).
 func (r *Reader) EachSigningMark(scope string, fn func(SigningMark) error) error {
-	c := r.KV().Bucket(bIxSign).Cursor()
-	prefix := []byte(scope)
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 || len(k) != i+17 || len(v) < 16 {
-			continue
+	return r.eachScoped(bIxSign, scope, func(_ string, id uuid.UUID, v []byte) error {
+		if len(v) < 16 {
+			return nil
 		}
 		parts := bytes.SplitN(v[16:], zero, 4)
 		if len(parts) != 4 {
-			continue
+			return nil
 		}
-		m := SigningMark{ID: uuid.UUID(k[i+1:]), PersonID: uuid.UUID(v[:16])}
+		m := SigningMark{ID: id, PersonID: uuid.UUID(v[:16])}
 		m.SignedFrom, m.SignedTo, m.Status, m.EndedOn = Date(parts[0]), Date(parts[1]), string(parts[2]), Date(parts[3])
-		if err := fn(m); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(m)
+	})
 }
 
 // ResidentsOn lists the persons living in a mutual-aid home on a day: an
