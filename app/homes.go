@@ -569,7 +569,7 @@ func (g *scoreGrid) setInstrument(instrument string) {
 		}
 		e.OnChanged = func(s string) { g.put(it.Code, s) }
 		g.entries[it.Code] = e
-		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(it.Name), nil, e))
+		grid.Add(labelled(it.Name, e))
 	}
 	g.box.Refresh()
 }
@@ -651,7 +651,7 @@ func adjustmentsCtl(f *recordForm, spec store.FieldSpec) *fieldCtl {
 			}
 			write()
 		}
-		events.Add(container.NewBorder(nil, nil, widget.NewLabel(k), nil, e))
+		events.Add(labelled(k, e))
 	}
 	conditions := container.NewGridWrap(fyne.NewSize(mental.MinSize().Width, mental.MinSize().Height), coma, dementia, mental)
 	return &fieldCtl{spec: spec, obj: container.NewVBox(conditions, widget.NewLabel("近30天风险事件次数："), events)}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/store"
@@ -42,7 +41,7 @@ func (u *UI) importPlace(reg *roster.Register) *importPlace {
 		}
 		p.village = widget.NewSelect(labels, nil)
 		p.village.PlaceHolder = "名册没有村代码一列时，导入到哪个村（请选择）"
-		p.box = container.NewBorder(nil, nil, widget.NewLabel("导入到"), nil, p.village)
+		p.box = labelled("导入到", p.village)
 	case "residents":
 		var names []string
 		_ = u.st.View(func(r *store.Reader) error {
@@ -57,7 +56,7 @@ func (u *UI) importPlace(reg *roster.Register) *importPlace {
 		}
 		p.home = widget.NewSelect(append([]string{"按名册中“幸福院名称”一列"}, names...), nil)
 		p.home.SetSelectedIndex(1)
-		p.box = container.NewBorder(nil, nil, widget.NewLabel("导入到"), nil, p.home)
+		p.box = labelled("导入到", p.home)
 	}
 	return p
 }

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cunzhan/cunzhan/app/print"
@@ -143,9 +142,4 @@ func (p *printScreen) clearPreview() {
 		p.page.Objects = nil
 		p.page.Refresh()
 	}
-}
-
-// labelled puts a label before a field on one line.
-func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewBorder(nil, nil, widget.NewLabel(label), nil, o)
 }

@@ -173,7 +173,7 @@ func (p *printScreen) choose(it print.Item) {
 			_ = json.Unmarshal(raw, &id)
 			p.record, _ = uuid.Parse(id)
 		})
-		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel("要打印的"+spec.Label), nil, p.picker.ctl().obj))
+		p.params.Add(labelled("要打印的"+spec.Label, p.picker.ctl().obj))
 		p.asOf = newKeyEntry()
 		p.asOf.SetText(string(p.u.today()))
 		p.asOf.SetPlaceHolder("如 2025-11-30")
@@ -214,8 +214,8 @@ func (p *printScreen) choose(it print.Item) {
 			p.period.SetText(string(store.MonthOf(today)))
 			p.period.SetPlaceHolder("如 2025-11")
 		}
-		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel("范围"), nil, p.scope))
-		p.params.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, p.period))
+		p.params.Add(labelled("范围", p.scope))
+		p.params.Add(labelled(label, p.period))
 	}
 	p.params.Refresh()
 	if p.right != nil {

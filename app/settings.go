@@ -167,7 +167,7 @@ func (s *settingsScreen) policyControl(spec store.FieldSpec) fyne.CanvasObject {
 				b, _ := json.Marshal(hours)
 				put(b)
 			}
-			row.Add(container.NewBorder(nil, nil, widget.NewLabel(class), nil, container.NewGridWrap(fyne.NewSize(70, e.MinSize().Height), e)))
+			row.Add(labelled(class, container.NewGridWrap(fyne.NewSize(70, e.MinSize().Height), e)))
 		}
 		return row
 	case name == "service_subsidy_turn60":

@@ -96,7 +96,7 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	review := newButtonWithIcon("去审核并发修改", theme.WarningIcon(), func() { s.u.showScreen(s.u.conflicts) })
 
 	network := container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("县级中心"), nil, s.server),
+		labelled("县级中心", s.server),
 		flow(s.syncBtn, s.cancel),
 		s.progress, s.stage, s.result,
 	)

@@ -458,6 +458,11 @@ func (u *UI) activeForm() *recordForm {
 
 // heading is a section title, in the theme's green: the bundled font has
 // no bold face, so colour sets titles apart.
+// labelled puts a label before a field on one line.
+func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, widget.NewLabel(label), nil, o)
+}
+
 func heading(s string) *widget.Label {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.Importance = widget.HighImportance
