@@ -65,6 +65,9 @@ type printScreen struct {
 	running    bool
 }
 
+// unmaskedHint says what the unmasked box does, for those allowed it.
+const unmaskedHint = "不勾选时，身份证号、电话、银行账号只印部分号码；勾选后须写明用途，每页标注“含敏感个人信息”和“仅供…使用”。"
+
 func newPrintScreen(u *UI) *printScreen { return &printScreen{u: u} }
 
 func (p *printScreen) dirty() bool { return false }
@@ -86,7 +89,7 @@ func (p *printScreen) build() fyne.CanvasObject {
 	p.list.OnSelected = func(i widget.ListItemID) { p.choose(p.items[i]) }
 	p.params = container.NewVBox()
 	p.unmasked = widget.NewCheck("打印完整的身份证号、电话等", nil)
-	unmaskedNote := para("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
+	unmaskedNote := para(unmaskedHint)
 	p.unmaskedNote = unmaskedNote
 	p.purpose = newKeyEntry()
 	p.purpose.SetPlaceHolder("用途，如：报送县民政局核对")
@@ -148,7 +151,7 @@ func (p *printScreen) refresh() {
 		return
 	}
 	p.unmasked.Enable()
-	p.unmaskedNote.SetText("不勾选时，身份证号、电话、银行账号只印部分号码；勾选后每页标注“含敏感个人信息”。")
+	p.unmaskedNote.SetText(unmaskedHint)
 }
 
 // choose shows the parameters an item needs.
