@@ -3,6 +3,10 @@ package print
 import (
 	"testing"
 
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/cunzhan/cunzhan/assets"
+
 	"github.com/cunzhan/cunzhan/store"
 )
 
@@ -23,7 +27,19 @@ func visitsOf(b *testing.B, st *store.Store) []*store.Visit {
 	return vs
 }
 
-// Parsing the bundled 4.6 MB font, which fpdf does once per document.
+// Cutting the common face out of the bundled font, once per process on
+// the first print (font.go).
+func BenchmarkCutCommonFace(b *testing.B) {
+	set := commonRunes()
+	for i := 0; i < b.N; i++ {
+		if len(fpdf.UTF8CutFont(assets.Font(), set)) == 0 {
+			b.Fatal("cut failed")
+		}
+	}
+}
+
+// Parsing the font face a document uses, which fpdf does once per
+// document.
 func BenchmarkFontLoad(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		NewDoc(Options{Now: printTime})

@@ -6,8 +6,10 @@
 //
 // It uses fpdf in its maintained home, codeberg.org/go-pdf/fpdf, with the
 // bundled WenQuanYi Micro Hei font, embedded from assets and subset into each
-// file. fpdf parses the 4.6 MB font once per document, so a batch (all
-// visit records of a month, a township's monthly pack) is one Doc with many
+// file. fpdf parses the font once per document and again when it writes
+// the file, so documents use a face cut down once to GB 2312 and take the
+// full font only for a rare character (font.go); and a batch (all visit
+// records of a month, a township's monthly pack) is one Doc with many
 // forms, not many documents. Personal numbers are masked unless the caller
 // asks otherwise, and then every page says 含敏感个人信息 and whom the copy
 // is for.
@@ -21,10 +23,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"github.com/cunzhan/cunzhan/assets"
 	"github.com/cunzhan/cunzhan/store"
 	"github.com/cunzhan/cunzhan/store/ident"
 )
@@ -74,6 +76,7 @@ type Doc struct {
 	fontSize  float64
 	preview   *Preview // the first page, as drawn
 	aliases   map[string]string
+	hasFull   bool // the full font was added for a rare character (font.go)
 }
 
 // formState is the page numbering and header of one form (or of a run of
@@ -89,7 +92,7 @@ type formState struct {
 	public    bool   // a public notice: never marked sensitive
 }
 
-// NewDoc starts a document; the font is parsed here, once.
+// NewDoc starts a document; the font is parsed here, once (font.go).
 func NewDoc(opt Options) *Doc {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -99,7 +102,7 @@ func NewDoc(opt Options) *Doc {
 		opt.AsOf = store.DateOf(opt.Now)
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(assets.FontName, "", assets.Font())
+	addFaces(pdf)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetCellMargin(0) // cells are padded by row, with padX
 	pdf.SetAutoPageBreak(false, 0)
@@ -157,7 +160,7 @@ func (d *Doc) alias(name, value string) {
 
 func (d *Doc) setSize(pt float64) {
 	d.fontSize = pt
-	d.pdf.SetFont(assets.FontName, "", pt)
+	d.pdf.SetFont(familyCommon, "", pt)
 }
 
 // lh is the line height at the current font size, in mm.
@@ -176,9 +179,14 @@ func (d *Doc) measure(s string) float64 {
 	for _, r := range s {
 		rw, ok := memo[r]
 		if !ok {
-			if isBox(r) {
+			switch {
+			case isBox(r):
 				rw = d.pdf.GetStringWidth("中")
-			} else {
+			case r >= utf8.RuneSelf && !inCommon(r):
+				d.useFull()
+				rw = d.pdf.GetStringWidth(string(r))
+				d.pdf.SetFont(familyCommon, "", d.fontSize)
+			default:
 				rw = d.pdf.GetStringWidth(string(r))
 			}
 			memo[r] = rw

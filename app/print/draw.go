@@ -85,6 +85,7 @@ func (d *Doc) put(x, y, w, h float64, s, align string) {
 // text1 writes a run without boxes at x, centred in a line of height h.
 func (d *Doc) text1(x, y, w, h float64, s string) {
 	d.pdf.SetXY(x, y)
+	defer d.faceFor(s)()
 	d.pdf.CellFormat(w, h, s, "", 0, "L", false, 0, "")
 	d.record(Op{Kind: 't', X: x, Y: y, W: w, H: h, Text: s, Size: d.fontSize})
 }
@@ -131,7 +132,9 @@ func (d *Doc) mark(s string, size float64, x, y, angle float64, r, g, b int) {
 	d.pdf.SetTextColor(r, g, b)
 	d.pdf.TransformBegin()
 	d.pdf.TransformRotate(angle, x, y)
+	restore := d.faceFor(s)
 	d.pdf.Text(x, y, s)
+	restore()
 	d.pdf.TransformEnd()
 	d.record(Op{Kind: 't', X: x, Y: y - size*25.4/72, W: d.measure(s), H: size * 25.4 / 72, Text: s, Size: size, Angle: angle})
 	d.pdf.SetTextColor(0, 0, 0)

@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-
-	"github.com/cunzhan/cunzhan/assets"
 )
 
 // finishFile makes two corrections to the file fpdf wrote: the font gets
@@ -17,23 +15,27 @@ func finishFile(pdf []byte, now time.Time) []byte {
 	return datesWithZone(tagSubset(pdf), now)
 }
 
-// tagSubset names the embedded font the way PDF names a subset font: a tag
-// of six capital letters and "+" before the name (ISO 32000-1 §9.6.4).
-// fpdf embeds only the glyphs used but names the font "utf8" + its family;
+// tagSubset names the embedded fonts the way PDF names a subset font: a
+// tag of six capital letters and "+" before the name (ISO 32000-1 §9.6.4).
+// fpdf embeds only the glyphs used but names a font "utf8" + its family;
 // the replacement has the same length, so no offset in the file moves. The
-// tag comes from the file's own hash: different subsets get different tags.
+// tag comes from the file's own hash and the face: different subsets get
+// different tags.
 func tagSubset(pdf []byte) []byte {
-	old := []byte("/utf8" + assets.FontName)
 	sum := sha256.Sum256(pdf)
-	tag := make([]byte, 6)
-	for i := range tag {
-		tag[i] = 'A' + sum[i]%26
+	for i, family := range []string{familyCommon, familyFull} {
+		old := []byte("/utf8" + family)
+		tag := make([]byte, 6)
+		for j := range tag {
+			tag[j] = 'A' + sum[i*6+j]%26
+		}
+		repl := []byte("/" + string(tag) + "+MicroHei")
+		if len(repl) != len(old) {
+			continue // a family name changed length; keep the file valid
+		}
+		pdf = bytes.ReplaceAll(pdf, old, repl)
 	}
-	repl := []byte("/" + string(tag) + "+MicroHei")
-	if len(repl) != len(old) {
-		return pdf // the family name changed; keep the file valid
-	}
-	return bytes.ReplaceAll(pdf, old, repl)
+	return pdf
 }
 
 var infoDate = regexp.MustCompile(`/(CreationDate|ModDate) \(D:(\d{14})\)`)
