@@ -196,12 +196,24 @@ func (g *gen) visits(elders []*elder, byKey map[string]*elder) {
 				v.Method, v.StartTime, v.EndTime, v.Confirmation, v.ConfirmationNote = "电话", "", "", "电话录音编号", fmt.Sprintf("LY%s01", d[5:7])
 			case e.key == "B6" && d.Month() == "2025-11":
 				v.Status = "草稿"
+			case e.key == "A1" && d == "2025-11-22":
+				v.Needs = []string{"就医"}
+				v.HealthCheck.Disease, v.HealthCheck.Note = "异常", "咳嗽气喘三天，未就医"
+				v.Issues = "老人咳嗽气喘三天，独居无人陪同就医，自述夜间加重"
+				v.Actions = "已电话通知村医当天上门；告知紧急联系人，请其本周回家陪同"
+				v.RiskAfterVisit = "关注"
+			case e.key == "A3" && d.Month() == "2025-10":
+				v.SafetyHazards, v.Needs = []string{"防跌倒"}, []string{"适老化改造"}
+				v.Issues = "卫生间地面湿滑无扶手，老人上月在卫生间滑倒一次"
+				v.Actions = "放置防滑垫；报乡镇民政办申请适老化改造"
+				v.SafetyAction = "放置防滑垫"
 			}
 			g.create(v)
 			if d.Month() < "2025-11" && g.err == nil {
 				// Earlier months have been reviewed by the township.
 				g.edit(v.ID, func(x store.Entity) { x.(*store.Visit).Status = "已审核" })
 			}
+			g.refer(e, v)
 		}
 	}
 }
@@ -234,6 +246,26 @@ func (g *gen) visit(e *elder, d store.Date) *store.Visit {
 		v.HealthCheck.Note = "行走需扶持"
 	}
 	return v
+}
+
+// refer hands on what two visits found (B3): A1's visit of 22 November
+// an urgent need of a doctor, still being seen to; A3's October visit a
+// grab rail for the bathroom, which the township fitted.
+func (g *gen) refer(e *elder, v *store.Visit) {
+	switch {
+	case e.key == "A1" && v.VisitDate == "2025-11-22":
+		r := g.create(&store.Referral{VisitID: v.ID.String(), NeedType: "就医", ReferredTo: "村医",
+			Urgency: "紧急", DueDate: "2025-11-24", Status: "待处理"}).(*store.Referral)
+		g.edit(r.ID, func(x store.Entity) { x.(*store.Referral).Status = "处理中" })
+	case e.key == "A3" && v.VisitDate.Month() == "2025-10":
+		r := g.create(&store.Referral{VisitID: v.ID.String(), NeedType: "适老化改造", ReferredTo: "乡镇民政",
+			Urgency: "一般", DueDate: "2025-11-15", Status: "待处理"}).(*store.Referral)
+		g.edit(r.ID, func(x store.Entity) {
+			x.(*store.Referral).Status = "已办结"
+			x.(*store.Referral).Outcome = "乡镇民政办已为卫生间加装扶手，老人家属确认"
+			x.(*store.Referral).ClosedAt = "2025-11-12"
+		})
+	}
 }
 
 // deaths records the two deaths of November: X1 on the 10th, A5 on the

@@ -83,6 +83,40 @@ func TestDatasetShape(t *testing.T) {
 	_ = s
 }
 
+// The data set hands on two needs its visits found (B3 prints them): an
+// urgent doctor's visit still being seen to, and a grab rail the township
+// fitted. Each points at a visit that states what was found.
+func TestDatasetHoldsReferrals(t *testing.T) {
+	s := dataset(t)
+	got := map[string]string{}
+	err := s.View(func(r *store.Reader) error {
+		return r.Each(store.KindReferral, "", func(e store.Entity) error {
+			ref := e.(*store.Referral)
+			x, err := r.LiveByString(ref.VisitID, store.KindVisit)
+			if err != nil || x == nil || x.(*store.Visit).Issues == "" {
+				t.Errorf("referral %s: its visit states no finding", ref.ID)
+			}
+			got[ref.NeedType+"→"+ref.ReferredTo] = ref.Status + "/" + ref.Urgency + "/" + ref.Outcome
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"就医→村医":      "处理中/紧急/",
+		"适老化改造→乡镇民政": "已办结/一般/乡镇民政办已为卫生间加装扶手，老人家属确认",
+	}
+	if len(got) != len(want) {
+		t.Errorf("referrals %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("referral %s: %q, want %q", k, got[k], v)
+		}
+	}
+}
+
 // The golden figures of domain.md §8.3 and §8.4, each also worked out by
 // hand from the data set's script (see the comments in base.go, home.go and
 // loans.go).
