@@ -165,6 +165,7 @@ func validateRating(c *checker, e Entity) {
 		c.fail("household_id", "RATING_HOUSEHOLD_TYPE", "该户类型为“"+h.HouseholdType+"”，不属于扶贫小额信贷评级对象（"+strings.Join(c.pol.RatingHouseholdTypes, "、")+"）")
 	}
 	c.unique("rating_no", r.RatingNo)
+	validateSurvey(c, r)
 	scheme := &c.pol.RatingScheme
 	if r.SchemeID == scheme.ID {
 		for _, it := range scheme.Items {

@@ -416,6 +416,10 @@ type CreditRating struct {
 	CreditLimitFen int64          `json:"credit_limit_fen,omitempty" zh:"授信额度" auto:"y"`
 	ValidFrom      Date           `json:"valid_from,omitempty" zh:"有效期起"`
 	ValidTo        Date           `json:"valid_to,omitempty" zh:"有效期止"`
+	Assets         SurveyAssets   `json:"assets,omitzero" zh:"家庭资产"`
+	OtherDebts     []OtherDebt    `json:"other_debts,omitempty" zh:"其他负债"`
+	Income         SurveyIncome   `json:"income,omitzero" zh:"生产经营纯收入"`
+	Expenses       SurveyExpenses `json:"expenses,omitzero" zh:"家庭年支出"`
 	Panel          []string       `json:"panel,omitempty" zh:"评议小组"`
 	NoticeFrom     Date           `json:"notice_from,omitempty" zh:"公示开始"`
 	NoticeTo       Date           `json:"notice_to,omitempty" zh:"公示结束"`

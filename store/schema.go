@@ -64,6 +64,7 @@ var enumLists = map[string][]string{
 	"RepayMethods": RepayMethods, "RiskClasses": RiskClasses, "RepaySources": RepaySources,
 	"PostVisitMethods": PostVisitMethods, "PostVisitRisk": PostVisitRisk, "EnterpriseTypes": EnterpriseTypes,
 	"LinkTypes": LinkTypes, "LinkStatus": LinkStatus, "PayoutPeriods": PayoutPeriods, "PayoutMethods": PayoutMethods,
+	"DebtKinds": DebtKinds,
 }
 
 // Schema lists the fields of a kind in declaration order, with what a form

@@ -187,8 +187,17 @@ func TestC3RatingForms(t *testing.T) {
 	path := render(t, st, Job{Code: "C3", Record: cr.ID}, Options{})
 	flat := rawText(t, path)
 	inOrder(t, "C3", flat, "农户评级授信信息采集表", cr.RatingNo,
-		"一、农户基本情况", hh.HouseholdNo, "二、家庭成员", "三、家庭资产", "房产", "信用社股金", "四、负债情况", "其他贷款", "社会融资",
-		"五、生产经营与收入", "种植", "养殖", "劳务", "六、家庭支出", "医疗支出",
+		"一、农户基本情况", hh.HouseholdNo, "二、家庭成员",
+		// The survey of the data set (store/demo surveyOf(75)), totals
+		// added here by hand: 150,000 + 12,000 + 8,000 + 0 + 15,000 +
+		// 25,000 + 2,000 + 0 = 212,000 in assets; net income last year
+		// 8,000 + 75×400 + 18,000 = 56,000, this year 8,500 + 75×450 +
+		// 18,000 = 60,250; expenses 15,000 + 4,000 + 6,000 + 3,000 +
+		// 1,000 = 29,000.
+		"三、家庭资产", "房产150,000.00", "交通工具0.00", "存款25,000.00", "信用社股金2,000.00", "资产合计212,000.00",
+		"四、负债情况", "社会融资亲戚借款10,000.002026-06-30",
+		"五、生产经营与收入", "种植8,000.008,500.00养殖30,000.0033,750.00", "劳务18,000.0018,000.00", "合计56,000.0060,250.00",
+		"六、家庭支出", "医疗支出3,000.00", "支出合计29,000.00",
 		"农户（签字）", "包收人（签字）", "调查人（签字）", "调查人（签字）", "第1页共1页",
 		"农户评级授信评分表", cr.RatingNo, "二、评分明细", "人口数", "履约情况", "总分10075",
 		"三、评定结果", "75分", "★★★", "30,000.00元（大写：叁万元整）", string(cr.ValidFrom)+"至"+string(cr.ValidTo),
@@ -212,6 +221,18 @@ func TestC3RatingForms(t *testing.T) {
 		t.Errorf("C3 has %d pages, want 2", n)
 	}
 	checkFontAndRender(t, path)
+
+	// A rating entered without a survey (乙村's) leaves its boxes to fill
+	// in by hand, with a row for each kind of other debt.
+	blank := firstOf(t, st, store.KindCreditRating, func(e store.Entity) bool {
+		cr := e.(*store.CreditRating)
+		return cr.Assets.Total() == 0 && len(cr.OtherDebts) == 0 && cr.Status != "撤销"
+	}).(*store.CreditRating)
+	bflat := rawText(t, render(t, st, Job{Code: "C3", Record: blank.ID}, Options{}))
+	inOrder(t, "C3 without a survey", bflat, "房产家电家具", "资产合计", "其他贷款", "社会融资", "其他欠款", "五、生产经营与收入")
+	if strings.Contains(bflat, "0.00资产合计") || strings.Contains(bflat, "资产合计0.00") {
+		t.Errorf("C3 without a survey prints zero assets")
+	}
 
 	// A rating by a panel of three prints three boxes to sign.
 	panel := firstOf(t, st, store.KindCreditRating, func(e store.Entity) bool { return len(e.(*store.CreditRating).Panel) == 3 }).(*store.CreditRating)

@@ -85,11 +85,16 @@ func (g *gen) loans(hh map[string][]*store.Household, home *store.Home) {
 		{yi[0], 65, "2025-04-01", false}, {yi[1], 61, "2025-04-01", false}, {yi[2], 45, "2025-04-01", false},
 	}
 	for _, r := range ratings {
+		var survey ratingSurvey
+		if r.h.VillageCode == VillageJia {
+			survey = surveyOf(r.score) // 乙村's ratings predate the survey: blank to fill in
+		}
 		cr := g.create(&store.CreditRating{
 			HouseholdID: r.h.ID.String(), ItemScores: ratingScores(r.score), ValidFrom: r.from,
 			Panel:      []string{"村支书赵德明", "村主任钱进", "会计孙林", "村民代表周福", "村民代表吴英"},
 			NoticeFrom: r.from.AddDays(-20), NoticeTo: r.from.AddDays(-13), Objection: "无异议",
 			BankName: "平山县农村信用合作联社", ApprovedAt: r.from.AddDays(-3), Approver: "信贷科", Status: "有效",
+			Assets: survey.assets, Income: survey.income, Expenses: survey.expenses, OtherDebts: survey.debts,
 		}).(*store.CreditRating)
 		if r.expire {
 			g.edit(cr.ID, func(x store.Entity) { x.(*store.CreditRating).Status = "到期" })
@@ -251,4 +256,33 @@ func (g *gen) ratingWorkflow(h *store.Household) {
 	for _, step := range steps {
 		g.edit(cr.ID, func(x store.Entity) { step(x.(*store.CreditRating)) })
 	}
+}
+
+// ratingSurvey is what a rating's 信息采集表 collected.
+type ratingSurvey struct {
+	assets   store.SurveyAssets
+	income   store.SurveyIncome
+	expenses store.SurveyExpenses
+	debts    []store.OtherDebt
+}
+
+// surveyOf is a household's survey, in yuan × 100, set by its score so
+// that the data set needs no random draw: a better-rated household has
+// more savings and a larger herd. The 75-point household (甲村's second)
+// owes a relative ¥10,000.
+func surveyOf(score int) ratingSurvey {
+	const yuan = 100
+	s := ratingSurvey{
+		assets: store.SurveyAssets{HouseFen: 150_000 * yuan, ApplianceFen: 12_000 * yuan, FurnitureFen: 8_000 * yuan,
+			MachineryFen: 15_000 * yuan, DepositFen: int64(score-50) * 1_000 * yuan, SharesFen: 2_000 * yuan},
+		income: store.SurveyIncome{CropsLastFen: 8_000 * yuan, CropsNextFen: 8_500 * yuan,
+			LivestockLastFen: int64(score) * 400 * yuan, LivestockNextFen: int64(score) * 450 * yuan,
+			LabourLastFen: 18_000 * yuan, LabourNextFen: 18_000 * yuan},
+		expenses: store.SurveyExpenses{LivingFen: 15_000 * yuan, SocialFen: 4_000 * yuan, SchoolFen: 6_000 * yuan,
+			MedicalFen: 3_000 * yuan, OtherFen: 1_000 * yuan},
+	}
+	if score == 75 {
+		s.debts = []store.OtherDebt{{Kind: "社会融资", Creditor: "亲戚借款", BalanceFen: 10_000 * yuan, DueOn: "2026-06-30"}}
+	}
+	return s
 }
