@@ -20,7 +20,8 @@ type Date string
 // 2025-02-29.
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(halfWidth(s))
-	for _, layout := range []string{"2006-01-02", "2006/01/02", "20060102", "2006-1-2", "2006/1/2"} {
+	// As people write a date on paper too: 2025年11月5日, 2025.11.5.
+	for _, layout := range []string{"2006-01-02", "2006/01/02", "20060102", "2006-1-2", "2006/1/2", "2006年1月2日", "2006年1月2号", "2006.1.2"} {
 		t, err := time.Parse(layout, s)
 		if err == nil {
 			if t.Year() < 1900 || t.Year() > 2200 {

@@ -50,9 +50,16 @@ func TestParseInt(t *testing.T) {
 }
 
 func TestParseDateFullWidth(t *testing.T) {
-	for in, want := range map[string]Date{"２０２５－１１－０５": "2025-11-05", " 2025/11/5 ": "2025-11-05", "２０２５１１０５": "2025-11-05"} {
+	for in, want := range map[string]Date{"２０２５－１１－０５": "2025-11-05", " 2025/11/5 ": "2025-11-05", "２０２５１１０５": "2025-11-05",
+		"2025年11月5日": "2025-11-05", "２０２５年１１月０５日": "2025-11-05", "2025年11月5号": "2025-11-05", "2025.11.5": "2025-11-05"} {
 		if got, err := ParseDate(in); err != nil || got != want {
 			t.Errorf("ParseDate(%q) = %s, %v", in, got, err)
+		}
+	}
+	// Half a date, or a day that does not exist, is still refused.
+	for _, in := range []string{"2025年11月", "2025年2月30日", "2025.13.1", "11月5日"} {
+		if got, err := ParseDate(in); err == nil {
+			t.Errorf("ParseDate(%q) = %s, want refused", in, got)
 		}
 	}
 }
