@@ -7,8 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/google/uuid"
@@ -102,9 +100,9 @@ func (f *recordForm) control(spec store.FieldSpec) *fieldCtl {
 		f.pickers = append(f.pickers, p)
 		return p.ctl()
 	case store.FieldGroup:
-		return groupCtl(spec, f.vals[name], f.askReveal, put)
+		return groupCtl(spec, f.vals[name], f.askReveal, put, f.partErr(spec))
 	case store.FieldGroupList:
-		return groupListCtl(spec, f.vals[name], f.askReveal, put)
+		return groupListCtl(spec, f.vals[name], f.askReveal, put, f.partErr(spec))
 	}
 	return nil
 }
@@ -188,8 +186,20 @@ func choiceCtl(choices []string, raw json.RawMessage, put func(json.RawMessage))
 	if len(choices) <= 6 && width <= 30 {
 		return newChoiceChips(choices, cur, onChange).ctl()
 	}
+	return selectCtl(choices, raw, "（请选择）", put)
+}
+
+// selectCtl is a drop-down list of choices: compact, for long lists and
+// for the lines of a list of nested records.
+func selectCtl(choices []string, raw json.RawMessage, hint string, put func(json.RawMessage)) *fieldCtl {
+	var cur string
+	_ = json.Unmarshal(raw, &cur)
 	sel := widget.NewSelect(choices, nil)
-	sel.PlaceHolder = "（请选择）"
+	sel.PlaceHolder = hint
+	onChange := func(s string) {
+		b, _ := json.Marshal(s)
+		put(b)
+	}
 	if cur != "" {
 		sel.SetSelected(cur)
 	}
@@ -331,126 +341,4 @@ func (f *recordForm) displayCtl(spec store.FieldSpec) *fieldCtl {
 	}
 	set(f.vals[spec.Name])
 	return &fieldCtl{spec: spec, obj: l, set: set}
-}
-
-// groupCtl edits nested fields (an emergency contact, the health checks of
-// a visit) in place, one line each.
-func groupCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put func(json.RawMessage)) *fieldCtl {
-	obj := map[string]json.RawMessage{}
-	_ = json.Unmarshal(raw, &obj)
-	grid := container.New(layout.NewFormLayout())
-	var setters []func()
-	for _, sub := range spec.Fields {
-		sub := sub
-		write := func(v json.RawMessage) {
-			if v == nil || emptyJSON(v) {
-				delete(obj, sub.Name)
-			} else {
-				obj[sub.Name] = v
-			}
-			b, _ := json.Marshal(obj)
-			put(b)
-		}
-		var c *fieldCtl
-		switch sub.Type {
-		case store.FieldChoice:
-			c = choiceCtl(sub.Choices, obj[sub.Name], write)
-		case store.FieldBool:
-			c = boolCtl(obj[sub.Name], write)
-		case store.FieldText:
-			c = textCtl(sub, obj[sub.Name], false, ask, func(s string) {
-				b, _ := json.Marshal(strings.TrimSpace(s))
-				write(b)
-			})
-			if e, ok := c.focus.(*keyEntry); ok && e.PlaceHolder == "" {
-				e.SetPlaceHolder(sub.Label)
-			}
-		default:
-			continue
-		}
-		grid.Add(widget.NewLabel(sub.Label))
-		grid.Add(c.obj)
-		setters = append(setters, func() { c.set(obj[sub.Name]) })
-	}
-	return &fieldCtl{spec: spec, obj: grid, set: func(raw json.RawMessage) {
-		obj = map[string]json.RawMessage{}
-		_ = json.Unmarshal(raw, &obj)
-		for _, s := range setters {
-			s()
-		}
-	}}
-}
-
-// groupListCtl edits a list of nested records (the supporters of an elder):
-// one line per entry, a button to add and one to remove.
-func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put func(json.RawMessage)) *fieldCtl {
-	var items []map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &items)
-	rows := container.NewVBox()
-	write := func() {
-		var keep []map[string]json.RawMessage
-		for _, it := range items {
-			if len(it) > 0 {
-				keep = append(keep, it)
-			}
-		}
-		b, _ := json.Marshal(keep)
-		put(b)
-	}
-	var redraw func()
-	redraw = func() {
-		rows.Objects = nil
-		for i := range items {
-			i := i
-			// Each entry's fields wrap onto lines on a narrow window.
-			line := flow()
-			for _, sub := range spec.Fields {
-				sub := sub
-				switch sub.Type {
-				case store.FieldText:
-					c := textCtl(sub, items[i][sub.Name], false, ask, func(s string) {
-						b, _ := json.Marshal(strings.TrimSpace(s))
-						if emptyJSON(b) {
-							delete(items[i], sub.Name)
-						} else {
-							items[i][sub.Name] = b
-						}
-						write()
-					})
-					if e, ok := c.focus.(*keyEntry); ok {
-						e.SetPlaceHolder(sub.Label)
-					}
-					line.Add(container.NewGridWrap(fyne.NewSize(150, c.obj.MinSize().Height), c.obj))
-				case store.FieldBool:
-					c := widget.NewCheck(sub.Label, func(on bool) {
-						if on {
-							items[i][sub.Name] = json.RawMessage("true")
-						} else {
-							delete(items[i], sub.Name)
-						}
-						write()
-					})
-					c.SetChecked(string(items[i][sub.Name]) == "true")
-					line.Add(c)
-				}
-			}
-			line.Add(newButtonWithIcon("", theme.DeleteIcon(), func() {
-				items = append(items[:i], items[i+1:]...)
-				write()
-				redraw()
-			}))
-			rows.Add(line)
-		}
-		rows.Refresh()
-	}
-	redraw()
-	add := newButtonWithIcon("添加"+spec.Label, theme.ContentAddIcon(), func() {
-		items = append(items, map[string]json.RawMessage{})
-		redraw()
-	})
-	return &fieldCtl{spec: spec, obj: container.NewVBox(rows, flow(add)), set: func(raw json.RawMessage) {
-		items = nil
-		_ = json.Unmarshal(raw, &items)
-		redraw()
-	}}
 }

@@ -298,6 +298,7 @@ func (l *loansScreen) editRating(x *store.CreditRating) {
 	l.edit(l.ratingPanel, "评级授信（"+scheme.Name+"）", x, formOptions{
 		sections: []formSection{
 			{"农户与评分", []string{"household_id", "item_scores"}},
+			{"信息采集（采集表的资产、其他负债、收入、支出）", []string{"assets", "other_debts", "income", "expenses"}},
 			{"评定结果", []string{"total_score", "grade", "credit_limit_fen", "valid_from", "valid_to"}},
 			{"评议与公示", []string{"panel", "notice_from", "notice_to", "objection"}},
 			{"审定", []string{"bank_name", "approved_at", "approver", "status", "rating_no"}},
