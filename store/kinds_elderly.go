@@ -41,10 +41,11 @@ func init() {
 		validate: validateVisit,
 	})
 	register(&kindSpec{
-		kind:   KindReferral,
-		label:  "需求转介",
-		new:    func() Entity { return &Referral{} },
-		parent: "elderly_id",
+		kind:        KindReferral,
+		label:       "需求转介",
+		new:         func() Entity { return &Referral{} },
+		parent:      "elderly_id",
+		numberField: "referral_no",
 		workflow: &workflow{
 			initial: []string{"待处理"},
 			next: map[string][]string{
@@ -90,10 +91,11 @@ func init() {
 		validate: validateEntitlement,
 	})
 	register(&kindSpec{
-		kind:   KindServiceRecord,
-		label:  "居家服务记录",
-		new:    func() Entity { return &ServiceRecord{} },
-		parent: "entitlement_id",
+		kind:        KindServiceRecord,
+		label:       "居家服务记录",
+		new:         func() Entity { return &ServiceRecord{} },
+		parent:      "entitlement_id",
+		numberField: "service_no",
 		workflow: &workflow{
 			initial: []string{"待确认", "已确认"},
 			next: map[string][]string{
@@ -288,8 +290,20 @@ func validateVisit(c *checker, e Entity) {
 	}
 }
 
+// numberOnCreate gives a record its number when it is written for the
+// first time: <station>-<letter><yyyymm>-<seq4>, the month of day. A
+// record kept from before its kind had numbers keeps printing without
+// one (some are frozen once confirmed, and a number is not worth
+// unfreezing them).
+func numberOnCreate(c *checker, no *string, letter string, day Date) {
+	if *no == "" && c.creating() && day.Valid() {
+		*no = c.nextNumber(fmt.Sprintf("%s-%s%s-", c.stationCode(), letter, strings.ReplaceAll(day.Month(), "-", "")))
+	}
+}
+
 func deriveReferral(c *checker, e Entity) {
 	r := e.(*Referral)
+	numberOnCreate(c, &r.ReferralNo, "Z", c.today)
 	if x, _ := c.r.LiveByString(r.VisitID, KindVisit); x != nil {
 		v := x.(*Visit)
 		r.ElderlyID = v.ElderlyID
@@ -301,6 +315,7 @@ func deriveReferral(c *checker, e Entity) {
 
 func validateReferral(c *checker, e Entity) {
 	r := e.(*Referral)
+	c.unique("referral_no", r.ReferralNo)
 	c.ref("visit_id", r.VisitID, KindVisit, true)
 	c.enum("need_type", r.NeedType, ServiceNeeds, true)
 	c.enum("referred_to", r.ReferredTo, ReferralTo, true)
@@ -425,6 +440,7 @@ func ServiceHalfHours(start, end string) int {
 
 func deriveService(c *checker, e Entity) {
 	s := e.(*ServiceRecord)
+	numberOnCreate(c, &s.ServiceNo, "S", s.ServiceDate)
 	if x, _ := c.r.LiveByString(s.EntitlementID, KindHomecareEntitlement); x != nil {
 		h := x.(*HomecareEntitlement)
 		s.PersonID = h.PersonID
@@ -434,6 +450,7 @@ func deriveService(c *checker, e Entity) {
 
 func validateService(c *checker, e Entity) {
 	s := e.(*ServiceRecord)
+	c.unique("service_no", s.ServiceNo)
 	h, _ := c.ref("entitlement_id", s.EntitlementID, KindHomecareEntitlement, true).(*HomecareEntitlement)
 	if c.date("service_date", s.ServiceDate, true) {
 		c.notFuture("service_date", s.ServiceDate)

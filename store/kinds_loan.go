@@ -100,12 +100,14 @@ func init() {
 		validate: validateSubsidy,
 	})
 	register(&kindSpec{
-		kind:     KindPostLoanVisit,
-		label:    "贷后回访",
-		new:      func() Entity { return &PostLoanVisit{} },
-		parent:   "loan_id",
-		frozen:   func(string) bool { return true },
-		validate: validatePostLoanVisit,
+		kind:        KindPostLoanVisit,
+		label:       "贷后回访",
+		new:         func() Entity { return &PostLoanVisit{} },
+		parent:      "loan_id",
+		numberField: "visit_no",
+		frozen:      func(string) bool { return true },
+		derive:      func(c *checker, e Entity) { v := e.(*PostLoanVisit); numberOnCreate(c, &v.VisitNo, "L", v.VisitDate) },
+		validate:    validatePostLoanVisit,
 	})
 	register(&kindSpec{
 		kind:       KindEnterprise,
@@ -508,6 +510,7 @@ func validateSubsidy(c *checker, e Entity) {
 
 func validatePostLoanVisit(c *checker, e Entity) {
 	v := e.(*PostLoanVisit)
+	c.unique("visit_no", v.VisitNo)
 	c.ref("loan_id", v.LoanID, KindLoan, true)
 	if c.date("visit_date", v.VisitDate, true) {
 		c.notFuture("visit_date", v.VisitDate)

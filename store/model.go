@@ -325,6 +325,7 @@ type Visit struct {
 // Referral is a need found on a visit and handed to someone (需求转介单).
 type Referral struct {
 	Meta
+	ReferralNo string `json:"referral_no,omitempty" zh:"转介单编号" auto:"y"`
 	VisitID    string `json:"visit_id,omitempty" zh:"探访记录" ref:"visit"`
 	ElderlyID  string `json:"elderly_id,omitempty" zh:"探访对象" ref:"elderly_profile" auto:"y"`
 	NeedType   string `json:"need_type,omitempty" zh:"需求类型" enum:"ServiceNeeds"`
@@ -392,6 +393,7 @@ type HomecareEntitlement struct {
 // from the times, rounded down to half an hour, and stored in half-hours.
 type ServiceRecord struct {
 	Meta
+	ServiceNo     string   `json:"service_no,omitempty" zh:"记录单编号" auto:"y"`
 	EntitlementID string   `json:"entitlement_id,omitempty" zh:"服务资格" ref:"homecare_entitlement"`
 	PersonID      string   `json:"person_id,omitempty" zh:"老人" ref:"person" auto:"y"`
 	ServiceDate   Date     `json:"service_date,omitempty" zh:"服务日期"`
@@ -523,6 +525,7 @@ type InterestSubsidy struct {
 // PostLoanVisit is a follow-up visit or overdue contact (贷后回访/催收).
 type PostLoanVisit struct {
 	Meta
+	VisitNo        string `json:"visit_no,omitempty" zh:"回访编号" auto:"y"`
 	LoanID         string `json:"loan_id,omitempty" zh:"贷款" ref:"loan"`
 	VisitDate      Date   `json:"visit_date,omitempty" zh:"回访日期"`
 	Visitor        string `json:"visitor,omitempty" zh:"回访人"`

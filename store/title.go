@@ -59,13 +59,13 @@ func (r *Reader) Title(e Entity) string {
 		if x, _ := r.LiveByString(v.ElderlyID, KindElderlyProfile); x != nil {
 			who = name(x.(*ElderlyProfile).PersonID)
 		}
-		return join(who, v.NeedType, "→"+v.ReferredTo, v.Status)
+		return join(who, v.NeedType, "→"+v.ReferredTo, v.Status, v.ReferralNo)
 	case *Assessment:
 		return join(name(v.PersonID), string(v.AssessDate), v.LevelName)
 	case *HomecareEntitlement:
 		return join(name(v.PersonID), v.Class, string(v.ValidFrom)+"起")
 	case *ServiceRecord:
-		return join(name(v.PersonID), string(v.ServiceDate), v.StartTime+"–"+v.EndTime, v.Caregiver)
+		return join(name(v.PersonID), string(v.ServiceDate), v.StartTime+"–"+v.EndTime, v.Caregiver, v.ServiceNo)
 	case *FamilyDoctorSigning:
 		return join(name(v.PersonID), "签约"+v.DoctorName, string(v.SignedFrom)+"至"+string(v.SignedTo))
 	case *CreditRating:
@@ -89,7 +89,7 @@ func (r *Reader) Title(e Entity) string {
 	case *InterestSubsidy:
 		return join(string(v.PeriodStart)+"至"+string(v.PeriodEnd), Yuan(v.SubsidyFen)+"元")
 	case *PostLoanVisit:
-		return join(string(v.VisitDate), v.Method, v.Visitor)
+		return join(string(v.VisitDate), v.Method, v.Visitor, v.VisitNo)
 	case *CompensationClaim:
 		who, contract := "", ""
 		if x, _ := r.LiveByString(v.LoanID, KindLoan); x != nil {

@@ -39,8 +39,8 @@ func (d *Doc) formB3(r *store.Reader, ref *store.Referral) {
 	if !on.Valid() {
 		on = d.opt.AsOf
 	}
-	d.beginForm(form{title: "探访发现问题转介单", draft: isDraft(ref.Status)})
-	d.placeLine(r, store.MetaOf(ref).Scope, "")
+	d.beginForm(form{title: "探访发现问题转介单", number: ref.ReferralNo, draft: isDraft(ref.Status)})
+	d.placeLine(r, store.MetaOf(ref).Scope, ref.ReferralNo)
 
 	d.section("一、老人情况")
 	d.kv([][2]string{{"姓名", p.Name}, {"性别", p.Sex}, {"年龄", ageText(p.Age(on))}}, 3)
@@ -91,8 +91,8 @@ func (d *Doc) formB5(r *store.Reader, s *store.ServiceRecord) {
 	}
 	p := person(r, pid)
 	hh := household(r, p.HouseholdID)
-	d.beginForm(form{title: "居家养老服务记录单（工时确认单）", draft: isDraft(s.Status)})
-	d.placeLine(r, store.MetaOf(s).Scope, "")
+	d.beginForm(form{title: "居家养老服务记录单（工时确认单）", number: s.ServiceNo, draft: isDraft(s.Status)})
+	d.placeLine(r, store.MetaOf(s).Scope, s.ServiceNo)
 
 	d.section("一、服务对象")
 	d.kv([][2]string{{"姓名", p.Name}, {"性别", p.Sex}, {"年龄", ageText(p.Age(s.ServiceDate))}}, 3)

@@ -289,8 +289,12 @@ func (d *Doc) formC5(r *store.Reader, v *store.PostLoanVisit) {
 	}
 	b := person(r, l.BorrowerPersonID)
 	hh := household(r, l.HouseholdID)
-	d.beginForm(form{title: "贷后回访记录表", number: l.ContractNo})
-	d.placeLine(r, store.MetaOf(v).Scope, "")
+	number := v.VisitNo
+	if number == "" { // a visit recorded before visits had numbers
+		number = l.ContractNo
+	}
+	d.beginForm(form{title: "贷后回访记录表", number: number})
+	d.placeLine(r, store.MetaOf(v).Scope, v.VisitNo)
 
 	d.section("一、借款人与贷款")
 	borrower := b.Name

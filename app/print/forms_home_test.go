@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -360,8 +361,12 @@ func TestReferralForm(t *testing.T) {
 	job := Job{Code: "B3", Record: ref.ID}
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
+	// Numbered on the day it was written (the test store's 2025-11-30).
+	if !regexp.MustCompile(`^\d{12}-\d{2}-Z202511-\d{4}$`).MatchString(ref.ReferralNo) {
+		t.Errorf("referral numbered %q, want <station>-Z202511-<seq>", ref.ReferralNo)
+	}
 	inOrder(t, "B3", flat,
-		"探访发现问题转介单",
+		"探访发现问题转介单", "编号："+ref.ReferralNo,
 		"一、老人情况", "姓名"+p.Name, homeMaskID(p.IDNumber),
 		"二、探访发现的问题", "探访日期"+string(v.VisitDate), "探访方式"+v.Method, "探访人"+strings.Join(v.Visitors, "、"), "探访记录编号"+v.VisitNo,
 		"三、转介事项", "办理期限"+string(ref.DueDate)+"前办理", "转介人（签字）", "接收单位签收（签字）",
@@ -405,8 +410,11 @@ func TestServiceRecordForm(t *testing.T) {
 	job := Job{Code: "B5", Record: s.ID}
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
+	if !regexp.MustCompile(`^\d{12}-\d{2}-S202511-\d{4}$`).MatchString(s.ServiceNo) {
+		t.Errorf("service record numbered %q, want <station>-S202511-<seq>", s.ServiceNo)
+	}
 	inOrder(t, "B5", flat,
-		"居家养老服务记录单（工时确认单）",
+		"居家养老服务记录单（工时确认单）", "编号："+s.ServiceNo,
 		"一、服务对象", "姓名"+p.Name, homeMaskID(p.IDNumber), "服务等级"+ent.Class, "每月应享工时60小时",
 		"二、服务情况", "服务日期2025-11-30", "起止时间"+s.StartTime+"–"+s.EndTime, fmt.Sprintf("服务工时%d小时", minutes/60),
 		"服务人员"+s.Caregiver, "本月累计工时62小时",

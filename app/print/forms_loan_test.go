@@ -3,6 +3,7 @@ package print
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -272,7 +273,10 @@ func TestC5PostLoanVisit(t *testing.T) {
 	b := rel[*store.Person](t, st, l2.BorrowerPersonID, store.KindPerson)
 	path := render(t, st, Job{Code: "C5", Record: v.ID}, Options{})
 	flat := rawText(t, path)
-	inOrder(t, "C5", flat, "贷后回访记录表", "一、借款人与贷款", b.Name, "PSXYS-2023-0102", "30,000.00元", "4.75%",
+	if !regexp.MustCompile(`^\d{12}-\d{2}-L202508-\d{4}$`).MatchString(v.VisitNo) {
+		t.Errorf("post-loan visit numbered %q, want <station>-L202508-<seq>", v.VisitNo)
+	}
+	inOrder(t, "C5", flat, "贷后回访记录表", "编号："+v.VisitNo, "一、借款人与贷款", b.Name, "PSXYS-2023-0102", "30,000.00元", "4.75%",
 		"2023-08-02", "2025-08-02", "回访日余额", "30,000.00元", "逾期13天（自2025-08-02起",
 		"二、回访情况", "2025-08-15", v.Visitor, "资金用途是否与合同相符", "项目状况", v.ProjectStatus, "风险判断", "联系结果", v.Result,
 		"回访人"+v.Visitor+"（签字）", "借款人（签字）")
