@@ -63,7 +63,7 @@ var intrinsicCodes = map[string]bool{
 	"TOO_LONG": true, "TEXT_CONTROL": true, "TOO_MANY": true, "INVALID_CHOICE": true, "DUPLICATE_CHOICE": true,
 	"INVALID_DATE": true, "INVALID_TIME": true, "NEGATIVE": true, "PRICE": true,
 	"NAME_CHARS": true, "DIV_NOT_VILLAGE": true, "REF_INVALID": true, "RATE_RANGE": true, "RATIO_RANGE": true,
-	"RATING_ITEM_UNKNOWN": true, "RATING_ITEM_RANGE": true,
+	"RATING_ITEM_UNKNOWN": true, "RATING_ITEM_RANGE": true, "AMOUNT_TOO_LARGE": true, "AMOUNT_RANGE": true,
 	"ID_EMPTY": true, "ID_LENGTH": true, "ID_CHARS": true, "ID_CHECKSUM": true, "ID_REGION": true, "ID_BIRTH_INVALID": true,
 	"MOBILE_EMPTY": true, "MOBILE_FORMAT": true, "MOBILE_PREFIX": true, "PHONE_EMPTY": true, "PHONE_FORMAT": true, "LANDLINE_FORMAT": true,
 	"BANK_ACCOUNT_FORMAT": true, "BANK_ACCOUNT_LUHN": true, "USCC_CHARS": true, "USCC_CHECKSUM": true, "USCC_EMPTY": true,

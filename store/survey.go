@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 )
@@ -64,14 +65,29 @@ var DebtKinds = []string{"其他贷款", "社会融资", "其他欠款"}
 // zeros) is caught at entry.
 const surveyMaxFen = 100_000_000 * 100
 
-// surveyTotal is the sum of a survey group's amounts.
+// surveyTotal is the sum of a survey group's amounts. Validation bounds
+// each, but a total is also printed from whatever a record holds, so the
+// sum stops at the largest amount rather than wrapping round to a
+// negative one.
 func surveyTotal(v any) int64 {
 	rv := reflect.ValueOf(v)
 	var sum int64
 	for i := 0; i < rv.NumField(); i++ {
-		sum += rv.Field(i).Int()
+		sum = addAmounts(sum, rv.Field(i).Int())
 	}
 	return sum
+}
+
+// addAmounts adds two amounts, holding the sum within int64.
+func addAmounts(a, b int64) int64 {
+	switch s := a + b; {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	default:
+		return s
+	}
 }
 
 // Total is the household's assets in all.
@@ -85,9 +101,9 @@ func (in SurveyIncome) Totals() (last, next int64) {
 	rv, rt := reflect.ValueOf(in), reflect.TypeOf(in)
 	for i := 0; i < rv.NumField(); i++ {
 		if strings.HasSuffix(rt.Field(i).Name, "LastFen") {
-			last += rv.Field(i).Int()
+			last = addAmounts(last, rv.Field(i).Int())
 		} else {
-			next += rv.Field(i).Int()
+			next = addAmounts(next, rv.Field(i).Int())
 		}
 	}
 	return last, next

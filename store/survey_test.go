@@ -1,8 +1,11 @@
 package store
 
 import (
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // The survey of a rating is entered in yuan, through the same field
@@ -74,5 +77,40 @@ func TestRatingSurvey(t *testing.T) {
 	}
 	if err := SetField(cr, "assets.house_fen", "十二万"); err == nil || !strings.Contains(MessageOf(err), "房产") {
 		t.Errorf("typing 十二万: %v", err)
+	}
+}
+
+// A station that writes a survey amount past any bound, or a debt of
+// nothing, has its change refused by the county, so that it never reaches
+// another station's C3; and a total of amounts that would wrap round
+// stops at the largest amount.
+func TestIncomingSurveyOutOfRange(t *testing.T) {
+	f := newLoanFixture(t)
+	cr := &CreditRating{HouseholdID: f.h.ID.String(), ItemScores: fullRatingScores(), ValidFrom: "2025-12-01", Status: "草稿"}
+	mustCreate(t, f.s, cr)
+	st, _ := f.s.Get(cr.ID)
+	ctx := st.(*CreditRating).Context.Clone()
+	station := OriginID(uuid.New())
+	err := f.s.View(func(r *Reader) error {
+		check := r.NewIncomingCheck("")
+		for i, v := range []string{`{"house_fen":9223372036854775807,"deposit_fen":1}`, `{"house_fen":-100}`} {
+			c := &Change{Origin: station, Seq: uint64(i + 1), HLC: 1 << 50, Scope: "130131190201", Kind: KindCreditRating, Record: cr.ID, Ctx: ctx, Schema: SchemaVersion,
+				Fields: []Field{{Name: "assets", Value: []byte(v)}}}
+			if err := check.Check(c); CodeOf(err) != CodeInvalidChange {
+				t.Errorf("assets %s: %v, want %s", v, err, CodeInvalidChange)
+			}
+		}
+		c := &Change{Origin: station, Seq: 3, HLC: 1 << 50, Scope: "130131190201", Kind: KindCreditRating, Record: cr.ID, Ctx: ctx, Schema: SchemaVersion,
+			Fields: []Field{{Name: "other_debts", Value: []byte(`[{"kind":"其他欠款","creditor":"某","balance_fen":0}]`)}}}
+		if err := check.Check(c); CodeOf(err) != CodeInvalidChange {
+			t.Errorf("a debt of nothing: %v, want %s", err, CodeInvalidChange)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := (SurveyAssets{HouseFen: math.MaxInt64, DepositFen: 1}).Total(); got != math.MaxInt64 {
+		t.Errorf("a total past int64 is %d", got)
 	}
 }
