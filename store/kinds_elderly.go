@@ -303,10 +303,12 @@ func numberOnCreate(c *checker, no *string, letter string, day Date) {
 
 func deriveReferral(c *checker, e Entity) {
 	r := e.(*Referral)
-	numberOnCreate(c, &r.ReferralNo, "Z", c.today)
 	if x, _ := c.r.LiveByString(r.VisitID, KindVisit); x != nil {
 		v := x.(*Visit)
 		r.ElderlyID = v.ElderlyID
+		// Numbered by the month of the visit that found the need, as
+		// the visit itself is.
+		numberOnCreate(c, &r.ReferralNo, "Z", v.VisitDate)
 	}
 	if (r.Status == "已办结" || r.Status == "无法办理") && r.ClosedAt == "" {
 		r.ClosedAt = c.today

@@ -92,7 +92,8 @@ type formState struct {
 	public    bool   // a public notice: never marked sensitive
 }
 
-// NewDoc starts a document; the font is parsed here, once (font.go).
+// NewDoc starts a document; the common face of the font is parsed here,
+// and the full font only if a rare character needs it (font.go).
 func NewDoc(opt Options) *Doc {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()

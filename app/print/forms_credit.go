@@ -12,10 +12,10 @@ import (
 )
 
 // The micro-loan forms of one household's way to a loan and after it
-// (domain.md §6.1): C2 贷款户认定推荐表, C3 农户评级授信信息采集表 and
-// 评分表, C5 贷后回访记录表. What the records do not hold (assets,
-// expenses, the amount the village writes in) prints as an empty box to
-// fill in by hand, never a figure made up here.
+// (domain.md §6.1): C2 贷款户认定推荐表 and C5 贷后回访记录表 here, C3
+// 农户评级授信信息采集表 and 评分表 in forms_rating.go. What the records do
+// not hold (the amount the village writes in, a survey never entered)
+// prints as an empty box to fill in by hand, never a figure made up here.
 
 // blankAmount is a money box left to be written in by hand.
 const blankAmount = "　　　　　　　　元（大写：　　　　　　　　　　　　　　）"
@@ -289,11 +289,7 @@ func (d *Doc) formC5(r *store.Reader, v *store.PostLoanVisit) {
 	}
 	b := person(r, l.BorrowerPersonID)
 	hh := household(r, l.HouseholdID)
-	number := v.VisitNo
-	if number == "" { // a visit recorded before visits had numbers
-		number = l.ContractNo
-	}
-	d.beginForm(form{title: "贷后回访记录表", number: number})
+	d.beginForm(form{title: "贷后回访记录表", number: v.VisitNo})
 	d.placeLine(r, store.MetaOf(v).Scope, v.VisitNo)
 
 	d.section("一、借款人与贷款")

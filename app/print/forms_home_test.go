@@ -361,7 +361,7 @@ func TestReferralForm(t *testing.T) {
 	job := Job{Code: "B3", Record: ref.ID}
 	path := render(t, st, job, Options{})
 	flat := squash(text(t, path))
-	// Numbered on the day it was written (the test store's 2025-11-30).
+	// Numbered by the month of the visit that found the need.
 	if !regexp.MustCompile(`^\d{12}-\d{2}-Z202511-\d{4}$`).MatchString(ref.ReferralNo) {
 		t.Errorf("referral numbered %q, want <station>-Z202511-<seq>", ref.ReferralNo)
 	}
