@@ -68,11 +68,12 @@ func (p *partErrs) set(part, msg string) {
 // partCtl is the control of one part of a nested field: a choice, a
 // yes/no, or typed text read the way the store reads it (store.ParseField:
 // an amount in yuan, a date, a number). write gets the part's JSON value,
-// nil when empty; bad gets what could not be read ("" when it can). It is
+// nil when empty; bad gets the text typed and what could not be read in it
+// ("" when it can). It is
 // nil for a kind of part a nested field does not offer. A compact part
 // (on a line of a list, with no label beside it) names itself in its
 // hint and chooses from a drop-down list.
-func partCtl(part store.FieldSpec, raw json.RawMessage, compact bool, ask revealAsker, write func(json.RawMessage), bad func(string)) *fieldCtl {
+func partCtl(part store.FieldSpec, raw json.RawMessage, compact bool, ask revealAsker, write func(json.RawMessage), bad func(text, msg string)) *fieldCtl {
 	switch part.Type {
 	case store.FieldChoice:
 		if compact {
@@ -84,16 +85,16 @@ func partCtl(part store.FieldSpec, raw json.RawMessage, compact bool, ask reveal
 	case store.FieldText, store.FieldMoney, store.FieldInt, store.FieldNumber, store.FieldDate:
 		c := textCtl(part, raw, false, ask, func(s string) {
 			if strings.TrimSpace(s) == "" {
-				bad("")
+				bad(s, "")
 				write(nil)
 				return
 			}
 			v, err := store.ParseField(part, s)
 			if err != nil {
-				bad("「" + part.Label + "」" + strings.TrimPrefix(store.MessageOf(err), "「"+part.Label+"」"))
+				bad(s, "「"+part.Label+"」"+strings.TrimPrefix(store.MessageOf(err), "「"+part.Label+"」"))
 				return
 			}
-			bad("")
+			bad(s, "")
 			write(v)
 		})
 		if e, ok := c.focus.(*keyEntry); ok {
@@ -137,7 +138,7 @@ func groupCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put fu
 			b, _ := json.Marshal(obj)
 			put(b)
 		}
-		c := partCtl(sub, obj[sub.Name], false, ask, write, func(msg string) { errs.set(sub.Name, msg) })
+		c := partCtl(sub, obj[sub.Name], false, ask, write, func(_, msg string) { errs.set(sub.Name, msg) })
 		if c == nil {
 			continue
 		}
@@ -156,10 +157,13 @@ func groupCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put fu
 
 // groupListCtl edits a list of nested records (the supporters of an elder,
 // a household's other debts): one line per entry, a button to add and one
-// to remove.
+// to remove. Text a part could not read stays in its box, still flagged,
+// when a line is added or removed: redrawing the lines from the values
+// read would drop it unseen.
 func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, put func(json.RawMessage), bad func(string)) *fieldCtl {
 	var items []map[string]json.RawMessage
 	_ = json.Unmarshal(raw, &items)
+	var unread []map[string]string // per line: part → text it could not read
 	rows := container.NewVBox()
 	errs := &partErrs{report: bad}
 	write := func() {
@@ -177,6 +181,10 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, pu
 		rows.Objects = nil
 		errs.msgs = nil
 		errs.set("", "")
+		for len(unread) < len(items) {
+			unread = append(unread, map[string]string{})
+		}
+		unread = unread[:len(items)]
 		for i := range items {
 			i := i
 			// Each entry's fields wrap onto lines on a narrow window.
@@ -203,8 +211,11 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, pu
 						items[i][sub.Name] = v
 					}
 					write()
-				}, func(msg string) {
-					if msg != "" {
+				}, func(text, msg string) {
+					if msg == "" {
+						delete(unread[i], sub.Name)
+					} else {
+						unread[i][sub.Name] = text
 						msg = "第" + strconv.Itoa(i+1) + "项" + msg
 					}
 					errs.set(strconv.Itoa(i)+"."+sub.Name, msg)
@@ -212,10 +223,16 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, pu
 				if c == nil {
 					continue
 				}
+				if text, ok := unread[i][sub.Name]; ok {
+					if e, ok := c.focus.(*keyEntry); ok {
+						e.SetText(text) // read again: flagged again
+					}
+				}
 				line.Add(container.NewGridWrap(fyne.NewSize(150, c.obj.MinSize().Height), c.obj))
 			}
 			line.Add(newButtonWithIcon("", theme.DeleteIcon(), func() {
 				items = append(items[:i], items[i+1:]...)
+				unread = append(unread[:i], unread[i+1:]...)
 				write()
 				redraw()
 			}))
@@ -229,7 +246,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, pu
 		redraw()
 	})
 	return &fieldCtl{spec: spec, obj: container.NewVBox(rows, flow(add)), set: func(raw json.RawMessage) {
-		items = nil
+		items, unread = nil, nil
 		_ = json.Unmarshal(raw, &items)
 		redraw()
 	}}

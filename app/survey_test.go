@@ -62,16 +62,17 @@ func TestRatingSurveyInTheWindow(t *testing.T) {
 	if f == nil {
 		t.Fatal("no rating form")
 	}
+	// One amount read, one not: the save is refused whole.
+	typeInto(partEntry(t, f, "assets", "存款"), "８０００.５") // full-width, as a Chinese IME types
 	typeInto(partEntry(t, f, "assets", "房产"), "12万")
 	if msg := f.problemOf("assets"); !strings.Contains(msg, "房产") {
 		t.Fatalf("message under 家庭资产 = %q", msg)
 	}
 	test.Tap(f.saveBtn)
-	if x, _ := st.Get(cr.ID); x.(*store.CreditRating).Assets.HouseFen != 0 {
-		t.Fatal("a survey the form could not read was saved")
+	if x, _ := st.Get(cr.ID); x.(*store.CreditRating).Assets.DepositFen != 0 {
+		t.Fatal("a survey with a part the form could not read was saved")
 	}
 	typeInto(partEntry(t, f, "assets", "房产"), "120,000")
-	typeInto(partEntry(t, f, "assets", "存款"), "８０００.５") // full-width, as a Chinese IME types
 	typeInto(partEntry(t, f, "income", "养殖（上年实际）"), "30000")
 	typeInto(partEntry(t, f, "expenses", "医疗支出"), "3,500")
 	if msg := f.problemOf("assets"); msg != "" {
@@ -80,6 +81,31 @@ func TestRatingSurveyInTheWindow(t *testing.T) {
 	test.Tap(button(t, f.ctls["other_debts"].obj, "添加"))
 	typeInto(partEntry(t, f, "other_debts", "债权人"), "亲戚王某")
 	typeInto(partEntry(t, f, "other_debts", "余额（元）"), "10000")
+	// A due date half typed stays in its box, still flagged, when another
+	// line is added and removed.
+	typeInto(partEntry(t, f, "other_debts", "到期日（年-月-日）"), "2026年13月")
+	test.Tap(button(t, f.ctls["other_debts"].obj, "添加"))
+	if msg := f.problemOf("other_debts"); !strings.Contains(msg, "第1项「到期日」") {
+		t.Fatalf("after adding a line, the message under 其他负债 = %q", msg)
+	}
+	due := partEntry(t, f, "other_debts", "到期日（年-月-日）")
+	if due.Text != "2026年13月" {
+		t.Fatalf("after adding a line the first due date reads %q", due.Text)
+	}
+	deletes := 0
+	find(f.ctls["other_debts"].obj, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Text == "" {
+			deletes++
+			if deletes == 2 { // the second line's
+				test.Tap(b)
+				return true
+			}
+		}
+		return false
+	})
+	if f.problemOf("other_debts") == "" || partEntry(t, f, "other_debts", "到期日（年-月-日）").Text != "2026年13月" {
+		t.Fatalf("after removing the new line: %q", f.problemOf("other_debts"))
+	}
 	typeInto(partEntry(t, f, "other_debts", "到期日（年-月-日）"), "2026年6月30日")
 	kind := find(f.ctls["other_debts"].obj, func(o fyne.CanvasObject) bool {
 		sel, ok := o.(*widget.Select)
