@@ -283,10 +283,13 @@ func (l *loansScreen) openRating(id uuid.UUID) {
 	l.ratingPanel.set(scrolled(container.NewVBox(heading(l.u.titleOf(id.String())), flow(edit), newDetailView(l.u, x).obj)))
 }
 
-// editRating enters a rating with the scheme's scored items; the total,
-// grade and credit line follow as the scores are typed.
+// editRating enters a rating with the scheme's scored items and the
+// household survey; the total, grade and credit line follow as the scores
+// are typed, and the survey's totals (as C3 prints them) as its amounts
+// are.
 func (l *loansScreen) editRating(x *store.CreditRating) {
-	result := widget.NewLabel("")
+	result, totals := widget.NewLabel(""), widget.NewLabel("")
+	totals.Wrapping = fyne.TextWrapBreak
 	scheme := l.u.st.Policy().RatingScheme
 	back := func() {
 		if id := store.MetaOf(x).ID; id != uuid.Nil {
@@ -310,12 +313,17 @@ func (l *loansScreen) editRating(x *store.CreditRating) {
 		onChecked: func(f *recordForm, res *store.CheckResult) {
 			r := res.Record.(*store.CreditRating)
 			result.SetText(fmt.Sprintf("总分 %d → %s级，授信额度 %s 元", r.TotalScore, r.Grade, store.Yuan(r.CreditLimitFen)))
+			last, next := r.Income.Totals()
+			// One figure a line: a narrow panel would otherwise break a
+			// number in two.
+			totals.SetText(fmt.Sprintf("家庭资产合计 %s 元\n纯收入合计（上年实际）%s 元\n纯收入合计（本年预计）%s 元\n家庭年支出合计 %s 元",
+				store.Yuan(r.Assets.Total()), store.Yuan(last), store.Yuan(next), store.Yuan(r.Expenses.Total())))
 		},
 		onSaved: func(_ *recordForm, e store.Entity) {
 			l.loadKind(store.KindCreditRating, l.ratingList)
 			l.openRating(store.MetaOf(e).ID)
 		},
-		after: []fyne.CanvasObject{card("评定（随评分自动计算）", result)},
+		after: []fyne.CanvasObject{card("评定（随评分和采集表自动计算）", container.NewVBox(result, totals))},
 	}, back)
 }
 

@@ -78,6 +78,11 @@ func TestRatingSurveyInTheWindow(t *testing.T) {
 	if msg := f.problemOf("assets"); msg != "" {
 		t.Fatalf("still flagged: %q", msg)
 	}
+	// The totals follow the amounts as typed, as C3 will print them:
+	// 120,000 + 8,000.50 in assets.
+	if !hasText(l.ratingPanel.box, "家庭资产合计 128,000.50 元\n纯收入合计（上年实际）30,000.00 元") {
+		t.Errorf("the form does not show the survey's totals")
+	}
 	test.Tap(button(t, f.ctls["other_debts"].obj, "添加"))
 	typeInto(partEntry(t, f, "other_debts", "债权人"), "亲戚王某")
 	typeInto(partEntry(t, f, "other_debts", "余额（元）"), "10000")

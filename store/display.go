@@ -64,6 +64,12 @@ func DisplayValue(spec FieldSpec, raw json.RawMessage, revealed bool, title func
 				parts = append(parts, sub.Label+"："+DisplayValue(subSpec, v, revealed, title))
 			}
 		}
+		if len(parts) > 3 {
+			// A long group (a survey's amounts, a visit's health checks)
+			// one part a line, so that a narrow panel never breaks an
+			// amount in two; a web page shows the break as a space.
+			return strings.Join(parts, "；\n")
+		}
 		return strings.Join(parts, "；")
 	case FieldGroupList:
 		var items []json.RawMessage
