@@ -31,14 +31,6 @@ func zhDate(d store.Date) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// admissionHome is the home of an admission (an empty one if it is gone).
-func admissionHome(r *store.Reader, a *store.Admission) *store.Home {
-	if x, _ := r.LiveByString(a.HomeID, store.KindHome); x != nil {
-		return x.(*store.Home)
-	}
-	return &store.Home{}
-}
-
 // bedTitleOf names a bed as the window does (101室 101-1床), or "" without one.
 func bedTitleOf(r *store.Reader, id string) string {
 	if x, _ := r.LiveByString(id, store.KindBed); x != nil {
@@ -122,7 +114,7 @@ func (d *Doc) handBox(label, body string, h float64) {
 func (d *Doc) formA1(r *store.Reader, a *store.Admission) {
 	p := person(r, a.PersonID)
 	hh := household(r, p.HouseholdID)
-	home := admissionHome(r, a)
+	home := live[store.Home](r, a.HomeID, store.KindHome)
 	on := a.ApplyDate
 	if !on.Valid() {
 		on = d.opt.AsOf
@@ -213,7 +205,7 @@ func orFill(s string, n int) string {
 // the home's rules and the reasons the store knows for a discharge.
 func (d *Doc) formA3(r *store.Reader, a *store.Admission) {
 	p := person(r, a.PersonID)
-	home := admissionHome(r, a)
+	home := live[store.Home](r, a.HomeID, store.KindHome)
 	on := a.AgreementSignedDate
 	if !on.Valid() {
 		on = a.CheckinDate
@@ -299,7 +291,7 @@ func checkA5(r *store.Reader, e store.Entity, on store.Date) error {
 func (d *Doc) formA5(r *store.Reader, a *store.Admission) {
 	p := person(r, a.PersonID)
 	hh := household(r, p.HouseholdID)
-	home := admissionHome(r, a)
+	home := live[store.Home](r, a.HomeID, store.KindHome)
 	d.beginForm(form{title: "退住（离院）登记表", number: a.AdmissionNo, draft: isDraft(a.Status)})
 	d.placeLine(r, store.MetaOf(a).Scope, a.AdmissionNo)
 	d.kv([][2]string{{"幸福院名称", home.Name}, {"房间号/床位号", bedTitleOf(r, a.BedID)}}, 2)

@@ -20,18 +20,10 @@ func villageAndGroup(r *store.Reader, hh *store.Household) string {
 // receiving unit; the lower part is the receiving unit's report of what
 // was done, filled in from the record when it has been closed.
 func (d *Doc) formB3(r *store.Reader, ref *store.Referral) {
-	ep := &store.ElderlyProfile{}
-	if x, _ := r.LiveByString(ref.ElderlyID, store.KindElderlyProfile); x != nil {
-		ep = x.(*store.ElderlyProfile)
-	}
-	v := &store.Visit{}
-	if x, _ := r.LiveByString(ref.VisitID, store.KindVisit); x != nil {
-		v = x.(*store.Visit)
-	}
-	if ep.PersonID == "" && v.ElderlyID != "" {
-		if x, _ := r.LiveByString(v.ElderlyID, store.KindElderlyProfile); x != nil {
-			ep = x.(*store.ElderlyProfile)
-		}
+	ep := live[store.ElderlyProfile](r, ref.ElderlyID, store.KindElderlyProfile)
+	v := live[store.Visit](r, ref.VisitID, store.KindVisit)
+	if ep.PersonID == "" {
+		ep = live[store.ElderlyProfile](r, v.ElderlyID, store.KindElderlyProfile)
 	}
 	p := person(r, ep.PersonID)
 	hh := household(r, p.HouseholdID)
@@ -81,10 +73,7 @@ func (d *Doc) formB3(r *store.Reader, ref *store.Referral) {
 // their entitlement, the day, times, hours and items of the service, the
 // caregiver, and the elder's or family's confirmation.
 func (d *Doc) formB5(r *store.Reader, s *store.ServiceRecord) {
-	ent := &store.HomecareEntitlement{}
-	if x, _ := r.LiveByString(s.EntitlementID, store.KindHomecareEntitlement); x != nil {
-		ent = x.(*store.HomecareEntitlement)
-	}
+	ent := live[store.HomecareEntitlement](r, s.EntitlementID, store.KindHomecareEntitlement)
 	pid := s.PersonID
 	if pid == "" {
 		pid = ent.PersonID

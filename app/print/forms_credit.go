@@ -191,10 +191,7 @@ func (d *Doc) formC2(r *store.Reader, a *store.LoanApplication) {
 	}, 1, 24, 7)
 
 	d.section("三、贷款需求与推荐")
-	enterprise := ""
-	if x, _ := r.LiveByString(a.EnterpriseID, store.KindEnterprise); x != nil {
-		enterprise = x.(*store.Enterprise).Name
-	}
+	enterprise := live[store.Enterprise](r, a.EnterpriseID, store.KindEnterprise).Name
 	d.kvn([][2]string{
 		{"贷款模式", checks(store.LoanModes, []string{a.Mode})},
 		{"用途类别", checks(store.LoanPurposes, []string{a.Purpose})},
@@ -279,10 +276,7 @@ func householdLoans(r *store.Reader, hh *store.Household, on store.Date) []store
 // telephone visit has nobody to sign on the spot: the borrower's box says
 // so.
 func (d *Doc) formC5(r *store.Reader, v *store.PostLoanVisit) {
-	l := &store.Loan{}
-	if x, _ := r.LiveByString(v.LoanID, store.KindLoan); x != nil {
-		l = x.(*store.Loan)
-	}
+	l := live[store.Loan](r, v.LoanID, store.KindLoan)
 	var row store.LoanRow
 	if l.ContractNo != "" {
 		row, _ = r.LoanRowFor(l, v.VisitDate)

@@ -13,10 +13,7 @@ import (
 // §6.1a.
 func (d *Doc) formA2(r *store.Reader, a *store.Admission) {
 	p := person(r, a.PersonID)
-	home := &store.Home{}
-	if x, _ := r.LiveByString(a.HomeID, store.KindHome); x != nil {
-		home = x.(*store.Home)
-	}
+	home := live[store.Home](r, a.HomeID, store.KindHome)
 	on := a.CheckinDate
 	if on == "" {
 		on = a.ApplyDate
@@ -107,10 +104,7 @@ func (d *Doc) formA2(r *store.Reader, a *store.Admission) {
 // formA7 is 农村互助幸福院运营补贴申报表: the home, the residents' lines as
 // claimed, the total in capitals, and the review chain's opinions.
 func (d *Doc) formA7(r *store.Reader, c *store.OperatingSubsidyClaim) {
-	home := &store.Home{}
-	if x, _ := r.LiveByString(c.HomeID, store.KindHome); x != nil {
-		home = x.(*store.Home)
-	}
+	home := live[store.Home](r, c.HomeID, store.KindHome)
 	d.beginForm(form{title: "农村互助幸福院运营补贴申报表", number: c.ClaimNo, draft: isDraft(c.Status)})
 	d.placeLine(r, store.MetaOf(c).Scope, c.ClaimNo)
 	d.section("一、幸福院")

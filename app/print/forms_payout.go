@@ -211,10 +211,7 @@ func (d *Doc) formC9(r *store.Reader, item Item, p report.Params) {
 	}
 	enterprises := map[string]*store.Enterprise{}
 	for _, k := range keys {
-		en := &store.Enterprise{}
-		if x, _ := r.LiveByString(k[1], store.KindEnterprise); x != nil {
-			en = x.(*store.Enterprise)
-		}
+		en := live[store.Enterprise](r, k[1], store.KindEnterprise)
 		enterprises[k[1]] = en
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -308,10 +305,7 @@ func checkC10(r *store.Reader, e store.Entity, _ store.Date) error {
 // chain's opinions: the bank claims, the township checks, the county
 // decides.
 func (d *Doc) formC10(r *store.Reader, cl *store.CompensationClaim) {
-	l := &store.Loan{}
-	if x, _ := r.LiveByString(cl.LoanID, store.KindLoan); x != nil {
-		l = x.(*store.Loan)
-	}
+	l := live[store.Loan](r, cl.LoanID, store.KindLoan)
 	b := person(r, l.BorrowerPersonID)
 	hh := household(r, l.HouseholdID)
 	d.beginForm(form{title: "风险补偿金代偿申请表", number: cl.ClaimNo, draft: compDraft(cl.Status)})

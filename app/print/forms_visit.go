@@ -12,10 +12,7 @@ import (
 
 // formB2 is 特殊困难老年人探访记录表, one per visit, laid out as §6.1a.
 func (d *Doc) formB2(r *store.Reader, v *store.Visit) {
-	ep := &store.ElderlyProfile{}
-	if x, _ := r.LiveByString(v.ElderlyID, store.KindElderlyProfile); x != nil {
-		ep = x.(*store.ElderlyProfile)
-	}
+	ep := live[store.ElderlyProfile](r, v.ElderlyID, store.KindElderlyProfile)
 	p := person(r, ep.PersonID)
 	d.beginForm(form{title: "特殊困难老年人探访记录表", number: v.VisitNo, draft: isDraft(v.Status)})
 	d.placeLine(r, store.MetaOf(v).Scope, v.VisitNo)

@@ -54,16 +54,25 @@ func ageText(n int) string {
 	return fmt.Sprintf("%d岁", n)
 }
 
-func person(r *store.Reader, id string) *store.Person {
-	if x, _ := r.LiveByString(id, store.KindPerson); x != nil {
-		return x.(*store.Person)
+// live is the live record of a kind by id, or an empty one when the
+// reference is empty or gone: a form then prints blanks where it would
+// print the record.
+func live[T any, PT interface {
+	*T
+	store.Entity
+}](r *store.Reader, id string, k store.Kind) PT {
+	if x, _ := r.LiveByString(id, k); x != nil {
+		if v, ok := x.(PT); ok {
+			return v
+		}
 	}
-	return &store.Person{}
+	return PT(new(T))
+}
+
+func person(r *store.Reader, id string) *store.Person {
+	return live[store.Person](r, id, store.KindPerson)
 }
 
 func household(r *store.Reader, id string) *store.Household {
-	if x, _ := r.LiveByString(id, store.KindHousehold); x != nil {
-		return x.(*store.Household)
-	}
-	return &store.Household{}
+	return live[store.Household](r, id, store.KindHousehold)
 }
