@@ -9,13 +9,7 @@ import (
 // group of more than three parts one part a line, so that a narrow panel
 // never breaks an amount in two.
 func TestDisplayGroup(t *testing.T) {
-	spec := func(k Kind, name string) FieldSpec {
-		s, ok := fieldSpecOf(Schema(k), name)
-		if !ok {
-			t.Fatalf("no field %s.%s", k, name)
-		}
-		return s
-	}
+	spec := func(k Kind, name string) FieldSpec { return fieldOf(t, k, name) }
 	for _, tc := range []struct {
 		spec FieldSpec
 		v    any

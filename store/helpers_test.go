@@ -149,3 +149,13 @@ func countKeys(b kv.Bucket) int {
 	b.ForEach(func(k, v []byte) error { n++; return nil })
 	return n
 }
+
+// fieldOf is the schema of a field a test names.
+func fieldOf(t *testing.T, k Kind, name string) FieldSpec {
+	t.Helper()
+	s, ok := fieldSpecOf(Schema(k), name)
+	if !ok {
+		t.Fatalf("no field %s.%s", k, name)
+	}
+	return s
+}

@@ -65,13 +65,7 @@ func TestParseDateFullWidth(t *testing.T) {
 }
 
 func TestParseField(t *testing.T) {
-	spec := func(k Kind, name string) FieldSpec {
-		s, ok := fieldSpecOf(Schema(k), name)
-		if !ok {
-			t.Fatalf("no field %s.%s", k, name)
-		}
-		return s
-	}
+	spec := func(k Kind, name string) FieldSpec { return fieldOf(t, k, name) }
 	tests := []struct {
 		k     Kind
 		field string

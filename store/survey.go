@@ -65,16 +65,22 @@ var DebtKinds = []string{"其他贷款", "社会融资", "其他欠款"}
 // zeros) is caught at entry.
 const surveyMaxFen = 100_000_000 * 100
 
+// amounts calls fn with each amount of a survey group (its fields are all
+// int64 fen), its Go name and its label.
+func amounts(group any, fn func(name, label string, fen int64)) {
+	rv, rt := reflect.ValueOf(group), reflect.TypeOf(group)
+	for i := 0; i < rv.NumField(); i++ {
+		fn(rt.Field(i).Name, rt.Field(i).Tag.Get("zh"), rv.Field(i).Int())
+	}
+}
+
 // surveyTotal is the sum of a survey group's amounts. Validation bounds
 // each, but a total is also printed from whatever a record holds, so the
 // sum stops at the largest amount rather than wrapping round to a
 // negative one.
-func surveyTotal(v any) int64 {
-	rv := reflect.ValueOf(v)
+func surveyTotal(group any) int64 {
 	var sum int64
-	for i := 0; i < rv.NumField(); i++ {
-		sum = addAmounts(sum, rv.Field(i).Int())
-	}
+	amounts(group, func(_, _ string, fen int64) { sum = addAmounts(sum, fen) })
 	return sum
 }
 
@@ -98,14 +104,13 @@ func (e SurveyExpenses) Total() int64 { return surveyTotal(e) }
 
 // Totals are net income in all, last year's and this year's expected.
 func (in SurveyIncome) Totals() (last, next int64) {
-	rv, rt := reflect.ValueOf(in), reflect.TypeOf(in)
-	for i := 0; i < rv.NumField(); i++ {
-		if strings.HasSuffix(rt.Field(i).Name, "LastFen") {
-			last = addAmounts(last, rv.Field(i).Int())
+	amounts(in, func(name, _ string, fen int64) {
+		if strings.HasSuffix(name, "LastFen") {
+			last = addAmounts(last, fen)
 		} else {
-			next = addAmounts(next, rv.Field(i).Int())
+			next = addAmounts(next, fen)
 		}
-	}
+	})
 	return last, next
 }
 
@@ -117,16 +122,14 @@ func validateSurvey(c *checker, r *CreditRating) {
 		group any
 	}{{"assets", r.Assets}, {"income", r.Income}, {"expenses", r.Expenses}} {
 		field := g.field
-		rv, rt := reflect.ValueOf(g.group), reflect.TypeOf(g.group)
-		for i := 0; i < rv.NumField(); i++ {
-			v, label := rv.Field(i).Int(), rt.Field(i).Tag.Get("zh")
+		amounts(g.group, func(_, label string, v int64) {
 			switch {
 			case v < 0:
 				c.fail(field, "NEGATIVE", fmt.Sprintf("「%s」的“%s”不能为负数", c.label(field), label))
 			case v > surveyMaxFen:
 				c.fail(field, "AMOUNT_TOO_LARGE", fmt.Sprintf("「%s」的“%s”超过%s元，请核对", c.label(field), label, yuan(surveyMaxFen)))
 			}
-		}
+		})
 	}
 	for i, d := range r.OtherDebts {
 		at := fmt.Sprintf("「其他负债」第%d项", i+1)
