@@ -23,13 +23,10 @@ func (f *recordForm) partErr(spec store.FieldSpec) func(msg string) {
 		if f.quiet {
 			return
 		}
+		f.flagUnread(spec.Name, msg)
 		if msg == "" {
-			delete(f.parseErr, spec.Name)
-		} else {
-			f.parseErr[spec.Name] = msg
-			f.touched[spec.Name] = true
+			f.showProblems() // a redraw clears without a value read
 		}
-		f.showProblems()
 	}
 }
 
@@ -39,6 +36,13 @@ type partErrs struct {
 	msgs   map[string]string
 	last   string
 	report func(string)
+}
+
+// reset forgets every part's message: the lines are being drawn anew, and
+// read their text again.
+func (p *partErrs) reset() {
+	p.msgs = nil
+	p.set("", "")
 }
 
 func (p *partErrs) set(part, msg string) {
@@ -179,8 +183,7 @@ func groupListCtl(spec store.FieldSpec, raw json.RawMessage, ask revealAsker, pu
 	var redraw func()
 	redraw = func() {
 		rows.Objects = nil
-		errs.msgs = nil
-		errs.set("", "")
+		errs.reset()
 		for len(unread) < len(items) {
 			unread = append(unread, map[string]string{})
 		}

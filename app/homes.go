@@ -587,17 +587,15 @@ func allowedText(scores []int) string {
 
 func (g *scoreGrid) put(code, s string) {
 	s = strings.TrimSpace(s)
-	delete(g.f.parseErr, "item_scores")
 	if s == "" {
 		delete(g.scores, code)
 	} else if n, err := store.ParseInt(s); err == nil {
 		g.scores[code] = n
 	} else {
-		g.f.parseErr["item_scores"] = "评分只能填整数"
-		g.f.touched["item_scores"] = true
-		g.f.showProblems()
+		g.f.flagUnread("item_scores", "评分只能填整数")
 		return
 	}
+	g.f.flagUnread("item_scores", "")
 	b, _ := json.Marshal(g.scores)
 	g.f.put("item_scores", b)
 }

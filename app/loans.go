@@ -339,18 +339,16 @@ func ratingScoresCtl(f *recordForm, spec store.FieldSpec, scheme store.RatingSch
 			e.SetText(strconv.Itoa(v))
 		}
 		e.OnChanged = func(s string) {
-			delete(f.parseErr, spec.Name)
 			s = strings.TrimSpace(s)
 			if s == "" {
 				delete(scores, it.Code)
 			} else if n, err := store.ParseInt(s); err == nil {
 				scores[it.Code] = n
 			} else {
-				f.parseErr[spec.Name] = "评分只能填整数"
-				f.touched[spec.Name] = true
-				f.showProblems()
+				f.flagUnread(spec.Name, "评分只能填整数")
 				return
 			}
+			f.flagUnread(spec.Name, "")
 			b, _ := json.Marshal(scores)
 			f.put(spec.Name, b)
 		}

@@ -15,15 +15,26 @@ func (f *recordForm) putText(spec store.FieldSpec, s string) {
 	if f.quiet {
 		return
 	}
-	delete(f.parseErr, spec.Name)
 	raw, err := store.ParseField(spec, s)
 	if err != nil {
-		f.parseErr[spec.Name] = strings.TrimPrefix(store.MessageOf(err), "「"+spec.Label+"」")
-		f.touched[spec.Name] = true
-		f.showProblems()
+		f.flagUnread(spec.Name, strings.TrimPrefix(store.MessageOf(err), "「"+spec.Label+"」"))
 		return
 	}
+	f.flagUnread(spec.Name, "")
 	f.put(spec.Name, raw)
+}
+
+// flagUnread holds what the form could not read in a field's text and
+// shows it under the field; the form refuses to save while any is held.
+// "" clears it, for the check that follows the value read to show.
+func (f *recordForm) flagUnread(name, msg string) {
+	if msg == "" {
+		delete(f.parseErr, name)
+		return
+	}
+	f.parseErr[name] = msg
+	f.touched[name] = true
+	f.showProblems()
 }
 
 // splitList reads names separated by 、 , ， ; or spaces.
